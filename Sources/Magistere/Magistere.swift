@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `magistere` command: run the services and do operator tasks.
+@main
+struct Magistere: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "magistere",
+        abstract: "M@gistère: tutored, hybrid continuing professional development for teachers.",
+        subcommands: [DeadLettersCommand.self, OutboxCommand.self, DevCommand.self]
+    )
+}

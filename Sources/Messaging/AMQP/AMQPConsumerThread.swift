@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The thread that owns one consuming connection: it declares the subscription's queues, receives
+/// deliveries into an async stream and sends the acknowledgements it is handed back.
+///
+/// A delivery's tag is only valid on the connection that delivered it: each connection gets a new
+/// generation, and acknowledgements of an older generation are dropped (the broker has already put
+/// those messages back in the queue, so they come again and the inbox absorbs the duplicate).
+final class AMQPConsumerThread: Sendable {
+    struct Received: Sendable {
+        var delivery: Delivery
+        var tag: UInt64
+        var generation: Int
+    }
+
+    private struct State {
+        var acks: [(tag: UInt64, generation: Int)] = []
+        var stopped = false
+        var generation = 0
+        var connected = false
+    }
+
+    private let endpoint: AMQPEndpoint
+    private let subscription: Subscription
+    private let topology: AMQPTopology
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let finished = DispatchSemaphore(value: 0)
+    private let output: AsyncStream<Received>.Continuation
+    let deliveries: AsyncStream<Received>
+
+    init(endpoint: AMQPEndpoint, subscription: Subscription, topology: AMQPTopology, logger: Logger) {
+        self.endpoint = endpoint
+        self.subscription = subscription
+        self.topology = topology
+        self.logger = logger
+        (deliveries, output) = AsyncStream.makeStream(of: Received.self)
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "amqp-consume-\(subscription.queue)"
+        thread.start()
+    }
+
+    var isConnected: Bool { state.withLock { $0.connected } }
+
+    /// Queues the acknowledgement of a delivery; sent by the owner thread within milliseconds.
+    func ack(_ received: Received) {
+        state.withLock { $0.acks.append((received.tag, received.generation)) }
+    }
+
+    /// Stops consuming: unacknowledged deliveries go back to the queue when the connection closes.
+    func stop() {
+        let first = state.withLock { state -> Bool in
+            defer { state.stopped = true }
+            return !state.stopped
+        }
+        if first { finished.wait() }
+    }
+
+    private func loop() {
+        var backoff = Duration.milliseconds(100)
+        var logged = false
+        while !state.withLock({ $0.stopped }) {
+            do {
+                let session = try AMQPSession(endpoint, heartbeatSeconds: 30, confirms: false)
+                try topology.declare(subscription, on: session)
+                try session.consume(queue: subscription.queue, prefetch: subscription.prefetch)
+                let generation = state.withLock { state -> Int in
+                    state.generation += 1
+                    state.connected = true
+                    state.acks = []
+                    return state.generation
+                }
+                if logged {
+                    logger.info("consumer reconnected", metadata: ["amqp.queue": "\(subscription.queue)"])
+                }
+                logged = false
+                backoff = .milliseconds(100)
+                try consume(session, generation: generation)
+                state.withLock { $0.connected = false }
+                break
+            } catch {
+                state.withLock { $0.connected = false }
+                if !logged {
+                    logger.warning(
+                        "consumer connection lost, reconnecting",
+                        metadata: ["amqp.queue": "\(subscription.queue)", "error": "\(error)"])
+                    logged = true
+                }
+                let deadline = ContinuousClock.now + backoff
+                while ContinuousClock.now < deadline, !state.withLock({ $0.stopped }) {
+                    Thread.sleep(forTimeInterval: 0.02)
+                }
+                backoff = min(backoff * 2, .seconds(3))
+            }
+        }
+        output.finish()
+        finished.signal()
+    }
+
+    /// Receives and acknowledges until stopped; throws when the connection fails.
+    private func consume(_ session: AMQPSession, generation: Int) throws {
+        while true {
+            let (acks, stopped) = state.withLock { state -> ([(tag: UInt64, generation: Int)], Bool) in
+                defer { state.acks = [] }
+                return (state.acks, state.stopped)
+            }
+            for ack in acks where ack.generation == generation {
+                try session.ack(ack.tag)
+            }
+            if stopped { return }
+            if let next = try session.nextDelivery(microseconds: 5_000) {
+                let delivery = Delivery(
+                    message: next.message, attempt: next.attempt, queue: subscription.queue,
+                    redelivered: next.redelivered)
+                output.yield(Received(delivery: delivery, tag: next.tag, generation: generation))
+            }
+        }
+    }
+}

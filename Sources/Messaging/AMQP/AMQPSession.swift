@@ -1,0 +1,442 @@
+import CRabbitMQ
+import Foundation
+
+/// A failure of the AMQP connection or of a broker operation.
+struct AMQPError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A value in an AMQP field table (queue arguments, message headers).
+enum AMQPField: Equatable {
+    case string(String)
+    case int(Int64)
+    case bool(Bool)
+}
+
+/// One rabbitmq-c connection with its channel 1, used only by the thread that created it.
+///
+/// Not `Sendable` on purpose: rabbitmq-c connections must stay on one thread. ``AMQPWorker`` owns one.
+final class AMQPSession {
+    private let state: amqp_connection_state_t
+    private var open = false
+    /// The next publisher-confirm sequence number on channel 1.
+    private var nextPublishTag: UInt64 = 1
+    static let channel: amqp_channel_t = 1
+
+    /// Connects, logs in and opens channel 1 (in confirm mode when `confirms` is true).
+    init(_ endpoint: AMQPEndpoint, heartbeatSeconds: Int32, confirms: Bool) throws {
+        guard let state = amqp_new_connection() else { throw AMQPError("cannot allocate an AMQP connection") }
+        // From here on a throw runs deinit, which destroys the connection (never destroy it twice).
+        self.state = state
+        let socket: OpaquePointer?
+        if endpoint.tls {
+            socket = amqp_ssl_socket_new(state)
+            if let socket {
+                amqp_ssl_socket_set_verify_peer(socket, 1)
+                amqp_ssl_socket_set_verify_hostname(socket, 1)
+                if let ca = endpoint.caCertificatePath, amqp_ssl_socket_set_cacert(socket, ca) != 0 {
+                    throw AMQPError("cannot read the broker CA certificate at \(ca)")
+                }
+            }
+        } else {
+            socket = amqp_tcp_socket_new(state)
+        }
+        guard let socket else {
+            throw AMQPError("cannot create a socket")
+        }
+        // Bound every blocking step: a broker that accepts TCP but does not answer (booting, partitioned)
+        // must not hang the owner thread.
+        var handshake = timeval(tv_sec: 10, tv_usec: 0)
+        amqp_set_handshake_timeout(state, &handshake)
+        var rpc = timeval(tv_sec: 15, tv_usec: 0)
+        amqp_set_rpc_timeout(state, &rpc)
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        let status = amqp_socket_open_noblock(socket, endpoint.host, Int32(endpoint.port), &timeout)
+        guard status == AMQP_STATUS_OK.rawValue else {
+            throw AMQPError("cannot reach the broker at \(endpoint.host):\(endpoint.port): \(Self.statusText(status))")
+        }
+        let login = magistere_amqp_login_plain(
+            state, endpoint.vhost, 0, 131_072, heartbeatSeconds, endpoint.user, endpoint.password)
+        if let error = Self.failure(login, "login") {
+            throw error
+        }
+        amqp_channel_open(state, Self.channel)
+        if let error = Self.failure(amqp_get_rpc_reply(state), "channel.open") {
+            throw error
+        }
+        if confirms {
+            amqp_confirm_select(state, Self.channel)
+            if let error = Self.failure(amqp_get_rpc_reply(state), "confirm.select") {
+                    throw error
+            }
+        }
+        open = true
+    }
+
+    deinit {
+        if open {
+            amqp_channel_close(state, Self.channel, magistere_reply_success)
+            amqp_connection_close(state, magistere_reply_success)
+        }
+        amqp_destroy_connection(state)
+    }
+
+    /// Drops the connection without the closing handshake (used after an error).
+    func abandon() { open = false }
+
+    // MARK: - Topology
+
+    func declareExchange(_ name: String, type: String) throws {
+        try Arena.with { arena in
+            amqp_exchange_declare(
+                state, Self.channel, arena.bytes(name), arena.bytes(type), 0, 1, 0, 0, amqp_empty_table)
+        }
+        try check("exchange.declare \(name)")
+    }
+
+    func declareQueue(_ name: String, arguments: [(String, AMQPField)]) throws {
+        try Arena.with { arena in
+            amqp_queue_declare(
+                state, Self.channel, arena.bytes(name), 0, 1, 0, 0, arena.table(arguments))
+        }
+        try check("queue.declare \(name)")
+    }
+
+    func bind(queue: String, exchange: String, routingKey: String) throws {
+        try Arena.with { arena in
+            amqp_queue_bind(
+                state, Self.channel, arena.bytes(queue), arena.bytes(exchange), arena.bytes(routingKey),
+                amqp_empty_table)
+        }
+        try check("queue.bind \(queue) \(routingKey)")
+    }
+
+    func messageCount(queue: String) throws -> Int {
+        let ok = try Arena.with { arena in
+            amqp_queue_declare(state, Self.channel, arena.bytes(queue), 1, 0, 0, 0, amqp_empty_table)
+        }
+        try check("queue.declare passive \(queue)")
+        return Int(ok?.pointee.message_count ?? 0)
+    }
+
+    // MARK: - Publishing with confirms
+
+    /// Publishes every message, then waits until the broker confirmed all of them.
+    func publishConfirmed(_ items: [(exchange: String, routingKey: String, message: Message)], timeout: Duration)
+        throws
+    {
+        guard !items.isEmpty else { return }
+        var unconfirmed = Set<UInt64>()
+        for item in items {
+            let status = Arena.with { arena in
+                var properties = arena.properties(for: item.message)
+                return amqp_basic_publish(
+                    state, Self.channel, arena.bytes(item.exchange), arena.bytes(item.routingKey), 0, 0,
+                    &properties, arena.bytes(item.message.body))
+            }
+            guard status == AMQP_STATUS_OK.rawValue else {
+                throw AMQPError("basic.publish failed: \(Self.statusText(status))")
+            }
+            unconfirmed.insert(nextPublishTag)
+            nextPublishTag += 1
+        }
+        let deadline = ContinuousClock.now + timeout
+        while !unconfirmed.isEmpty {
+            guard ContinuousClock.now < deadline else {
+                throw AMQPError("no publisher confirm for \(unconfirmed.count) message(s) within \(timeout)")
+            }
+            var frame = amqp_frame_t()
+            var wait = timeval(tv_sec: 0, tv_usec: 200_000)
+            let status = amqp_simple_wait_frame_noblock(state, &frame, &wait)
+            if status == AMQP_STATUS_TIMEOUT.rawValue { continue }
+            guard status == AMQP_STATUS_OK.rawValue else {
+                throw AMQPError("connection lost while waiting for confirms: \(Self.statusText(status))")
+            }
+            guard frame.frame_type == magistere_frame_method else { continue }
+            switch frame.payload.method.id {
+            case magistere_basic_ack_method:
+                let ack = frame.payload.method.decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
+                if ack.multiple != 0 {
+                    unconfirmed = unconfirmed.filter { $0 > ack.delivery_tag }
+                } else {
+                    unconfirmed.remove(ack.delivery_tag)
+                }
+            case magistere_basic_nack_method:
+                throw AMQPError("the broker refused a published message (basic.nack)")
+            case magistere_channel_close_method, magistere_connection_close_method:
+                throw AMQPError("the broker closed the connection: \(Self.closeReason(frame.payload.method))")
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Services heartbeats and notices a dead connection while the owner thread is idle.
+    func idle(for microseconds: Int) throws {
+        var frame = amqp_frame_t()
+        var wait = timeval(tv_sec: 0, tv_usec: microseconds)
+        let status = amqp_simple_wait_frame_noblock(state, &frame, &wait)
+        if status == AMQP_STATUS_TIMEOUT.rawValue { return }
+        guard status == AMQP_STATUS_OK.rawValue else {
+            throw AMQPError("connection lost: \(Self.statusText(status))")
+        }
+        if frame.frame_type == magistere_frame_method,
+            frame.payload.method.id == magistere_channel_close_method
+                || frame.payload.method.id == magistere_connection_close_method
+        {
+            throw AMQPError("the broker closed the connection: \(Self.closeReason(frame.payload.method))")
+        }
+    }
+
+    // MARK: - Consuming
+
+    func consume(queue: String, prefetch: Int) throws {
+        amqp_basic_qos(state, Self.channel, 0, UInt16(clamping: prefetch), 0)
+        try check("basic.qos")
+        try Arena.with { arena in
+            amqp_basic_consume(state, Self.channel, arena.bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table)
+        }
+        try check("basic.consume \(queue)")
+    }
+
+    /// Waits up to `microseconds` for the next delivery; nil on timeout.
+    func nextDelivery(microseconds: Int) throws -> (tag: UInt64, message: Message, attempt: Int, redelivered: Bool)? {
+        amqp_maybe_release_buffers(state)
+        var envelope = amqp_envelope_t()
+        var wait = timeval(tv_sec: 0, tv_usec: microseconds)
+        let reply = amqp_consume_message(state, &envelope, &wait, 0)
+        switch reply.reply_type {
+        case AMQP_RESPONSE_NORMAL:
+            defer { amqp_destroy_envelope(&envelope) }
+            let decoded = Self.decode(
+                properties: envelope.message.properties, body: envelope.message.body,
+                routingKey: Self.string(envelope.routing_key))
+            let redelivered = envelope.redelivered != 0 || decoded.deliveryCount > 0
+            return (envelope.delivery_tag, decoded.message, decoded.attempt, redelivered)
+        case AMQP_RESPONSE_LIBRARY_EXCEPTION where reply.library_error == AMQP_STATUS_TIMEOUT.rawValue:
+            return nil
+        case AMQP_RESPONSE_LIBRARY_EXCEPTION where reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue:
+            var frame = amqp_frame_t()
+            var wait = timeval(tv_sec: 1, tv_usec: 0)
+            let status = amqp_simple_wait_frame_noblock(state, &frame, &wait)
+            if status == AMQP_STATUS_TIMEOUT.rawValue { return nil }
+            guard status == AMQP_STATUS_OK.rawValue else {
+                throw AMQPError("connection lost: \(Self.statusText(status))")
+            }
+            if frame.frame_type == magistere_frame_method {
+                switch frame.payload.method.id {
+                case magistere_channel_close_method, magistere_connection_close_method:
+                    throw AMQPError("the broker closed the connection: \(Self.closeReason(frame.payload.method))")
+                case magistere_basic_cancel_method:
+                    throw AMQPError("the broker cancelled the consumer (queue deleted?)")
+                default:
+                    return nil
+                }
+            }
+            return nil
+        default:
+            throw Self.failure(reply, "basic.consume") ?? AMQPError("unexpected reply while consuming")
+        }
+    }
+
+    func ack(_ tag: UInt64) throws {
+        let status = amqp_basic_ack(state, Self.channel, tag, 0)
+        guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError("basic.ack failed: \(Self.statusText(status))") }
+    }
+
+    func nack(_ tag: UInt64, multiple: Bool, requeue: Bool) throws {
+        let status = amqp_basic_nack(state, Self.channel, tag, multiple ? 1 : 0, requeue ? 1 : 0)
+        guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError("basic.nack failed: \(Self.statusText(status))") }
+    }
+
+    /// Takes the head message of a queue without consuming it (basic.get, manual ack); nil when empty.
+    func get(queue: String) throws -> (tag: UInt64, message: Message, attempt: Int)? {
+        let reply = Arena.with { arena in amqp_basic_get(state, Self.channel, arena.bytes(queue), 0) }
+        if let error = Self.failure(reply, "basic.get \(queue)") { throw error }
+        guard reply.reply.id == magistere_basic_get_ok_method else { return nil }
+        let ok = reply.reply.decoded.assumingMemoryBound(to: amqp_basic_get_ok_t.self).pointee
+        var message = amqp_message_t()
+        let read = amqp_read_message(state, Self.channel, &message, 0)
+        if let error = Self.failure(read, "read message") { throw error }
+        defer { amqp_destroy_message(&message) }
+        let decoded = Self.decode(
+            properties: message.properties, body: message.body, routingKey: Self.string(ok.routing_key))
+        return (ok.delivery_tag, decoded.message, decoded.attempt)
+    }
+
+    // MARK: - Helpers
+
+    private func check(_ context: String) throws {
+        if let error = Self.failure(amqp_get_rpc_reply(state), context) { throw error }
+    }
+
+    static func failure(_ reply: amqp_rpc_reply_t, _ context: String) -> AMQPError? {
+        switch reply.reply_type {
+        case AMQP_RESPONSE_NORMAL:
+            return nil
+        case AMQP_RESPONSE_NONE:
+            return AMQPError("\(context): missing RPC reply")
+        case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+            return AMQPError("\(context): \(statusText(reply.library_error))")
+        case AMQP_RESPONSE_SERVER_EXCEPTION:
+            return AMQPError("\(context): broker error \(closeReason(reply.reply))")
+        default:
+            return AMQPError("\(context): unknown reply")
+        }
+    }
+
+    static func closeReason(_ method: amqp_method_t) -> String {
+        switch method.id {
+        case magistere_connection_close_method:
+            let close = method.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
+            return "\(close.reply_code) \(string(close.reply_text))"
+        case magistere_channel_close_method:
+            let close = method.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+            return "\(close.reply_code) \(string(close.reply_text))"
+        default:
+            return "method \(method.id)"
+        }
+    }
+
+    static func statusText(_ status: Int32) -> String {
+        String(cString: amqp_error_string2(status))
+    }
+
+    static func string(_ bytes: amqp_bytes_t) -> String {
+        guard let pointer = bytes.bytes, bytes.len > 0 else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: bytes.len), as: UTF8.self)
+    }
+
+    static func data(_ bytes: amqp_bytes_t) -> Data {
+        guard let pointer = bytes.bytes, bytes.len > 0 else { return Data() }
+        return Data(bytes: pointer, count: bytes.len)
+    }
+
+    private static func decode(properties: amqp_basic_properties_t, body: amqp_bytes_t, routingKey: String)
+        -> (message: Message, attempt: Int, deliveryCount: Int)
+    {
+        let flags = properties._flags
+        var headers: [String: String] = [:]
+        var deliveryCount = 0
+        if flags & magistere_flag_headers != 0, let entries = properties.headers.entries {
+            for index in 0..<Int(properties.headers.num_entries) {
+                let entry = entries[index]
+                let key = string(entry.key)
+                if let value = fieldText(entry.value) {
+                    if key == "x-delivery-count" {
+                        deliveryCount = Int(value) ?? 0
+                    } else {
+                        headers[key] = value
+                    }
+                }
+            }
+        }
+        let attempt = headers[MessageHeader.attempt].flatMap(Int.init) ?? 1
+        let id = flags & magistere_flag_message_id != 0 ? string(properties.message_id) : ""
+        let type = flags & magistere_flag_type != 0 ? string(properties.type) : routingKey
+        let app = flags & magistere_flag_app_id != 0 ? string(properties.app_id) : ""
+        let time =
+            flags & magistere_flag_timestamp != 0
+            ? Date(timeIntervalSince1970: TimeInterval(properties.timestamp)) : Date()
+        let subject = headers.removeValue(forKey: "cloudEvents:subject")
+        let message = Message(
+            id: id, type: type.isEmpty ? routingKey : type,
+            source: app.isEmpty ? "" : "/magistere/\(app)", subject: subject, time: time, body: data(body),
+            headers: headers)
+        return (message, attempt, deliveryCount)
+    }
+
+    private static func fieldText(_ value: amqp_field_value_t) -> String? {
+        switch Int32(value.kind) {
+        case Int32(AMQP_FIELD_KIND_UTF8.rawValue), Int32(AMQP_FIELD_KIND_BYTES.rawValue):
+            return string(value.value.bytes)
+        case Int32(AMQP_FIELD_KIND_I8.rawValue): return String(value.value.i8)
+        case Int32(AMQP_FIELD_KIND_U8.rawValue): return String(value.value.u8)
+        case Int32(AMQP_FIELD_KIND_I16.rawValue): return String(value.value.i16)
+        case Int32(AMQP_FIELD_KIND_U16.rawValue): return String(value.value.u16)
+        case Int32(AMQP_FIELD_KIND_I32.rawValue): return String(value.value.i32)
+        case Int32(AMQP_FIELD_KIND_U32.rawValue): return String(value.value.u32)
+        case Int32(AMQP_FIELD_KIND_I64.rawValue): return String(value.value.i64)
+        case Int32(AMQP_FIELD_KIND_U64.rawValue): return String(value.value.u64)
+        case Int32(AMQP_FIELD_KIND_BOOLEAN.rawValue): return value.value.boolean != 0 ? "true" : "false"
+        default: return nil
+        }
+    }
+}
+
+/// Memory for the C structures of one rabbitmq-c call, freed when the call returns.
+///
+/// `amqp_cstring_bytes` would point into a temporary Swift string; everything here is copied instead.
+final class Arena {
+    private var allocations: [UnsafeMutableRawPointer] = []
+
+    static func with<T>(_ body: (Arena) throws -> T) rethrows -> T {
+        let arena = Arena()
+        defer { arena.allocations.forEach { free($0) } }
+        return try body(arena)
+    }
+
+    func bytes(_ string: String) -> amqp_bytes_t {
+        var utf8 = Array(string.utf8)
+        return utf8.withUnsafeMutableBytes { bytes(UnsafeRawBufferPointer($0)) }
+    }
+
+    func bytes(_ data: Data) -> amqp_bytes_t {
+        data.withUnsafeBytes { bytes($0) }
+    }
+
+    private func bytes(_ buffer: UnsafeRawBufferPointer) -> amqp_bytes_t {
+        guard buffer.count > 0, let base = buffer.baseAddress else { return amqp_empty_bytes }
+        let copy = malloc(buffer.count)!
+        copy.copyMemory(from: base, byteCount: buffer.count)
+        allocations.append(copy)
+        return amqp_bytes_t(len: buffer.count, bytes: copy)
+    }
+
+    func table(_ fields: [(String, AMQPField)]) -> amqp_table_t {
+        guard !fields.isEmpty else { return amqp_empty_table }
+        let entries = malloc(MemoryLayout<amqp_table_entry_t>.stride * fields.count)!
+            .bindMemory(to: amqp_table_entry_t.self, capacity: fields.count)
+        allocations.append(UnsafeMutableRawPointer(entries))
+        for (index, (key, field)) in fields.enumerated() {
+            var value = amqp_field_value_t()
+            switch field {
+            case .string(let text):
+                value.kind = UInt8(AMQP_FIELD_KIND_UTF8.rawValue)
+                value.value.bytes = bytes(text)
+            case .int(let number):
+                value.kind = UInt8(AMQP_FIELD_KIND_I64.rawValue)
+                value.value.i64 = number
+            case .bool(let flag):
+                value.kind = UInt8(AMQP_FIELD_KIND_BOOLEAN.rawValue)
+                value.value.boolean = flag ? 1 : 0
+            }
+            entries[index] = amqp_table_entry_t(key: bytes(key), value: value)
+        }
+        return amqp_table_t(num_entries: Int32(fields.count), entries: entries)
+    }
+
+    /// The AMQP properties mirroring a CloudEvent: persistent, typed, with its id, time and source.
+    func properties(for message: Message) -> amqp_basic_properties_t {
+        var properties = amqp_basic_properties_t()
+        properties._flags = magistere_basic_props_flags
+        properties.content_type = bytes("application/cloudevents+json")
+        properties.delivery_mode = 2
+        properties.message_id = bytes(message.id)
+        properties.type = bytes(message.type)
+        properties.timestamp = UInt64(max(0, message.time.timeIntervalSince1970))
+        properties.app_id = bytes(ServiceNameText.appID(fromSource: message.source))
+        var headers = message.headers.sorted { $0.key < $1.key }.map { ($0.key, AMQPField.string($0.value)) }
+        if let subject = message.subject { headers.append(("cloudEvents:subject", .string(subject))) }
+        properties.headers = table(headers)
+        return properties
+    }
+}
+
+/// `app_id` is the service name (`catalog`), the CloudEvents source its URI reference (`/magistere/catalog`).
+enum ServiceNameText {
+    static func appID(fromSource source: String) -> String {
+        source.split(separator: "/").last.map(String.init) ?? source
+    }
+}

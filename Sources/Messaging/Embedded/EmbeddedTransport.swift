@@ -1,0 +1,191 @@
+import Contracts
+import Foundation
+import GRDB
+import Synchronization
+
+/// The one-process transport: a small durable bus in its own SQLite file.
+///
+/// It keeps the AMQP transport's contract: publishing returns once the messages are committed to
+/// every bound queue; deliveries are at-least-once, settled after the handler; retries wait their
+/// delay; parked messages stay until replayed. Because queues live in SQLite, a message published
+/// before a crash is delivered after the restart, as a broker would.
+public final class EmbeddedTransport: MessageTransport {
+    private let database: DatabasePool
+    private let bindings = Mutex<[String: [TopicPattern]]>([:])
+    /// Deliveries counted by the bus (crashes included) after which a message is parked.
+    private let deliveryLimit: Int
+
+    /// Opens (or creates) the bus file.
+    public init(path: String, deliveryLimit: Int = 20) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        database = try DatabasePool(path: path, configuration: configuration)
+        self.deliveryLimit = deliveryLimit
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("bus.v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE bus_binding (queue TEXT NOT NULL, pattern TEXT NOT NULL, PRIMARY KEY (queue, pattern));
+                    CREATE TABLE bus_message (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        queue TEXT NOT NULL,
+                        id TEXT NOT NULL, type TEXT NOT NULL, source TEXT NOT NULL, subject TEXT,
+                        time DATETIME NOT NULL, body BLOB NOT NULL, headers TEXT NOT NULL,
+                        attempt INTEGER NOT NULL DEFAULT 1,
+                        deliveries INTEGER NOT NULL DEFAULT 0,
+                        available_at DOUBLE NOT NULL,
+                        parked_at DATETIME, reason TEXT
+                    );
+                    CREATE INDEX bus_message_ready ON bus_message (queue, parked_at, available_at, seq);
+                    """)
+        }
+        try migrator.migrate(database)
+        let rows = try database.read { db in try Row.fetchAll(db, sql: "SELECT queue, pattern FROM bus_binding") }
+        bindings.withLock { bindings in
+            for row in rows { bindings[row["queue"], default: []].append(TopicPattern(row["pattern"])) }
+        }
+    }
+
+    public func publish(_ messages: [Message]) async throws {
+        let routes = bindings.withLock { $0 }
+        try await database.write { db in
+            let now = Date().timeIntervalSince1970
+            for message in messages {
+                for (queue, patterns) in routes where patterns.contains(where: { $0.matches(message.type) }) {
+                    try Self.insert(message, queue: queue, availableAt: now, in: db)
+                }
+            }
+        }
+    }
+
+    public func declare(_ subscription: Subscription) async throws {
+        try await database.write { db in
+            for pattern in subscription.bindings {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO bus_binding (queue, pattern) VALUES (?, ?)",
+                    arguments: [subscription.queue, pattern])
+            }
+        }
+        bindings.withLock { bindings in
+            var patterns = bindings[subscription.queue, default: []]
+            for pattern in subscription.bindings where !patterns.contains(TopicPattern(pattern)) {
+                patterns.append(TopicPattern(pattern))
+            }
+            bindings[subscription.queue] = patterns
+        }
+    }
+
+    public func consume(
+        _ subscription: Subscription, _ receive: @escaping @Sendable (Delivery) async -> Settlement
+    ) async throws {
+        try await declare(subscription)
+        let queue = subscription.queue
+        var pause = Duration.milliseconds(1)
+        while !Task.isCancelled {
+            guard let (seq, delivery) = try await next(queue: queue) else {
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(20))
+                continue
+            }
+            pause = .milliseconds(1)
+            let settlement = await receive(delivery)
+            try await database.write { db in
+                switch settlement {
+                case .ack:
+                    try db.execute(sql: "DELETE FROM bus_message WHERE seq = ?", arguments: [seq])
+                case .retry(let delay, let reason):
+                    try db.execute(
+                        sql: """
+                            UPDATE bus_message SET attempt = attempt + 1, deliveries = 0, reason = ?, available_at = ?
+                            WHERE seq = ?
+                            """,
+                        arguments: [reason, Date().timeIntervalSince1970 + delay.seconds, seq])
+                case .park(let reason):
+                    try db.execute(
+                        sql: "UPDATE bus_message SET parked_at = ?, reason = ? WHERE seq = ?",
+                        arguments: [Date(), reason, seq])
+                }
+            }
+        }
+    }
+
+    /// The next ready message of a queue, counted as delivered; over the delivery limit it is parked.
+    private func next(queue: String) async throws -> (Int64, Delivery)? {
+        let limit = deliveryLimit
+        return try await database.write { db -> (Int64, Delivery)? in
+            while let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM bus_message WHERE queue = ? AND parked_at IS NULL AND available_at <= ?
+                    ORDER BY seq LIMIT 1
+                    """, arguments: [queue, Date().timeIntervalSince1970])
+            {
+                let seq: Int64 = row["seq"]
+                let deliveries: Int = row["deliveries"]
+                if deliveries >= limit {
+                    try db.execute(
+                        sql: "UPDATE bus_message SET parked_at = ?, reason = ? WHERE seq = ?",
+                        arguments: [Date(), "delivery limit reached (the consumer kept failing)", seq])
+                    continue
+                }
+                try db.execute(sql: "UPDATE bus_message SET deliveries = deliveries + 1 WHERE seq = ?", arguments: [seq])
+                let message = try Self.message(row)
+                return (seq, Delivery(message: message, attempt: row["attempt"], queue: queue, redelivered: deliveries > 0))
+            }
+            return nil
+        }
+    }
+
+    public func parkedMessages(queue: String, limit: Int) async throws -> [ParkedMessage] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM bus_message WHERE queue = ? AND parked_at IS NOT NULL ORDER BY seq LIMIT ?",
+                arguments: [queue, limit]
+            ).map { row in
+                var message = try Self.message(row)
+                let reason: String = row["reason"] ?? "parked"
+                message.headers[MessageHeader.reason] = reason
+                return ParkedMessage(message: message, reason: reason, parkedAt: row["parked_at"], attempts: row["attempt"])
+            }
+        }
+    }
+
+    public func replayParked(queue: String, limit: Int) async throws -> Int {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE bus_message SET parked_at = NULL, reason = NULL, attempt = 1, deliveries = 0, available_at = ?
+                    WHERE seq IN (SELECT seq FROM bus_message WHERE queue = ? AND parked_at IS NOT NULL ORDER BY seq LIMIT ?)
+                    """, arguments: [Date().timeIntervalSince1970, queue, limit])
+            return db.changesCount
+        }
+    }
+
+    /// Messages waiting in a queue (ready or delayed, not parked).
+    public func depth(of queue: String) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM bus_message WHERE queue = ? AND parked_at IS NULL", arguments: [queue]) ?? 0
+        }
+    }
+
+    private static func insert(_ message: Message, queue: String, availableAt: Double, in db: Database) throws {
+        let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO bus_message (queue, id, type, source, subject, time, body, headers, available_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                queue, message.id, message.type, message.source, message.subject, message.time, message.body, headers,
+                availableAt,
+            ])
+    }
+
+    private static func message(_ row: Row) throws -> Message {
+        let headersText: String = row["headers"]
+        return Message(
+            id: row["id"], type: row["type"], source: row["source"], subject: row["subject"], time: row["time"],
+            body: row["body"], headers: try JSONDecoder().decode([String: String].self, from: Data(headersText.utf8)))
+    }
+}

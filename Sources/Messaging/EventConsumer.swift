@@ -1,0 +1,115 @@
+import Contracts
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// A handler failure that no retry can cure (a rule the message breaks): the message is parked at once.
+public struct PermanentFailure: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Typed handlers for the event types a service consumes, keyed by versioned type name.
+public struct EventRoutes: Sendable {
+    typealias Handler = @Sendable (Delivery) async throws -> Void
+    private(set) var handlers: [String: Handler] = [:]
+
+    public init() {}
+
+    /// Handles `E`: the message is decoded as `CloudEvent<E>` (a contract violation parks it) and
+    /// its `source` must be `E.producer` (otherwise it is parked, not applied).
+    public mutating func on<E: DomainEvent>(
+        _ type: E.Type, _ handle: @escaping @Sendable (CloudEvent<E>, Delivery) async throws -> Void
+    ) {
+        handlers[E.eventType.rawValue] = { delivery in
+            let envelope: CloudEvent<E>
+            do {
+                envelope = try EventCoding.decode(CloudEvent<E>.self, from: delivery.message.body)
+            } catch {
+                throw PermanentFailure("payload does not match \(E.eventType): \(error)")
+            }
+            guard envelope.source == E.producer.source else {
+                throw PermanentFailure(
+                    "source '\(envelope.source)' may not publish \(E.eventType) (only \(E.producer.source))")
+            }
+            try await handle(envelope, delivery)
+        }
+    }
+
+    /// The routing keys to bind.
+    public var eventTypes: [String] { handlers.keys.sorted() }
+}
+
+/// Consumes one subscription: decodes, dispatches, and turns the outcome into ack, retry or park.
+///
+/// Malformed CloudEvents and unknown event types (including unknown versions of known ones) are
+/// parked at once with a log line; handler errors are retried with the subscription's policy,
+/// then parked. Nothing is dropped silently and one bad message never blocks the ones behind it.
+public final class EventConsumer: Service, Sendable {
+    public let subscription: Subscription
+    private let transport: any MessageTransport
+    private let routes: EventRoutes
+    private let logger: Logger
+
+    public init(transport: any MessageTransport, queue: String, routes: EventRoutes, prefetch: Int = 64,
+                retry: RetryPolicy = .standard, logger: Logger) {
+        self.transport = transport
+        self.routes = routes
+        self.subscription = Subscription(queue: queue, bindings: routes.eventTypes, prefetch: prefetch, retry: retry)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let subscription = subscription
+        try await cancelWhenGracefulShutdown {
+            try await self.transport.consume(subscription) { delivery in await self.settle(delivery) }
+        }
+    }
+
+    /// Decides what becomes of one delivery (public so that tools and tests can drive it).
+    public func settle(_ delivery: Delivery) async -> Settlement {
+        let queue = subscription.queue
+        var metadata: Logger.Metadata = [
+            "event.id": "\(delivery.message.id)", "event.type": "\(delivery.message.type)", "amqp.queue": "\(queue)",
+            "attempt": "\(delivery.attempt)",
+        ]
+        if let trace = delivery.message.traceparent { metadata["trace.parent"] = "\(trace)" }
+        let header: CloudEventHeader
+        do {
+            header = try EventCoding.decode(CloudEventHeader.self, from: delivery.message.body)
+        } catch {
+            return park(queue, "not a CloudEvent: \(error)", metadata)
+        }
+        guard header.specversion == "1.0" else {
+            return park(queue, "unsupported CloudEvents specversion '\(header.specversion)'", metadata)
+        }
+        guard let handler = routes.handlers[header.type] else {
+            return park(queue, "unknown event type '\(header.type)' for this consumer", metadata)
+        }
+        do {
+            try await handler(delivery)
+            count("consumed", queue)
+            return .ack
+        } catch let failure as PermanentFailure {
+            return park(queue, failure.description, metadata)
+        } catch {
+            count("failed", queue)
+            guard let delay = subscription.retry.delay(afterAttempt: delivery.attempt) else {
+                return park(queue, "gave up after \(delivery.attempt) attempts: \(error)", metadata)
+            }
+            logger.warning("event handler failed, will retry", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            return .retry(after: delay, reason: "\(error)")
+        }
+    }
+
+    private func park(_ queue: String, _ reason: String, _ metadata: Logger.Metadata) -> Settlement {
+        logger.error("event parked in the dead-letter queue", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+        count("parked", queue)
+        return .park(reason: reason)
+    }
+
+    private func count(_ outcome: String, _ queue: String) {
+        Counter(label: "magistere_messages_\(outcome)_total", dimensions: [("queue", queue)]).increment()
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// A message on the bus: a structured-mode CloudEvent (its JSON is `body`) and the attributes a
+/// transport needs to route it without parsing the body.
+public struct Message: Sendable, Equatable {
+    /// CloudEvents `id`; AMQP `message_id`. The inbox deduplicates on it.
+    public var id: String
+    /// CloudEvents `type`; the routing key.
+    public var type: String
+    /// CloudEvents `source`; AMQP `app_id` carries the service name.
+    public var source: String
+    public var subject: String?
+    public var time: Date
+    /// The whole CloudEvent as JSON (`application/cloudevents+json`).
+    public var body: Data
+    /// Extra headers: `traceparent`, and the transport's own `x-magistere-*` bookkeeping.
+    public var headers: [String: String]
+
+    public init(
+        id: String, type: String, source: String, subject: String?, time: Date, body: Data,
+        headers: [String: String] = [:]
+    ) {
+        self.id = id
+        self.type = type
+        self.source = source
+        self.subject = subject
+        self.time = time
+        self.body = body
+        self.headers = headers
+    }
+
+    /// The W3C trace context this message carries, if any.
+    public var traceparent: String? { headers[MessageHeader.traceparent] }
+}
+
+/// Header names the platform sets on messages.
+public enum MessageHeader {
+    public static let traceparent = "traceparent"
+    /// 1-based delivery attempt, counted by the platform's retry (not by broker redeliveries).
+    public static let attempt = "x-magistere-attempt"
+    /// Why the message was last retried or parked.
+    public static let reason = "x-magistere-reason"
+    /// When it was parked (RFC 3339).
+    public static let parkedAt = "x-magistere-parked-at"
+    /// The queue it was consumed from when it was parked or retried.
+    public static let queue = "x-magistere-queue"
+}
+
+/// One delivery of a message to a consumer.
+public struct Delivery: Sendable {
+    public var message: Message
+    /// 1 for the first attempt, then 2, 3… after each retry.
+    public var attempt: Int
+    /// The consuming queue.
+    public var queue: String
+    /// True when the transport knows this message may have been delivered before (e.g. after a reconnect).
+    public var redelivered: Bool
+
+    public init(message: Message, attempt: Int, queue: String, redelivered: Bool) {
+        self.message = message
+        self.attempt = attempt
+        self.queue = queue
+        self.redelivered = redelivered
+    }
+}
+
+/// What becomes of a delivery once its handler has run.
+public enum Settlement: Sendable, Equatable {
+    /// Done: the effect is committed; remove the message.
+    case ack
+    /// Try again later, as attempt `attempt + 1`.
+    case retry(after: Duration, reason: String)
+    /// Move to the queue's dead-letter queue, where an operator can inspect and replay it.
+    case park(reason: String)
+}
+
+/// How often and how late a failing message is tried again before it is parked.
+public struct RetryPolicy: Sendable, Equatable {
+    /// The delay before each retry: attempt 1 fails → `delays[0]`, and so on; the last delay repeats.
+    public var delays: [Duration]
+    /// Attempts in all (the first one included) before the message is parked.
+    public var maxAttempts: Int
+
+    public init(delays: [Duration], maxAttempts: Int) {
+        precondition(!delays.isEmpty && maxAttempts >= 1)
+        self.delays = delays
+        self.maxAttempts = maxAttempts
+    }
+
+    /// 1 s, 5 s, 30 s, 2 min; parked after the 6th attempt.
+    public static let standard = RetryPolicy(
+        delays: [.seconds(1), .seconds(5), .seconds(30), .seconds(120)], maxAttempts: 6)
+
+    /// The delay after a failed `attempt` (1-based), or nil when the message must be parked instead.
+    public func delay(afterAttempt attempt: Int) -> Duration? {
+        guard attempt < maxAttempts else { return nil }
+        return delays[min(max(attempt - 1, 0), delays.count - 1)]
+    }
+}
+
+/// A consuming service's queue, the routing keys bound to it and how it is consumed.
+public struct Subscription: Sendable, Equatable {
+    /// The durable queue's name, e.g. `enrolment.events`. Its dead letters go to `<queue>.dead`.
+    public var queue: String
+    /// Routing keys (AMQP topic patterns: `*` one word, `#` any) bound from the domain exchange.
+    public var bindings: [String]
+    /// Deliveries the broker may push before they are settled.
+    public var prefetch: Int
+    public var retry: RetryPolicy
+
+    public init(queue: String, bindings: [String], prefetch: Int = 64, retry: RetryPolicy = .standard) {
+        self.queue = queue
+        self.bindings = bindings
+        self.prefetch = prefetch
+        self.retry = retry
+    }
+
+    /// The queue holding this subscription's parked messages.
+    public var deadLetterQueue: String { Self.deadLetterQueue(of: queue) }
+
+    public static func deadLetterQueue(of queue: String) -> String { queue + ".dead" }
+}
+
+/// A parked message, as an operator sees it.
+public struct ParkedMessage: Sendable, Equatable {
+    public var message: Message
+    public var reason: String
+    public var parkedAt: Date?
+    public var attempts: Int
+}

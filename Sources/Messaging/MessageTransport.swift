@@ -1,0 +1,36 @@
+import Foundation
+
+/// A way to move messages between services: AMQP 0-9-1 (``AMQPTransport``) in deployments, or the
+/// embedded SQLite-backed transport (``EmbeddedTransport``) in the one-process mode.
+///
+/// Both keep the same contract: publishing returns only once the messages are safely stored by the
+/// bus (broker confirm / committed); consuming is at-least-once with settlement after the handler.
+public protocol MessageTransport: Sendable {
+    /// Publishes to the domain exchange, in order; returns once every message is confirmed.
+    func publish(_ messages: [Message]) async throws
+
+    /// Declares the subscription's queues and bindings (idempotent), so that messages published from
+    /// now on are kept for it even before anyone consumes.
+    func declare(_ subscription: Subscription) async throws
+
+    /// Consumes the subscription until the calling task is cancelled, reconnecting by itself.
+    ///
+    /// `receive` is called for one delivery at a time, in queue order; the transport settles the
+    /// delivery as the returned ``Settlement`` says (a retry or park is stored before the delivery
+    /// is removed, so a crash in between yields a duplicate, never a loss).
+    func consume(
+        _ subscription: Subscription, _ receive: @escaping @Sendable (Delivery) async -> Settlement
+    ) async throws
+
+    /// Up to `limit` parked messages of a queue, oldest first, left in place.
+    func parkedMessages(queue: String, limit: Int) async throws -> [ParkedMessage]
+
+    /// Moves up to `limit` parked messages of a queue back to it as first attempts. Returns how many.
+    func replayParked(queue: String, limit: Int) async throws -> Int
+}
+
+/// The bus could not do what was asked; the operation may succeed later.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import GRDB
+
+/// The consumer side of exactly-once effects: each consumed message id is recorded in the same
+/// transaction as its effect, so a redelivered or duplicated message has no second effect.
+public enum Inbox {
+    /// Records `messageID` for `consumer` in the current transaction.
+    ///
+    /// Returns false when the message was already recorded: the caller must then skip its effect.
+    public static func claim(_ messageID: String, consumer: String, in db: Database) throws -> Bool {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO magistere_inbox (consumer, message_id, received_at) VALUES (?, ?, ?)",
+            arguments: [consumer, messageID, Date()])
+        return db.changesCount == 1
+    }
+
+    /// Number of messages recorded for a consumer.
+    public static func count(consumer: String, in db: Database) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM magistere_inbox WHERE consumer = ?", arguments: [consumer]) ?? 0
+    }
+
+    /// Forgets records older than `date` (a redelivery older than the retention is not expected).
+    @discardableResult
+    public static func prune(before date: Date, in db: Database) throws -> Int {
+        try db.execute(sql: "DELETE FROM magistere_inbox WHERE received_at < ?", arguments: [date])
+        return db.changesCount
+    }
+}

@@ -1,0 +1,35 @@
+import GRDB
+
+/// The outbox and inbox tables every service store carries beside its own data.
+public enum MessagingMigrations {
+    /// Registers the messaging tables' named migrations; call before the service's own migrations.
+    public static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("messaging.v1.outbox-inbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE magistere_outbox (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        type TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        subject TEXT,
+                        time DATETIME NOT NULL,
+                        body BLOB NOT NULL,
+                        headers TEXT NOT NULL DEFAULT '{}',
+                        created_at DATETIME NOT NULL,
+                        published_at DATETIME,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT
+                    );
+                    CREATE INDEX magistere_outbox_pending ON magistere_outbox (seq) WHERE published_at IS NULL;
+                    CREATE TABLE magistere_inbox (
+                        consumer TEXT NOT NULL,
+                        message_id TEXT NOT NULL,
+                        received_at DATETIME NOT NULL,
+                        PRIMARY KEY (consumer, message_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX magistere_inbox_age ON magistere_inbox (received_at);
+                    """)
+        }
+    }
+}

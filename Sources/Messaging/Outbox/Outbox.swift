@@ -1,0 +1,113 @@
+import Contracts
+import Foundation
+import GRDB
+
+/// The publishing side of the transactional outbox: events are written in the same SQLite
+/// transaction as the state change they announce; the ``OutboxRelay`` publishes them afterwards.
+public enum Outbox {
+    /// Appends an event to the outbox inside the caller's transaction.
+    ///
+    /// `id` defaults to a random UUID. A deterministic id (e.g. derived from what completed) makes a
+    /// second append of the same fact a no-op: it can never be announced twice under two ids.
+    /// Returns false when an event with this id was already in the outbox.
+    @discardableResult
+    public static func append<E: DomainEvent>(
+        _ event: E, id: String = UUID().uuidString.lowercased(), time: Date = Date(), traceparent: String? = nil,
+        in db: Database
+    ) throws -> Bool {
+        let time = Timestamp.truncated(time)
+        let envelope = CloudEvent(id: id, time: time, traceparent: traceparent, event: event)
+        var headers: [String: String] = [:]
+        if let traceparent { headers[MessageHeader.traceparent] = traceparent }
+        let message = Message(
+            id: id, type: E.eventType.rawValue, source: E.producer.source, subject: event.subject, time: time,
+            body: try EventCoding.encode(envelope), headers: headers)
+        return try append(message, in: db)
+    }
+
+    /// Appends an already built message (its body must be the CloudEvent JSON).
+    @discardableResult
+    public static func append(_ message: Message, in db: Database) throws -> Bool {
+        let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO magistere_outbox (id, type, source, subject, time, body, headers, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                message.id, message.type, message.source, message.subject, message.time, message.body, headers,
+                Date(),
+            ])
+        return db.changesCount == 1
+    }
+
+    /// The oldest unpublished messages, in the order they were written.
+    static func pending(limit: Int, in db: Database) throws -> [(seq: Int64, message: Message)] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, id, type, source, subject, time, body, headers FROM magistere_outbox
+                WHERE published_at IS NULL ORDER BY seq LIMIT ?
+                """, arguments: [limit])
+        return try rows.map { row in
+            let headersText: String = row["headers"]
+            let headers = try JSONDecoder().decode([String: String].self, from: Data(headersText.utf8))
+            let message = Message(
+                id: row["id"], type: row["type"], source: row["source"], subject: row["subject"], time: row["time"],
+                body: row["body"], headers: headers)
+            return (row["seq"], message)
+        }
+    }
+
+    /// Marks messages up to and including `seq` as published.
+    static func markPublished(upTo seq: Int64, at date: Date, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE magistere_outbox SET published_at = ? WHERE published_at IS NULL AND seq <= ?",
+            arguments: [date, seq])
+    }
+
+    static func recordFailure(seq: Int64, error: String, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE magistere_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?",
+            arguments: [error, seq])
+    }
+
+    /// How far the relay is behind.
+    public static func status(in db: Database, now: Date = Date()) throws -> OutboxStatus {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) AS pending, MIN(created_at) AS oldest, MAX(attempts) AS attempts,
+                       (SELECT last_error FROM magistere_outbox WHERE published_at IS NULL ORDER BY seq LIMIT 1) AS error
+                FROM magistere_outbox WHERE published_at IS NULL
+                """)!
+        let published =
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM magistere_outbox WHERE published_at IS NOT NULL") ?? 0
+        let oldest: Date? = row["oldest"]
+        return OutboxStatus(
+            pending: row["pending"], published: published,
+            oldestPendingAge: oldest.map { max(0, now.timeIntervalSince($0)) },
+            headAttempts: row["attempts"] ?? 0, lastError: row["error"])
+    }
+
+    /// Deletes published rows older than `date`; pending rows are never deleted.
+    @discardableResult
+    public static func prunePublished(before date: Date, in db: Database) throws -> Int {
+        try db.execute(
+            sql: "DELETE FROM magistere_outbox WHERE published_at IS NOT NULL AND published_at < ?", arguments: [date])
+        return db.changesCount
+    }
+}
+
+/// The outbox's lag, for `/metrics`, `/ready` and `magistere outbox status`.
+public struct OutboxStatus: Sendable, Equatable, Codable {
+    /// Events written but not yet confirmed by the bus.
+    public var pending: Int
+    /// Events published and still kept (for audit, until pruned).
+    public var published: Int
+    /// Seconds since the oldest pending event was written.
+    public var oldestPendingAge: TimeInterval?
+    /// Failed attempts to publish the oldest pending event.
+    public var headAttempts: Int
+    public var lastError: String?
+}

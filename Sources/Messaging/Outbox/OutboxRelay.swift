@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// Publishes a store's outbox to the bus, in order, marking rows only after the bus confirmed them.
+///
+/// It takes a batch (a window of up to `batchSize` unconfirmed publishes), publishes it with
+/// confirms, marks it, and goes on; on failure it backs off and tries the same rows again (a
+/// message may then be published twice, which consumers' inboxes absorb; none is skipped).
+/// On graceful shutdown it makes a last attempt to drain, bounded by `drainTimeout`.
+public final class OutboxRelay: Service, Sendable {
+    private let database: any DatabaseWriter
+    private let transport: any MessageTransport
+    private let batchSize: Int
+    private let pollInterval: Duration
+    private let drainTimeout: Duration
+    private let retention: TimeInterval
+    private let logger: Logger
+    private let nudged = Atomic<Bool>(false)
+    private let published: Counter
+    private let failures: Counter
+
+    public init(
+        database: any DatabaseWriter, transport: any MessageTransport, service: String, batchSize: Int = 500,
+        pollInterval: Duration = .milliseconds(50), drainTimeout: Duration = .seconds(5),
+        retention: TimeInterval = 7 * 24 * 3600, logger: Logger
+    ) {
+        self.database = database
+        self.transport = transport
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.drainTimeout = drainTimeout
+        self.retention = retention
+        self.logger = logger
+        self.published = Counter(label: "magistere_outbox_published_total", dimensions: [("service", service)])
+        self.failures = Counter(label: "magistere_outbox_publish_failures_total", dimensions: [("service", service)])
+    }
+
+    /// Asks the relay to look at the outbox now rather than at its next poll.
+    public func nudge() { nudged.store(true, ordering: .relaxed) }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await self.loop() }
+        await drain()
+    }
+
+    private func loop() async {
+        var backoff = Duration.milliseconds(100)
+        var lastPrune = Date.distantPast
+            while !Task.isCancelled {
+                do {
+                    let count = try await self.publishBatch()
+                    backoff = .milliseconds(100)
+                    if count == 0 {
+                        if Date().timeIntervalSince(lastPrune) > 3600 {
+                            lastPrune = Date()
+                            try await self.prune()
+                        }
+                        await self.idle()
+                    }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    self.failures.increment()
+                    self.logger.warning("outbox publish failed, will retry", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(5))
+                }
+            }
+    }
+
+    /// Publishes one batch; returns how many messages it confirmed.
+    @discardableResult
+    public func publishBatch() async throws -> Int {
+        let limit = batchSize
+        let batch = try await database.read { db in try Outbox.pending(limit: limit, in: db) }
+        guard let last = batch.last else { return 0 }
+        do {
+            try await transport.publish(batch.map(\.message))
+        } catch {
+            let text = "\(error)"
+            try? await database.write { db in try Outbox.recordFailure(seq: batch[0].seq, error: text, in: db) }
+            throw error
+        }
+        try await database.write { db in try Outbox.markPublished(upTo: last.seq, at: Date(), in: db) }
+        published.increment(by: batch.count)
+        return batch.count
+    }
+
+    private func idle() async {
+        let deadline = ContinuousClock.now + pollInterval
+        while ContinuousClock.now < deadline, !Task.isCancelled {
+            if nudged.exchange(false, ordering: .relaxed) { return }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    private func prune() async throws {
+        let cutoff = Date().addingTimeInterval(-retention)
+        try await database.write { db in
+            try Outbox.prunePublished(before: cutoff, in: db)
+            try Inbox.prune(before: cutoff, in: db)
+        }
+    }
+
+    /// A last bounded attempt to publish what is pending, at shutdown.
+    private func drain() async {
+        let deadline = ContinuousClock.now + drainTimeout
+        while ContinuousClock.now < deadline {
+            do {
+                if try await publishBatch() == 0 { return }
+            } catch {
+                logger.info("outbox not drained at shutdown; it resumes at next start", metadata: ["error": "\(error)"])
+                return
+            }
+        }
+    }
+}

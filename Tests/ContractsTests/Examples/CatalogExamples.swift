@@ -1,0 +1,71 @@
+import Contracts
+
+extension CoursePublished: ExampleEvent {
+    static var example: CloudEvent<CoursePublished> {
+        Example.envelope(
+            id: "0b7e2c1a-5d4f-4e8b-a3c6-9f1d2e7b4a60", time: "2025-08-28T09:15:00.412Z",
+            CoursePublished(
+                courseID: Example.courseID,
+                version: 1,
+                title: "Enseigner la résolution de problèmes au cycle 2",
+                summary: "Ce parcours hybride accompagne les professeurs des écoles dans l'enseignement explicite "
+                    + "de la résolution de problèmes arithmétiques, de la modélisation en barres à l'analyse "
+                    + "de productions d'élèves.",
+                objectives: [
+                    "Identifier les catégories de problèmes additifs et multiplicatifs",
+                    "Mettre en œuvre un enseignement explicite de la modélisation",
+                    "Analyser des productions d'élèves pour différencier l'accompagnement",
+                ],
+                keywords: ["mathématiques", "résolution de problèmes", "cycle 2", "modélisation"],
+                domain: "Mathématiques",
+                audience: Audience(
+                    schoolLevels: [.primary], disciplines: ["Mathématiques"], gradeLevels: ["CP", "CE1", "CE2"]),
+                origin: .academy(Example.academy, sharedNationally: true),
+                nature: .tutored,
+                activities: [
+                    ActivitySnapshot(
+                        id: "act-01", title: "Pourquoi modéliser ? Conférence de lancement", kind: .video,
+                        grouping: .individual, modality: .distance, estimatedMinutes: 30, required: true),
+                    ActivitySnapshot(
+                        id: "act-02", title: "Auto-positionnement : les catégories de problèmes",
+                        kind: .selfAssessmentQuiz, grouping: .individual, modality: .distance, estimatedMinutes: 20,
+                        required: true, passThreshold: 0.7,
+                        trainerNotes: "Le quiz peut être repassé ; le meilleur score est retenu."),
+                    ActivitySnapshot(
+                        id: "act-03", title: "Classe virtuelle : la modélisation en barres", kind: .virtualClass,
+                        grouping: .collective, modality: .distance, estimatedMinutes: 60, required: true,
+                        trainerNotes: "Faire résoudre deux problèmes en direct avant de présenter le schéma."),
+                    ActivitySnapshot(
+                        id: "act-04", title: "Regroupement en circonscription : analyse de productions d'élèves",
+                        kind: .inPersonMeeting, grouping: .collective, modality: .inPerson, estimatedMinutes: 180,
+                        required: true),
+                    ActivitySnapshot(
+                        id: "act-05", title: "Analyse d'une séance filmée en CE1", kind: .sequenceAnalysis,
+                        grouping: .individual, modality: .distance, estimatedMinutes: 45, required: true),
+                    ActivitySnapshot(
+                        id: "act-06", title: "Forum d'échanges de pratiques", kind: .forum, grouping: .collective,
+                        modality: .distance, estimatedMinutes: 30, required: false),
+                    ActivitySnapshot(
+                        id: "act-07", title: "Banque de problèmes pour la classe", kind: .resource,
+                        grouping: .individual, modality: .distance, estimatedMinutes: 15, required: false),
+                ],
+                trainerNotes: "Prévoir une salle équipée pour le regroupement ; constituer des groupes de quatre "
+                    + "par niveau de classe.",
+                owner: CourseOwner(organisation: "EAFC de l'académie de Lyon", designerID: Example.designerID),
+                derivedFrom: Example.sourceCourse,
+                publishedAt: Example.date("2025-08-28T09:15:00.000Z"),
+                distanceMinutes: 200,
+                inPersonMinutes: 180,
+                durationBucket: DurationBucket(totalMinutes: 380)))
+    }
+}
+
+extension CourseArchived: ExampleEvent {
+    static var example: CloudEvent<CourseArchived> {
+        Example.envelope(
+            id: "6a2f8e14-7c3b-4d95-b0e1-c8d47f2a9b35", time: "2026-07-03T16:00:00.118Z",
+            CourseArchived(
+                courseID: Example.courseID, archivedAt: Example.date("2026-07-03T16:00:00.000Z"),
+                reason: "Remplacé par le parcours « Résolution de problèmes, cycles 2 et 3 »."))
+    }
+}

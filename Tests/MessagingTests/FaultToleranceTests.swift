@@ -1,0 +1,167 @@
+import Contracts
+import Foundation
+import GRDB
+import Logging
+import Messaging
+import Testing
+
+/// Faults on a real broker: the fault node is restarted, its connections dropped, and consumers
+/// killed with SIGKILL while events flow. Every test counts: each event's effect exactly once,
+/// nothing left in the outbox.
+@Suite("Messaging under faults (AMQP)", .serialized)
+struct FaultToleranceTests {
+    static func faultEndpoint() throws -> AMQPEndpoint {
+        let url = try #require(
+            TestEnvironment.faultAMQPURL, "MAGISTERE_TEST_FAULT_AMQP_URL is not set: run the tests with scripts/test")
+        return try AMQPEndpoint(url: url)
+    }
+
+    static func faultNode() throws -> String {
+        try #require(TestEnvironment.faultNode, "MAGISTERE_TEST_FAULT_NODE is not set: run the tests with scripts/test")
+    }
+
+    /// A producer store whose writes put events in the outbox, and a relay publishing them.
+    struct Producer {
+        let database: DatabasePool
+        let relay: OutboxRelay
+
+        init(path: String, transport: any MessageTransport) throws {
+            database = try DatabasePool(path: path)
+            var migrator = DatabaseMigrator()
+            MessagingMigrations.register(in: &migrator)
+            try migrator.migrate(database)
+            relay = OutboxRelay(
+                database: database, transport: transport, service: "test", batchSize: 250,
+                pollInterval: .milliseconds(20), logger: TestEnvironment.logger)
+        }
+
+        func write(numbers: Range<Int>) async throws {
+            try await database.write { db in
+                for number in numbers {
+                    try Outbox.append(ThingHappened(thingID: "f", number: number), in: db)
+                }
+            }
+        }
+
+        func pending() async throws -> Int {
+            try await database.read { db in try Outbox.status(in: db).pending }
+        }
+    }
+
+    @Test("10,000 events flow outbox → broker → inbox across a broker restart: each applied once, none left behind")
+    func brokerRestart() async throws {
+        let endpoint = try Self.faultEndpoint()
+        let node = try Self.faultNode()
+        let fixture = try TransportFixture(.amqp, endpoint: endpoint)
+        let producer = try Producer(path: fixture.directory.appendingPathComponent("producer.sqlite").path, transport: fixture.transport)
+        let store = try EffectStore(path: fixture.directory.appendingPathComponent("consumer.sqlite").path)
+        var routes = EventRoutes()
+        routes.on(ThingHappened.self) { envelope, delivery in try await store.apply(delivery, number: envelope.data.number) }
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes,
+            retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 50), logger: TestEnvironment.logger)
+        try await fixture.transport.declare(consumer.subscription)
+        let total = 10_000
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await producer.relay.run() }
+            group.addTask { try await consumer.run() }
+            // Writes go on while the broker is away: they never depend on it.
+            for start in stride(from: 0, to: total, by: 100) {
+                try await producer.write(numbers: start..<(start + 100))
+                if start == 3_000 {
+                    try await expectEventually { try await store.count() >= 1_000 }
+                    group.addTask { try await controlNode("restart", node) }
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try await expectEventually("all effects applied", timeout: .seconds(240)) {
+                try await store.count() == total
+            }
+            try await expectEventually { try await producer.pending() == 0 }
+            group.cancelAll()
+        }
+        #expect(try await store.count() == total)
+        #expect(Set(try await store.numbers()) == Set(0..<total))
+        #expect(try await producer.pending() == 0)
+    }
+
+    @Test("a consumer process killed with SIGKILL mid-stream resumes after restart: every effect once")
+    func consumerKilled() async throws {
+        let endpoint = try Self.faultEndpoint()
+        let url = try #require(TestEnvironment.faultAMQPURL)
+        let fixture = try TransportFixture(.amqp, endpoint: endpoint)
+        let exchange = "test.events.\(fixture.queue)"
+        let probe = builtProductsDirectory.appendingPathComponent("MessagingProbe").path
+        try #require(FileManager.default.fileExists(atPath: probe), "build the probe first: swift build --build-tests")
+        let storePath = fixture.directory.appendingPathComponent("probe.sqlite").path
+        let total = 5_000
+        try await fixture.transport.declare(
+            Subscription(queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue]))
+        for start in stride(from: 0, to: total, by: 500) {
+            try await fixture.transport.publish(
+                try (start..<(start + 500)).map { try TransportFixture.message(ThingHappened(thingID: "k", number: $0)) })
+        }
+
+        func effects() throws -> Int {
+            guard FileManager.default.fileExists(atPath: storePath) else { return 0 }
+            let queue = try DatabaseQueue(path: storePath)
+            return try queue.read { db in
+                try db.tableExists("effect") ? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM effect") ?? 0 : 0
+            }
+        }
+
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: probe)
+        first.arguments = [url, exchange, fixture.queue, storePath]
+        first.standardOutput = FileHandle.nullDevice
+        try first.run()
+        try await expectEventually(timeout: .seconds(60)) { try effects() >= 1_000 }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let atKill = try effects()
+        #expect(atKill < total, "the kill must land mid-stream")
+
+        let second = Process()
+        second.executableURL = URL(fileURLWithPath: probe)
+        second.arguments = [url, exchange, fixture.queue, storePath]
+        second.standardOutput = FileHandle.nullDevice
+        try second.run()
+        defer { second.terminate() }
+        try await expectEventually(timeout: .seconds(120)) { try effects() == total }
+        try await Task.sleep(for: .milliseconds(500))
+        let queue = try DatabaseQueue(path: storePath)
+        let numbers = try await queue.read { db in try Int.fetchAll(db, sql: "SELECT number FROM effect") }
+        #expect(numbers.count == total)
+        #expect(Set(numbers) == Set(0..<total))
+    }
+
+    @Test("dropped connections are reopened by publisher and consumer; nothing is lost or applied twice")
+    func droppedConnections() async throws {
+        let endpoint = try Self.faultEndpoint()
+        let node = try Self.faultNode()
+        let fixture = try TransportFixture(.amqp, endpoint: endpoint)
+        let producer = try Producer(path: fixture.directory.appendingPathComponent("producer.sqlite").path, transport: fixture.transport)
+        let store = try EffectStore(path: fixture.directory.appendingPathComponent("consumer.sqlite").path)
+        var routes = EventRoutes()
+        routes.on(ThingHappened.self) { envelope, delivery in try await store.apply(delivery, number: envelope.data.number) }
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes,
+            retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 50), logger: TestEnvironment.logger)
+        try await fixture.transport.declare(consumer.subscription)
+        let total = 3_000
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await producer.relay.run() }
+            group.addTask { try await consumer.run() }
+            for start in stride(from: 0, to: total, by: 100) {
+                try await producer.write(numbers: start..<(start + 100))
+                if start % 1_000 == 500 { try await controlNode("ctl", node, "close_all_connections", "fault test") }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try await expectEventually(timeout: .seconds(120)) { try await store.count() == total }
+            try await expectEventually { try await producer.pending() == 0 }
+            group.cancelAll()
+        }
+        #expect(Set(try await store.numbers()) == Set(0..<total))
+    }
+}

@@ -1,0 +1,73 @@
+import Contracts
+import Foundation
+import GRDB
+import Logging
+import Messaging
+import Testing
+
+/// Where the test brokers are: `scripts/test` starts them and exports these variables.
+enum TestEnvironment {
+    static var amqpURL: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_AMQP_URL"] }
+    static var faultAMQPURL: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_FAULT_AMQP_URL"] }
+    static var faultNode: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_FAULT_NODE"] }
+    static var nodeControl: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_NODE_CTL"] }
+
+    /// The main test broker; a test needing it fails (never skips) when it is not configured.
+    static func requireAMQP() throws -> AMQPEndpoint {
+        let url = try #require(amqpURL, "MAGISTERE_TEST_AMQP_URL is not set: run the tests with scripts/test")
+        return try AMQPEndpoint(url: url)
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("magistere-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = (ProcessInfo.processInfo.environment["MAGISTERE_TEST_LOG"] ?? "").isEmpty ? .critical : .debug
+        return logger
+    }
+
+    /// The repository root (for scripts and built products).
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Runs `scripts/rabbitmq-node <arguments>` and waits for it.
+    static func nodeControl(_ arguments: String...) throws {
+        let script = try #require(nodeControl, "MAGISTERE_TEST_NODE_CTL is not set: run the tests with scripts/test")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "rabbitmq-node \(arguments.joined(separator: " ")) failed")
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+func eventually(
+    timeout: Duration = .seconds(20), every interval: Duration = .milliseconds(20),
+    _ condition: () async throws -> Bool
+) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: interval)
+    }
+    return try await condition()
+}
+
+/// Expects `condition` to hold within `timeout`, recording an issue at the caller's line otherwise.
+func expectEventually(
+    _ comment: Comment? = nil, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
+    if try await !eventually(timeout: timeout, condition) {
+        Issue.record(comment ?? "condition did not hold within \(timeout)", sourceLocation: sourceLocation)
+    }
+}
