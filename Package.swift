@@ -5,6 +5,23 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+let serviceDependencies: [Target.Dependency] = [
+    "ServiceSupport", "Messaging", "Contracts",
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "GRDB", package: "GRDB.swift"),
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "Metrics", package: "swift-metrics"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+]
+
+let serviceTestDependencies: [Target.Dependency] = [
+    "ServiceSupport", "Messaging", "Contracts",
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "HummingbirdTesting", package: "hummingbird"),
+    .product(name: "GRDB", package: "GRDB.swift"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
 let package = Package(
     name: "magistere",
     platforms: [.macOS(.v15)],
@@ -57,9 +74,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "CatalogService", dependencies: ["ServiceSupport"], swiftSettings: swiftSettings),
-        .target(name: "EnrolmentService", dependencies: ["ServiceSupport"], swiftSettings: swiftSettings),
-        .target(name: "TrackingService", dependencies: ["ServiceSupport"], swiftSettings: swiftSettings),
+        .target(name: "CatalogService", dependencies: serviceDependencies, resources: [.copy("Seed")], swiftSettings: swiftSettings),
+        .target(name: "EnrolmentService", dependencies: serviceDependencies, swiftSettings: swiftSettings),
+        .target(name: "TrackingService", dependencies: serviceDependencies, swiftSettings: swiftSettings),
         .executableTarget(
             name: "Magistere",
             dependencies: [
@@ -81,5 +98,10 @@ let package = Package(
             dependencies: ["Messaging", "Contracts", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+    
+        .testTarget(name: "ServiceSupportTests", dependencies: serviceTestDependencies, swiftSettings: swiftSettings),
+        .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService"] + serviceTestDependencies, swiftSettings: swiftSettings),
+        .testTarget(name: "EnrolmentServiceTests", dependencies: ["EnrolmentService"] + serviceTestDependencies, swiftSettings: swiftSettings),
+        .testTarget(name: "TrackingServiceTests", dependencies: ["TrackingService"] + serviceTestDependencies, swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,48 @@
+import Contracts
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// What one service brings to a process: HTTP routes, background work (outbox relay, consumers)
+/// and readiness checks. The same value runs alone (`magistere catalog`) or beside the others
+/// (`magistere up`).
+public struct PlatformService: Sendable {
+    public var name: ServiceName
+    /// Adds the service's own routes to its router.
+    public var routes: @Sendable (Router<ServiceRequestContext>) -> Void
+    /// Long-running parts: outbox relay, event consumers.
+    public var background: [any Service]
+    public var readiness: [ReadinessCheck]
+
+    public init(
+        name: ServiceName, routes: @escaping @Sendable (Router<ServiceRequestContext>) -> Void,
+        background: [any Service], readiness: [ReadinessCheck]
+    ) {
+        self.name = name
+        self.routes = routes
+        self.background = background
+        self.readiness = readiness
+    }
+
+    /// The service's router: problem+json errors, request ids, metrics, operational routes, its routes.
+    public func router(registry: PrometheusCollectorRegistry?) -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: ObservabilityMiddleware(service: name.rawValue))
+        router.add(middleware: ProblemMiddleware())
+        OperationalRoutes.add(to: router, service: name.rawValue, checks: readiness, registry: registry)
+        routes(router)
+        return router
+    }
+
+    /// The HTTP application of this service on `host:port`.
+    public func application(
+        host: String, port: Int, registry: PrometheusCollectorRegistry?, logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(registry: registry),
+            configuration: .init(address: .hostname(host, port: port), serverName: "magistere-\(name.rawValue)"),
+            logger: logger)
+    }
+}
