@@ -11,13 +11,26 @@ struct BrokerOptions: ParsableArguments {
     @Option(name: .customLong("exchange"), help: "Domain events exchange (env MAGISTERE_AMQP_EXCHANGE; default magistere.events).")
     var exchange: String?
 
-    var resolvedURL: String {
-        amqpURL ?? ProcessInfo.processInfo.environment["MAGISTERE_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/"
+    @Option(name: .customLong("amqp-ca-cert"), help: "CA certificate for amqps:// (env MAGISTERE_AMQP_CA_CERT).")
+    var caCertificate: String?
+
+    @Option(name: .customLong("queue-type"), help: "quorum or classic (env MAGISTERE_AMQP_QUEUE_TYPE; default quorum).")
+    var queueType: String?
+
+    func endpoint() throws -> AMQPEndpoint {
+        let ca = Settings.amqpCACertificate.resolve(caCertificate)
+        return try AMQPEndpoint(url: Settings.amqpURL.resolve(amqpURL), caCertificatePath: ca.isEmpty ? nil : ca)
+    }
+
+    func topology() throws -> AMQPTopology {
+        let type = Settings.queueType.resolve(queueType)
+        guard let queueType = AMQPTopology.QueueType(rawValue: type) else {
+            throw ValidationError("queue type must be quorum or classic, not '\(type)'")
+        }
+        return AMQPTopology(exchange: Settings.amqpExchange.resolve(exchange), queueType: queueType)
     }
 
     func transport(logger: Logger) throws -> AMQPTransport {
-        let exchange = exchange ?? ProcessInfo.processInfo.environment["MAGISTERE_AMQP_EXCHANGE"] ?? "magistere.events"
-        return AMQPTransport(
-            endpoint: try AMQPEndpoint(url: resolvedURL), topology: AMQPTopology(exchange: exchange), logger: logger)
+        AMQPTransport(endpoint: try endpoint(), topology: try topology(), logger: logger)
     }
 }

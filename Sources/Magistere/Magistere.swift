@@ -6,6 +6,6 @@ struct Magistere: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "magistere",
         abstract: "M@gistère: tutored, hybrid continuing professional development for teachers.",
-        subcommands: [DeadLettersCommand.self, OutboxCommand.self, DevCommand.self]
+        subcommands: [ConfigCommand.self, DeadLettersCommand.self, OutboxCommand.self, DevCommand.self]
     )
 }

@@ -103,12 +103,15 @@ struct FaultToleranceTests {
                 try (start..<(start + 500)).map { try TransportFixture.message(ThingHappened(thingID: "k", number: $0)) })
         }
 
-        func effects() throws -> Int {
+        // The probe writes its store while the test reads it: wait on locks, and count a busy read as "not yet".
+        func effects() -> Int {
             guard FileManager.default.fileExists(atPath: storePath) else { return 0 }
-            let queue = try DatabaseQueue(path: storePath)
-            return try queue.read { db in
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(5)
+            let count = try? DatabaseQueue(path: storePath, configuration: configuration).read { db in
                 try db.tableExists("effect") ? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM effect") ?? 0 : 0
             }
+            return count ?? 0
         }
 
         let first = Process()
@@ -116,10 +119,12 @@ struct FaultToleranceTests {
         first.arguments = [url, exchange, fixture.queue, storePath]
         first.standardOutput = FileHandle.nullDevice
         try first.run()
-        try await expectEventually(timeout: .seconds(60)) { try effects() >= 1_000 }
+        // Whatever happens, no probe outlives the test (an orphan would hold the test runner's output open).
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+        try await expectEventually(timeout: .seconds(60)) { effects() >= 1_000 }
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
-        let atKill = try effects()
+        let atKill = effects()
         #expect(atKill < total, "the kill must land mid-stream")
 
         let second = Process()
@@ -127,9 +132,11 @@ struct FaultToleranceTests {
         second.arguments = [url, exchange, fixture.queue, storePath]
         second.standardOutput = FileHandle.nullDevice
         try second.run()
-        defer { second.terminate() }
-        try await expectEventually(timeout: .seconds(120)) { try effects() == total }
+        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+        try await expectEventually(timeout: .seconds(120)) { effects() == total }
         try await Task.sleep(for: .milliseconds(500))
+        second.terminate()
+        second.waitUntilExit()
         let queue = try DatabaseQueue(path: storePath)
         let numbers = try await queue.read { db in try Int.fetchAll(db, sql: "SELECT number FROM effect") }
         #expect(numbers.count == total)

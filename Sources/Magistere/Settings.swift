@@ -1,0 +1,65 @@
+import Foundation
+
+/// One configuration key: a flag for people, an environment variable for operators, a default.
+///
+/// Every key the binary understands is listed in ``Settings/all``; `magistere config` prints them,
+/// the README's configuration reference is checked against it, and so is docker-compose.yml.
+struct Setting: Sendable {
+    var environment: String
+    var flag: String
+    var defaultValue: String
+    var help: String
+
+    /// The value: the flag if given, else the environment variable, else the default.
+    func resolve(_ flagValue: String?, environment variables: [String: String] = ProcessInfo.processInfo.environment)
+        -> String
+    {
+        if let flagValue, !flagValue.isEmpty { return flagValue }
+        if let value = variables[environment], !value.isEmpty { return value }
+        return defaultValue
+    }
+}
+
+enum Settings {
+    static let dataDirectory = Setting(
+        environment: "MAGISTERE_DATA_DIR", flag: "--data-dir", defaultValue: "data",
+        help: "Folder of the SQLite stores (<service>.sqlite) and of the embedded bus (bus.sqlite).")
+    static let transport = Setting(
+        environment: "MAGISTERE_TRANSPORT", flag: "--transport", defaultValue: "amqp",
+        help: "amqp (RabbitMQ) or embedded (SQLite bus in the data folder; one process only). `up` defaults to embedded.")
+    static let amqpURL = Setting(
+        environment: "MAGISTERE_AMQP_URL", flag: "--amqp-url", defaultValue: "amqp://guest:guest@127.0.0.1:5672/",
+        help: "Broker URL; amqps:// for TLS. The password is never logged.")
+    static let amqpExchange = Setting(
+        environment: "MAGISTERE_AMQP_EXCHANGE", flag: "--exchange", defaultValue: "magistere.events",
+        help: "Durable topic exchange of the domain events.")
+    static let amqpCACertificate = Setting(
+        environment: "MAGISTERE_AMQP_CA_CERT", flag: "--amqp-ca-cert", defaultValue: "",
+        help: "PEM file of the CA of the broker's TLS certificate (amqps:// only).")
+    static let queueType = Setting(
+        environment: "MAGISTERE_AMQP_QUEUE_TYPE", flag: "--queue-type", defaultValue: "quorum",
+        help: "quorum (default) or classic, for brokers without quorum queues.")
+    static let host = Setting(
+        environment: "MAGISTERE_HTTP_HOST", flag: "--host", defaultValue: "127.0.0.1",
+        help: "Address the HTTP servers listen on (0.0.0.0 in containers).")
+    static let catalogPort = Setting(
+        environment: "MAGISTERE_CATALOG_PORT", flag: "--catalog-port", defaultValue: "8081",
+        help: "HTTP port of the catalog service.")
+    static let enrolmentPort = Setting(
+        environment: "MAGISTERE_ENROLMENT_PORT", flag: "--enrolment-port", defaultValue: "8082",
+        help: "HTTP port of the enrolment service.")
+    static let trackingPort = Setting(
+        environment: "MAGISTERE_TRACKING_PORT", flag: "--tracking-port", defaultValue: "8083",
+        help: "HTTP port of the tracking service.")
+    static let logFormat = Setting(
+        environment: "MAGISTERE_LOG_FORMAT", flag: "--log-format", defaultValue: "logfmt",
+        help: "logfmt or json, on standard error.")
+    static let logLevel = Setting(
+        environment: "MAGISTERE_LOG_LEVEL", flag: "--log-level", defaultValue: "info",
+        help: "trace, debug, info, notice, warning, error or critical.")
+
+    static let all: [Setting] = [
+        dataDirectory, transport, amqpURL, amqpExchange, amqpCACertificate, queueType, host, catalogPort,
+        enrolmentPort, trackingPort, logFormat, logLevel,
+    ]
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// Where one service listens.
+public struct ServiceEndpoint: Sendable {
+    public var service: PlatformService
+    public var host: String
+    public var port: Int
+
+    public init(service: PlatformService, host: String, port: Int) {
+        self.service = service
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Runs services in one process: each one's HTTP server and background work in one `ServiceGroup`,
+/// stopped gracefully on SIGTERM / SIGINT (servers stop taking requests, consumers finish or hand
+/// back their in-flight message, relays make a last attempt to flush the outbox).
+public enum ServiceRunner {
+    public static func run(
+        _ endpoints: [ServiceEndpoint], registry: PrometheusCollectorRegistry?, logger: Logger,
+        onReady: (@Sendable () async -> Void)? = nil
+    ) async throws {
+        var services: [any Service] = []
+        for endpoint in endpoints {
+            var serviceLogger = logger
+            serviceLogger[metadataKey: "service"] = "\(endpoint.service.name.rawValue)"
+            services.append(
+                Application(
+                    router: endpoint.service.router(registry: registry),
+                    configuration: .init(
+                        address: .hostname(endpoint.host, port: endpoint.port),
+                        serverName: "magistere-\(endpoint.service.name.rawValue)"),
+                    onServerRunning: { _ in await onReady?() },
+                    logger: serviceLogger))
+            services.append(contentsOf: endpoint.service.background)
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}
