@@ -1,0 +1,21 @@
+import Foundation
+import Hummingbird
+import ServiceSupport
+
+/// The enrolment service's HTTP API: every route, registered in one place.
+enum EnrolmentAPI {
+    static func register(
+        on router: Router<ServiceRequestContext>, store: EnrolmentStore, now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        let group = router.group().add(middleware: DomainErrorMiddleware())
+        SessionRoutes(store: store).register(on: group)
+        EnrolmentRoutes(store: store).register(on: group)
+        TeacherRecordRoutes(store: store, now: now).register(on: group)
+        group.get("/openapi.json") { request, _ in
+            _ = try QueryParameters(request)
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import ServiceSupport
+
+/// Teachers' yearly training records and attestations.
+struct TeacherRecordRoutes {
+    let store: EnrolmentStore
+    let now: @Sendable () -> Date
+
+    func register(on group: RouterGroup<ServiceRequestContext>) {
+        group.get("/teachers/{id}/record") { request, context in
+            let record = try await record(request, context)
+            return try Reply.json(record, request: request, context: context)
+        }
+        group.get("/teachers/{id}/attestation") { request, context in
+            let record = try await record(request, context)
+            return try Reply.json(Attestation(record: record, issuedAt: now()), request: request, context: context)
+        }
+    }
+
+    private func record(_ request: Request, _ context: ServiceRequestContext) async throws -> TrainingRecord {
+        let query = try QueryParameters(request, allowed: ["schoolYear"])
+        let year = try query.parse("schoolYear", expected: "a school year like 2026-2027", SchoolYear.init) ?? .containing(now())
+        let teacher = try context.parameters.require("id")
+        guard PseudonymousID.isValid(teacher) else { throw Problem.invalid("id", "must be a pseudonymous id") }
+        return try await store.trainingRecord(teacher: teacher, schoolYear: year)
+    }
+
+    /// A teacher's attestation of training for a school year: the record, as issued at a date.
+    struct Attestation: Codable, Sendable {
+        var kind = "training-attestation"
+        var issuedAt: Date
+        var issuer = "M@gistère — service des inscriptions"
+        var statement: String
+        var record: TrainingRecord
+
+        init(record: TrainingRecord, issuedAt: Date) {
+            self.issuedAt = issuedAt
+            self.record = record
+            let hours = { (minutes: Int) in String(format: "%d h %02d", minutes / 60, minutes % 60) }
+            var statement =
+                "Teacher \(record.teacherID) completed \(record.trainings.count) training(s) in \(record.schoolYear): "
+                + "\(hours(record.totalMinutes)) in all, \(hours(record.distanceMinutes)) of it at a distance."
+            if let obligation = record.obligation {
+                statement += obligation.met
+                    ? " The primary teachers' yearly obligation (18 h, 9 h of it digital) is met."
+                    : " The primary teachers' yearly obligation (18 h, 9 h of it digital) is not met: \(hours(obligation.missingMinutes)) missing."
+            }
+            self.statement = statement
+        }
+    }
+}

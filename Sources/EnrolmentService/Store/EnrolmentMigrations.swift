@@ -1,0 +1,76 @@
+import GRDB
+
+/// The enrolment store's own named, forward-only migrations (after the messaging tables).
+enum EnrolmentMigrations {
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("enrolment.v1.sessions-enrolments-records") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE courseVersion (
+                        courseID TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        snapshot TEXT NOT NULL,
+                        PRIMARY KEY (courseID, version)
+                    );
+                    CREATE TABLE archivedCourse (
+                        courseID TEXT PRIMARY KEY,
+                        archivedAt DATETIME NOT NULL,
+                        reason TEXT
+                    );
+                    CREATE TABLE session (
+                        id TEXT PRIMARY KEY,
+                        course TEXT NOT NULL,
+                        academy TEXT NOT NULL,
+                        schoolLevel TEXT NOT NULL,
+                        district TEXT,
+                        pafModule TEXT,
+                        title TEXT NOT NULL,
+                        calendar TEXT NOT NULL,
+                        trainerIDs TEXT NOT NULL,
+                        tutorIDs TEXT NOT NULL,
+                        capacity INTEGER NOT NULL CHECK (capacity > 0),
+                        mode TEXT NOT NULL,
+                        state TEXT NOT NULL
+                    );
+                    CREATE INDEX session_academy ON session (academy, state);
+                    CREATE TABLE enrolment (
+                        id TEXT PRIMARY KEY,
+                        sessionID TEXT NOT NULL REFERENCES session (id),
+                        participantID TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        "group" TEXT,
+                        acceptanceRequired INTEGER NOT NULL,
+                        waitlistRank INTEGER,
+                        createdAt DATETIME NOT NULL,
+                        updatedAt DATETIME NOT NULL
+                    );
+                    -- A teacher holds at most one live enrolment per session, whatever the races.
+                    CREATE UNIQUE INDEX enrolment_live ON enrolment (sessionID, participantID)
+                        WHERE state NOT IN ('refused', 'withdrawn');
+                    CREATE INDEX enrolment_session ON enrolment (sessionID, state, waitlistRank);
+                    CREATE INDEX enrolment_participant ON enrolment (participantID);
+                    CREATE TABLE transition (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        aggregate TEXT NOT NULL,
+                        aggregateID TEXT NOT NULL,
+                        sessionID TEXT NOT NULL,
+                        command TEXT NOT NULL,
+                        fromState TEXT,
+                        toState TEXT NOT NULL,
+                        actorID TEXT,
+                        reason TEXT,
+                        occurredAt DATETIME NOT NULL
+                    );
+                    CREATE INDEX transition_aggregate ON transition (aggregate, aggregateID, seq);
+                    CREATE TABLE completedTraining (
+                        enrolmentID TEXT PRIMARY KEY,
+                        participantID TEXT NOT NULL,
+                        schoolYear INTEGER NOT NULL,
+                        record TEXT NOT NULL,
+                        completedAt DATETIME NOT NULL
+                    );
+                    CREATE INDEX completedTraining_teacher ON completedTraining (participantID, schoolYear);
+                    """)
+        }
+    }
+}

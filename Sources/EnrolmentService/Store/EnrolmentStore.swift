@@ -1,0 +1,65 @@
+import Contracts
+import Foundation
+import GRDB
+import Messaging
+
+/// The enrolment service's SQLite store: sessions, enrolments, their history, the course read model
+/// and the teachers' completed trainings, with the outbox and inbox beside them.
+///
+/// Every write method is one transaction: the state change, its history rows and its outbox events
+/// commit together. Seat decisions read the seat count inside that transaction; SQLite has one
+/// writer at a time, so two requests can never both take the last seat.
+public struct EnrolmentStore: Sendable {
+    /// The inbox consumer name of this service's event handlers.
+    public static let consumer = "enrolment.events"
+
+    let database: any DatabaseWriter
+    /// Called after a transaction that wrote to the outbox committed (the relay's nudge).
+    let eventsWritten: @Sendable () -> Void
+    let now: @Sendable () -> Date
+
+    public init(
+        database: any DatabaseWriter, eventsWritten: @escaping @Sendable () -> Void = {},
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.database = database
+        self.eventsWritten = eventsWritten
+        self.now = now
+    }
+
+    /// Runs one write transaction and nudges the outbox relay once it has committed.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let result = try await database.write(body)
+        eventsWritten()
+        return result
+    }
+
+    /// The current time, truncated to the millisecond like every time on the wire.
+    var timestamp: Date { Timestamp.truncated(now()) }
+
+    static func newID(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.lowercased())" }
+
+    /// Records a transition in the history table.
+    static func record(
+        _ aggregate: String, id: String, sessionID: String, command: String, from: String?, to: String,
+        actor: String?, reason: String?, at date: Date, in db: Database
+    ) throws {
+        try Transition(
+            seq: nil, aggregate: aggregate, aggregateID: id, sessionID: sessionID, command: command, fromState: from,
+            toState: to, actorID: actor, reason: reason, occurredAt: date
+        ).insert(db)
+    }
+
+    /// The history of a session or an enrolment, oldest first.
+    public func history(of aggregate: String, id: String) async throws -> [Transition] {
+        try await database.read { db in
+            try Transition.filter(Transition.Columns.aggregate == aggregate && Transition.Columns.aggregateID == id)
+                .order(Transition.Columns.seq).fetchAll(db)
+        }
+    }
+
+    /// Fails unless the store answers (readiness).
+    public func ping() async throws {
+        _ = try await database.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+}
