@@ -20,8 +20,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             return try Self.problem(for: error).response(from: request, context: context)
         } catch let error as any HTTPResponseError {
-            let problem = Problem(error.status, kind: "http", title: error.status.reasonPhrase)
-            return try problem.response(from: request, context: context)
+            // A service's own error type renders itself (e.g. a CSV report with line numbers).
+            return try error.response(from: request, context: context)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             let problem = Problem(
