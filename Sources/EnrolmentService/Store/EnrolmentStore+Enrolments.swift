@@ -96,7 +96,8 @@ extension EnrolmentStore {
         var acceptanceRequired = false
         if case .designation(let required) = entry { acceptanceRequired = required }
         var enrolment = Enrolment(
-            id: newID("enr"), sessionID: session.id, participantID: participant, state: state, group: group,
+            id: UUID().uuidString.lowercased(),  // a bare UUID: xAPI statements use it as their registration
+            sessionID: session.id, participantID: participant, state: state, group: group,
             acceptanceRequired: acceptanceRequired, waitlistRank: state == .waitlisted ? try nextRank(session.id, in: db) : nil,
             createdAt: date, updatedAt: date)
         try enrolment.insert(db)

@@ -1,0 +1,84 @@
+import Contracts
+import Foundation
+import GRDB
+
+/// Records a trainer's attendance sheet inside the caller's write transaction, then recomputes the
+/// completion of every participant on it.
+struct AttendanceCommand: Sendable {
+    let tracker: CompletionTracker
+
+    struct Outcome: Sendable {
+        /// Enrolments whose course was completed by this sheet.
+        var newlyCompleted: [String]
+    }
+
+    /// - Parameter overwrite: false for self-declared attendance (xAPI `attended`), which never replaces
+    ///   what a trainer recorded.
+    func run(
+        _ sheet: AttendanceSheet, sessionID: String, actorID: String, requireStaff: Bool = true, overwrite: Bool = true,
+        now: Date, in db: Database
+    ) throws -> Outcome {
+        guard let session = try SessionRow.fetch(sessionID, db) else {
+            throw TrackingError.notFound(what: "Session", id: sessionID)
+        }
+        if requireStaff, !session.isStaff(actorID) {
+            throw TrackingError.forbidden("only the trainers and tutors of the session record its attendance")
+        }
+        guard session.cancelledAt == nil else {
+            throw TrackingError.conflict("the session was cancelled: tracking has stopped", state: "cancelled")
+        }
+        guard let plan = try CourseVersionRow.fetch(session.course, db) else {
+            throw TrackingError.conflict(
+                "the course version \(session.course.courseID) v\(session.course.version) is not known yet",
+                state: "course-version-unknown")
+        }
+        guard let activity = plan.activities.first(where: { $0.id == sheet.activityID }) else {
+            throw TrackingError.invalid(
+                "activityID", "not an activity of course \(session.course.courseID) version \(session.course.version)")
+        }
+        guard CompletionRules.isAttendanceBased(activity.kind) else {
+            throw TrackingError.invalid("activityID", "attendance is recorded for in-person meetings and virtual classes only")
+        }
+        var violations: [(field: String, problem: String)] = []
+        if sheet.entries.isEmpty { violations.append(("entries", "must list at least one participant")) }
+        if sheet.entries.count > AttendanceSheet.maximumEntries {
+            violations.append(("entries", "must list at most \(AttendanceSheet.maximumEntries) participants"))
+        }
+        var seen = Set<String>()
+        var enrolments: [EnrolmentRow] = []
+        for (index, entry) in sheet.entries.enumerated() {
+            let field = "entries[\(index)].enrolmentID"
+            guard seen.insert(entry.enrolmentID).inserted else {
+                violations.append((field, "appears twice on the sheet"))
+                continue
+            }
+            guard let enrolment = try EnrolmentRow.fetch(sessionID, entry.enrolmentID, db) else {
+                violations.append((field, "not an enrolment of this session"))
+                continue
+            }
+            guard enrolment.status == .approved else {
+                violations.append((field, "the enrolment was withdrawn: tracking has stopped"))
+                continue
+            }
+            enrolments.append(enrolment)
+        }
+        if let recordedAt = sheet.recordedAt, recordedAt > now.addingTimeInterval(300) {
+            violations.append(("recordedAt", "must not be in the future"))
+        }
+        guard violations.isEmpty else { throw TrackingError.invalid(violations) }
+
+        let time = sheet.recordedAt.map(Timestamp.truncated) ?? now
+        var completed: [String] = []
+        for (entry, enrolment) in zip(sheet.entries, enrolments) {
+            let current = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolment.enrolmentID, db)[
+                activity.id] ?? ActivityProgress(activityID: activity.id)
+            if !overwrite, current.attendance != nil { continue }
+            try ActivityProgressRow.save(
+                current.recordingAttendance(entry.status, at: time), session: sessionID,
+                enrolment: enrolment.enrolmentID, recordedBy: actorID, db)
+            let outcome = try tracker.recompute(session: session, enrolment: enrolment, plan: plan, now: now, in: db)
+            if outcome.newlyCompleted { completed.append(enrolment.enrolmentID) }
+        }
+        return Outcome(newlyCompleted: completed)
+    }
+}

@@ -1,0 +1,81 @@
+import Contracts
+import Foundation
+import GRDB
+
+/// Records one progress report inside the caller's write transaction: the one path by which progress
+/// changes, shared by the JSON API and xAPI statements.
+///
+/// Order of checks: unknown enrolment (404); a reused report id (same content: a replay that changes
+/// nothing; other content: 409); withdrawn enrolment or cancelled session (409); course version not yet
+/// received (409); activity not in the pinned course version, or a report that does not fit the activity
+/// (422). Nothing is stored unless every check passes; then the completion is recomputed in the same
+/// transaction.
+struct ProgressCommand: Sendable {
+    let tracker: CompletionTracker
+
+    enum Outcome: Sendable {
+        case recorded(CompletionTracker.Outcome)
+        case replayed
+    }
+
+    /// - Parameter actorID: who sends the report; must be the participant or a trainer/tutor of the session.
+    func run(
+        _ record: ProgressRecord, enrolmentID: String, sessionID: String, actorID: String, now: Date,
+        in db: Database
+    ) throws -> Outcome {
+        guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
+            let session = try SessionRow.fetch(sessionID, db)
+        else { throw TrackingError.notFound(what: "Enrolment", id: enrolmentID) }
+        guard actorID == enrolment.participantID || session.isStaff(actorID) else {
+            throw TrackingError.forbidden("only the participant or a trainer of the session may record progress")
+        }
+        let content = try Self.fingerprint(record)
+        if let previous = try String.fetchOne(
+            db,
+            sql: "SELECT content FROM progress_record WHERE session_id = ? AND enrolment_id = ? AND record_id = ?",
+            arguments: [sessionID, enrolmentID, record.id])
+        {
+            guard previous == content else {
+                throw TrackingError.conflict(
+                    "progress record '\(record.id)' was already received with different content", state: nil)
+            }
+            return .replayed
+        }
+        guard enrolment.status == .approved else {
+            throw TrackingError.conflict("the enrolment was withdrawn: tracking has stopped", state: "withdrawn")
+        }
+        guard session.cancelledAt == nil else {
+            throw TrackingError.conflict("the session was cancelled: tracking has stopped", state: "cancelled")
+        }
+        guard let plan = try CourseVersionRow.fetch(session.course, db) else {
+            throw TrackingError.conflict(
+                "the course version \(session.course.courseID) v\(session.course.version) is not known yet",
+                state: "course-version-unknown")
+        }
+        guard let activity = plan.activities.first(where: { $0.id == record.activityID }) else {
+            throw TrackingError.invalid(
+                "activityID",
+                "not an activity of course \(session.course.courseID) version \(session.course.version)")
+        }
+        let violations = record.violations(for: activity)
+        guard violations.isEmpty else { throw TrackingError.invalid(violations) }
+
+        let time = record.occurredAt.map(Timestamp.truncated) ?? now
+        let current = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db)[activity.id]
+            ?? ActivityProgress(activityID: activity.id)
+        try ActivityProgressRow.save(
+            current.applying(record, of: activity, at: time), session: sessionID, enrolment: enrolmentID,
+            recordedBy: nil, db)
+        try db.execute(
+            sql: """
+                INSERT INTO progress_record (session_id, enrolment_id, record_id, activity_id, content, actor_id, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [sessionID, enrolmentID, record.id, activity.id, content, actorID, now])
+        return .recorded(try tracker.recompute(session: session, enrolment: enrolment, plan: plan, now: now, in: db))
+    }
+
+    /// The canonical form of a report, compared to decide replay or conflict.
+    static func fingerprint(_ record: ProgressRecord) throws -> String {
+        String(decoding: try EventCoding.encode(record), as: UTF8.self)
+    }
+}

@@ -1,0 +1,105 @@
+import Contracts
+import Foundation
+import GRDB
+import Messaging
+
+/// Applies the events tracking consumes to its read models, each in one transaction with its inbox
+/// record (a redelivered event changes nothing).
+///
+/// Course versions are reference data: they are written into EVERY store. Session and enrolment events
+/// go to the store owning the session.
+public struct ReadModelProjector: Sendable {
+    /// The inbox consumer name (also the queue name by default).
+    public let consumer: String
+    let stores: TrackingStores
+    let tracker: CompletionTracker
+
+    public init(stores: TrackingStores, consumer: String = "tracking.events", rules: CompletionRules = .current) {
+        self.stores = stores
+        self.consumer = consumer
+        self.tracker = CompletionTracker(rules: rules)
+    }
+
+    public func apply(_ envelope: CloudEvent<CoursePublished>) async throws {
+        let event = envelope.data
+        let row = CourseVersionRow(
+            ref: event.versionRef, title: event.title, activities: event.activities, publishedAt: event.publishedAt)
+        let consumer = consumer
+        for store in stores.all {
+            try await store.write { db in
+                guard try Inbox.claim(envelope.id, consumer: consumer, in: db) else { return }
+                try row.insert(db)
+            }
+        }
+    }
+
+    public func apply(_ envelope: CloudEvent<SessionScheduled>) async throws {
+        let event = envelope.data
+        let row = SessionRow(
+            sessionID: event.sessionID, academy: event.academy, course: event.course, schoolLevel: event.schoolLevel,
+            trainerIDs: event.trainerIDs, tutorIDs: event.tutorIDs, scheduled: true)
+        try await inSessionStore(event.sessionID, envelope.id) { db in try row.saveScheduled(db) }
+    }
+
+    public func apply(_ envelope: CloudEvent<SessionCancelled>) async throws {
+        let event = envelope.data
+        try await inSessionStore(event.sessionID, envelope.id) { db in
+            try SessionRow.markCancelled(event.sessionID, at: event.occurredAt, db)
+        }
+    }
+
+    public func apply(_ envelope: CloudEvent<EnrolmentApproved>) async throws {
+        let event = envelope.data
+        try await approve(
+            messageID: envelope.id, sessionID: event.sessionID, enrolmentID: event.enrolmentID,
+            participantID: event.participantID, academy: event.academy, course: event.course,
+            schoolLevel: event.schoolLevel, at: event.occurredAt)
+    }
+
+    public func apply(_ envelope: CloudEvent<EnrolmentPromoted>) async throws {
+        let event = envelope.data
+        try await approve(
+            messageID: envelope.id, sessionID: event.sessionID, enrolmentID: event.enrolmentID,
+            participantID: event.participantID, academy: event.academy, course: event.course,
+            schoolLevel: event.schoolLevel, at: event.occurredAt)
+    }
+
+    public func apply(_ envelope: CloudEvent<EnrolmentWithdrawn>) async throws {
+        let event = envelope.data
+        try await inSessionStore(event.sessionID, envelope.id) { db in
+            try EnrolmentRow.withdraw(
+                sessionID: event.sessionID, enrolmentID: event.enrolmentID, participantID: event.participantID,
+                at: event.occurredAt, db)
+        }
+    }
+
+    private func approve(
+        messageID: String, sessionID: String, enrolmentID: String, participantID: String, academy: String,
+        course: CourseVersionRef, schoolLevel: SchoolLevel, at date: Date
+    ) async throws {
+        let session = SessionRow(
+            sessionID: sessionID, academy: academy, course: course, schoolLevel: schoolLevel, scheduled: false)
+        try await inSessionStore(sessionID, messageID) { db in
+            try session.insertIfMissing(db)
+            if let known = try String.fetchOne(
+                db, sql: "SELECT session_id FROM enrolment WHERE enrolment_id = ?", arguments: [enrolmentID]),
+                known != sessionID
+            {
+                throw PermanentFailure("enrolment \(enrolmentID) is already tracked in session \(known)")
+            }
+            try EnrolmentRow.approve(
+                sessionID: sessionID, enrolmentID: enrolmentID, participantID: participantID,
+                schoolLevel: schoolLevel, at: date, db)
+        }
+    }
+
+    private func inSessionStore(
+        _ sessionID: String, _ messageID: String, _ effect: @escaping @Sendable (Database) throws -> Void
+    ) async throws {
+        let consumer = consumer
+        try await stores.store(forSession: sessionID).write { db in
+            guard try Inbox.claim(messageID, consumer: consumer, in: db) else { return }
+            try effect(db)
+        }
+    }
+}

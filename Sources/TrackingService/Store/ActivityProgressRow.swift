@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// Persistence of ``ActivityProgress``, keyed by session, enrolment and activity.
+enum ActivityProgressRow {
+    static func decode(_ row: Row) -> ActivityProgress {
+        ActivityProgress(
+            activityID: row["activity_id"], startedAt: row["started_at"], secondsSpent: row["seconds_spent"],
+            completedAt: row["completed_at"], bestScore: row["best_score"], passedAt: row["passed_at"],
+            attendance: (row["attendance"] as String?).flatMap(AttendanceStatus.init(rawValue:)),
+            attendanceRecordedAt: row["attendance_recorded_at"], lastActivityAt: row["last_activity_at"])
+    }
+
+    /// One enrolment's progress, by activity id.
+    static func fetch(session sessionID: String, enrolment enrolmentID: String, _ db: Database) throws
+        -> [String: ActivityProgress]
+    {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM activity_progress WHERE session_id = ? AND enrolment_id = ?",
+            arguments: [sessionID, enrolmentID])
+        return Dictionary(uniqueKeysWithValues: rows.map { row in (row["activity_id"], decode(row)) })
+    }
+
+    /// A whole session's progress, by enrolment id then activity id.
+    static func fetchAll(session sessionID: String, _ db: Database) throws -> [String: [String: ActivityProgress]] {
+        var result: [String: [String: ActivityProgress]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM activity_progress WHERE session_id = ?", arguments: [sessionID]) {
+            let progress = decode(row)
+            result[row["enrolment_id"], default: [:]][progress.activityID] = progress
+        }
+        return result
+    }
+
+    static func save(
+        _ progress: ActivityProgress, session sessionID: String, enrolment enrolmentID: String, recordedBy: String?,
+        _ db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO activity_progress (session_id, enrolment_id, activity_id, started_at, seconds_spent,
+                    completed_at, best_score, passed_at, attendance, attendance_recorded_at, attendance_recorded_by,
+                    last_activity_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (session_id, enrolment_id, activity_id) DO UPDATE SET
+                    started_at = excluded.started_at, seconds_spent = excluded.seconds_spent,
+                    completed_at = excluded.completed_at, best_score = excluded.best_score,
+                    passed_at = excluded.passed_at, attendance = excluded.attendance,
+                    attendance_recorded_at = excluded.attendance_recorded_at,
+                    attendance_recorded_by = COALESCE(excluded.attendance_recorded_by, attendance_recorded_by),
+                    last_activity_at = excluded.last_activity_at
+                """,
+            arguments: [
+                sessionID, enrolmentID, progress.activityID, progress.startedAt, progress.secondsSpent,
+                progress.completedAt, progress.bestScore, progress.passedAt, progress.attendance?.rawValue,
+                progress.attendanceRecordedAt, recordedBy, progress.lastActivityAt,
+            ])
+    }
+}

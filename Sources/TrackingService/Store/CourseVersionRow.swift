@@ -1,0 +1,34 @@
+import Contracts
+import Foundation
+import GRDB
+
+/// A published course version's activity plan, as tracking keeps it (from `catalog.course.published.v1`).
+struct CourseVersionRow: Sendable, Equatable {
+    var ref: CourseVersionRef
+    var title: String
+    var activities: [ActivitySnapshot]
+    var publishedAt: Date
+
+    /// Published versions are immutable: a second copy of the same version changes nothing.
+    func insert(_ db: Database) throws {
+        let json = String(decoding: try JSONEncoder().encode(activities), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO course_version (course_id, version, title, activities, published_at)
+                VALUES (?, ?, ?, ?, ?)
+                """, arguments: [ref.courseID, ref.version, title, json, publishedAt])
+    }
+
+    static func fetch(_ ref: CourseVersionRef, _ db: Database) throws -> CourseVersionRow? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM course_version WHERE course_id = ? AND version = ?",
+                arguments: [ref.courseID, ref.version])
+        else { return nil }
+        let json: String = row["activities"]
+        return CourseVersionRow(
+            ref: ref, title: row["title"],
+            activities: try JSONDecoder().decode([ActivitySnapshot].self, from: Data(json.utf8)),
+            publishedAt: row["published_at"])
+    }
+}

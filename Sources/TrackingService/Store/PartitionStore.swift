@@ -1,0 +1,58 @@
+import Contracts
+import Foundation
+import GRDB
+
+/// The tracking state of a set of partitions, in one SQLite file (one `DatabasePool`), with the outbox
+/// and inbox beside it.
+///
+/// Today one store holds all ``TrackingPartitions/count`` partitions (see ``TrackingStores``). Nothing
+/// here assumes it: every session row names its partition, every read and write of session data goes
+/// through the session's key, and a write is one transaction in the store that owns the session. Moving
+/// to one file per partition (or per group of partitions) is a change of ``TrackingStores``' mapping,
+/// plus copying course versions (reference data) into each file — not a change of this type.
+public final class PartitionStore: Sendable {
+    /// The partitions this store owns.
+    public let partitions: Set<Int>
+    /// The store's database (the outbox relay of this store publishes from it).
+    public let database: DatabasePool
+    private let outboxWritten: @Sendable () -> Void
+
+    /// - Parameter outboxWritten: called after a transaction appended events to the outbox (nudges the relay).
+    public init(
+        database: DatabasePool, partitions: Set<Int> = Set(0..<TrackingPartitions.count),
+        outboxWritten: @escaping @Sendable () -> Void = {}
+    ) {
+        self.database = database
+        self.partitions = partitions
+        self.outboxWritten = outboxWritten
+    }
+
+    /// Opens (creating and migrating) a store file.
+    public static func open(
+        path: String, partitions: Set<Int> = Set(0..<TrackingPartitions.count),
+        outboxWritten: @escaping @Sendable () -> Void = {}
+    ) throws -> PartitionStore {
+        let pool = try ServiceStoreOpener.open(path: path)
+        return PartitionStore(database: pool, partitions: partitions, outboxWritten: outboxWritten)
+    }
+
+    /// Runs `body` in one write transaction; when it appended to the outbox, nudges the relay afterwards.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let (value, appended) = try await database.write { db -> (T, Bool) in
+            let before = try Self.outboxCount(db)
+            let value = try body(db)
+            return (value, try Self.outboxCount(db) != before)
+        }
+        if appended { outboxWritten() }
+        return value
+    }
+
+    /// Runs `body` in one read transaction (a consistent snapshot).
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.read(body)
+    }
+
+    private static func outboxCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM magistere_outbox") ?? 0
+    }
+}

@@ -1,0 +1,109 @@
+import GRDB
+
+/// The tracking store's named, forward-only migrations.
+///
+/// Every table of session data is keyed by `session_id` first, so that one session's rows sit together
+/// and a partition's sessions can move to a file of their own without reshaping anything. Course
+/// versions are reference data (the activity plans), copied into every partition's store.
+public enum TrackingMigrations {
+    public static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("tracking.v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE course_version (
+                        course_id TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        title TEXT NOT NULL,
+                        activities TEXT NOT NULL,
+                        published_at DATETIME NOT NULL,
+                        PRIMARY KEY (course_id, version)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE session (
+                        session_id TEXT NOT NULL PRIMARY KEY,
+                        partition INTEGER NOT NULL,
+                        academy TEXT NOT NULL,
+                        course_id TEXT NOT NULL,
+                        course_version INTEGER NOT NULL,
+                        school_level TEXT NOT NULL,
+                        trainer_ids TEXT NOT NULL DEFAULT '[]',
+                        tutor_ids TEXT NOT NULL DEFAULT '[]',
+                        scheduled INTEGER NOT NULL DEFAULT 0,
+                        cancelled_at DATETIME
+                    ) WITHOUT ROWID;
+                    CREATE TABLE enrolment (
+                        session_id TEXT NOT NULL,
+                        enrolment_id TEXT NOT NULL,
+                        participant_id TEXT NOT NULL,
+                        school_level TEXT,
+                        status TEXT NOT NULL CHECK (status IN ('approved', 'withdrawn')),
+                        approved_at DATETIME,
+                        withdrawn_at DATETIME,
+                        PRIMARY KEY (session_id, enrolment_id)
+                    ) WITHOUT ROWID;
+                    CREATE UNIQUE INDEX enrolment_locator ON enrolment (enrolment_id);
+                    CREATE TABLE activity_progress (
+                        session_id TEXT NOT NULL,
+                        enrolment_id TEXT NOT NULL,
+                        activity_id TEXT NOT NULL,
+                        started_at DATETIME,
+                        seconds_spent INTEGER NOT NULL DEFAULT 0,
+                        completed_at DATETIME,
+                        best_score REAL,
+                        passed_at DATETIME,
+                        attendance TEXT CHECK (attendance IN ('present', 'absent', 'excused')),
+                        attendance_recorded_at DATETIME,
+                        attendance_recorded_by TEXT,
+                        last_activity_at DATETIME,
+                        PRIMARY KEY (session_id, enrolment_id, activity_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE progress_record (
+                        session_id TEXT NOT NULL,
+                        enrolment_id TEXT NOT NULL,
+                        record_id TEXT NOT NULL,
+                        activity_id TEXT NOT NULL,
+                        content TEXT NOT NULL,
+                        actor_id TEXT,
+                        received_at DATETIME NOT NULL,
+                        PRIMARY KEY (session_id, enrolment_id, record_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE activity_completion (
+                        session_id TEXT NOT NULL,
+                        enrolment_id TEXT NOT NULL,
+                        activity_id TEXT NOT NULL,
+                        rule_version INTEGER NOT NULL,
+                        completed_at DATETIME NOT NULL,
+                        minutes INTEGER NOT NULL,
+                        score REAL,
+                        event_id TEXT NOT NULL,
+                        PRIMARY KEY (session_id, enrolment_id, activity_id, rule_version)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE course_completion (
+                        session_id TEXT NOT NULL,
+                        enrolment_id TEXT NOT NULL,
+                        rule_version INTEGER NOT NULL,
+                        completed_at DATETIME NOT NULL,
+                        distance_minutes INTEGER NOT NULL,
+                        in_person_minutes INTEGER NOT NULL,
+                        criteria_met TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        PRIMARY KEY (session_id, enrolment_id, rule_version)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE xapi_statement (
+                        statement_id TEXT NOT NULL PRIMARY KEY,
+                        session_id TEXT,
+                        registration TEXT,
+                        actor_key TEXT,
+                        verb_id TEXT NOT NULL,
+                        object_id TEXT,
+                        voided_statement_id TEXT,
+                        stored_ms INTEGER NOT NULL,
+                        voided INTEGER NOT NULL DEFAULT 0,
+                        fingerprint TEXT NOT NULL,
+                        body TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX xapi_statement_by_session ON xapi_statement (session_id, stored_ms);
+                    CREATE INDEX xapi_statement_by_stored ON xapi_statement (stored_ms, statement_id);
+                    """)
+        }
+    }
+}

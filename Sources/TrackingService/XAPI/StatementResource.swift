@@ -1,0 +1,233 @@
+import Contracts
+import Foundation
+import GRDB
+import Logging
+import ServiceSupport
+
+/// The xAPI Statements resource: stores, voids, finds and queries statements, and turns the statements
+/// that describe progress into progress, through the same commands as the JSON API.
+///
+/// Where statements live: in the store of their registration's session (the registration is the
+/// enrolment id) when tracking knows the enrolment; a voiding statement beside the statement it voids;
+/// any other statement in the store of partition 0. Queries read every store and merge by stored time.
+///
+/// Progress effects (verbs `completed`, `passed`, `failed`, `progressed`, `attended`; object id of the
+/// ``XAPIVocabulary`` scheme; actor `account.name` = the participant's pseudonymous id): the statement
+/// becomes a progress report whose id is `xapi:<statement id>` (so re-sending it changes nothing),
+/// `result.duration` the time spent, `result.score.scaled` a quiz score, the statement's `timestamp` the
+/// time. `attended` on a meeting or virtual class records presence unless a trainer already recorded the
+/// attendance. When tracking refuses the effect (withdrawn enrolment, unknown activity, another actor…)
+/// the statement is still stored — an LRS keeps what it is sent — but progress does not change. A report
+/// out of bounds (a duration over 8 h) rejects the statement (400). Voiding a statement does not undo the
+/// progress it caused: progress accumulates facts.
+final class StatementResource: Sendable {
+    let application: TrackingApplication
+    let basePath: String
+    let logger: Logger
+
+    init(application: TrackingApplication, basePath: String, logger: Logger) {
+        self.application = application
+        self.basePath = basePath
+        self.logger = logger
+    }
+
+    private var stores: TrackingStores { application.stores }
+
+    // MARK: - Writing
+
+    /// Stores statements (all or nothing within a store); returns their ids, in order.
+    func store(_ values: [JSONValue], statementID fixedID: String? = nil) async throws -> [String] {
+        let stored = Timestamp.truncated(Date())
+        var statements: [XAPIStatement] = []
+        for (index, value) in values.enumerated() {
+            do {
+                statements.append(try XAPIStatement(value, id: fixedID, stored: stored))
+            } catch {
+                let prefix = values.count > 1 ? "[\(index)]" : ""
+                throw XAPIProblem.invalid(prefix + (error.field.isEmpty ? "" : ".\(error.field)"), error.problem)
+            }
+        }
+        guard Set(statements.map(\.id)).count == statements.count else {
+            throw XAPIProblem.invalid("id", "a batch must not repeat a statement id")
+        }
+        var groups: [(store: PartitionStore, items: [(XAPIStatement, String?)])] = []
+        for statement in statements {
+            let sessionID = try await statement.registration.asyncFlatMap { try await stores.locate(enrolmentID: $0) }
+            var store = sessionID.map(stores.store(forSession:)) ?? stores.store(forPartition: 0)
+            if let target = statement.voidedStatementID, let holder = try await storeHolding(target) { store = holder }
+            if let index = groups.firstIndex(where: { $0.store === store }) {
+                groups[index].items.append((statement, sessionID))
+            } else {
+                groups.append((store, [(statement, sessionID)]))
+            }
+        }
+        for group in groups {
+            let items = group.items
+            let tracker = application.tracker
+            let logger = logger
+            try await group.store.write { db in
+                for (statement, sessionID) in items {
+                    // A statement already stored (same content) is a no-op: no second effect.
+                    if try Self.insert(statement, sessionID: sessionID, db), let sessionID {
+                        try Self.applyProgress(statement, sessionID: sessionID, tracker: tracker, now: stored, logger: logger, db)
+                    }
+                }
+            }
+        }
+        return statements.map(\.id)
+    }
+
+    /// Inserts a new statement (returns true), accepts an identical one as a no-op (false), refuses a
+    /// different one under the same id (409).
+    private static func insert(_ statement: XAPIStatement, sessionID: String?, _ db: Database) throws -> Bool {
+        if let existing = try String.fetchOne(
+            db, sql: "SELECT fingerprint FROM xapi_statement WHERE statement_id = ?", arguments: [statement.id])
+        {
+            guard existing == statement.fingerprint else {
+                throw XAPIProblem.conflict("statement \(statement.id) exists with different content")
+            }
+            return false
+        }
+        if let target = statement.voidedStatementID {
+            if let verb = try String.fetchOne(
+                db, sql: "SELECT verb_id FROM xapi_statement WHERE statement_id = ?", arguments: [target]),
+                verb == XAPIVocabulary.Verb.voided.rawValue
+            {
+                throw XAPIProblem.invalid("object.id", "a voiding statement cannot be voided")
+            }
+            try db.execute(sql: "UPDATE xapi_statement SET voided = 1 WHERE statement_id = ?", arguments: [target])
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO xapi_statement (statement_id, session_id, registration, actor_key, verb_id, object_id,
+                    voided_statement_id, stored_ms, fingerprint, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                statement.id, sessionID, statement.registration, statement.actorKey, statement.verbID,
+                statement.objectActivityID, statement.voidedStatementID,
+                Int64((statement.stored.timeIntervalSince1970 * 1000).rounded()), statement.fingerprint,
+                try statement.document.canonicalText(),
+            ])
+        return true
+    }
+
+    /// Applies a new statement's progress effect, if it has one and tracking accepts it.
+    private static func applyProgress(
+        _ statement: XAPIStatement, sessionID: String, tracker: CompletionTracker, now: Date, logger: Logger,
+        _ db: Database
+    ) throws {
+        guard let verb = XAPIVocabulary.Verb(rawValue: statement.verbID), verb != .voided,
+            let iri = statement.objectActivityID, let target = XAPIVocabulary.activity(fromIRI: iri),
+            let enrolmentID = statement.registration
+        else { return }
+        do {
+            guard let session = try SessionRow.fetch(sessionID, db), session.course.courseID == target.courseID,
+                let plan = try CourseVersionRow.fetch(session.course, db),
+                let activity = plan.activities.first(where: { $0.id == target.activityID })
+            else { return }
+            let actor = statement.actorAccountName ?? statement.actorKey ?? ""
+            let isQuiz = activity.kind == .selfAssessmentQuiz
+            let isMeeting = CompletionRules.isAttendanceBased(activity.kind)
+            if verb == .attended, isMeeting {
+                guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
+                    enrolment.participantID == actor || session.isStaff(actor)
+                else { return }
+                let sheet = AttendanceSheet(
+                    activityID: activity.id, entries: [.init(enrolmentID: enrolmentID, status: .present)],
+                    recordedAt: min(statement.timestamp, now))
+                _ = try AttendanceCommand(tracker: tracker).run(
+                    sheet, sessionID: sessionID, actorID: actor, requireStaff: false, overwrite: false, now: now, in: db)
+                return
+            }
+            let seconds = statement.result?["duration"]?.string.flatMap(XAPIStatement.seconds(ofDuration:))
+            let scaled = statement.result?["score"]?["scaled"]?.number
+            let declaresDone = verb == .completed || verb == .passed || verb == .attended
+            let record = ProgressRecord(
+                id: "xapi:\(statement.id)", activityID: activity.id, timeSpentSeconds: seconds.map { Int($0.rounded()) },
+                completed: declaresDone && !isQuiz && !isMeeting ? true : nil,
+                score: isQuiz && verb != .progressed ? scaled.flatMap { (0...1).contains($0) ? $0 : nil } : nil,
+                occurredAt: min(statement.timestamp, now))
+            if let violation = record.violations(now: now).first {
+                throw XAPIProblem.invalid(violation.field == "timeSpentSeconds" ? "result.duration" : violation.field, violation.problem)
+            }
+            _ = try ProgressCommand(tracker: tracker).run(
+                record, enrolmentID: enrolmentID, sessionID: sessionID, actorID: actor, now: now, in: db)
+        } catch let error as TrackingError {
+            logger.info(
+                "xAPI statement stored without progress effect",
+                metadata: ["xapi.statement.id": "\(statement.id)", "reason": "\(error)"])
+        }
+    }
+
+    private func storeHolding(_ statementID: String) async throws -> PartitionStore? {
+        for store in stores.all {
+            let found = try await store.read { db in
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM xapi_statement WHERE statement_id = ?", arguments: [statementID])
+            }
+            if found != nil { return store }
+        }
+        return nil
+    }
+
+    // MARK: - Reading
+
+    /// A statement's stored JSON, by id: not voided (`voided` false) or voided (`voided` true).
+    func statement(id: String, voided: Bool) async throws -> String? {
+        for store in stores.all {
+            let body = try await store.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT body FROM xapi_statement WHERE statement_id = ? AND voided = ?",
+                    arguments: [id.lowercased(), voided])
+            }
+            if let body { return body }
+        }
+        return nil
+    }
+
+    /// A page of statements matching the query (voided ones excluded), and the position after it if more remain.
+    func query(_ query: StatementQuery) async throws -> (bodies: [String], next: StatementQuery.Position?) {
+        let limit = query.limit == 0 ? StatementQuery.maximumLimit : min(query.limit, StatementQuery.maximumLimit)
+        var conditions = ["voided = 0"]
+        var arguments: [any DatabaseValueConvertible] = []
+        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            conditions.append(condition)
+            arguments.append(value)
+        }
+        add("actor_key = ?", query.agentKey)
+        add("verb_id = ?", query.verbID)
+        add("object_id = ?", query.activityID)
+        add("registration = ?", query.registration)
+        add("stored_ms > ?", query.sinceMs)
+        add("stored_ms <= ?", query.untilMs)
+        if let after = query.after {
+            conditions.append(query.ascending ? "(stored_ms, statement_id) > (?, ?)" : "(stored_ms, statement_id) < (?, ?)")
+            arguments.append(after.storedMs)
+            arguments.append(after.statementID)
+        }
+        let order = query.ascending ? "ASC" : "DESC"
+        let sql = """
+            SELECT stored_ms, statement_id, body FROM xapi_statement WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY stored_ms \(order), statement_id \(order) LIMIT \(limit + 1)
+            """
+        let bound = StatementArguments(arguments.map(\.databaseValue))
+        var rows: [(Int64, String, String)] = []
+        for store in stores.all {
+            rows += try await store.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: bound).map { ($0["stored_ms"], $0["statement_id"], $0["body"]) }
+            }
+        }
+        rows.sort { query.ascending ? ($0.0, $0.1) < ($1.0, $1.1) : ($0.0, $0.1) > ($1.0, $1.1) }
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { StatementQuery.Position(storedMs: $0.0, statementID: $0.1) } : nil
+        return (page.map(\.2), next)
+    }
+}
+
+extension Optional {
+    fileprivate func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

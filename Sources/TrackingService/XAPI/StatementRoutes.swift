@@ -1,0 +1,131 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ServiceSupport
+
+/// `/xapi/statements` (POST, PUT, GET) and `/xapi/about`, the xAPI 1.0.3 adapter over ``StatementResource``.
+struct StatementRoutes: Sendable {
+    let resource: StatementResource
+
+    static let queryParameters: Set<String> = [
+        "agent", "verb", "activity", "registration", "related_activities", "related_agents", "since", "until",
+        "limit", "format", "attachments", "ascending", "from",
+    ]
+    static let singleParameters: Set<String> = ["statementId", "voidedStatementId", "attachments", "format"]
+
+    func add(to router: Router<ServiceRequestContext>) {
+        let group = router.group("xapi").add(middleware: XAPIHeadersMiddleware())
+        group.get("about") { _, _ in
+            JSONResponse(About(version: [XAPIVocabulary.version]))
+        }
+        group.post("statements") { request, _ in
+            try QueryParameters.allowOnly([], in: request)
+            let body = try await Self.body(request)
+            let values: [JSONValue]
+            if case .array(let list) = body {
+                guard !list.isEmpty else { throw XAPIProblem.invalid("", "an empty batch") }
+                values = list
+            } else {
+                values = [body]
+            }
+            return JSONResponse(try await resource.store(values))
+        }
+        group.put("statements") { request, _ -> Response in
+            try QueryParameters.allowOnly(["statementId"], in: request)
+            guard let id = request.uri.queryParameters["statementId"].map(String.init), UUID(uuidString: id) != nil else {
+                throw XAPIProblem.invalid("statementId", "required, a UUID")
+            }
+            let body = try await Self.body(request)
+            guard case .object = body else { throw XAPIProblem.invalid("", "PUT takes one statement") }
+            _ = try await resource.store([body], statementID: id)
+            return Response(status: .noContent)
+        }
+        group.get("statements") { request, _ -> Response in
+            try await get(request)
+        }
+    }
+
+    struct About: Codable, Sendable {
+        var version: [String]
+    }
+
+    private func get(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let names = Set(parameters.map { String($0.key) })
+        for key in ["statementId", "voidedStatementId"] {
+            guard let id = parameters[Substring(key)].map(String.init) else { continue }
+            let unexpected = names.subtracting(Self.singleParameters).sorted()
+            guard unexpected.isEmpty, !(names.contains("statementId") && names.contains("voidedStatementId")) else {
+                throw XAPIProblem.invalid(key, "cannot be combined with \(unexpected.joined(separator: ", "))")
+            }
+            guard UUID(uuidString: id) != nil else { throw XAPIProblem.invalid(key, "must be a UUID") }
+            guard let body = try await resource.statement(id: id, voided: key == "voidedStatementId") else {
+                throw XAPIProblem.notFound(id)
+            }
+            return Self.json(body)
+        }
+        let unknown = names.subtracting(Self.queryParameters).sorted()
+        guard unknown.isEmpty else { throw XAPIProblem.invalid(unknown[0], "unknown parameter") }
+        var query = StatementQuery(limit: 0, ascending: false)
+        if let agent = parameters["agent"] {
+            do { query.agentKey = try XAPIStatement.key(ofAgentParameter: String(agent)) } catch {
+                throw XAPIProblem.invalid(error.field, error.problem)
+            }
+        }
+        query.verbID = parameters["verb"].map(String.init)
+        query.activityID = parameters["activity"].map(String.init)
+        if let registration = parameters["registration"] {
+            guard UUID(uuidString: String(registration)) != nil else { throw XAPIProblem.invalid("registration", "must be a UUID") }
+            query.registration = registration.lowercased()
+        }
+        for (key, path) in [("since", \StatementQuery.sinceMs), ("until", \StatementQuery.untilMs)] {
+            guard let text = parameters[Substring(key)] else { continue }
+            guard let date = Timestamp.parse(String(text)) else { throw XAPIProblem.invalid(key, "must be an ISO 8601 date-time") }
+            query[keyPath: path] = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        }
+        if let limit = parameters["limit"] {
+            guard let value = Int(limit), value >= 0 else { throw XAPIProblem.invalid("limit", "must be a whole number ≥ 0") }
+            query.limit = value
+        }
+        for key in ["ascending", "related_activities", "related_agents", "attachments"] {
+            guard let text = parameters[Substring(key)] else { continue }
+            guard text == "true" || text == "false" else { throw XAPIProblem.invalid(key, "must be true or false") }
+            if key == "ascending" { query.ascending = text == "true" }
+        }
+        if let format = parameters["format"], !["exact", "ids", "canonical"].contains(format) {
+            throw XAPIProblem.invalid("format", "must be exact, ids or canonical")
+        }
+        if let from = parameters["from"] {
+            guard let position = StatementQuery.Position(token: String(from)) else {
+                throw XAPIProblem.invalid("from", "not a position this server gave")
+            }
+            query.after = position
+        }
+        let page = try await resource.query(query)
+        var more = ""
+        if let next = page.next {
+            var components = URLComponents()
+            components.queryItems =
+                parameters.filter { $0.key != "from" }.map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+                + [URLQueryItem(name: "from", value: next.token)]
+            more = resource.basePath + "/statements?" + (components.percentEncodedQuery ?? "")
+        }
+        let moreJSON = String(decoding: try JSONEncoder().encode(more), as: UTF8.self)
+        return Self.json("{\"more\":\(moreJSON),\"statements\":[\(page.bodies.joined(separator: ","))]}")
+    }
+
+    private static func body(_ request: Request) async throws -> JSONValue {
+        try JSONBody.requireJSONContentType(request)
+        let buffer = try await request.body.collect(upTo: 1024 * 1024)
+        let data = Data(buffer.readableBytesView)
+        guard !data.isEmpty else { throw XAPIProblem.invalid("", "the request body is empty") }
+        do { return try JSONValue.parse(data) } catch { throw XAPIProblem.invalid("", "not valid JSON") }
+    }
+
+    private static func json(_ text: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

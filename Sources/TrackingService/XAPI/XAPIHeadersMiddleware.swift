@@ -1,0 +1,40 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ServiceSupport
+
+/// The xAPI protocol headers: `X-Experience-API-Version` is required on requests (1.0.x; 400 without,
+/// except on `/xapi/about`) and sent on every response, errors included, with
+/// `X-Experience-API-Consistent-Through` (statements are readable as soon as they are acknowledged).
+struct XAPIHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var versionHeader: HTTPField.Name { HTTPField.Name("X-Experience-API-Version")! }
+    static var consistentHeader: HTTPField.Name { HTTPField.Name("X-Experience-API-Consistent-Through")! }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var response: Response
+        do {
+            if !request.uri.path.hasSuffix("/about") {
+                guard let version = request.headers[Self.versionHeader] else {
+                    throw XAPIProblem.invalid("X-Experience-API-Version", "required header (send 1.0.3)")
+                }
+                guard version.hasPrefix("1.0") else {
+                    throw XAPIProblem.invalid("X-Experience-API-Version", "unsupported version \(version) (this LRS speaks 1.0.3)")
+                }
+            }
+            response = try await next(request, context)
+        } catch let problem as Problem {
+            response = try problem.response(from: request, context: context)
+        } catch let error as TrackingError {
+            response = try error.problem.response(from: request, context: context)
+        } catch let error as HTTPError {
+            response = try Problem(error.status, kind: "http", title: error.status.reasonPhrase, detail: error.body)
+                .response(from: request, context: context)
+        }
+        response.headers[Self.versionHeader] = XAPIVocabulary.version
+        response.headers[Self.consistentHeader] = Timestamp.format(Date())
+        return response
+    }
+}

@@ -1,0 +1,264 @@
+import Contracts
+import Foundation
+
+/// An xAPI 1.0.3 statement, validated and normalised for storage.
+///
+/// Names are not stored: `name` is removed from the actor (and group members, instructor, agent
+/// objects); agents are identified by their inverse functional identifier, ideally
+/// `account {homePage, name}` with the participant's pseudonymous id as name, or `mbox_sha1sum`.
+struct XAPIStatement: Sendable {
+    var id: String
+    /// The statement as stored and returned (with `id`, `stored`, `timestamp`, `version`).
+    var document: JSONValue
+    /// The content compared to decide "same statement" (without `stored`, `authority`, `version`).
+    var fingerprint: String
+    var actorKey: String?
+    /// The actor's `account.name` (the pseudonymous id), when identified by an account.
+    var actorAccountName: String?
+    var verbID: String
+    /// The object's id when it is an Activity.
+    var objectActivityID: String?
+    /// The target of a voiding statement.
+    var voidedStatementID: String?
+    var registration: String?
+    var timestamp: Date
+    var stored: Date
+    var result: JSONValue?
+
+    struct Invalid: Error, Sendable {
+        var field: String
+        var problem: String
+    }
+
+    static let topLevel: Set<String> = [
+        "id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority", "version",
+        "attachments", "objectType",
+    ]
+
+    init(_ json: JSONValue, id fixedID: String? = nil, stored: Date) throws(Invalid) {
+        guard var members = json.object else { throw Invalid(field: "", problem: "a statement is a JSON object") }
+        if let unknown = Set(members.keys).subtracting(Self.topLevel).sorted().first {
+            throw Invalid(field: unknown, problem: "not a statement property")
+        }
+        if let given = members["id"] {
+            guard let text = given.string, let uuid = UUID(uuidString: text) else {
+                throw Invalid(field: "id", problem: "must be a UUID")
+            }
+            if let fixedID, fixedID.lowercased() != uuid.uuidString.lowercased() {
+                throw Invalid(field: "id", problem: "does not match the statementId parameter")
+            }
+        }
+        let id = (fixedID ?? members["id"]?.string ?? UUID().uuidString).lowercased()
+        if let version = members["version"] {
+            guard let text = version.string, text.hasPrefix("1.0") else {
+                throw Invalid(field: "version", problem: "must be 1.0.x")
+            }
+        }
+        guard let actor = members["actor"] else { throw Invalid(field: "actor", problem: "required") }
+        let actorKey = try Self.validateAgent(actor, field: "actor", allowGroup: true)
+        guard let verb = members["verb"]?.object, let verbID = verb["id"]?.string, Self.isIRI(verbID) else {
+            throw Invalid(field: "verb.id", problem: "required, an IRI")
+        }
+        guard let object = members["object"]?.object else { throw Invalid(field: "object", problem: "required") }
+        var objectActivityID: String?
+        var voided: String?
+        switch object["objectType"]?.string ?? "Activity" {
+        case "Activity":
+            guard let objectID = object["id"]?.string, Self.isIRI(objectID) else {
+                throw Invalid(field: "object.id", problem: "required, an IRI")
+            }
+            objectActivityID = objectID
+        case "Agent", "Group":
+            _ = try Self.validateAgent(.object(object), field: "object", allowGroup: true)
+        case "StatementRef":
+            guard let target = object["id"]?.string, UUID(uuidString: target) != nil else {
+                throw Invalid(field: "object.id", problem: "a StatementRef needs a statement UUID")
+            }
+            if verbID == XAPIVocabulary.Verb.voided.rawValue { voided = target.lowercased() }
+        case "SubStatement":
+            guard object["actor"] != nil, object["verb"] != nil, object["object"] != nil else {
+                throw Invalid(field: "object", problem: "a SubStatement needs actor, verb and object")
+            }
+        default:
+            throw Invalid(field: "object.objectType", problem: "unknown object type")
+        }
+        if verbID == XAPIVocabulary.Verb.voided.rawValue, voided == nil {
+            throw Invalid(field: "object", problem: "a voiding statement's object is a StatementRef")
+        }
+        var registration: String?
+        if let context = members["context"] {
+            guard let context = context.object else { throw Invalid(field: "context", problem: "must be an object") }
+            if let value = context["registration"] {
+                guard let text = value.string, UUID(uuidString: text) != nil else {
+                    throw Invalid(field: "context.registration", problem: "must be a UUID")
+                }
+                registration = text.lowercased()
+            }
+        }
+        if let result = members["result"] {
+            guard let result = result.object else { throw Invalid(field: "result", problem: "must be an object") }
+            if let scaled = result["score"]?["scaled"] {
+                guard let value = scaled.number, (-1...1).contains(value) else {
+                    throw Invalid(field: "result.score.scaled", problem: "must be a number between -1 and 1")
+                }
+            }
+            if let duration = result["duration"] {
+                guard let text = duration.string, Self.seconds(ofDuration: text) != nil else {
+                    throw Invalid(field: "result.duration", problem: "must be an ISO 8601 duration")
+                }
+            }
+        }
+        var timestamp = stored
+        if let given = members["timestamp"] {
+            guard let text = given.string, let date = Timestamp.parse(text) else {
+                throw Invalid(field: "timestamp", problem: "must be an ISO 8601 date-time")
+            }
+            timestamp = date
+        }
+
+        // Normalise: no names, no client-set stored/authority/version in the compared content.
+        members["actor"] = Self.withoutNames(actor)
+        if case .object(var objectMembers) = members["object"]!, ["Agent", "Group"].contains(objectMembers["objectType"]?.string ?? "") {
+            objectMembers["name"] = nil
+            members["object"] = .object(objectMembers)
+        }
+        if case .object(var context) = members["context"], let instructor = context["instructor"] {
+            context["instructor"] = Self.withoutNames(instructor)
+            members["context"] = .object(context)
+        }
+        for key in ["id", "stored", "authority", "version"] { members[key] = nil }
+        let fingerprint: String
+        do { fingerprint = try JSONValue.object(members).canonicalText() } catch {
+            throw Invalid(field: "", problem: "cannot be encoded")
+        }
+        members["id"] = .string(id)
+        members["stored"] = .string(Timestamp.format(stored))
+        members["timestamp"] = members["timestamp"] ?? .string(Timestamp.format(timestamp))
+        members["version"] = .string("1.0.0")
+
+        self.id = id
+        self.document = .object(members)
+        self.fingerprint = fingerprint
+        self.actorKey = actorKey
+        self.actorAccountName = actor["account"]?["name"]?.string
+        self.verbID = verbID
+        self.objectActivityID = objectActivityID
+        self.voidedStatementID = voided
+        self.registration = registration
+        self.timestamp = timestamp
+        self.stored = stored
+        self.result = members["result"]
+    }
+
+    // MARK: - Agents
+
+    /// Validates an agent or group; returns its identifying key (nil for an anonymous group).
+    static func validateAgent(_ value: JSONValue, field: String, allowGroup: Bool) throws(Invalid) -> String? {
+        guard let agent = value.object else { throw Invalid(field: field, problem: "must be an object") }
+        let type = agent["objectType"]?.string ?? "Agent"
+        guard type == "Agent" || (allowGroup && type == "Group") else {
+            throw Invalid(field: "\(field).objectType", problem: "must be Agent or Group")
+        }
+        let key = try identifier(of: agent, field: field)
+        if type == "Group" {
+            if let members = agent["member"] {
+                guard let list = members.array else { throw Invalid(field: "\(field).member", problem: "must be an array") }
+                for (index, member) in list.enumerated() {
+                    _ = try validateAgent(member, field: "\(field).member[\(index)]", allowGroup: false)
+                }
+            } else if key == nil {
+                throw Invalid(field: "\(field).member", problem: "an anonymous group lists its members")
+            }
+        } else if key == nil {
+            throw Invalid(field: field, problem: "an agent needs exactly one of mbox, mbox_sha1sum, openid, account")
+        }
+        return key
+    }
+
+    /// The key an agent is matched on: its one inverse functional identifier.
+    static func identifier(of agent: [String: JSONValue], field: String) throws(Invalid) -> String? {
+        var keys: [String] = []
+        if let mbox = agent["mbox"] {
+            guard let text = mbox.string, text.hasPrefix("mailto:") else {
+                throw Invalid(field: "\(field).mbox", problem: "must be a mailto: IRI")
+            }
+            keys.append("mbox:\(text.lowercased())")
+        }
+        if let sum = agent["mbox_sha1sum"] {
+            guard let text = sum.string, text.count == 40, text.allSatisfy(\.isHexDigit) else {
+                throw Invalid(field: "\(field).mbox_sha1sum", problem: "must be 40 hex digits")
+            }
+            keys.append("mbox_sha1sum:\(text.lowercased())")
+        }
+        if let openid = agent["openid"] {
+            guard let text = openid.string, isIRI(text) else {
+                throw Invalid(field: "\(field).openid", problem: "must be a URI")
+            }
+            keys.append("openid:\(text)")
+        }
+        if let account = agent["account"] {
+            guard let home = account["homePage"]?.string, isIRI(home), let name = account["name"]?.string, !name.isEmpty
+            else { throw Invalid(field: "\(field).account", problem: "needs homePage (an IRL) and name") }
+            keys.append("account:\(home)|\(name)")
+        }
+        guard keys.count <= 1 else {
+            throw Invalid(field: field, problem: "must have exactly one inverse functional identifier")
+        }
+        return keys.first
+    }
+
+    /// The agent's key from a query's `agent` parameter (a JSON agent).
+    static func key(ofAgentParameter text: String) throws(Invalid) -> String {
+        guard let value = try? JSONValue.parse(Data(text.utf8)), let agent = value.object,
+            let key = try identifier(of: agent, field: "agent")
+        else { throw Invalid(field: "agent", problem: "must be a JSON agent with one identifier") }
+        return key
+    }
+
+    static func withoutNames(_ value: JSONValue) -> JSONValue {
+        guard var agent = value.object else { return value }
+        agent["name"] = nil
+        if let members = agent["member"]?.array { agent["member"] = .array(members.map(withoutNames)) }
+        return .object(agent)
+    }
+
+    static func isIRI(_ text: String) -> Bool {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return false }
+        return text[..<colon].allSatisfy { $0.isLetter || $0.isNumber || "+-.".contains($0) }
+            && !text.contains(" ")
+    }
+
+    /// Seconds of an ISO 8601 duration such as `PT1H30M`, `PT45.5S`, `P1DT2H`; nil when it is not one.
+    static func seconds(ofDuration text: String) -> Double? {
+        guard text.hasPrefix("P"), text.count > 1 else { return nil }
+        var total = 0.0
+        var number = ""
+        var inTime = false
+        var sawComponent = false
+        for character in text.dropFirst() {
+            if character == "T" {
+                guard !inTime, number.isEmpty else { return nil }
+                inTime = true
+                continue
+            }
+            if character.isNumber || character == "." {
+                number.append(character)
+                continue
+            }
+            guard let value = Double(number) else { return nil }
+            number = ""
+            sawComponent = true
+            switch (character, inTime) {
+            case ("Y", false): total += value * 365 * 86400
+            case ("M", false): total += value * 30 * 86400
+            case ("W", false): total += value * 7 * 86400
+            case ("D", false): total += value * 86400
+            case ("H", true): total += value * 3600
+            case ("M", true): total += value * 60
+            case ("S", true): total += value
+            default: return nil
+            }
+        }
+        return number.isEmpty && sawComponent ? total : nil
+    }
+}

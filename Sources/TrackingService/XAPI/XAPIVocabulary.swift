@@ -1,0 +1,38 @@
+/// The xAPI verbs and the activity IRI scheme tracking understands.
+///
+/// Activity ids: `https://magistere.education.gouv.fr/xapi/activities/{courseID}/{activityID}` (both
+/// percent-encoded). A statement about an activity is applied to progress only when `{courseID}` is the
+/// course of the registration's session and `{activityID}` an activity of its pinned version; any other
+/// object is stored and returned, but changes no progress.
+enum XAPIVocabulary {
+    static let version = "1.0.3"
+    static let activityPrefix = "https://magistere.education.gouv.fr/xapi/activities/"
+
+    enum Verb: String, CaseIterable {
+        case completed = "http://adlnet.gov/expapi/verbs/completed"
+        case passed = "http://adlnet.gov/expapi/verbs/passed"
+        case failed = "http://adlnet.gov/expapi/verbs/failed"
+        case progressed = "http://adlnet.gov/expapi/verbs/progressed"
+        case attended = "http://adlnet.gov/expapi/verbs/attended"
+        case voided = "http://adlnet.gov/expapi/verbs/voided"
+    }
+
+    /// The IRI of an activity of a course.
+    static func activityIRI(courseID: String, activityID: String) -> String {
+        let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
+        return activityPrefix + (courseID.addingPercentEncoding(withAllowedCharacters: allowed) ?? courseID) + "/"
+            + (activityID.addingPercentEncoding(withAllowedCharacters: allowed) ?? activityID)
+    }
+
+    /// The course and activity ids of an IRI of the scheme, if it is one.
+    static func activity(fromIRI iri: String) -> (courseID: String, activityID: String)? {
+        guard iri.hasPrefix(activityPrefix) else { return nil }
+        let parts = iri.dropFirst(activityPrefix.count).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let course = parts[0].removingPercentEncoding,
+            let activity = parts[1].removingPercentEncoding, !course.isEmpty, !activity.isEmpty
+        else { return nil }
+        return (course, activity)
+    }
+}
+
+import Foundation

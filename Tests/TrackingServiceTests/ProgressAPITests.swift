@@ -1,0 +1,283 @@
+import Contracts
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import TrackingService
+
+/// The JSON API of progress and completion, on a real SQLite file.
+@Suite("Progress API")
+struct ProgressAPITests {
+    static let enrolment = "e-alice"
+    static let alice = "p-alice"
+
+    @Test("progress on each required activity completes the course once, with hours from what was actually done")
+    func completesOnce() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
+        try await fixture.application().test(.router) { client in
+            let uri = "/enrolments/\(Self.enrolment)/progress"
+            let video = try await client.send(.post, uri, json: ProgressRecord(id: "r1", activityID: "video", timeSpentSeconds: 1500, completed: true), actor: Self.alice)
+            #expect(video.status == .created)
+            try await client.send(.post, uri, json: ProgressRecord(id: "r2", activityID: "quiz", timeSpentSeconds: 300, score: 0.5), actor: Self.alice)
+            try await client.send(.post, uri, json: ProgressRecord(id: "r3", activityID: "forum", completed: true), actor: Self.alice)
+            let passed = try await client.send(.post, uri, json: ProgressRecord(id: "r4", activityID: "quiz", timeSpentSeconds: 200, score: 0.8), actor: Self.alice)
+            #expect(try passed.decode(EnrolmentProgressView.self).completion == nil, "the meeting is not attended yet")
+            #expect(try await fixture.outbox(type: "tracking.course.completed.v1").isEmpty)
+
+            let sheet = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)])
+            let attendance = try await client.send(.post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, actor: Plan.trainer)
+            #expect(attendance.status == .ok)
+            #expect(try attendance.decode(TrackingApplication.AttendanceReceipt.self).completedEnrolments == [Self.enrolment])
+
+            let view = try await client.execute(uri: uri, method: .get).decode(EnrolmentProgressView.self)
+            let completion = try #require(view.completion)
+            #expect(completion.distanceMinutes == 30 + 20 + 45, "video, quiz and the optional forum")
+            #expect(completion.inPersonMinutes == 180)
+            #expect(completion.ruleVersion == 1)
+            #expect(view.percentRequiredDone == 100)
+            #expect(view.secondsSpent == 2000)
+            #expect(view.activities.first { $0.activityID == "quiz" }?.bestScore == 0.8)
+
+            // Once more: a further report and attendance changes nothing about the completion.
+            try await client.send(.post, uri, json: ProgressRecord(id: "r5", activityID: "video", timeSpentSeconds: 60), actor: Self.alice)
+            try await client.send(.post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, actor: Plan.trainer)
+        }
+        let completed = try await fixture.outbox(type: "tracking.course.completed.v1")
+        #expect(completed.count == 1)
+        let event = try EventCoding.decode(CloudEvent<CourseCompleted>.self, from: try #require(completed.first).body)
+        #expect(event.id == DeterministicID.courseCompleted(enrolmentID: Self.enrolment, ruleVersion: 1))
+        #expect(event.data.participantID == Self.alice)
+        #expect(event.data.sessionID == fixture.sessionID)
+        #expect(event.data.academy == "lyon")
+        #expect(event.data.course == Plan.ref)
+        #expect(event.data.distanceMinutes == 95)
+        #expect(event.data.inPersonMinutes == 180)
+        #expect(event.data.criteriaMet.contains("required-activities-completed"))
+        let activities = try await fixture.outbox(type: "tracking.activity.completed.v1")
+        #expect(Set(activities.map { $0.subject ?? "" }) == [Self.enrolment])
+        #expect(activities.count == 4, "video, forum, quiz, meeting: each announced once")
+    }
+
+    @Test("a retried progress report changes nothing; the same id with other content is a conflict")
+    func idempotent() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
+        try await fixture.application().test(.router) { client in
+            let uri = "/enrolments/\(Self.enrolment)/progress"
+            let record = ProgressRecord(id: "same", activityID: "video", timeSpentSeconds: 600, completed: true)
+            let first = try await client.send(.post, uri, json: record, actor: Self.alice)
+            let second = try await client.send(.post, uri, json: record, actor: Self.alice)
+            #expect(first.status == .created)
+            #expect(second.status == .ok)
+            #expect(second.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try second.decode(EnrolmentProgressView.self).secondsSpent == 600)
+
+            var other = record
+            other.timeSpentSeconds = 601
+            let conflict = try await client.send(.post, uri, json: other, actor: Self.alice)
+            #expect(conflict.status == .conflict)
+            #expect(conflict.headers[.contentType] == "application/problem+json")
+            let view = try await client.execute(uri: uri, method: .get).decode(EnrolmentProgressView.self)
+            #expect(view.secondsSpent == 600)
+        }
+        #expect(try await fixture.rowCount("progress_record") == 1)
+        #expect(try await fixture.outbox(type: "tracking.activity.completed.v1").count == 1)
+    }
+
+    @Test("progress is refused for an unknown enrolment, a withdrawn one or a foreign activity, and nothing is stored")
+    func refusals() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: [Self.enrolment: Self.alice, "e-bob": "p-bob"])
+        try await fixture.projector.apply(Events.envelope(Events.withdrawn(fixture.sessionID, enrolmentID: "e-bob", participantID: "p-bob")))
+        try await fixture.application().test(.router) { client in
+            let unknown = try await client.send(.post, "/enrolments/e-nobody/progress", json: ProgressRecord(id: "a", activityID: "video", completed: true), actor: Self.alice)
+            #expect(unknown.status == .notFound)
+            let withdrawn = try await client.send(.post, "/enrolments/e-bob/progress", json: ProgressRecord(id: "b", activityID: "video", completed: true), actor: "p-bob")
+            #expect(withdrawn.status == .conflict)
+            #expect(withdrawn.json["currentState"] as? String == "withdrawn")
+            let foreign = try await client.send(.post, "/enrolments/\(Self.enrolment)/progress", json: ProgressRecord(id: "c", activityID: "not-in-course", completed: true), actor: Self.alice)
+            #expect(foreign.status == .unprocessableContent)
+            let scoreOnVideo = try await client.send(.post, "/enrolments/\(Self.enrolment)/progress", json: ProgressRecord(id: "d", activityID: "video", score: 0.9), actor: Self.alice)
+            #expect(scoreOnVideo.status == .unprocessableContent)
+            let selfAttended = try await client.send(.post, "/enrolments/\(Self.enrolment)/progress", json: ProgressRecord(id: "e", activityID: "meeting", completed: true), actor: Self.alice)
+            #expect(selfAttended.status == .unprocessableContent)
+        }
+        #expect(try await fixture.rowCount("progress_record") == 0)
+        #expect(try await fixture.rowCount("activity_progress") == 0)
+    }
+
+    @Test("time spent is bounded: a negative record or one over 8 hours is refused with 422")
+    func timeBounds() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
+        try await fixture.application().test(.router) { client in
+            let uri = "/enrolments/\(Self.enrolment)/progress"
+            let negative = try await client.send(.post, uri, json: ProgressRecord(id: "n", activityID: "video", timeSpentSeconds: -5), actor: Self.alice)
+            let long = try await client.send(.post, uri, json: ProgressRecord(id: "l", activityID: "video", timeSpentSeconds: 8 * 3600 + 1), actor: Self.alice)
+            let max = try await client.send(.post, uri, json: ProgressRecord(id: "m", activityID: "video", timeSpentSeconds: 8 * 3600), actor: Self.alice)
+            #expect(negative.status == .unprocessableContent)
+            #expect(long.status == .unprocessableContent)
+            #expect(max.status == .created)
+            #expect((long.json["errors"] as? [[String: String]])?.first?["field"] == "timeSpentSeconds")
+        }
+        #expect(try await fixture.rowCount("progress_record") == 1)
+    }
+
+    @Test("who may report: no X-Actor-ID is 401, another teacher is 403, a trainer of the session may")
+    func actors() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
+        try await fixture.application().test(.router) { client in
+            let uri = "/enrolments/\(Self.enrolment)/progress"
+            let anonymous = try await client.send(.post, uri, json: ProgressRecord(id: "x", activityID: "video"))
+            let stranger = try await client.send(.post, uri, json: ProgressRecord(id: "y", activityID: "video"), actor: "p-mallory")
+            let trainer = try await client.send(.post, uri, json: ProgressRecord(id: "z", activityID: "video"), actor: Plan.trainer)
+            #expect(anonymous.status == .unauthorized)
+            #expect(stranger.status == .forbidden)
+            #expect(trainer.status == .created)
+        }
+    }
+
+    @Test("unknown query parameters and malformed bodies are 400, a body that is not JSON is 415")
+    func strictRequests() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
+        try await fixture.application().test(.router) { client in
+            #expect(try await client.execute(uri: "/sessions/\(fixture.sessionID)/progress?sort=name", method: .get).status == .badRequest)
+            #expect(try await client.execute(uri: "/enrolments/\(Self.enrolment)/progress?x=1", method: .get).status == .badRequest)
+            let malformed = try await client.send(.post, "/enrolments/\(Self.enrolment)/progress", raw: "{\"id\": ", headers: [.contentType: "application/json", HTTPField.Name("X-Actor-ID")!: Self.alice])
+            #expect(malformed.status == .badRequest)
+            let text = try await client.send(.post, "/enrolments/\(Self.enrolment)/progress", raw: "id=1", headers: [.contentType: "text/plain", HTTPField.Name("X-Actor-ID")!: Self.alice])
+            #expect(text.status == .unsupportedMediaType)
+            #expect(try await client.execute(uri: "/sessions/unknown/progress", method: .get).status == .notFound)
+        }
+    }
+}
+
+/// Attendance sheets, the trainers' table and the summary.
+@Suite("Attendance and the trainers' table")
+struct AttendanceAPITests {
+    @Test("a trainer records a whole session's attendance in one request; excused is not attended")
+    func bulkAttendance() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: ["e-1": "p-1", "e-2": "p-2", "e-3": "p-3"])
+        try await fixture.application().test(.router) { client in
+            let sheet = AttendanceSheet(activityID: "meeting", entries: [
+                .init(enrolmentID: "e-1", status: .present), .init(enrolmentID: "e-2", status: .excused),
+                .init(enrolmentID: "e-3", status: .absent),
+            ])
+            let response = try await client.send(.post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, actor: Plan.trainer)
+            #expect(response.status == .ok)
+            #expect(try response.decode(TrackingApplication.AttendanceReceipt.self).recorded == 3)
+            let table = try await client.execute(uri: "/sessions/\(fixture.sessionID)/progress", method: .get).decode(SessionProgressView.self)
+            let byEnrolment = Dictionary(uniqueKeysWithValues: table.participants.map { ($0.enrolmentID, $0) })
+            #expect(byEnrolment["e-1"]?.attendance == ["meeting": .present])
+            #expect(byEnrolment["e-2"]?.attendance == ["meeting": .excused])
+            #expect(byEnrolment["e-1"]?.requiredDone == 1)
+            #expect(byEnrolment["e-2"]?.requiredDone == 0, "excused is not attended")
+            #expect(byEnrolment["e-1"]?.percentRequiredDone == 33)
+        }
+    }
+
+    @Test("a sheet naming one unknown participant is refused whole (422), and nothing is stored")
+    func allOrNothing() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: ["e-1": "p-1"])
+        try await fixture.application().test(.router) { client in
+            let sheet = AttendanceSheet(activityID: "meeting", entries: [
+                .init(enrolmentID: "e-1", status: .present), .init(enrolmentID: "e-stranger", status: .present),
+            ])
+            let response = try await client.send(.post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, actor: Plan.trainer)
+            #expect(response.status == .unprocessableContent)
+            #expect((response.json["errors"] as? [[String: String]])?.first?["field"] == "entries[1].enrolmentID")
+        }
+        #expect(try await fixture.rowCount("activity_progress") == 0)
+    }
+
+    @Test("only the session's trainers record attendance, and only for meetings and virtual classes")
+    func attendanceRules() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: ["e-1": "p-1"])
+        try await fixture.application().test(.router) { client in
+            let uri = "/sessions/\(fixture.sessionID)/attendance"
+            let meeting = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: "e-1", status: .present)])
+            let participant = try await client.send(.post, uri, json: meeting, actor: "p-1")
+            let anonymous = try await client.send(.post, uri, json: meeting)
+            #expect(participant.status == .forbidden)
+            #expect(anonymous.status == .unauthorized)
+            let video = AttendanceSheet(activityID: "video", entries: [.init(enrolmentID: "e-1", status: .present)])
+            let notMeeting = try await client.send(.post, uri, json: video, actor: Plan.trainer)
+            let nowhere = try await client.send(.post, "/sessions/nowhere/attendance", json: meeting, actor: Plan.trainer)
+            #expect(notMeeting.status == .unprocessableContent)
+            #expect(nowhere.status == .notFound)
+        }
+    }
+
+    @Test("the trainers' table and the summary show progress, time, completion and last seen")
+    func tableAndSummary() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: ["e-1": "p-1", "e-2": "p-2", "e-3": "p-3"])
+        try await fixture.projector.apply(Events.envelope(Events.withdrawn(fixture.sessionID, enrolmentID: "e-3", participantID: "p-3")))
+        try await fixture.application().test(.router) { client in
+            for (id, activity, score) in [("a", "video", nil), ("b", "quiz", 0.9 as Double?)] {
+                try await client.send(.post, "/enrolments/e-1/progress", json: ProgressRecord(id: id, activityID: activity, timeSpentSeconds: 100, completed: score == nil ? true : nil, score: score), actor: "p-1")
+            }
+            try await client.send(.post, "/enrolments/e-2/progress", json: ProgressRecord(id: "c", activityID: "video", timeSpentSeconds: 50, completed: true), actor: "p-2")
+            try await client.send(.post, "/sessions/\(fixture.sessionID)/attendance", json: AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: "e-1", status: .present)]), actor: Plan.trainer)
+
+            let table = try await client.execute(uri: "/sessions/\(fixture.sessionID)/progress", method: .get).decode(SessionProgressView.self)
+            let line = try #require(table.participants.first { $0.enrolmentID == "e-1" })
+            #expect(line.completed)
+            #expect(line.percentRequiredDone == 100)
+            #expect(line.secondsSpent == 200)
+            #expect(line.lastSeenAt != nil)
+            #expect(table.participants.first { $0.enrolmentID == "e-2" }?.percentRequiredDone == 33)
+            #expect(table.participants.first { $0.enrolmentID == "e-3" }?.status == "withdrawn")
+            #expect(table.partition == TrackingPartitions.partition(ofSession: fixture.sessionID))
+
+            let summary = try await client.execute(uri: "/sessions/\(fixture.sessionID)/summary", method: .get).decode(SessionSummaryView.self)
+            #expect(summary.participants == 2)
+            #expect(summary.withdrawn == 1)
+            #expect(summary.completed == 1)
+            #expect(summary.averagePercentRequiredDone == 66.5)
+        }
+    }
+}
+
+/// The read models fed by events.
+@Suite("Read models from events")
+struct ReadModelTests {
+    @Test("a redelivered approval after a withdrawal changes nothing, and each session row names its partition")
+    func inboxAndPartition() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.seed(enrolments: [:])
+        let approval = Events.envelope(Events.approved(fixture.sessionID, enrolmentID: "e-1", participantID: "p-1"))
+        try await fixture.projector.apply(approval)
+        try await fixture.projector.apply(Events.envelope(Events.withdrawn(fixture.sessionID, enrolmentID: "e-1", participantID: "p-1")))
+        try await fixture.projector.apply(approval)
+        let (status, partition) = try await fixture.store.read { db in
+            (try String.fetchOne(db, sql: "SELECT status FROM enrolment WHERE enrolment_id = 'e-1'"),
+             try Int.fetchOne(db, sql: "SELECT partition FROM session WHERE session_id = ?", arguments: [fixture.sessionID]))
+        }
+        #expect(status == "withdrawn")
+        #expect(partition == TrackingPartitions.partition(ofSession: fixture.sessionID))
+    }
+
+    @Test("an approval arriving before its session is scheduled still starts tracking; the session fills in later")
+    func approvalFirst() async throws {
+        let fixture = try TrackingFixture()
+        try await fixture.projector.apply(Events.envelope(Events.coursePublished()))
+        try await fixture.projector.apply(Events.envelope(Events.approved(fixture.sessionID, enrolmentID: "e-1", participantID: "p-1")))
+        let view = try await fixture.composition.application.enrolmentProgress(enrolmentID: "e-1")
+        #expect(view.activities.count == Plan.activities.count)
+        try await fixture.projector.apply(Events.envelope(Events.sessionScheduled(fixture.sessionID)))
+        let trainers = try await fixture.store.read { db in
+            try String.fetchOne(db, sql: "SELECT trainer_ids FROM session WHERE session_id = ?", arguments: [fixture.sessionID])
+        }
+        #expect(trainers == "[\"\(Plan.trainer)\"]")
+    }
+}

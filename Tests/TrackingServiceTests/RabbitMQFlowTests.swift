@@ -1,0 +1,117 @@
+import Contracts
+import Foundation
+import HummingbirdTesting
+import Hummingbird
+import Logging
+import Messaging
+import ServiceSupport
+import Testing
+
+@testable import TrackingService
+
+/// The whole flow on a real RabbitMQ node: events in, progress over HTTP, one completion event out.
+@Suite("Tracking on RabbitMQ", .serialized)
+struct RabbitMQFlowTests {
+    @Test("course published, session scheduled, enrolment approved, progress on each required activity: exactly one course.completed, with the right hours, even after duplicates and redelivery")
+    func fullFlow() async throws {
+        let endpoint = try Broker.requireEndpoint()
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let transport = AMQPTransport(
+            endpoint: endpoint, topology: AMQPTopology(exchange: "test.tracking.\(tag)"), confirmTimeout: .seconds(10),
+            logger: logger)
+        defer { transport.close() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-amqp-\(tag)")
+        let environment = ServiceEnvironment(
+            storePath: directory.appendingPathComponent("tracking.sqlite").path, transport: transport, logger: logger,
+            retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 3), outboxPollInterval: .seconds(5))
+        let composition = try TrackingComposition.build(
+            environment, configuration: TrackingConfiguration(queue: "test.tracking.\(tag).events"))
+
+        // An outside system's own queue, bound before anything happens.
+        let observer = Subscription(queue: "test.tracking.\(tag).observer", bindings: ["tracking.course.completed.v1"])
+        try await transport.declare(observer)
+        try await transport.declare(composition.consumer.subscription)
+
+        let sessionID = "session-\(tag)"
+        let enrolmentID = UUID().uuidString.lowercased()
+        let approval = Events.envelope(Events.approved(sessionID, enrolmentID: enrolmentID, participantID: "p-alice"))
+        try await transport.publish([
+            try Broker.message(Events.envelope(Events.coursePublished())),
+            try Broker.message(Events.envelope(Events.sessionScheduled(sessionID))),
+            try Broker.message(approval),
+        ])
+
+        let seen = Recorder<CloudEvent<CourseCompleted>>()
+        let arrivals = Recorder<ContinuousClock.Instant>()
+        let router = composition.service.router(registry: nil)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in composition.service.background {
+                group.addTask { try await service.run() }
+            }
+            group.addTask {
+                try await transport.consume(observer) { delivery in
+                    if let event = try? EventCoding.decode(CloudEvent<CourseCompleted>.self, from: delivery.message.body) {
+                        seen.append(event)
+                        arrivals.append(.now)
+                    }
+                    return .ack
+                }
+            }
+            // The consumer built the read models from the events.
+            let tracked = try await eventually {
+                (try? await composition.application.enrolmentProgress(enrolmentID: enrolmentID))?.activities.count == Plan.activities.count
+            }
+            try #require(tracked, "the approval and the course never reached tracking")
+
+            try await Application(router: router).test(.router) { client in
+                let uri = "/enrolments/\(enrolmentID)/progress"
+                let steps = [
+                    ProgressRecord(id: "video-1", activityID: "video", timeSpentSeconds: 1800, completed: true),
+                    ProgressRecord(id: "quiz-1", activityID: "quiz", timeSpentSeconds: 600, score: 0.4),
+                    ProgressRecord(id: "quiz-2", activityID: "quiz", timeSpentSeconds: 600, score: 0.75),
+                ]
+                for step in steps {
+                    let response = try await client.send(.post, uri, json: step, actor: "p-alice")
+                    #expect(response.status == .created)
+                }
+                #expect(seen.count == 0)
+                let lastStep = ContinuousClock.now
+                let sheet = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: enrolmentID, status: .present)])
+                let attendance = try await client.send(.post, "/sessions/\(sessionID)/attendance", json: sheet, actor: Plan.trainer)
+                #expect(attendance.status == .ok)
+                try #require(try await eventually(timeout: .seconds(10)) { seen.count >= 1 }, "no course.completed observed")
+                // The relay polls every 5 s here: arriving within a second proves the nudge.
+                #expect(try #require(arrivals.all.first) - lastStep < .seconds(1))
+
+                // Duplicates: the same reports again, new reports, the same attendance, and a redelivered approval.
+                for step in steps {
+                    let replay = try await client.send(.post, uri, json: step, actor: "p-alice")
+                    #expect(replay.status == .ok)
+                }
+                try await client.send(.post, uri, json: ProgressRecord(id: "video-2", activityID: "video", timeSpentSeconds: 60, completed: true), actor: "p-alice")
+                try await client.send(.post, "/sessions/\(sessionID)/attendance", json: sheet, actor: Plan.trainer)
+            }
+            try await transport.publish([try Broker.message(approval)])
+            let renewed = Events.envelope(Events.approved(sessionID, enrolmentID: enrolmentID, participantID: "p-alice"))
+            try await transport.publish([try Broker.message(renewed)])
+            try await Task.sleep(for: .seconds(2))
+            group.cancelAll()
+        }
+
+        #expect(seen.count == 1, "exactly one tracking.course.completed.v1")
+        let event = try #require(seen.all.first)
+        #expect(event.id == DeterministicID.courseCompleted(enrolmentID: enrolmentID, ruleVersion: 1))
+        #expect(event.source == "/magistere/tracking")
+        #expect(event.data.enrolmentID == enrolmentID)
+        #expect(event.data.participantID == "p-alice")
+        #expect(event.data.sessionID == sessionID)
+        #expect(event.data.distanceMinutes == 50, "video 30 + quiz 20; the optional activities were not done")
+        #expect(event.data.inPersonMinutes == 180)
+        #expect(event.data.schoolLevel == .primary)
+        #expect(event.data.ruleVersion == 1)
+        let inbox = try await composition.stores.all[0].read { db in try Inbox.count(consumer: "test.tracking.\(tag).events", in: db) }
+        #expect(inbox == 4, "course, session and two distinct approval messages; the redelivery was dropped")
+    }
+}

@@ -1,0 +1,165 @@
+import Contracts
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Messaging
+import ServiceSupport
+import Testing
+
+@testable import TrackingService
+
+/// The course used across tests: a video, a quiz (threshold 0.7), an in-person meeting (required), a
+/// virtual class and a forum (optional).
+enum Plan {
+    static let courseID = "course-maths"
+    static let activities = [
+        ActivitySnapshot(id: "video", title: "Video", kind: .video, grouping: .individual, modality: .distance,
+                         estimatedMinutes: 30, required: true),
+        ActivitySnapshot(id: "quiz", title: "Quiz", kind: .selfAssessmentQuiz, grouping: .individual,
+                         modality: .distance, estimatedMinutes: 20, required: true, passThreshold: 0.7),
+        ActivitySnapshot(id: "meeting", title: "Meeting", kind: .inPersonMeeting, grouping: .collective,
+                         modality: .inPerson, estimatedMinutes: 180, required: true),
+        ActivitySnapshot(id: "class", title: "Virtual class", kind: .virtualClass, grouping: .collective,
+                         modality: .distance, estimatedMinutes: 60, required: false),
+        ActivitySnapshot(id: "forum", title: "Forum", kind: .forum, grouping: .collective, modality: .distance,
+                         estimatedMinutes: 45, required: false),
+    ]
+    static let ref = CourseVersionRef(courseID: courseID, version: 1)
+    static let trainer = "trainer-1"
+}
+
+/// Builders of the events tracking consumes.
+enum Events {
+    static let t0 = Timestamp.truncated(Date(timeIntervalSinceNow: -3600))
+
+    static func coursePublished(activities: [ActivitySnapshot] = Plan.activities) -> CoursePublished {
+        CoursePublished(
+            courseID: Plan.courseID, version: 1, title: "Maths", summary: "s", objectives: ["o"], keywords: [],
+            domain: "Mathématiques", audience: Audience(schoolLevels: [.primary]), origin: .national, nature: .tutored,
+            activities: activities, owner: CourseOwner(organisation: "DGESCO"), publishedAt: t0,
+            distanceMinutes: 155, inPersonMinutes: 180, durationBucket: .from3To6h)
+    }
+
+    static func sessionScheduled(_ sessionID: String) -> SessionScheduled {
+        SessionScheduled(
+            sessionID: sessionID, course: Plan.ref, academy: "lyon", schoolLevel: .primary, district: "Lyon 3",
+            title: "Maths", calendar: SessionCalendar(enrolmentOpensAt: t0, enrolmentClosesAt: t0, startsAt: t0, endsAt: t0),
+            trainerIDs: [Plan.trainer], tutorIDs: [], capacity: 30, mode: .designation, actorID: "ien-1", occurredAt: t0)
+    }
+
+    static func approved(_ sessionID: String, enrolmentID: String, participantID: String) -> EnrolmentApproved {
+        EnrolmentApproved(
+            enrolmentID: enrolmentID, sessionID: sessionID, participantID: participantID, academy: "lyon",
+            course: Plan.ref, schoolLevel: .primary, actorID: "ien-1", occurredAt: t0)
+    }
+
+    static func withdrawn(_ sessionID: String, enrolmentID: String, participantID: String) -> EnrolmentWithdrawn {
+        EnrolmentWithdrawn(
+            enrolmentID: enrolmentID, sessionID: sessionID, participantID: participantID, actorID: participantID,
+            occurredAt: t0.addingTimeInterval(60))
+    }
+
+    static func envelope<E: DomainEvent>(_ event: E, id: String = UUID().uuidString.lowercased()) -> CloudEvent<E> {
+        CloudEvent(id: id, time: Timestamp.truncated(Date()), event: event)
+    }
+}
+
+/// A tracking service on a real SQLite file (and an embedded bus that nothing consumes), with helpers to
+/// feed it events and call its HTTP API.
+struct TrackingFixture {
+    let directory: URL
+    let composition: TrackingComposition
+    let sessionID = "session-\(UUID().uuidString.prefix(8).lowercased())"
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let environment = ServiceEnvironment(
+            storePath: directory.appendingPathComponent("tracking.sqlite").path,
+            transport: try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path), logger: logger)
+        composition = try TrackingComposition.build(environment, configuration: TrackingConfiguration())
+    }
+
+    var projector: ReadModelProjector { composition.projector }
+    var store: PartitionStore { composition.stores.store(forSession: sessionID) }
+
+    /// Publishes the course, schedules the session and approves the given enrolments (enrolment id → participant).
+    func seed(enrolments: [String: String]) async throws {
+        try await projector.apply(Events.envelope(Events.coursePublished()))
+        try await projector.apply(Events.envelope(Events.sessionScheduled(sessionID)))
+        for (enrolmentID, participantID) in enrolments {
+            try await projector.apply(
+                Events.envelope(Events.approved(sessionID, enrolmentID: enrolmentID, participantID: participantID)))
+        }
+    }
+
+    func application() -> some ApplicationProtocol {
+        Application(router: composition.service.router(registry: nil))
+    }
+
+    /// The events in the outbox, by type.
+    func outbox(type: String) async throws -> [Message] {
+        try await store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, type, source, subject, time, body FROM magistere_outbox WHERE type = ? ORDER BY seq",
+                             arguments: [type]).map { row in
+                Message(id: row["id"], type: row["type"], source: row["source"], subject: row["subject"],
+                        time: row["time"], body: row["body"])
+            }
+        }
+    }
+
+    func rowCount(_ table: String) async throws -> Int {
+        try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends JSON with the platform's encoding.
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, json: some Encodable, actor: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let actor { headers[HTTPField.Name("X-Actor-ID")!] = actor }
+        headers.append(contentsOf: extra)
+        let body = ByteBuffer(bytes: try EventCoding.encode(json))
+        return try await execute(uri: uri, method: method, headers: headers, body: body)
+    }
+
+    @discardableResult
+    func send(_ method: HTTPRequest.Method, _ uri: String, raw: String, headers: HTTPFields = [:]) async throws
+        -> TestResponse
+    {
+        try await execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: raw))
+    }
+}
+
+extension TestResponse {
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try EventCoding.decoder().decode(type, from: Data(body.readableBytesView))
+    }
+
+    var text: String { String(buffer: body) }
+
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+}
+
+/// A service environment over the embedded transport, in a directory.
+enum ServiceSupportEnvironment {
+    static func embedded(_ directory: URL) throws -> ServiceEnvironment {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return ServiceEnvironment(
+            storePath: directory.appendingPathComponent("tracking.sqlite").path,
+            transport: try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path), logger: logger)
+    }
+}
