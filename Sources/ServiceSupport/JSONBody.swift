@@ -12,8 +12,25 @@ public enum JSONBody {
         _ type: T.Type, from request: Request, limit: Int = defaultLimit
     ) async throws -> T {
         try requireJSONContentType(request)
-        let buffer = try await request.body.collect(upTo: limit)
-        return try decode(type, from: Data(buffer: buffer))
+        return try decode(type, from: try await collect(request, limit: limit))
+    }
+
+    /// The whole body, or a 413 problem when it is over `limit` bytes.
+    public static func collect(_ request: Request, limit: Int = defaultLimit) async throws -> Data {
+        do {
+            return Data(buffer: try await request.body.collect(upTo: limit))
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw tooLarge(limit)
+        } catch where "\(type(of: error))".contains("TooManyBytes") {
+            throw tooLarge(limit)
+        }
+    }
+
+    static func tooLarge(_ limit: Int) -> Problem {
+        Problem(
+            .contentTooLarge, kind: "too-large", title: "Request body too large",
+            detail: "the body is over the limit of \(limit / 1024) KiB",
+            errors: [.init(field: "body", problem: "larger than \(limit) bytes")])
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {

@@ -1,0 +1,96 @@
+import Contracts
+import Foundation
+import Logging
+
+/// The catalogue's commands: what designers do to courses, each one store transaction followed by
+/// an update of the in-memory catalogue when the published offer changed.
+///
+/// Events are written to the outbox inside the store transaction; `eventsWritten` then wakes the
+/// outbox relay, so the broker is never in the request path.
+public struct CourseAuthoring: Sendable {
+    public let store: CatalogStore
+    public let catalogue: PublishedCatalogue
+    let eventsWritten: @Sendable () -> Void
+    let clock: @Sendable () -> Date
+    let newID: @Sendable () -> String
+
+    public init(
+        store: CatalogStore, catalogue: PublishedCatalogue, eventsWritten: @escaping @Sendable () -> Void = {},
+        clock: @escaping @Sendable () -> Date = { Date() },
+        newID: @escaping @Sendable () -> String = {
+            "crs-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        }
+    ) {
+        self.store = store
+        self.catalogue = catalogue
+        self.eventsWritten = eventsWritten
+        self.clock = clock
+        self.newID = newID
+    }
+
+    /// Rebuilds the in-memory catalogue from the store (at start-up).
+    public func loadCatalogue() async throws {
+        catalogue.load(try await store.publishedCourses())
+    }
+
+    // MARK: - Drafts
+
+    /// Creates a course whose first draft is `draft`; `id` is generated unless given (seed data).
+    public func create(_ draft: CourseDraft, id: String? = nil) async throws -> Course {
+        let course = try Course.create(id: id ?? newID(), draft: draft, at: clock())
+        try await store.insert(course)
+        return course
+    }
+
+    /// Applies an edit to a course's draft (or any other change) in one transaction.
+    ///
+    /// `expectedRevision` is the caller's If-Match; nil skips the check.
+    public func change<Result: Sendable>(
+        _ id: String, expectedRevision: Int?, _ change: @escaping @Sendable (inout Course, Date) throws -> Result
+    ) async throws -> (course: Course, result: Result) {
+        let now = clock()
+        let outcome = try await store.modify(id, expectedRevision: expectedRevision) { course in
+            try change(&course, now)
+        }
+        return outcome
+    }
+
+    // MARK: - Publication and archival
+
+    /// Publishes the draft as the next version, writing its event to the outbox in the same transaction.
+    public func publish(_ id: String, expectedRevision: Int? = nil) async throws -> (course: Course, version: CourseVersion) {
+        let now = clock()
+        let (course, version) = try await store.modify(id, expectedRevision: expectedRevision) { course in
+            try course.publish(at: now)
+        }
+        try await offerChanged(course)
+        return (course, version)
+    }
+
+    /// Archives the course, writing `catalog.course.archived.v1` to the outbox in the same transaction.
+    public func archive(_ id: String, reason: String?, expectedRevision: Int? = nil) async throws -> Course {
+        let now = clock()
+        let (course, _) = try await store.modify(id, expectedRevision: expectedRevision) { course in
+            try course.archive(at: now, reason: reason)
+        }
+        try await offerChanged(course)
+        return course
+    }
+
+    /// Derives a local course ("contextualisation") from a published version of `sourceID`
+    /// (its latest when `version` is nil).
+    public func derive(
+        from sourceID: String, version: Int?, origin: CourseOrigin, owner: CourseOwner, title: String?
+    ) async throws -> Course {
+        let (id, now) = (newID(), clock())
+        return try await store.derive(from: sourceID, version: version) { source in
+            try Course.derive(from: source, id: id, origin: origin, owner: owner, title: title, at: now)
+        }
+    }
+
+    private func offerChanged(_ course: Course) async throws {
+        eventsWritten()
+        let versions = try await store.versions(of: course.id) ?? []
+        catalogue.apply(course, versions: versions)
+    }
+}

@@ -1,0 +1,64 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceSupport
+
+/// The public read routes: courses, versions, listing and search, answered from the in-memory
+/// ``PublishedCatalogue`` (only full-text ranking on a cache miss, and courses never published,
+/// reach the store).
+struct CatalogueController: Sendable {
+    let authoring: CourseAuthoring
+    var catalogue: PublishedCatalogue { authoring.catalogue }
+
+    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
+        group.get("courses", use: list)
+        group.get("search", use: search)
+        group.get("courses/{id}", use: course)
+        group.get("courses/{id}/versions", use: versions)
+        group.get("courses/{id}/versions/{version}", use: version)
+    }
+
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CataloguePage> {
+        let query = try CatalogueQueryParameters.parse(request, allowed: CatalogueQueryParameters.listing)
+        return JSONResponse(CatalogueSearch.run(query, in: catalogue.snapshot, rankedIDs: nil))
+    }
+
+    @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CataloguePage> {
+        let query = try CatalogueQueryParameters.parse(request, allowed: CatalogueQueryParameters.search)
+        let snapshot = catalogue.snapshot
+        var ranked: [String]?
+        if let text = query.text {
+            let store = authoring.store
+            ranked = try await catalogue.rankedIDs(for: text, generation: snapshot.generation) { try await store.search($0) }
+        }
+        return JSONResponse(CatalogueSearch.run(query, in: snapshot, rankedIDs: ranked))
+    }
+
+    @Sendable func course(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CourseView> {
+        let id = try context.parameters.require("id")
+        let snapshot = catalogue.snapshot
+        if let entry = snapshot.entries[id] {
+            return JSONResponse(CourseView(entry: entry, snapshot: snapshot))
+        }
+        guard let course = try await authoring.store.course(id) else { throw Problem.notFound("Course", id: id) }
+        return JSONResponse(CourseView(unpublished: course, snapshot: snapshot))
+    }
+
+    @Sendable func versions(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<VersionHistory> {
+        let id = try context.parameters.require("id")
+        if let entry = catalogue.snapshot.entries[id] {
+            return JSONResponse(VersionHistory(courseID: id, versions: entry.versions))
+        }
+        guard let versions = try await authoring.store.versions(of: id) else { throw Problem.notFound("Course", id: id) }
+        return JSONResponse(VersionHistory(courseID: id, versions: versions))
+    }
+
+    @Sendable func version(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CoursePublished> {
+        let id = try context.parameters.require("id")
+        let text = try context.parameters.require("version")
+        guard let number = Int(text), let version = catalogue.snapshot.entries[id]?.version(number) else {
+            throw Problem.notFound("Version", id: "\(id)/versions/\(text)")
+        }
+        return JSONResponse(version)
+    }
+}

@@ -1,0 +1,134 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ServiceSupport
+
+/// The designers' routes: drafts, activities, publication, archival and derivation.
+///
+/// Every response carries the course's `ETag`; every change honours `If-Match` (see ``EntityTag``).
+/// Kept in its own route group so that the authorisation of issue 7 can guard it as a whole.
+struct CourseAuthoringController: Sendable {
+    let authoring: CourseAuthoring
+
+    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
+        group.post("courses", use: create)
+        group.get("courses/{id}/draft", use: draft)
+        group.put("courses/{id}/draft", use: replaceDraft)
+        group.post("courses/{id}/draft/activities", use: addActivity)
+        group.put("courses/{id}/draft/activities/{activityID}", use: replaceActivity)
+        group.delete("courses/{id}/draft/activities/{activityID}", use: removeActivity)
+        group.put("courses/{id}/draft/activity-order", use: reorderActivities)
+        group.post("courses/{id}/publish", use: publish)
+        group.post("courses/{id}/archive", use: archive)
+        group.post("courses/{id}/derive", use: derive)
+    }
+
+    // MARK: - Drafts
+
+    @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+        let content = try await JSONBody.decode(CourseDraft.self, from: request)
+        let course = try await authoring.create(content)
+        return created(course, location: "/courses/\(course.id)")
+    }
+
+    @Sendable func draft(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+        let id = try context.parameters.require("id")
+        guard let course = try await authoring.store.course(id) else { throw Problem.notFound("Course", id: id) }
+        return view(course)
+    }
+
+    @Sendable func replaceDraft(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+        let content = try await JSONBody.decode(CourseDraft.self, from: request)
+        return try await edit(request, context) { course, now in try course.replaceDraft(with: content, at: now) }
+    }
+
+    // MARK: - Activities
+
+    @Sendable func addActivity(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+        let body = try await JSONBody.decode(AuthoringRequests.NewActivity.self, from: request)
+        let id = try context.parameters.require("id")
+        let (course, activity) = try await authoring.change(id, expectedRevision: EntityTag.expectedRevision(request)) {
+            course, now in try course.addActivity(body.activity, at: body.position, date: now)
+        }
+        return created(course, location: "/courses/\(id)/draft/activities/\(activity.id)")
+    }
+
+    @Sendable func replaceActivity(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+        let activity = try await JSONBody.decode(Activity.self, from: request)
+        let activityID = try context.parameters.require("activityID")
+        return try await edit(request, context) { course, now in
+            try course.replaceActivity(activityID, with: activity, at: now)
+        }
+    }
+
+    @Sendable func removeActivity(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+        let activityID = try context.parameters.require("activityID")
+        return try await edit(request, context) { course, now in try course.removeActivity(activityID, at: now) }
+    }
+
+    @Sendable func reorderActivities(_ request: Request, context: ServiceRequestContext) async throws
+        -> JSONResponse<DraftView>
+    {
+        let order = try await JSONBody.decode(AuthoringRequests.ActivityOrder.self, from: request)
+        return try await edit(request, context) { course, now in try course.reorderActivities(order.activityIDs, at: now) }
+    }
+
+    // MARK: - Life cycle
+
+    @Sendable func publish(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CoursePublished> {
+        let id = try context.parameters.require("id")
+        let (course, version) = try await authoring.publish(id, expectedRevision: EntityTag.expectedRevision(request))
+        var headers = EntityTag.headers(course.revision)
+        headers[.location] = "/courses/\(id)/versions/\(version.number)"
+        return JSONResponse(version.event, status: .created, headers: headers)
+    }
+
+    @Sendable func archive(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CourseView> {
+        let id = try context.parameters.require("id")
+        let body = try await Self.optionalBody(AuthoringRequests.Archive.self, from: request)
+        let course = try await authoring.archive(
+            id, reason: body?.reason, expectedRevision: EntityTag.expectedRevision(request))
+        let snapshot = authoring.catalogue.snapshot
+        let view = snapshot.entries[id].map { CourseView(entry: $0, snapshot: snapshot) }
+            ?? CourseView(unpublished: course, snapshot: snapshot)
+        return JSONResponse(view, headers: EntityTag.headers(course.revision))
+    }
+
+    @Sendable func derive(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+        let id = try context.parameters.require("id")
+        let body = try await JSONBody.decode(AuthoringRequests.Derive.self, from: request)
+        let course = try await authoring.derive(
+            from: id, version: body.version, origin: body.origin, owner: body.owner, title: body.title)
+        return created(course, location: "/courses/\(course.id)")
+    }
+
+    // MARK: - Helpers
+
+    private func edit(
+        _ request: Request, _ context: ServiceRequestContext,
+        _ change: @escaping @Sendable (inout Course, Date) throws -> Void
+    ) async throws -> JSONResponse<DraftView> {
+        let id = try context.parameters.require("id")
+        let (course, _) = try await authoring.change(id, expectedRevision: EntityTag.expectedRevision(request), change)
+        return view(course)
+    }
+
+    private func view(_ course: Course) -> JSONResponse<DraftView> {
+        JSONResponse(DraftView(course), headers: EntityTag.headers(course.revision))
+    }
+
+    private func created(_ course: Course, location: String) -> JSONResponse<DraftView> {
+        var headers = EntityTag.headers(course.revision)
+        headers[.location] = location
+        return JSONResponse(DraftView(course), status: .created, headers: headers)
+    }
+
+    /// A JSON body that may be absent: nil when empty, otherwise as strict as ``JSONBody``.
+    static func optionalBody<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T? {
+        let buffer = try await request.body.collect(upTo: JSONBody.defaultLimit)
+        guard buffer.readableBytes > 0 else { return nil }
+        try JSONBody.requireJSONContentType(request)
+        return try JSONBody.decode(type, from: Data(buffer.readableBytesView))
+    }
+}

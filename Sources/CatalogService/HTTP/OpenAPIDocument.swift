@@ -1,0 +1,2496 @@
+import Foundation
+import Hummingbird
+
+/// The OpenAPI 3.1 description of the catalogue's HTTP API, served at `GET /openapi.json`.
+///
+/// Hand-written and kept true by a test that compares its paths with the router's routes and checks
+/// real responses against its schemas. Edit the JSON below when a route or a body changes.
+public enum OpenAPIDocument {
+    /// The document's JSON text.
+    public static let json = #"""
+{
+ "components": {
+  "headers": {
+   "ETag": {
+    "description": "the course's revision",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "Location": {
+    "description": "the created resource",
+    "schema": {
+     "type": "string"
+    }
+   }
+  },
+  "parameters": {
+   "IfMatch": {
+    "description": "the ETag last read; 412 when stale",
+    "in": "header",
+    "name": "If-Match",
+    "required": false,
+    "schema": {
+     "type": "string"
+    }
+   }
+  },
+  "schemas": {
+   "Activity": {
+    "description": "An activity; `id` is assigned (a1, a2…) when omitted.",
+    "properties": {
+     "estimatedMinutes": {
+      "minimum": 1,
+      "type": "integer"
+     },
+     "grouping": {
+      "enum": [
+       "individual",
+       "collective"
+      ],
+      "type": "string"
+     },
+     "id": {
+      "type": "string"
+     },
+     "kind": {
+      "enum": [
+       "video",
+       "sequenceAnalysis",
+       "virtualClass",
+       "collectivePreparation",
+       "selfAssessmentQuiz",
+       "forum",
+       "inPersonMeeting",
+       "resource"
+      ],
+      "type": "string"
+     },
+     "modality": {
+      "enum": [
+       "distance",
+       "inPerson"
+      ],
+      "type": "string"
+     },
+     "passThreshold": {
+      "exclusiveMinimum": 0,
+      "maximum": 1,
+      "type": "number"
+     },
+     "required": {
+      "type": "boolean"
+     },
+     "title": {
+      "type": "string"
+     },
+     "trainerNotes": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "title",
+     "kind",
+     "estimatedMinutes"
+    ],
+    "type": "object"
+   },
+   "ActivityOrder": {
+    "properties": {
+     "activityIDs": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array"
+     }
+    },
+    "required": [
+     "activityIDs"
+    ],
+    "type": "object"
+   },
+   "ActivitySnapshot": {
+    "properties": {
+     "estimatedMinutes": {
+      "type": "integer"
+     },
+     "grouping": {
+      "enum": [
+       "individual",
+       "collective"
+      ],
+      "type": "string"
+     },
+     "id": {
+      "type": "string"
+     },
+     "kind": {
+      "enum": [
+       "video",
+       "sequenceAnalysis",
+       "virtualClass",
+       "collectivePreparation",
+       "selfAssessmentQuiz",
+       "forum",
+       "inPersonMeeting",
+       "resource"
+      ],
+      "type": "string"
+     },
+     "modality": {
+      "enum": [
+       "distance",
+       "inPerson"
+      ],
+      "type": "string"
+     },
+     "passThreshold": {
+      "type": "number"
+     },
+     "required": {
+      "type": "boolean"
+     },
+     "title": {
+      "type": "string"
+     },
+     "trainerNotes": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "id",
+     "title",
+     "kind",
+     "grouping",
+     "modality",
+     "estimatedMinutes",
+     "required"
+    ],
+    "type": "object"
+   },
+   "ArchiveRequest": {
+    "properties": {
+     "reason": {
+      "type": "string"
+     }
+    },
+    "type": "object"
+   },
+   "Audience": {
+    "properties": {
+     "disciplines": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array"
+     },
+     "gradeLevels": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array"
+     },
+     "schoolLevels": {
+      "items": {
+       "enum": [
+        "primary",
+        "secondary"
+       ],
+       "type": "string"
+      },
+      "type": "array"
+     }
+    },
+    "required": [
+     "schoolLevels"
+    ],
+    "type": "object"
+   },
+   "CatalogueItem": {
+    "properties": {
+     "courseID": {
+      "type": "string"
+     },
+     "derivedFrom": {
+      "$ref": "#/components/schemas/CourseVersionRef"
+     },
+     "distanceMinutes": {
+      "type": "integer"
+     },
+     "domain": {
+      "type": "string"
+     },
+     "durationBucket": {
+      "type": "string"
+     },
+     "inPersonMinutes": {
+      "type": "integer"
+     },
+     "modality": {
+      "enum": [
+       "distance",
+       "hybrid",
+       "inPerson"
+      ],
+      "type": "string"
+     },
+     "nature": {
+      "enum": [
+       "selfPaced",
+       "tutored"
+      ],
+      "type": "string"
+     },
+     "origin": {
+      "$ref": "#/components/schemas/CourseOrigin"
+     },
+     "publishedAt": {
+      "format": "date-time",
+      "type": "string"
+     },
+     "schoolLevels": {
+      "items": {
+       "enum": [
+        "primary",
+        "secondary"
+       ],
+       "type": "string"
+      },
+      "type": "array"
+     },
+     "summary": {
+      "type": "string"
+     },
+     "title": {
+      "type": "string"
+     },
+     "version": {
+      "type": "integer"
+     }
+    },
+    "required": [
+     "courseID",
+     "version",
+     "title",
+     "summary",
+     "domain",
+     "schoolLevels",
+     "origin",
+     "nature",
+     "durationBucket",
+     "distanceMinutes",
+     "inPersonMinutes",
+     "publishedAt"
+    ],
+    "type": "object"
+   },
+   "CataloguePage": {
+    "properties": {
+     "facets": {
+      "properties": {
+       "academy": {
+        "items": {
+         "$ref": "#/components/schemas/FacetCount"
+        },
+        "type": "array"
+       },
+       "domain": {
+        "items": {
+         "$ref": "#/components/schemas/FacetCount"
+        },
+        "type": "array"
+       },
+       "duration": {
+        "items": {
+         "$ref": "#/components/schemas/FacetCount"
+        },
+        "type": "array"
+       },
+       "modality": {
+        "items": {
+         "$ref": "#/components/schemas/FacetCount"
+        },
+        "type": "array"
+       },
+       "nature": {
+        "items": {
+         "$ref": "#/components/schemas/FacetCount"
+        },
+        "type": "array"
+       },
+       "origin": {
+        "items": {
+         "$ref": "#/components/schemas/FacetCount"
+        },
+        "type": "array"
+       },
+       "schoolLevel": {
+        "items": {
+         "$ref": "#/components/schemas/FacetCount"
+        },
+        "type": "array"
+       }
+      },
+      "type": "object"
+     },
+     "items": {
+      "items": {
+       "$ref": "#/components/schemas/CatalogueItem"
+      },
+      "type": "array"
+     },
+     "limit": {
+      "type": "integer"
+     },
+     "page": {
+      "type": "integer"
+     },
+     "total": {
+      "type": "integer"
+     }
+    },
+    "required": [
+     "items",
+     "total",
+     "page",
+     "limit",
+     "facets"
+    ],
+    "type": "object"
+   },
+   "CourseDraft": {
+    "properties": {
+     "activities": {
+      "items": {
+       "$ref": "#/components/schemas/Activity"
+      },
+      "type": "array"
+     },
+     "audience": {
+      "$ref": "#/components/schemas/Audience"
+     },
+     "domain": {
+      "type": "string"
+     },
+     "keywords": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array"
+     },
+     "nature": {
+      "enum": [
+       "selfPaced",
+       "tutored"
+      ],
+      "type": "string"
+     },
+     "objectives": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array"
+     },
+     "origin": {
+      "$ref": "#/components/schemas/CourseOrigin"
+     },
+     "owner": {
+      "$ref": "#/components/schemas/CourseOwner"
+     },
+     "summary": {
+      "type": "string"
+     },
+     "title": {
+      "type": "string"
+     },
+     "trainerNotes": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "title",
+     "origin",
+     "owner"
+    ],
+    "type": "object"
+   },
+   "CourseFigures": {
+    "properties": {
+     "distanceMinutes": {
+      "type": "integer"
+     },
+     "durationBucket": {
+      "enum": [
+       "lessThan3h",
+       "from3To6h",
+       "from6To9h",
+       "moreThan9h"
+      ],
+      "type": "string"
+     },
+     "inPersonMinutes": {
+      "type": "integer"
+     },
+     "modality": {
+      "enum": [
+       "distance",
+       "hybrid",
+       "inPerson"
+      ],
+      "type": "string"
+     }
+    },
+    "required": [
+     "distanceMinutes",
+     "inPersonMinutes",
+     "durationBucket"
+    ],
+    "type": "object"
+   },
+   "CourseOrigin": {
+    "properties": {
+     "academy": {
+      "type": "string"
+     },
+     "kind": {
+      "enum": [
+       "national",
+       "academy"
+      ],
+      "type": "string"
+     },
+     "sharedNationally": {
+      "type": "boolean"
+     }
+    },
+    "required": [
+     "kind",
+     "sharedNationally"
+    ],
+    "type": "object"
+   },
+   "CourseOwner": {
+    "properties": {
+     "designerID": {
+      "type": "string"
+     },
+     "organisation": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "organisation"
+    ],
+    "type": "object"
+   },
+   "CourseVersion": {
+    "description": "A published, immutable version: the catalog.course.published.v1 snapshot.",
+    "properties": {
+     "activities": {
+      "items": {
+       "$ref": "#/components/schemas/ActivitySnapshot"
+      },
+      "type": "array"
+     },
+     "audience": {
+      "$ref": "#/components/schemas/Audience"
+     },
+     "courseID": {
+      "type": "string"
+     },
+     "derivedFrom": {
+      "$ref": "#/components/schemas/CourseVersionRef"
+     },
+     "distanceMinutes": {
+      "type": "integer"
+     },
+     "domain": {
+      "type": "string"
+     },
+     "durationBucket": {
+      "enum": [
+       "lessThan3h",
+       "from3To6h",
+       "from6To9h",
+       "moreThan9h"
+      ],
+      "type": "string"
+     },
+     "inPersonMinutes": {
+      "type": "integer"
+     },
+     "keywords": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array"
+     },
+     "nature": {
+      "enum": [
+       "selfPaced",
+       "tutored"
+      ],
+      "type": "string"
+     },
+     "objectives": {
+      "items": {
+       "type": "string"
+      },
+      "type": "array"
+     },
+     "origin": {
+      "$ref": "#/components/schemas/CourseOrigin"
+     },
+     "owner": {
+      "$ref": "#/components/schemas/CourseOwner"
+     },
+     "publishedAt": {
+      "format": "date-time",
+      "type": "string"
+     },
+     "summary": {
+      "type": "string"
+     },
+     "title": {
+      "type": "string"
+     },
+     "trainerNotes": {
+      "type": "string"
+     },
+     "version": {
+      "type": "integer"
+     }
+    },
+    "required": [
+     "courseID",
+     "version",
+     "title",
+     "summary",
+     "objectives",
+     "keywords",
+     "domain",
+     "audience",
+     "origin",
+     "nature",
+     "activities",
+     "owner",
+     "publishedAt",
+     "distanceMinutes",
+     "inPersonMinutes",
+     "durationBucket"
+    ],
+    "type": "object"
+   },
+   "CourseVersionRef": {
+    "properties": {
+     "courseID": {
+      "type": "string"
+     },
+     "version": {
+      "type": "integer"
+     }
+    },
+    "required": [
+     "courseID",
+     "version"
+    ],
+    "type": "object"
+   },
+   "CourseView": {
+    "properties": {
+     "archivedAt": {
+      "format": "date-time",
+      "type": "string"
+     },
+     "courseID": {
+      "type": "string"
+     },
+     "current": {
+      "$ref": "#/components/schemas/CourseVersion"
+     },
+     "derivedFrom": {
+      "$ref": "#/components/schemas/CourseVersionRef"
+     },
+     "latestVersion": {
+      "type": "integer"
+     },
+     "source": {
+      "properties": {
+       "behind": {
+        "type": "boolean"
+       },
+       "courseID": {
+        "type": "string"
+       },
+       "derivedFromVersion": {
+        "type": "integer"
+       },
+       "latestVersion": {
+        "type": "integer"
+       }
+      },
+      "required": [
+       "courseID",
+       "derivedFromVersion",
+       "latestVersion",
+       "behind"
+      ],
+      "type": "object"
+     },
+     "status": {
+      "enum": [
+       "draft",
+       "published",
+       "archived"
+      ],
+      "type": "string"
+     }
+    },
+    "required": [
+     "courseID",
+     "status",
+     "latestVersion"
+    ],
+    "type": "object"
+   },
+   "DeriveRequest": {
+    "properties": {
+     "origin": {
+      "$ref": "#/components/schemas/CourseOrigin"
+     },
+     "owner": {
+      "$ref": "#/components/schemas/CourseOwner"
+     },
+     "title": {
+      "type": "string"
+     },
+     "version": {
+      "minimum": 1,
+      "type": "integer"
+     }
+    },
+    "required": [
+     "origin",
+     "owner"
+    ],
+    "type": "object"
+   },
+   "DraftView": {
+    "properties": {
+     "basedOnVersion": {
+      "type": "integer"
+     },
+     "content": {
+      "$ref": "#/components/schemas/CourseDraft"
+     },
+     "courseID": {
+      "type": "string"
+     },
+     "derivedFrom": {
+      "$ref": "#/components/schemas/CourseVersionRef"
+     },
+     "figures": {
+      "$ref": "#/components/schemas/CourseFigures"
+     },
+     "pendingChanges": {
+      "type": "boolean"
+     },
+     "publicationIssues": {
+      "items": {
+       "$ref": "#/components/schemas/ValidationIssue"
+      },
+      "type": "array"
+     },
+     "revision": {
+      "type": "integer"
+     },
+     "status": {
+      "enum": [
+       "draft",
+       "published",
+       "archived"
+      ],
+      "type": "string"
+     }
+    },
+    "required": [
+     "courseID",
+     "status",
+     "revision",
+     "basedOnVersion",
+     "pendingChanges",
+     "publicationIssues"
+    ],
+    "type": "object"
+   },
+   "FacetCount": {
+    "properties": {
+     "count": {
+      "type": "integer"
+     },
+     "value": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "value",
+     "count"
+    ],
+    "type": "object"
+   },
+   "NewActivity": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/Activity"
+     },
+     {
+      "properties": {
+       "position": {
+        "minimum": 0,
+        "type": "integer"
+       }
+      },
+      "type": "object"
+     }
+    ]
+   },
+   "Problem": {
+    "properties": {
+     "currentETag": {
+      "type": "string"
+     },
+     "currentState": {
+      "type": "string"
+     },
+     "detail": {
+      "type": "string"
+     },
+     "errors": {
+      "items": {
+       "properties": {
+        "field": {
+         "type": "string"
+        },
+        "problem": {
+         "type": "string"
+        }
+       },
+       "required": [
+        "field",
+        "problem"
+       ],
+       "type": "object"
+      },
+      "type": "array"
+     },
+     "instance": {
+      "type": "string"
+     },
+     "status": {
+      "type": "integer"
+     },
+     "title": {
+      "type": "string"
+     },
+     "type": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "type",
+     "title",
+     "status"
+    ],
+    "type": "object"
+   },
+   "Status": {
+    "properties": {
+     "checks": {
+      "additionalProperties": {
+       "type": "string"
+      },
+      "properties": {},
+      "type": "object"
+     },
+     "status": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "status",
+     "checks"
+    ],
+    "type": "object"
+   },
+   "ValidationIssue": {
+    "properties": {
+     "field": {
+      "type": "string"
+     },
+     "problem": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "field",
+     "problem"
+    ],
+    "type": "object"
+   },
+   "VersionHistory": {
+    "properties": {
+     "courseID": {
+      "type": "string"
+     },
+     "versions": {
+      "items": {
+       "properties": {
+        "activityCount": {
+         "type": "integer"
+        },
+        "durationBucket": {
+         "type": "string"
+        },
+        "publishedAt": {
+         "format": "date-time",
+         "type": "string"
+        },
+        "title": {
+         "type": "string"
+        },
+        "version": {
+         "type": "integer"
+        }
+       },
+       "required": [
+        "version",
+        "title",
+        "publishedAt",
+        "durationBucket",
+        "activityCount"
+       ],
+       "type": "object"
+      },
+      "type": "array"
+     }
+    },
+    "required": [
+     "courseID",
+     "versions"
+    ],
+    "type": "object"
+   }
+  }
+ },
+ "info": {
+  "description": "Courses (parcours), immutable versions, national and academy offers, derivation and search. Errors are RFC 9457 problems. Changes honour If-Match (ETag = course revision); a stale If-Match gives 412 and changes nothing.",
+  "title": "M@gistère catalogue",
+  "version": "1.0.0"
+ },
+ "openapi": "3.1.0",
+ "paths": {
+  "/courses": {
+   "get": {
+    "operationId": "listCourses",
+    "parameters": [
+     {
+      "description": "school level",
+      "in": "query",
+      "name": "schoolLevel",
+      "required": false,
+      "schema": {
+       "enum": [
+        "primary",
+        "secondary"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "national or academy offer",
+      "in": "query",
+      "name": "origin",
+      "required": false,
+      "schema": {
+       "enum": [
+        "national",
+        "academy"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "academy code, e.g. lyon",
+      "in": "query",
+      "name": "academy",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "description": "training domain",
+      "in": "query",
+      "name": "domain",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "description": "course modality",
+      "in": "query",
+      "name": "modality",
+      "required": false,
+      "schema": {
+       "enum": [
+        "distance",
+        "hybrid",
+        "inPerson"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "self-paced or tutored",
+      "in": "query",
+      "name": "nature",
+      "required": false,
+      "schema": {
+       "enum": [
+        "selfPaced",
+        "tutored"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "duration bucket",
+      "in": "query",
+      "name": "duration",
+      "required": false,
+      "schema": {
+       "enum": [
+        "lessThan3h",
+        "from3To6h",
+        "from6To9h",
+        "moreThan9h"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "order; relevance needs q",
+      "in": "query",
+      "name": "sort",
+      "required": false,
+      "schema": {
+       "enum": [
+        "relevance",
+        "published"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "1-based page",
+      "in": "query",
+      "name": "page",
+      "required": false,
+      "schema": {
+       "default": 1,
+       "maximum": 10000,
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "description": "page size",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "default": 20,
+       "maximum": 100,
+       "minimum": 1,
+       "type": "integer"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "example": {
+         "facets": {
+          "origin": [
+           {
+            "count": 0,
+            "value": "national"
+           }
+          ]
+         },
+         "items": [],
+         "limit": 20,
+         "page": 1,
+         "total": 0
+        },
+        "schema": {
+         "$ref": "#/components/schemas/CataloguePage"
+        }
+       }
+      },
+      "description": "a page"
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "unknown or invalid query parameter"
+     }
+    },
+    "summary": "List the offer (published, not archived), with facet counts"
+   },
+   "post": {
+    "operationId": "createCourse",
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/CourseDraft"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {
+        "example": {
+         "basedOnVersion": 0,
+         "courseID": "crs-0a1b2c3d4e5f",
+         "pendingChanges": true,
+         "publicationIssues": [
+          {
+           "field": "activities",
+           "problem": "a published course needs at least one activity"
+          }
+         ],
+         "revision": 1,
+         "status": "draft"
+        },
+        "schema": {
+         "$ref": "#/components/schemas/DraftView"
+        }
+       }
+      },
+      "description": "created",
+      "headers": {
+       "ETag": {
+        "$ref": "#/components/headers/ETag"
+       },
+       "Location": {
+        "$ref": "#/components/headers/Location"
+       }
+      }
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "malformed body or query"
+     },
+     "413": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "body too large"
+     },
+     "415": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "not JSON"
+     },
+     "422": {
+      "content": {
+       "application/problem+json": {
+        "example": {
+         "errors": [
+          {
+           "field": "title",
+           "problem": "must not be empty"
+          }
+         ],
+         "status": 422,
+         "title": "The request is not valid",
+         "type": "https://magistere.education.gouv.fr/problems/validation"
+        },
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "breaks a rule; each error names its field"
+     }
+    },
+    "summary": "Create a course with its first draft"
+   }
+  },
+  "/courses/{id}": {
+   "get": {
+    "operationId": "getCourse",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CourseView"
+        }
+       }
+      },
+      "description": "the course and its latest version"
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     }
+    }
+   }
+  },
+  "/courses/{id}/archive": {
+   "post": {
+    "operationId": "archiveCourse",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/IfMatch"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ArchiveRequest"
+       }
+      }
+     },
+     "required": false
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CourseView"
+        }
+       }
+      },
+      "description": "archived",
+      "headers": {
+       "ETag": {
+        "$ref": "#/components/headers/ETag"
+       }
+      }
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "malformed body or query"
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     },
+     "409": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "already archived"
+     },
+     "412": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "If-Match is stale"
+     },
+     "413": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "body too large"
+     },
+     "415": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "not JSON"
+     }
+    }
+   }
+  },
+  "/courses/{id}/derive": {
+   "post": {
+    "operationId": "deriveCourse",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/DeriveRequest"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DraftView"
+        }
+       }
+      },
+      "description": "the new course's draft",
+      "headers": {
+       "ETag": {
+        "$ref": "#/components/headers/ETag"
+       },
+       "Location": {
+        "$ref": "#/components/headers/Location"
+       }
+      }
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "malformed body or query"
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     },
+     "409": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "source archived or never published"
+     },
+     "413": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "body too large"
+     },
+     "415": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "not JSON"
+     },
+     "422": {
+      "content": {
+       "application/problem+json": {
+        "example": {
+         "errors": [
+          {
+           "field": "title",
+           "problem": "must not be empty"
+          }
+         ],
+         "status": 422,
+         "title": "The request is not valid",
+         "type": "https://magistere.education.gouv.fr/problems/validation"
+        },
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "breaks a rule; each error names its field"
+     }
+    },
+    "summary": "Derive a local course (contextualisation) from a published version"
+   }
+  },
+  "/courses/{id}/draft": {
+   "get": {
+    "operationId": "getDraft",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DraftView"
+        }
+       }
+      },
+      "description": "the editable content",
+      "headers": {
+       "ETag": {
+        "$ref": "#/components/headers/ETag"
+       }
+      }
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     }
+    }
+   },
+   "put": {
+    "operationId": "replaceDraft",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/IfMatch"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/CourseDraft"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DraftView"
+        }
+       }
+      },
+      "description": "edited",
+      "headers": {
+       "ETag": {
+        "$ref": "#/components/headers/ETag"
+       }
+      }
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "malformed body or query"
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     },
+     "409": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "archived"
+     },
+     "412": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "If-Match is stale"
+     },
+     "413": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "body too large"
+     },
+     "415": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "not JSON"
+     },
+     "422": {
+      "content": {
+       "application/problem+json": {
+        "example": {
+         "errors": [
+          {
+           "field": "title",
+           "problem": "must not be empty"
+          }
+         ],
+         "status": 422,
+         "title": "The request is not valid",
+         "type": "https://magistere.education.gouv.fr/problems/validation"
+        },
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "breaks a rule; each error names its field"
+     }
+    }
+   }
+  },
+  "/courses/{id}/draft/activities": {
+   "post": {
+    "operationId": "addActivity",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/IfMatch"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/NewActivity"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DraftView"
+        }
+       }
+      },
+      "description": "added",
+      "headers": {
+       "ETag": {
+        "$ref": "#/components/headers/ETag"
+       },
+       "Location": {
+        "$ref": "#/components/headers/Location"
+       }
+      }
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "malformed body or query"
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     },
+     "409": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "archived"
+     },
+     "412": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "If-Match is stale"
+     },
+     "413": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "body too large"
+     },
+     "415": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "not JSON"
+     },
+     "422": {
+      "content": {
+       "application/problem+json": {
+        "example": {
+         "errors": [
+          {
+           "field": "title",
+           "problem": "must not be empty"
+          }
+         ],
+         "status": 422,
+         "title": "The request is not valid",
+         "type": "https://magistere.education.gouv.fr/problems/validation"
+        },
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "breaks a rule; each error names its field"
+     }
+    }
+   }
+  },
+  "/courses/{id}/draft/activities/{activityID}": {
+   "delete": {
+    "operationId": "removeActivity",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "in": "path",
+      "name": "activityID",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/IfMatch"
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DraftView"
+        }
+       }
+      },
+      "description": "removed",
+      "headers": {
+       "ETag": {
+        "$ref": "#/components/headers/ETag"
+       }
+      }
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     },
+     "409": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "archived"
+     },
+     "412": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "If-Match is stale"
+     }
+    }
+   },
+   "put": {
+    "operationId": "replaceActivity",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "in": "path",
+      "name": "activityID",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/IfMatch"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Activity"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DraftView"
+        }
+       }
+      },
+      "description": "replaced",
+      "headers": {
+       "ETag": {
+        "$ref": "#/components/headers/ETag"
+       }
+      }
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "malformed body or query"
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     },
+     "409": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "archived"
+     },
+     "412": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "If-Match is stale"
+     },
+     "413": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "body too large"
+     },
+     "415": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "not JSON"
+     },
+     "422": {
+      "content": {
+       "application/problem+json": {
+        "example": {
+         "errors": [
+          {
+           "field": "title",
+           "problem": "must not be empty"
+          }
+         ],
+         "status": 422,
+         "title": "The request is not valid",
+         "type": "https://magistere.education.gouv.fr/problems/validation"
+        },
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "breaks a rule; each error names its field"
+     }
+    }
+   }
+  },
+  "/courses/{id}/draft/activity-order": {
+   "put": {
+    "operationId": "reorderActivities",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/IfMatch"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ActivityOrder"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DraftView"
+        }
+       }
+      },
+      "description": "reordered",
+      "headers": {
+       "ETag": {
+        "$ref": "#/components/headers/ETag"
+       }
+      }
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "malformed body or query"
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     },
+     "409": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "archived"
+     },
+     "412": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "If-Match is stale"
+     },
+     "413": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "body too large"
+     },
+     "415": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "not JSON"
+     },
+     "422": {
+      "content": {
+       "application/problem+json": {
+        "example": {
+         "errors": [
+          {
+           "field": "title",
+           "problem": "must not be empty"
+          }
+         ],
+         "status": 422,
+         "title": "The request is not valid",
+         "type": "https://magistere.education.gouv.fr/problems/validation"
+        },
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "breaks a rule; each error names its field"
+     }
+    }
+   }
+  },
+  "/courses/{id}/publish": {
+   "post": {
+    "operationId": "publishCourse",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/IfMatch"
+     }
+    ],
+    "responses": {
+     "201": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CourseVersion"
+        }
+       }
+      },
+      "description": "the published version",
+      "headers": {
+       "ETag": {
+        "$ref": "#/components/headers/ETag"
+       },
+       "Location": {
+        "$ref": "#/components/headers/Location"
+       }
+      }
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     },
+     "409": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "archived, or nothing to publish"
+     },
+     "412": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "If-Match is stale"
+     },
+     "422": {
+      "content": {
+       "application/problem+json": {
+        "example": {
+         "errors": [
+          {
+           "field": "title",
+           "problem": "must not be empty"
+          }
+         ],
+         "status": 422,
+         "title": "The request is not valid",
+         "type": "https://magistere.education.gouv.fr/problems/validation"
+        },
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "breaks a rule; each error names its field"
+     }
+    },
+    "summary": "Publish the draft as the next immutable version (event through the outbox)"
+   }
+  },
+  "/courses/{id}/versions": {
+   "get": {
+    "operationId": "listVersions",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/VersionHistory"
+        }
+       }
+      },
+      "description": "the history"
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     }
+    }
+   }
+  },
+  "/courses/{id}/versions/{version}": {
+   "get": {
+    "operationId": "getVersion",
+    "parameters": [
+     {
+      "in": "path",
+      "name": "id",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "in": "path",
+      "name": "version",
+      "required": true,
+      "schema": {
+       "minimum": 1,
+       "type": "integer"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CourseVersion"
+        }
+       }
+      },
+      "description": "the snapshot"
+     },
+     "404": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "no such course"
+     }
+    }
+   }
+  },
+  "/health": {
+   "get": {
+    "operationId": "health",
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Status"
+        }
+       }
+      },
+      "description": "alive"
+     }
+    },
+    "tags": [
+     "operations"
+    ]
+   }
+  },
+  "/metrics": {
+   "get": {
+    "operationId": "metrics",
+    "responses": {
+     "200": {
+      "content": {
+       "text/plain": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "description": "Prometheus text"
+     }
+    },
+    "tags": [
+     "operations"
+    ]
+   }
+  },
+  "/openapi.json": {
+   "get": {
+    "operationId": "openAPI",
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "properties": {},
+         "type": "object"
+        }
+       }
+      },
+      "description": "this document"
+     }
+    },
+    "tags": [
+     "operations"
+    ]
+   }
+  },
+  "/ready": {
+   "get": {
+    "operationId": "ready",
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Status"
+        }
+       }
+      },
+      "description": "ready"
+     },
+     "503": {
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Status"
+        }
+       }
+      },
+      "description": "not ready"
+     }
+    },
+    "tags": [
+     "operations"
+    ]
+   }
+  },
+  "/search": {
+   "get": {
+    "operationId": "searchCourses",
+    "parameters": [
+     {
+      "in": "query",
+      "name": "q",
+      "required": false,
+      "schema": {
+       "maxLength": 200,
+       "type": "string"
+      }
+     },
+     {
+      "description": "school level",
+      "in": "query",
+      "name": "schoolLevel",
+      "required": false,
+      "schema": {
+       "enum": [
+        "primary",
+        "secondary"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "national or academy offer",
+      "in": "query",
+      "name": "origin",
+      "required": false,
+      "schema": {
+       "enum": [
+        "national",
+        "academy"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "academy code, e.g. lyon",
+      "in": "query",
+      "name": "academy",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "description": "training domain",
+      "in": "query",
+      "name": "domain",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "description": "course modality",
+      "in": "query",
+      "name": "modality",
+      "required": false,
+      "schema": {
+       "enum": [
+        "distance",
+        "hybrid",
+        "inPerson"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "self-paced or tutored",
+      "in": "query",
+      "name": "nature",
+      "required": false,
+      "schema": {
+       "enum": [
+        "selfPaced",
+        "tutored"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "duration bucket",
+      "in": "query",
+      "name": "duration",
+      "required": false,
+      "schema": {
+       "enum": [
+        "lessThan3h",
+        "from3To6h",
+        "from6To9h",
+        "moreThan9h"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "order; relevance needs q",
+      "in": "query",
+      "name": "sort",
+      "required": false,
+      "schema": {
+       "enum": [
+        "relevance",
+        "published"
+       ],
+       "type": "string"
+      }
+     },
+     {
+      "description": "1-based page",
+      "in": "query",
+      "name": "page",
+      "required": false,
+      "schema": {
+       "default": 1,
+       "maximum": 10000,
+       "minimum": 1,
+       "type": "integer"
+      }
+     },
+     {
+      "description": "page size",
+      "in": "query",
+      "name": "limit",
+      "required": false,
+      "schema": {
+       "default": 20,
+       "maximum": 100,
+       "minimum": 1,
+       "type": "integer"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "application/json": {
+        "example": {
+         "facets": {
+          "origin": [
+           {
+            "count": 0,
+            "value": "national"
+           }
+          ]
+         },
+         "items": [],
+         "limit": 20,
+         "page": 1,
+         "total": 0
+        },
+        "schema": {
+         "$ref": "#/components/schemas/CataloguePage"
+        }
+       }
+      },
+      "description": "a page"
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "unknown or invalid query parameter"
+     }
+    },
+    "summary": "Full-text search (title, summary, objectives, keywords; accents ignored) with facets"
+   }
+  }
+ },
+ "servers": [
+  {
+   "url": "http://localhost:8081"
+  }
+ ]
+}
+"""#
+
+    static func response() -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Contracts
+import Foundation
+import GRDB
+import Logging
+import Messaging
+
+/// `magistere dev bench-bus`: measures the messaging path on the real broker (or the embedded bus).
+///
+/// Three figures from one run, so that their ratios mean something on a noisy shared machine:
+/// outbox → broker with a confirm window (the relay's batch), the same with one confirm at a time,
+/// and broker → consumer with the inbox transaction per message.
+struct BenchBusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-bus", abstract: "Benchmark outbox publishing and inbox consuming (writes BENCHMARKS figures).")
+    @OptionGroup var broker: BrokerOptions
+    @Option(help: "Events per measurement.") var count = 20_000
+    @Option(help: "amqp or embedded.") var transport = "amqp"
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("magistere-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let exchange = "bench.events.\(UUID().uuidString.prefix(8))"
+        let bus: any MessageTransport
+        switch transport {
+        case "amqp":
+            bus = AMQPTransport(endpoint: try broker.endpoint(), topology: AMQPTopology(exchange: exchange), logger: logger)
+        case "embedded":
+            bus = try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path)
+        default:
+            throw ValidationError("transport must be amqp or embedded")
+        }
+        let queue = "bench.\(UUID().uuidString.prefix(8).lowercased())"
+        try await bus.declare(Subscription(queue: queue, bindings: [CourseArchived.eventType.rawValue]))
+
+        let windowed = try await publishThroughOutbox(bus, batch: 500, count: count, directory: directory, logger: logger)
+        let single = try await publishThroughOutbox(bus, batch: 1, count: min(count, 3_000), directory: directory, logger: logger)
+        let consumed = try await consume(bus, queue: queue, count: count + min(count, 3_000), directory: directory, logger: logger)
+        print("transport: \(transport), events: \(count)")
+        print(String(format: "outbox → bus, confirm window 500: %8.0f events/s", windowed))
+        print(String(format: "outbox → bus, one confirm at a time: %8.0f events/s", single))
+        print(String(format: "bus → consumer with inbox commit:   %8.0f events/s", consumed))
+        print(String(format: "window / one-at-a-time ratio: %.1f×", windowed / single))
+    }
+
+    private func publishThroughOutbox(
+        _ bus: any MessageTransport, batch: Int, count: Int, directory: URL, logger: Logger
+    ) async throws -> Double {
+        let database = try DatabasePool(path: directory.appendingPathComponent("outbox-\(batch).sqlite").path)
+        var migrator = DatabaseMigrator()
+        MessagingMigrations.register(in: &migrator)
+        try migrator.migrate(database)
+        try await database.write { db in
+            for index in 0..<count {
+                try Outbox.append(CourseArchived(courseID: "bench-\(index)", archivedAt: Date(), reason: nil), in: db)
+            }
+        }
+        let relay = OutboxRelay(database: database, transport: bus, service: "bench", batchSize: batch, logger: logger)
+        let start = ContinuousClock.now
+        var published = 0
+        while published < count { published += try await relay.publishBatch() }
+        return Double(count) / (ContinuousClock.now - start).secondsDouble
+    }
+
+    private func consume(_ bus: any MessageTransport, queue: String, count: Int, directory: URL, logger: Logger)
+        async throws -> Double
+    {
+        let database = try DatabasePool(path: directory.appendingPathComponent("inbox.sqlite").path)
+        var migrator = DatabaseMigrator()
+        MessagingMigrations.register(in: &migrator)
+        try migrator.migrate(database)
+        let subscription = Subscription(queue: queue, bindings: [CourseArchived.eventType.rawValue], prefetch: 256)
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await bus.consume(subscription) { delivery in
+                    _ = try? await database.write { db in try Inbox.claim(delivery.message.id, consumer: "bench", in: db) }
+                    return .ack
+                }
+            }
+            while try await database.read({ db in try Inbox.count(consumer: "bench", in: db) }) < count {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            group.cancelAll()
+        }
+        return Double(count) / (ContinuousClock.now - start).secondsDouble
+    }
+}
+
+extension Duration {
+    var secondsDouble: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

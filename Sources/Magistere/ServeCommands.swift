@@ -1,0 +1,122 @@
+import ArgumentParser
+import CatalogService
+import EnrolmentService
+import Foundation
+import Logging
+import Messaging
+import ServiceSupport
+import Synchronization
+import TrackingService
+
+/// `magistere catalog`: the catalogue service alone.
+struct CatalogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog", abstract: "Run the catalog service (courses, versions, search).")
+    @OptionGroup var runtime: RuntimeOptions
+    @Option(help: "HTTP port (env MAGISTERE_CATALOG_PORT; default 8081).") var port: String?
+    @Flag(help: "Publish the seed courses if they are not there yet.") var seed = false
+
+    func run() async throws {
+        let (logger, registry) = try runtime.bootstrap()
+        let transport = try runtime.makeTransport(defaultKind: "amqp", logger: logger)
+        let service = try await CatalogServiceFactory.make(
+            runtime.environment(for: "catalog", transport: transport, logger: logger), options: .init(loadSeed: seed))
+        let port = try RuntimeOptions.port(port, Settings.catalogPort)
+        logger.info("catalog listening", metadata: ["http.port": "\(port)"])
+        try await ServiceRunner.run(
+            [ServiceEndpoint(service: service, host: runtime.resolvedHost, port: port)], registry: registry, logger: logger)
+    }
+}
+
+/// `magistere enrolment`: the enrolment service alone.
+struct EnrolmentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enrolment", abstract: "Run the enrolment service (sessions, enrolments, yearly records).")
+    @OptionGroup var runtime: RuntimeOptions
+    @Option(help: "HTTP port (env MAGISTERE_ENROLMENT_PORT; default 8082).") var port: String?
+
+    func run() async throws {
+        let (logger, registry) = try runtime.bootstrap()
+        let transport = try runtime.makeTransport(defaultKind: "amqp", logger: logger)
+        let service = try EnrolmentServiceFactory.make(
+            runtime.environment(for: "enrolment", transport: transport, logger: logger))
+        let port = try RuntimeOptions.port(port, Settings.enrolmentPort)
+        logger.info("enrolment listening", metadata: ["http.port": "\(port)"])
+        try await ServiceRunner.run(
+            [ServiceEndpoint(service: service, host: runtime.resolvedHost, port: port)], registry: registry, logger: logger)
+    }
+}
+
+/// `magistere tracking`: the tracking service alone.
+struct TrackingCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tracking", abstract: "Run the tracking service (progress, attendance, completion, xAPI).")
+    @OptionGroup var runtime: RuntimeOptions
+    @Option(help: "HTTP port (env MAGISTERE_TRACKING_PORT; default 8083).") var port: String?
+
+    func run() async throws {
+        let (logger, registry) = try runtime.bootstrap()
+        let transport = try runtime.makeTransport(defaultKind: "amqp", logger: logger)
+        let service = try TrackingServiceFactory.make(
+            runtime.environment(for: "tracking", transport: transport, logger: logger))
+        let port = try RuntimeOptions.port(port, Settings.trackingPort)
+        logger.info("tracking listening", metadata: ["http.port": "\(port)"])
+        try await ServiceRunner.run(
+            [ServiceEndpoint(service: service, host: runtime.resolvedHost, port: port)], registry: registry, logger: logger)
+    }
+}
+
+/// `magistere up`: the whole platform in one process, over the embedded bus unless told otherwise.
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Run the three services in one process (embedded bus by default), with the seed courses.")
+    @OptionGroup var runtime: RuntimeOptions
+    @Option(name: .customLong("catalog-port"), help: "env MAGISTERE_CATALOG_PORT; default 8081.") var catalogPort: String?
+    @Option(name: .customLong("enrolment-port"), help: "env MAGISTERE_ENROLMENT_PORT; default 8082.") var enrolmentPort: String?
+    @Option(name: .customLong("tracking-port"), help: "env MAGISTERE_TRACKING_PORT; default 8083.") var trackingPort: String?
+    @Flag(help: "Do not publish the seed courses.") var noSeed = false
+
+    func run() async throws {
+        let (logger, registry) = try runtime.bootstrap()
+        let transport = try runtime.makeTransport(defaultKind: "embedded", logger: logger)
+        let host = runtime.resolvedHost
+        let ports = (
+            try RuntimeOptions.port(catalogPort, Settings.catalogPort),
+            try RuntimeOptions.port(enrolmentPort, Settings.enrolmentPort),
+            try RuntimeOptions.port(trackingPort, Settings.trackingPort)
+        )
+        // Consumers' queues exist before the catalogue publishes its seed, so nothing is missed.
+        let enrolment = try EnrolmentServiceFactory.make(runtime.environment(for: "enrolment", transport: transport, logger: logger))
+        let tracking = try TrackingServiceFactory.make(runtime.environment(for: "tracking", transport: transport, logger: logger))
+        for service in [enrolment, tracking] {
+            for case let consumer as EventConsumer in service.background {
+                try await transport.declare(consumer.subscription)
+            }
+        }
+        let catalog = try await CatalogServiceFactory.make(
+            runtime.environment(for: "catalog", transport: transport, logger: logger), options: .init(loadSeed: !noSeed))
+        let banner = """
+
+            M@gistère is up (data in \(runtime.resolvedDataDirectory)/, Ctrl-C to stop):
+              catalog    http://\(host):\(ports.0)   (try /search?q=evaluation, /openapi.json)
+              enrolment  http://\(host):\(ports.1)   (/openapi.json)
+              tracking   http://\(host):\(ports.2)   (/openapi.json, /xapi/statements)
+              each: /health /ready /metrics
+
+            """
+        let serversUp = Mutex(0)
+        try await ServiceRunner.run(
+            [
+                ServiceEndpoint(service: catalog, host: host, port: ports.0),
+                ServiceEndpoint(service: enrolment, host: host, port: ports.1),
+                ServiceEndpoint(service: tracking, host: host, port: ports.2),
+            ], registry: registry, logger: logger,
+            onReady: {
+                // Printed once, when the third server listens.
+                if serversUp.withLock({ count in count += 1; return count == 3 }) {
+                    FileHandle.standardOutput.write(Data(banner.utf8))
+                }
+            })
+    }
+}

@@ -1,0 +1,137 @@
+import CatalogService
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Rejected requests are problems that name the field, and change nothing")
+struct RejectedRequestTests {
+    @Test("rule violations are 422 problems naming each field")
+    func validation() async throws {
+        let fixture = try await CatalogFixture.make()
+        try await fixture.test { client in
+            let response = try await client.send(.post, "/courses", json: Bodies.course(title: " ", activities: [
+                Bodies.activity("Quiz sans seuil", kind: "selfAssessmentQuiz", minutes: 10),
+                Bodies.activity("Durée négative", minutes: -5),
+            ]))
+            #expect(response.status == .unprocessableContent)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            #expect(try response.problemFields == ["title", "activities[0].passThreshold", "activities[1].estimatedMinutes"])
+        }
+    }
+
+    @Test("publishing a course with no activity is a 422 naming 'activities'")
+    func publishWithoutActivity() async throws {
+        let fixture = try await CatalogFixture.make()
+        try await fixture.test { client in
+            let id = try await client.createCourse(Bodies.course(activities: []))
+            let response = try await client.send(.post, "/courses/\(id)/publish")
+            #expect(response.status == .unprocessableContent)
+            #expect(try response.problemFields == ["activities"])
+        }
+    }
+
+    @Test("a missing field, a wrong type and invalid JSON name what is wrong")
+    func malformed() async throws {
+        let fixture = try await CatalogFixture.make()
+        try await fixture.test { client in
+            var missing = Bodies.course()
+            missing["owner"] = nil
+            let noOwner = try await client.send(.post, "/courses", json: missing)
+            #expect(noOwner.status == .unprocessableContent)
+            #expect(try noOwner.problemFields == ["owner"])
+            var wrong = Bodies.course()
+            wrong["activities"] = [["title": "Vidéo", "kind": "video", "estimatedMinutes": "trente"]]
+            let wrongType = try await client.send(.post, "/courses", json: wrong)
+            #expect(wrongType.status == .unprocessableContent)
+            #expect(try wrongType.problemFields == ["activities[0].estimatedMinutes"])
+            let broken = try await client.send(.post, "/courses", raw: "{\"title\": ")
+            #expect(broken.status == .badRequest)
+        }
+    }
+
+    @Test("a body that is not JSON is 415, a body over 256 KiB is 413")
+    func mediaTypeAndSize() async throws {
+        let fixture = try await CatalogFixture.make()
+        try await fixture.test { client in
+            let text = try await client.send(.post, "/courses", raw: "title=x", contentType: "text/plain")
+            #expect(text.status == .unsupportedMediaType)
+            let huge = Bodies.course(title: String(repeating: "é", count: 200_000))
+            let tooLarge = try await client.send(.post, "/courses", json: huge)
+            #expect(tooLarge.status == .contentTooLarge)
+            #expect(tooLarge.headers[.contentType] == "application/problem+json", "\(tooLarge.headers) \(String(buffer: tooLarge.body))")
+        }
+    }
+
+    @Test("unknown courses and activities are 404 problems")
+    func notFound() async throws {
+        let fixture = try await CatalogFixture.make()
+        try await fixture.test { client in
+            #expect(try await client.send(.get, "/courses/crs-nope").status == .notFound)
+            #expect(try await client.send(.get, "/courses/crs-nope/draft").status == .notFound)
+            #expect(try await client.send(.get, "/courses/crs-nope/versions").status == .notFound)
+            #expect(try await client.send(.put, "/courses/crs-nope/draft", json: Bodies.course()).status == .notFound)
+            #expect(try await client.send(.post, "/courses/crs-nope/publish").status == .notFound)
+            let id = try await client.createCourse()
+            let activity = try await client.send(.put, "/courses/\(id)/draft/activities/zz", json: Bodies.activity("x"))
+            #expect(activity.status == .notFound)
+            #expect(activity.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    @Test("a stale If-Match is a 412 naming the current ETag; the current one is accepted")
+    func staleETag() async throws {
+        let fixture = try await CatalogFixture.make()
+        try await fixture.test { client in
+            let id = try await client.createCourse()
+            let read = try await client.send(.get, "/courses/\(id)/draft")
+            let etag = try #require(read.eTag)
+            _ = try await client.send(.put, "/courses/\(id)/draft", json: Bodies.course(title: "Autre titre"), headers: [.ifMatch: etag])
+            let stale = try await client.send(.put, "/courses/\(id)/draft", json: Bodies.course(title: "Perdu"), headers: [.ifMatch: etag])
+            #expect(stale.status == .preconditionFailed)
+            #expect(try stale.object["currentETag"] as? String == "\"2\"")
+            let stalePublish = try await client.send(.post, "/courses/\(id)/publish", headers: [.ifMatch: etag])
+            #expect(stalePublish.status == .preconditionFailed)
+            let garbage = try await client.send(.post, "/courses/\(id)/publish", headers: [.ifMatch: "nonsense"])
+            #expect(garbage.status == .preconditionFailed)
+            let fresh = try await client.send(.post, "/courses/\(id)/publish", headers: [.ifMatch: "\"2\""])
+            #expect(fresh.status == .created)
+            let read4 = try await client.send(.get, "/courses/\(id)/draft")
+            #expect(try read4.object["content"].flatMap { ($0 as? [String: Any])?["title"] as? String } == "Autre titre")
+        }
+    }
+
+    @Test("a rejected request leaves the store exactly as it was")
+    func storeUnchanged() async throws {
+        let fixture = try await CatalogFixture.make()
+        try await fixture.test { client in
+            let id = try await client.publishedCourse()
+            _ = try await client.send(.put, "/courses/\(id)/draft", json: Bodies.course(title: "Brouillon en cours"))
+            let empty = try await client.createCourse(Bodies.course(title: "Sans activité", activities: []))
+            let before = try await fixture.dump()
+            let rejected: [(HTTPRequest.Method, String, [String: Any]?, HTTPFields, HTTPResponse.Status)] = [
+                (.put, "/courses/\(id)/draft", Bodies.course(title: ""), [:], .unprocessableContent),
+                (.put, "/courses/\(id)/draft", Bodies.course(title: "Concurrent"), [.ifMatch: "\"1\""], .preconditionFailed),
+                (.post, "/courses/\(id)/draft/activities", Bodies.activity("Quiz", kind: "selfAssessmentQuiz"), [:], .unprocessableContent),
+                (.post, "/courses/\(id)/draft/activities", Bodies.activity("Zéro", minutes: 0), [:], .unprocessableContent),
+                (.post, "/courses/\(id)/draft/activities", ["id": "a1", "title": "Doublon", "kind": "video", "estimatedMinutes": 5], [:], .unprocessableContent),
+                (.put, "/courses/\(id)/draft/activity-order", ["activityIDs": ["a3", "a3", "a1"]], [:], .unprocessableContent),
+                (.delete, "/courses/\(id)/draft/activities/a9", nil, [:], .notFound),
+                (.post, "/courses/\(empty)/publish", nil, [:], .unprocessableContent),
+                (.post, "/courses/\(id)/publish", nil, [.ifMatch: "\"1\""], .preconditionFailed),
+                (.post, "/courses/\(id)/archive", nil, [.ifMatch: "\"99\""], .preconditionFailed),
+                (.post, "/courses/\(empty)/derive", ["origin": ["kind": "national", "sharedNationally": true], "owner": ["organisation": "DGESCO"]], [:], .conflict),
+                (.post, "/courses/\(id)/derive", ["origin": ["kind": "academy", "sharedNationally": true], "owner": ["organisation": "EAFC"]], [:], .unprocessableContent),
+            ]
+            for (method, uri, body, headers, status) in rejected {
+                let response = try await client.send(method, uri, json: body, headers: headers)
+                #expect(response.status == status, "\(method) \(uri): \(String(buffer: response.body))")
+            }
+            let text = try await client.send(.put, "/courses/\(id)/draft", raw: "x", contentType: "text/plain")
+            #expect(text.status == .unsupportedMediaType)
+            #expect(try await fixture.dump() == before)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import CatalogService
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Teachers find courses by words and facets, page by page")
+struct SearchAPITests {
+    @Test("a word of the objectives finds the course with and without its accents")
+    func objectivesWithAndWithoutAccents() async throws {
+        let fixture = try await CatalogFixture.make(seed: true)
+        try await fixture.test { client in
+            let id = try await client.publishedCourse(Bodies.course(
+                title: "Parcours de consolidation", objectives: ["Concevoir une remédiation différenciée en géométrie"],
+                keywords: []))
+            for query in ["remédiation", "remediation", "REMEDIATION", "différenciée geometrie"] {
+                let response = try await client.send(.get, "/search?q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+                #expect(response.status == .ok)
+                #expect(try response.itemIDs == [id], "q=\(query)")
+            }
+        }
+    }
+
+    @Test("'evaluation' finds the seed courses about evaluation, a title match first, accents or not")
+    func seedEvaluation() async throws {
+        let fixture = try await CatalogFixture.make(seed: true)
+        try await fixture.test { client in
+            let response = try await client.send(.get, "/search?q=evaluation")
+            let ids = try response.itemIDs
+            #expect(ids.first == "seed-eps-college-acrosport")  // the only title with the word itself
+            #expect(ids.contains("seed-evaluer-progresser"))
+            #expect(!ids.contains("seed-musique-chorale"))
+            let read1 = try await client.send(.get, "/search?q=%C3%A9valuation")
+            #expect(try read1.itemIDs == ids)
+            let read2 = try await client.send(.get, "/search?q=zzzyxw")
+            #expect(try read2.object["total"] as? Int == 0)
+        }
+    }
+
+    @Test("filters narrow the listing, and facets count the other values of each facet")
+    func facets() async throws {
+        let fixture = try await CatalogFixture.make(seed: true)
+        try await fixture.test { client in
+            let all = try await client.send(.get, "/courses?limit=100")
+            let total = try #require(try all.object["total"] as? Int)
+            #expect(total == 36)
+            let primary = try await client.send(.get, "/courses?schoolLevel=primary&limit=100")
+            let counts = try primary.facet("schoolLevel")
+            #expect(try primary.object["total"] as? Int == counts["primary"])
+            #expect((counts["secondary"] ?? 0) > 0)
+            let items = try #require(try primary.object["items"] as? [[String: Any]])
+            #expect(items.allSatisfy { ($0["schoolLevels"] as? [String])?.contains("primary") == true })
+            #expect(try primary.facet("duration").values.reduce(0, +) == counts["primary"])
+
+            let lyon = try await client.send(.get, "/courses?origin=academy&academy=lyon")
+            #expect(try lyon.itemIDs.sorted() == ["seed-emi-information", "seed-tsa-classe"])
+            let maths = try await client.send(.get, "/search?q=math%C3%A9matiques&duration=moreThan9h")
+            #expect(try maths.itemIDs == ["seed-mathematiques-lycee-algo"])
+            let hybrid = try await client.send(.get, "/courses?modality=hybrid&nature=selfPaced")
+            #expect(try hybrid.object["total"] as? Int == 0)
+            #expect(try all.facet("duration").count == 4)
+            #expect(try all.facet("origin")["national"] ?? 0 > 10)
+        }
+    }
+
+    @Test("pages neither repeat nor skip a course, in publication order")
+    func paging() async throws {
+        let fixture = try await CatalogFixture.make(seed: true)
+        try await fixture.test { client in
+            var seen: [String] = []
+            for page in 1...6 {
+                let response = try await client.send(.get, "/courses?limit=7&page=\(page)&sort=published")
+                #expect(try response.object["page"] as? Int == page)
+                seen += try response.itemIDs
+            }
+            #expect(seen.count == 36)
+            #expect(Set(seen).count == 36)
+            let all = try await client.send(.get, "/courses?limit=100").itemIDs
+            #expect(seen == all)
+            let beyond = try await client.send(.get, "/courses?limit=7&page=7")
+            #expect(try beyond.itemIDs.isEmpty)
+        }
+    }
+
+    @Test("unknown, repeated or out-of-range query parameters are 400 problems naming the parameter", arguments: [
+        ("/courses?colour=blue", "colour"), ("/courses?q=lecture", "q"), ("/search?limit=101", "limit"),
+        ("/search?limit=0", "limit"), ("/search?page=abc", "page"), ("/search?schoolLevel=college", "schoolLevel"),
+        ("/search?sort=popular", "sort"), ("/search?origin=national&origin=academy", "origin"),
+        ("/search?duration=long", "duration"),
+    ])
+    func badParameters(uri: String, parameter: String) async throws {
+        let fixture = try await CatalogFixture.make()
+        try await fixture.test { client in
+            let response = try await client.send(.get, uri)
+            #expect(response.status == .badRequest)
+            #expect(try response.problemFields == [parameter])
+        }
+    }
+
+    @Test("seeding publishes every seed course once through the outbox; seeding again adds nothing")
+    func seedIsIdempotent() async throws {
+        let fixture = try await CatalogFixture.make(seed: true)
+        #expect(try await fixture.outboxStatus().pending == 36)
+        let before = try await fixture.dump()
+        let again = try await CatalogFixture(
+            directory: fixture.directory, storePath: fixture.storePath,
+            service: CatalogServiceFactory.make(
+                .init(storePath: fixture.storePath, transport: EmbeddedTransportFactory.make(in: fixture.directory), logger: CatalogFixture.logger),
+                options: .init(loadSeed: true)))
+        #expect(try await again.dump() == before)
+        try await again.test { client in
+            let read3 = try await client.send(.get, "/courses/seed-lecture-cp")
+            #expect(try read3.object["latestVersion"] as? Int == 1)
+        }
+    }
+}
+
+import Messaging
+
+enum EmbeddedTransportFactory {
+    static func make(in directory: URL) throws -> EmbeddedTransport {
+        try EmbeddedTransport(path: directory.appendingPathComponent("bus2.sqlite").path)
+    }
+}
+
+extension TestResponse {
+    var itemIDs: [String] {
+        get throws { ((try object["items"] as? [[String: Any]]) ?? []).compactMap { $0["courseID"] as? String } }
+    }
+
+    func facet(_ name: String) throws -> [String: Int] {
+        let facets = try #require(try object["facets"] as? [String: Any])
+        let counts = try #require(facets[name] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: counts.compactMap { entry in
+            (entry["value"] as? String).flatMap { value in (entry["count"] as? Int).map { (value, $0) } }
+        })
+    }
+}

@@ -1,0 +1,156 @@
+import CatalogService
+import Contracts
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Messaging
+import ServiceSupport
+import Testing
+
+/// A catalogue built by the real composition root on a real SQLite file in a temporary folder.
+struct CatalogFixture {
+    let directory: URL
+    let storePath: String
+    let service: PlatformService
+
+    static func make(seed: Bool = false, transport: (any MessageTransport)? = nil) async throws -> CatalogFixture {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let storePath = directory.appendingPathComponent("catalog.sqlite").path
+        let transport = try transport ?? EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path)
+        let environment = ServiceEnvironment(storePath: storePath, transport: transport, logger: Self.logger)
+        let service = try await CatalogServiceFactory.make(environment, options: .init(loadSeed: seed))
+        return CatalogFixture(directory: directory, storePath: storePath, service: service)
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "catalog-tests")
+        logger.logLevel = (ProcessInfo.processInfo.environment["MAGISTERE_TEST_LOG"] ?? "").isEmpty ? .critical : .debug
+        return logger
+    }
+
+    /// Runs `body` against the service's router, in process.
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: service.router(registry: nil), logger: Self.logger)
+        try await app.test(.router) { client in try await body(client) }
+    }
+
+    /// Every row of every table, as text: two equal dumps mean an unchanged store.
+    func dump() async throws -> String {
+        let queue = try DatabaseQueue(path: storePath)
+        return try await queue.read { db in
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            var lines: [String] = []
+            for table in tables {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)")
+                lines += rows.map { "\(table): \($0.description)" }.sorted()
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    func outboxStatus() async throws -> OutboxStatus {
+        let queue = try DatabaseQueue(path: storePath)
+        return try await queue.read { db in try Outbox.status(in: db) }
+    }
+
+    /// The outbox's event types, oldest first.
+    func outboxTypes() async throws -> [String] {
+        let queue = try DatabaseQueue(path: storePath)
+        return try await queue.read { db in try String.fetchAll(db, sql: "SELECT type FROM magistere_outbox ORDER BY seq") }
+    }
+}
+
+// MARK: - HTTP helpers
+
+extension TestClientProtocol {
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, json: Any? = nil, raw: String? = nil,
+        contentType: String = "application/json", headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
+        var body: ByteBuffer?
+        if let json {
+            let data = try JSONSerialization.data(withJSONObject: json)
+            body = ByteBuffer(bytes: data)
+            headers[.contentType] = contentType
+        } else if let raw {
+            body = ByteBuffer(string: raw)
+            headers[.contentType] = contentType
+        }
+        return try await execute(uri: uri, method: method, headers: headers, body: body)
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object.
+    var object: [String: Any] {
+        get throws {
+            let data = Data(body.readableBytesView)
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "not a JSON object: \(String(decoding: data, as: UTF8.self))")
+        }
+    }
+
+    /// The fields a problem names.
+    var problemFields: [String] {
+        get throws { ((try object["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String } }
+    }
+
+    var eTag: String? { headers[.eTag] }
+
+    func decoded<T: Decodable>(_ type: T.Type) throws -> T {
+        try EventCoding.decode(type, from: Data(body.readableBytesView))
+    }
+}
+
+// MARK: - Request bodies
+
+enum Bodies {
+    static func activity(_ title: String, kind: String = "video", minutes: Int = 30, modality: String = "distance",
+                         threshold: Double? = nil) -> [String: Any] {
+        var activity: [String: Any] = ["title": title, "kind": kind, "estimatedMinutes": minutes, "modality": modality]
+        if let threshold { activity["passThreshold"] = threshold }
+        return activity
+    }
+
+    static func course(
+        title: String = "Enseigner la compréhension au CE1",
+        objectives: [String] = ["Conduire une évaluation diagnostique de la compréhension"],
+        activities: [[String: Any]]? = nil, origin: [String: Any] = ["kind": "national", "sharedNationally": true],
+        schoolLevels: [String] = ["primary"], domain: String = "Français", keywords: [String] = ["lecture"]
+    ) -> [String: Any] {
+        [
+            "title": title, "summary": "Des stratégies explicites pour comprendre les textes.", "objectives": objectives,
+            "keywords": keywords, "domain": domain, "nature": "tutored",
+            "audience": ["schoolLevels": schoolLevels, "disciplines": ["Français"], "gradeLevels": ["CE1"]],
+            "origin": origin, "owner": ["organisation": "DGESCO"],
+            "activities": activities ?? [
+                activity("Vidéo d'introduction"),
+                activity("Quiz", kind: "selfAssessmentQuiz", minutes: 15, threshold: 0.7),
+                activity("Regroupement", kind: "inPersonMeeting", minutes: 180, modality: "inPerson"),
+            ],
+        ]
+    }
+}
+
+extension TestClientProtocol {
+    /// Creates a course and returns its id.
+    func createCourse(_ body: [String: Any] = Bodies.course()) async throws -> String {
+        let response = try await send(.post, "/courses", json: body)
+        try #require(response.status == .created, "create failed: \(String(buffer: response.body))")
+        return try #require(try response.object["courseID"] as? String)
+    }
+
+    /// Creates and publishes a course; returns its id.
+    func publishedCourse(_ body: [String: Any] = Bodies.course()) async throws -> String {
+        let id = try await createCourse(body)
+        let response = try await send(.post, "/courses/\(id)/publish")
+        try #require(response.status == .created, "publish failed: \(String(buffer: response.body))")
+        return id
+    }
+}

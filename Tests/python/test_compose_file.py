@@ -1,0 +1,101 @@
+"""docker-compose.yml and the Dockerfile cannot be run here (no Docker engine), so they are kept honest
+against the real binary: every variable the compose file sets is one the binary reads, every command is
+a real subcommand, every health check hits a port and path the service really serves.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import subprocess
+
+import pytest
+import yaml
+
+REPO = pathlib.Path(os.environ.get("MAGISTERE_REPO") or pathlib.Path(__file__).resolve().parents[2])
+CLI = pathlib.Path(os.environ.get("MAGISTERE_CLI") or REPO / ".build" / "debug" / "magistere")
+SERVICES = ("catalog", "enrolment", "tracking")
+PORT_VARIABLE = {"catalog": "MAGISTERE_CATALOG_PORT", "enrolment": "MAGISTERE_ENROLMENT_PORT",
+                 "tracking": "MAGISTERE_TRACKING_PORT"}
+
+
+def compose() -> dict:
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+
+
+def cli(*arguments: str) -> subprocess.CompletedProcess:
+    if not CLI.exists():
+        pytest.fail(f"{CLI} is not built: run scripts/test")
+    return subprocess.run([str(CLI), *arguments], capture_output=True, text=True, timeout=60)
+
+
+def known_variables() -> set[str]:
+    result = cli("config", "--names")
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
+
+
+def test_every_variable_the_compose_file_sets_is_read_by_the_binary():
+    known = known_variables()
+    for name in SERVICES:
+        environment = compose()["services"][name]["environment"]
+        unknown = sorted(set(environment) - known)
+        assert not unknown, f"{name} sets variables the binary does not read: {unknown}"
+
+
+def test_every_compose_command_is_a_real_subcommand():
+    for name in SERVICES:
+        command = compose()["services"][name]["command"]
+        assert command[0] == name
+        result = cli(*command, "--help")
+        assert result.returncode == 0, f"`magistere {' '.join(command)} --help` failed: {result.stderr}"
+
+
+def test_health_checks_hit_the_port_each_service_listens_on_and_a_path_it_serves():
+    for name in SERVICES:
+        service = compose()["services"][name]
+        port = service["environment"][PORT_VARIABLE[name]]
+        test = " ".join(service["healthcheck"]["test"])
+        match = re.search(r"http://127\.0\.0\.1:(\d+)(/\w+)", test)
+        assert match, f"{name}: health check is not an HTTP probe: {test}"
+        assert match.group(1) == str(port), f"{name}: health check port {match.group(1)} but service port {port}"
+        assert match.group(2) in ("/ready", "/health")
+        assert f"{port}:{port}" in service["ports"]
+
+
+def test_each_service_has_its_own_volume_for_its_store():
+    volumes = [compose()["services"][name]["volumes"][0].split(":")[0] for name in SERVICES]
+    assert len(set(volumes)) == len(SERVICES)
+    assert set(volumes) <= set(compose()["volumes"])
+    for name in SERVICES:
+        data_dir = compose()["services"][name]["environment"]["MAGISTERE_DATA_DIR"]
+        assert compose()["services"][name]["volumes"][0].endswith(":" + data_dir)
+
+
+def test_the_broker_runs_with_management_and_prometheus_plugins():
+    plugins = (REPO / "deploy" / "rabbitmq" / "enabled_plugins").read_text()
+    assert "rabbitmq_management" in plugins and "rabbitmq_prometheus" in plugins
+    assert "/etc/rabbitmq/enabled_plugins" in " ".join(compose()["services"]["rabbitmq"]["volumes"])
+
+
+def test_the_dockerfile_builds_the_binary_the_compose_file_runs():
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert "--product magistere" in dockerfile
+    assert 'ENTRYPOINT ["/usr/local/bin/magistere"]' in dockerfile
+    for library in ("librabbitmq4", "libsqlite3-0"):
+        assert library in dockerfile, f"the runtime image lacks {library}"
+    assert dockerfile.count("FROM ") == 2, "multi-stage: a build stage and a slim runtime stage"
+
+
+def test_the_readme_documents_every_configuration_key_with_its_default():
+    readme = (REPO / "README.md").read_text()
+    result = cli("config")
+    assert result.returncode == 0, result.stderr
+    for line in result.stdout.splitlines():
+        variable, flag, default, _ = line.split("\t", 3)
+        row = next((l for l in readme.splitlines() if l.startswith(f"| `{variable}`")), None)
+        assert row is not None, f"README's configuration reference lacks {variable}"
+        assert f"`{flag}`" in row, f"README row of {variable} lacks its flag {flag}"
+        shown = default.removeprefix("default: ")
+        assert (f"`{shown}`" in row) or (shown == "(none)" and "none" in row), f"README row of {variable} lacks its default {shown}"
