@@ -19,8 +19,9 @@ struct CatalogCommand: AsyncParsableCommand {
     func run() async throws {
         let (logger, registry) = try runtime.bootstrap()
         let transport = try runtime.makeTransport(defaultKind: "amqp", logger: logger)
-        let service = try await CatalogServiceFactory.make(
-            runtime.environment(for: "catalog", transport: transport, logger: logger), options: .init(loadSeed: seed))
+        let service = RuntimeOptions.ready(try await CatalogServiceFactory.make(
+            runtime.environment(for: "catalog", transport: transport, logger: logger), options: .init(loadSeed: seed)),
+            transport)
         let port = try RuntimeOptions.port(port, Settings.catalogPort)
         logger.info("catalog listening", metadata: ["http.port": "\(port)"])
         try await ServiceRunner.run(
@@ -38,8 +39,8 @@ struct EnrolmentCommand: AsyncParsableCommand {
     func run() async throws {
         let (logger, registry) = try runtime.bootstrap()
         let transport = try runtime.makeTransport(defaultKind: "amqp", logger: logger)
-        let service = try EnrolmentServiceFactory.make(
-            runtime.environment(for: "enrolment", transport: transport, logger: logger))
+        let service = RuntimeOptions.ready(try EnrolmentServiceFactory.make(
+            runtime.environment(for: "enrolment", transport: transport, logger: logger)), transport)
         let port = try RuntimeOptions.port(port, Settings.enrolmentPort)
         logger.info("enrolment listening", metadata: ["http.port": "\(port)"])
         try await ServiceRunner.run(
@@ -57,8 +58,8 @@ struct TrackingCommand: AsyncParsableCommand {
     func run() async throws {
         let (logger, registry) = try runtime.bootstrap()
         let transport = try runtime.makeTransport(defaultKind: "amqp", logger: logger)
-        let service = try TrackingServiceFactory.make(
-            runtime.environment(for: "tracking", transport: transport, logger: logger))
+        let service = RuntimeOptions.ready(try TrackingServiceFactory.make(
+            runtime.environment(for: "tracking", transport: transport, logger: logger)), transport)
         let port = try RuntimeOptions.port(port, Settings.trackingPort)
         logger.info("tracking listening", metadata: ["http.port": "\(port)"])
         try await ServiceRunner.run(
@@ -87,15 +88,21 @@ struct UpCommand: AsyncParsableCommand {
             try RuntimeOptions.port(trackingPort, Settings.trackingPort)
         )
         // Consumers' queues exist before the catalogue publishes its seed, so nothing is missed.
-        let enrolment = try EnrolmentServiceFactory.make(runtime.environment(for: "enrolment", transport: transport, logger: logger))
-        let tracking = try TrackingServiceFactory.make(runtime.environment(for: "tracking", transport: transport, logger: logger))
+        let enrolment = RuntimeOptions.ready(
+            try EnrolmentServiceFactory.make(runtime.environment(for: "enrolment", transport: transport, logger: logger)),
+            transport)
+        let tracking = RuntimeOptions.ready(
+            try TrackingServiceFactory.make(runtime.environment(for: "tracking", transport: transport, logger: logger)),
+            transport)
         for service in [enrolment, tracking] {
             for case let consumer as EventConsumer in service.background {
                 try await transport.declare(consumer.subscription)
             }
         }
-        let catalog = try await CatalogServiceFactory.make(
-            runtime.environment(for: "catalog", transport: transport, logger: logger), options: .init(loadSeed: !noSeed))
+        let catalog = RuntimeOptions.ready(
+            try await CatalogServiceFactory.make(
+                runtime.environment(for: "catalog", transport: transport, logger: logger), options: .init(loadSeed: !noSeed)),
+            transport)
         let banner = """
 
             M@gistère is up (data in \(runtime.resolvedDataDirectory)/, Ctrl-C to stop):

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// A handler failure that no retry can cure (a rule the message breaks): the message is parked at once.
 public struct PermanentFailure: Error, Sendable, CustomStringConvertible {
@@ -51,6 +52,10 @@ public final class EventConsumer: Service, Sendable {
     private let transport: any MessageTransport
     private let routes: EventRoutes
     private let logger: Logger
+    private let consuming = Atomic<Bool>(false)
+
+    /// True while the consumer is attached to its queue (for `/ready`).
+    public var isRunning: Bool { consuming.load(ordering: .relaxed) }
 
     public init(transport: any MessageTransport, queue: String, routes: EventRoutes, prefetch: Int = 64,
                 retry: RetryPolicy = .standard, logger: Logger) {
@@ -62,6 +67,8 @@ public final class EventConsumer: Service, Sendable {
 
     public func run() async throws {
         let subscription = subscription
+        consuming.store(true, ordering: .relaxed)
+        defer { consuming.store(false, ordering: .relaxed) }
         try await cancelWhenGracefulShutdown {
             try await self.transport.consume(subscription) { delivery in await self.settle(delivery) }
         }

@@ -27,6 +27,9 @@ public protocol MessageTransport: Sendable {
 
     /// Moves up to `limit` parked messages of a queue back to it as first attempts. Returns how many.
     func replayParked(queue: String, limit: Int) async throws -> Int
+
+    /// Throws unless the bus is reachable now (for `/ready`).
+    func checkConnection() async throws
 }
 
 /// The bus could not do what was asked; the operation may succeed later.

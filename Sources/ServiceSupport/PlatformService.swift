@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Hummingbird
 import Logging
+import Messaging
 import Prometheus
 import ServiceLifecycle
 
@@ -24,6 +25,20 @@ public struct PlatformService: Sendable {
         self.routes = routes
         self.background = background
         self.readiness = readiness
+    }
+
+    /// The readiness checks every service has, beside its own: the bus is reachable, and each
+    /// event consumer is attached to its queue.
+    public static func commonReadiness(transport: any MessageTransport, background: [any Service]) -> [ReadinessCheck] {
+        var checks = [ReadinessCheck("bus") { try await transport.checkConnection() }]
+        for case let consumer as EventConsumer in background {
+            let queue = consumer.subscription.queue
+            checks.append(
+                ReadinessCheck("consumer \(queue)") {
+                    guard consumer.isRunning else { throw TransportError("not consuming \(queue)") }
+                })
+        }
+        return checks
     }
 
     /// The service's router: problem+json errors, request ids, metrics, operational routes, its routes.

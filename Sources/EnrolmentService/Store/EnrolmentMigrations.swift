@@ -1,8 +1,8 @@
 import GRDB
 
 /// The enrolment store's own named, forward-only migrations (after the messaging tables).
-enum EnrolmentMigrations {
-    static func register(in migrator: inout DatabaseMigrator) {
+public enum EnrolmentMigrations {
+    public static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("enrolment.v1.sessions-enrolments-records") { db in
             try db.execute(
                 sql: """

@@ -127,6 +127,11 @@ public final class AMQPTransport: MessageTransport {
         }
     }
 
+    public func checkConnection() async throws {
+        let exchange = topology.exchange
+        try await commands.run { session in try session.declareExchange(exchange, type: "topic") }
+    }
+
     /// Messages waiting in a queue (ready, not yet delivered).
     public func depth(of queue: String) async throws -> Int {
         try await commands.run { session in try session.messageCount(queue: queue) }

@@ -161,6 +161,10 @@ public final class EmbeddedTransport: MessageTransport {
         }
     }
 
+    public func checkConnection() async throws {
+        _ = try await database.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     /// Messages waiting in a queue (ready or delayed, not parked).
     public func depth(of queue: String) async throws -> Int {
         try await database.read { db in

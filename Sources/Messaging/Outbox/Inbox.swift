@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Metrics
 
 /// The consumer side of exactly-once effects: each consumed message id is recorded in the same
 /// transaction as its effect, so a redelivered or duplicated message has no second effect.
@@ -11,7 +12,11 @@ public enum Inbox {
         try db.execute(
             sql: "INSERT OR IGNORE INTO magistere_inbox (consumer, message_id, received_at) VALUES (?, ?, ?)",
             arguments: [consumer, messageID, Date()])
-        return db.changesCount == 1
+        let claimed = db.changesCount == 1
+        if !claimed {
+            Counter(label: "magistere_inbox_duplicates_dropped_total", dimensions: [("consumer", consumer)]).increment()
+        }
+        return claimed
     }
 
     /// Number of messages recorded for a consumer.

@@ -22,6 +22,8 @@ public final class OutboxRelay: Service, Sendable {
     private let nudged = Atomic<Bool>(false)
     private let published: Counter
     private let failures: Counter
+    private let pendingGauge: Gauge
+    private let lagGauge: Gauge
 
     public init(
         database: any DatabaseWriter, transport: any MessageTransport, service: String, batchSize: Int = 500,
@@ -37,6 +39,8 @@ public final class OutboxRelay: Service, Sendable {
         self.logger = logger
         self.published = Counter(label: "magistere_outbox_published_total", dimensions: [("service", service)])
         self.failures = Counter(label: "magistere_outbox_publish_failures_total", dimensions: [("service", service)])
+        self.pendingGauge = Gauge(label: "magistere_outbox_pending", dimensions: [("service", service)])
+        self.lagGauge = Gauge(label: "magistere_outbox_oldest_pending_seconds", dimensions: [("service", service)])
     }
 
     /// Asks the relay to look at the outbox now rather than at its next poll.
@@ -50,7 +54,12 @@ public final class OutboxRelay: Service, Sendable {
     private func loop() async {
         var backoff = Duration.milliseconds(100)
         var lastPrune = Date.distantPast
+        var lastStatus = ContinuousClock.now - .seconds(10)
             while !Task.isCancelled {
+                if ContinuousClock.now - lastStatus > .seconds(1) {
+                    lastStatus = ContinuousClock.now
+                    await self.recordLag()
+                }
                 do {
                     let count = try await self.publishBatch()
                     backoff = .milliseconds(100)
@@ -88,6 +97,13 @@ public final class OutboxRelay: Service, Sendable {
         try await database.write { db in try Outbox.markPublished(upTo: last.seq, at: Date(), in: db) }
         published.increment(by: batch.count)
         return batch.count
+    }
+
+    /// Publishes the outbox lag as gauges (at most once a second).
+    private func recordLag() async {
+        guard let status = try? await database.read({ db in try Outbox.status(in: db) }) else { return }
+        pendingGauge.record(status.pending)
+        lagGauge.record(status.oldestPendingAge ?? 0)
     }
 
     private func idle() async {
