@@ -17,15 +17,10 @@ struct CatalogCommand: AsyncParsableCommand {
     @Flag(help: "Publish the seed courses if they are not there yet.") var seed = false
 
     func run() async throws {
-        let (logger, registry) = try runtime.bootstrap()
-        let transport = try runtime.makeTransport(defaultKind: "amqp", logger: logger)
-        let service = RuntimeOptions.ready(try await CatalogServiceFactory.make(
-            runtime.environment(for: "catalog", transport: transport, logger: logger), options: .init(loadSeed: seed)),
-            transport)
-        let port = try RuntimeOptions.port(port, Settings.catalogPort)
-        logger.info("catalog listening", metadata: ["http.port": "\(port)"])
-        try await ServiceRunner.run(
-            [ServiceEndpoint(service: service, host: runtime.resolvedHost, port: port)], registry: registry, logger: logger)
+        let seed = seed
+        try await runtime.runAlone("catalog", port: port, setting: Settings.catalogPort) { environment in
+            try await CatalogServiceFactory.make(environment, options: .init(loadSeed: seed))
+        }
     }
 }
 
@@ -37,14 +32,9 @@ struct EnrolmentCommand: AsyncParsableCommand {
     @Option(help: "HTTP port (env MAGISTERE_ENROLMENT_PORT; default 8082).") var port: String?
 
     func run() async throws {
-        let (logger, registry) = try runtime.bootstrap()
-        let transport = try runtime.makeTransport(defaultKind: "amqp", logger: logger)
-        let service = RuntimeOptions.ready(try EnrolmentServiceFactory.make(
-            runtime.environment(for: "enrolment", transport: transport, logger: logger)), transport)
-        let port = try RuntimeOptions.port(port, Settings.enrolmentPort)
-        logger.info("enrolment listening", metadata: ["http.port": "\(port)"])
-        try await ServiceRunner.run(
-            [ServiceEndpoint(service: service, host: runtime.resolvedHost, port: port)], registry: registry, logger: logger)
+        try await runtime.runAlone("enrolment", port: port, setting: Settings.enrolmentPort) { environment in
+            try EnrolmentServiceFactory.make(environment)
+        }
     }
 }
 
@@ -56,14 +46,25 @@ struct TrackingCommand: AsyncParsableCommand {
     @Option(help: "HTTP port (env MAGISTERE_TRACKING_PORT; default 8083).") var port: String?
 
     func run() async throws {
-        let (logger, registry) = try runtime.bootstrap()
-        let transport = try runtime.makeTransport(defaultKind: "amqp", logger: logger)
-        let service = RuntimeOptions.ready(try TrackingServiceFactory.make(
-            runtime.environment(for: "tracking", transport: transport, logger: logger)), transport)
-        let port = try RuntimeOptions.port(port, Settings.trackingPort)
-        logger.info("tracking listening", metadata: ["http.port": "\(port)"])
+        try await runtime.runAlone("tracking", port: port, setting: Settings.trackingPort) { environment in
+            try TrackingServiceFactory.make(environment)
+        }
+    }
+}
+
+extension RuntimeOptions {
+    /// Runs one service in this process, against the broker unless told otherwise.
+    func runAlone(
+        _ name: String, port: String?, setting: Setting,
+        make: (ServiceEnvironment) async throws -> PlatformService
+    ) async throws {
+        let (logger, registry) = try bootstrap()
+        let transport = try makeTransport(defaultKind: "amqp", logger: logger)
+        let service = Self.ready(try await make(environment(for: name, transport: transport, logger: logger)), transport)
+        let port = try Self.port(port, setting)
+        logger.info("\(name) listening", metadata: ["http.port": "\(port)"])
         try await ServiceRunner.run(
-            [ServiceEndpoint(service: service, host: runtime.resolvedHost, port: port)], registry: registry, logger: logger)
+            [ServiceEndpoint(service: service, host: resolvedHost, port: port)], registry: registry, logger: logger)
     }
 }
 

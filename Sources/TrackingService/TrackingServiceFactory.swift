@@ -4,7 +4,6 @@ import Logging
 import Messaging
 import ServiceLifecycle
 import ServiceSupport
-import Synchronization
 
 /// Builds the tracking service from its environment: store, routes, outbox relay, event consumer.
 public enum TrackingServiceFactory {
@@ -58,7 +57,6 @@ struct TrackingComposition: Sendable {
         let consumer = EventConsumer(
             transport: environment.transport, queue: configuration.queue, routes: routes, retry: environment.retry,
             logger: logger)
-        let consuming = RunningService(consumer)
 
         let trackingRoutes = TrackingRoutes(application: application)
         let xapiRoutes = StatementRoutes(resource: statements)
@@ -69,33 +67,17 @@ struct TrackingComposition: Sendable {
                 xapiRoutes.add(to: router)
                 OpenAPIRoute.add(to: router)
             },
-            background: [relay, consuming],
+            background: [relay, consumer],
             readiness: [
                 ReadinessCheck("store") {
                     for store in stores.all { _ = try await store.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
                 },
                 ReadinessCheck("consumer") {
-                    guard consuming.isRunning else { throw TransportError("the tracking.events consumer is not running") }
+                    guard consumer.isRunning else { throw TransportError("the tracking.events consumer is not running") }
                 },
             ])
         return TrackingComposition(
             application: application, projector: projector, stores: stores, relays: [relay], consumer: consumer,
             statements: statements, service: service)
-    }
-}
-
-/// A background service that remembers whether it is running (for `/ready`).
-final class RunningService: Service, Sendable {
-    private let inner: any Service
-    private let running = Atomic<Bool>(false)
-
-    init(_ inner: any Service) { self.inner = inner }
-
-    var isRunning: Bool { running.load(ordering: .relaxed) }
-
-    func run() async throws {
-        running.store(true, ordering: .relaxed)
-        defer { running.store(false, ordering: .relaxed) }
-        try await inner.run()
     }
 }

@@ -48,11 +48,11 @@ struct FaultToleranceTests {
         }
     }
 
-    @Test("10,000 events flow outbox → broker → inbox across a broker restart: each applied once, none left behind")
-    func brokerRestart() async throws {
-        let endpoint = try Self.faultEndpoint()
-        let node = try Self.faultNode()
-        let fixture = try TransportFixture(.amqp, endpoint: endpoint)
+    /// Writes `total` events through an outbox in batches of 100 while a relay publishes them and a
+    /// consumer applies them through its inbox; `fault` runs (as a child task) when the batch starting
+    /// at a number it names is written. Returns once every effect is applied and the outbox is empty.
+    static func flow(total: Int, faults: [Int: @Sendable () async throws -> Void], timeout: Duration) async throws {
+        let fixture = try TransportFixture(.amqp, endpoint: try faultEndpoint())
         let producer = try Producer(path: fixture.directory.appendingPathComponent("producer.sqlite").path, transport: fixture.transport)
         let store = try EffectStore(path: fixture.directory.appendingPathComponent("consumer.sqlite").path)
         var routes = EventRoutes()
@@ -61,29 +61,32 @@ struct FaultToleranceTests {
             transport: fixture.transport, queue: fixture.queue, routes: routes,
             retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 50), logger: TestEnvironment.logger)
         try await fixture.transport.declare(consumer.subscription)
-        let total = 10_000
-
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await producer.relay.run() }
             group.addTask { try await consumer.run() }
             // Writes go on while the broker is away: they never depend on it.
             for start in stride(from: 0, to: total, by: 100) {
                 try await producer.write(numbers: start..<(start + 100))
-                if start == 3_000 {
-                    try await expectEventually { try await store.count() >= 1_000 }
-                    group.addTask { try await controlNode("restart", node) }
+                if let fault = faults[start] {
+                    try await expectEventually { try await store.count() >= start / 3 }
+                    group.addTask { try await fault() }
                 }
                 try await Task.sleep(for: .milliseconds(5))
             }
-            try await expectEventually("all effects applied", timeout: .seconds(240)) {
-                try await store.count() == total
-            }
+            try await expectEventually("all effects applied", timeout: timeout) { try await store.count() == total }
             try await expectEventually { try await producer.pending() == 0 }
             group.cancelAll()
         }
         #expect(try await store.count() == total)
         #expect(Set(try await store.numbers()) == Set(0..<total))
         #expect(try await producer.pending() == 0)
+    }
+
+    @Test("10,000 events flow outbox → broker → inbox across a broker restart: each applied once, none left behind")
+    func brokerRestart() async throws {
+        let node = try Self.faultNode()
+        try await Self.flow(
+            total: 10_000, faults: [3_000: { try await controlNode("restart", node) }], timeout: .seconds(240))
     }
 
     @Test("a consumer process killed with SIGKILL mid-stream resumes after restart: every effect once")
@@ -145,30 +148,10 @@ struct FaultToleranceTests {
 
     @Test("dropped connections are reopened by publisher and consumer; nothing is lost or applied twice")
     func droppedConnections() async throws {
-        let endpoint = try Self.faultEndpoint()
         let node = try Self.faultNode()
-        let fixture = try TransportFixture(.amqp, endpoint: endpoint)
-        let producer = try Producer(path: fixture.directory.appendingPathComponent("producer.sqlite").path, transport: fixture.transport)
-        let store = try EffectStore(path: fixture.directory.appendingPathComponent("consumer.sqlite").path)
-        var routes = EventRoutes()
-        routes.on(ThingHappened.self) { envelope, delivery in try await store.apply(delivery, number: envelope.data.number) }
-        let consumer = EventConsumer(
-            transport: fixture.transport, queue: fixture.queue, routes: routes,
-            retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 50), logger: TestEnvironment.logger)
-        try await fixture.transport.declare(consumer.subscription)
-        let total = 3_000
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await producer.relay.run() }
-            group.addTask { try await consumer.run() }
-            for start in stride(from: 0, to: total, by: 100) {
-                try await producer.write(numbers: start..<(start + 100))
-                if start % 1_000 == 500 { try await controlNode("ctl", node, "close_all_connections", "fault test") }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            try await expectEventually(timeout: .seconds(120)) { try await store.count() == total }
-            try await expectEventually { try await producer.pending() == 0 }
-            group.cancelAll()
+        let drop: @Sendable () async throws -> Void = {
+            try await controlNode("ctl", node, "close_all_connections", "fault test")
         }
-        #expect(Set(try await store.numbers()) == Set(0..<total))
+        try await Self.flow(total: 3_000, faults: [500: drop, 1_500: drop, 2_500: drop], timeout: .seconds(120))
     }
 }

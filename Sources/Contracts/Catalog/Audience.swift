@@ -12,4 +12,14 @@ public struct Audience: Codable, Sendable, Equatable {
         self.disciplines = disciplines
         self.gradeLevels = gradeLevels
     }
+
+    private enum CodingKeys: String, CodingKey { case schoolLevels, disciplines, gradeLevels }
+
+    /// Disciplines and grade levels may be left out (read as empty); school levels are required.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schoolLevels = try container.decode([SchoolLevel].self, forKey: .schoolLevels)
+        disciplines = try container.decodeIfPresent([String].self, forKey: .disciplines) ?? []
+        gradeLevels = try container.decodeIfPresent([String].self, forKey: .gradeLevels) ?? []
+    }
 }

@@ -50,8 +50,23 @@ struct StatementRoutes: Sendable {
         var version: [String]
     }
 
+    /// The query string decoded as HTML forms encode it (`+` is a space), as xAPI clients send it.
+    static func formDecodedQuery(_ request: Request) -> [Substring: Substring] {
+        guard let query = request.uri.query, !query.isEmpty else { return [:] }
+        func decode(_ text: Substring) -> Substring {
+            let spaced = text.replacingOccurrences(of: "+", with: " ")
+            return Substring(spaced.removingPercentEncoding ?? spaced)
+        }
+        var result: [Substring: Substring] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return result
+    }
+
     private func get(_ request: Request) async throws -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = Self.formDecodedQuery(request)
         let names = Set(parameters.map { String($0.key) })
         for key in ["statementId", "voidedStatementId"] {
             guard let id = parameters[Substring(key)].map(String.init) else { continue }
