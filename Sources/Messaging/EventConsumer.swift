@@ -69,8 +69,12 @@ public final class EventConsumer: Service, Sendable {
         let subscription = subscription
         consuming.store(true, ordering: .relaxed)
         defer { consuming.store(false, ordering: .relaxed) }
-        try await cancelWhenGracefulShutdown {
-            try await self.transport.consume(subscription) { delivery in await self.settle(delivery) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.transport.consume(subscription) { delivery in await self.settle(delivery) }
+            }
+        } catch is CancellationError {
+            // Shutting down: the delivery in hand was settled or goes back to the queue. Not a failure.
         }
     }
 

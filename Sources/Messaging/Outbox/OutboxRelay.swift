@@ -127,7 +127,9 @@ public final class OutboxRelay: Service, Sendable {
         let deadline = ContinuousClock.now + drainTimeout
         while ContinuousClock.now < deadline {
             do {
-                if try await publishBatch() == 0 { return }
+                // A task of its own, awaited: the service's task may already be cancelled at shutdown,
+                // and the last flush must not be cut short by that (it is bounded by the deadline).
+                if try await Task(operation: { try await self.publishBatch() }).value == 0 { return }
             } catch {
                 logger.info("outbox not drained at shutdown; it resumes at next start", metadata: ["error": "\(error)"])
                 return
