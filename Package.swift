@@ -15,7 +15,7 @@ let serviceDependencies: [Target.Dependency] = [
 ]
 
 let serviceTestDependencies: [Target.Dependency] = [
-    "ServiceSupport", "Messaging", "Contracts",
+    "ServiceSupport", "Messaging", "Contracts", "TestSupport",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "HummingbirdTesting", package: "hummingbird"),
     .product(name: "GRDB", package: "GRDB.swift"),
@@ -92,10 +92,13 @@ let package = Package(
             dependencies: ["Messaging", "Contracts", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // Helpers every test target shares (test targets cannot import each other).
+        .target(
+            name: "TestSupport", dependencies: ["Messaging"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], resources: [.copy("Golden")], swiftSettings: swiftSettings),
         .testTarget(
             name: "MessagingTests",
-            dependencies: ["Messaging", "Contracts", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Messaging", "Contracts", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     

@@ -31,7 +31,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    static func problem(for error: HTTPError) -> Problem {
+    /// The problem for one of Hummingbird's own errors (unknown route, body too large…).
+    public static func problem(for error: HTTPError) -> Problem {
         switch error.status {
         case .notFound:
             return Problem(.notFound, kind: "not-found", title: "Not found", detail: error.body ?? "no such resource",

@@ -30,8 +30,7 @@ struct XAPIHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as TrackingError {
             response = try error.problem.response(from: request, context: context)
         } catch let error as HTTPError {
-            response = try Problem(error.status, kind: "http", title: error.status.reasonPhrase, detail: error.body)
-                .response(from: request, context: context)
+            response = try ProblemMiddleware<Context>.problem(for: error).response(from: request, context: context)
         }
         response.headers[Self.versionHeader] = XAPIVocabulary.version
         response.headers[Self.consistentHeader] = Timestamp.format(Date())

@@ -1,3 +1,4 @@
+@_exported import TestSupport
 import CatalogService
 import Contracts
 import Foundation

@@ -85,13 +85,6 @@ struct EffectStore: Sendable {
     }
 }
 
-/// Thread-safe list of what a handler saw.
-final class Recorder<T: Sendable>: Sendable {
-    private let items = Mutex<[T]>([])
-    func append(_ item: T) { items.withLock { $0.append(item) } }
-    var all: [T] { items.withLock { $0 } }
-    var count: Int { items.withLock { $0.count } }
-}
 
 /// Runs `consume` in a child task for the duration of `body`, then cancels it.
 func whileConsuming(

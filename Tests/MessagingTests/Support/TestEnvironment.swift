@@ -1,3 +1,4 @@
+@_exported import TestSupport
 import Contracts
 import Foundation
 import GRDB
@@ -14,8 +15,7 @@ enum TestEnvironment {
 
     /// The main test broker; a test needing it fails (never skips) when it is not configured.
     static func requireAMQP() throws -> AMQPEndpoint {
-        let url = try #require(amqpURL, "MAGISTERE_TEST_AMQP_URL is not set: run the tests with scripts/test")
-        return try AMQPEndpoint(url: url)
+        try TestBroker.requireEndpoint()
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -49,25 +49,4 @@ enum TestEnvironment {
     }
 }
 
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(
-    timeout: Duration = .seconds(20), every interval: Duration = .milliseconds(20),
-    _ condition: () async throws -> Bool
-) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: interval)
-    }
-    return try await condition()
-}
 
-/// Expects `condition` to hold within `timeout`, recording an issue at the caller's line otherwise.
-func expectEventually(
-    _ comment: Comment? = nil, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    if try await !eventually(timeout: timeout, condition) {
-        Issue.record(comment ?? "condition did not hold within \(timeout)", sourceLocation: sourceLocation)
-    }
-}

@@ -1,3 +1,4 @@
+@_exported import TestSupport
 import Contracts
 import Foundation
 import Messaging
@@ -8,10 +9,7 @@ import Testing
 enum Broker {
     /// The main test broker; a test needing it FAILS (never skips) when it is not configured.
     static func requireEndpoint() throws -> AMQPEndpoint {
-        let url = try #require(
-            ProcessInfo.processInfo.environment["MAGISTERE_TEST_AMQP_URL"],
-            "MAGISTERE_TEST_AMQP_URL is not set: run the tests with scripts/test (or export it)")
-        return try AMQPEndpoint(url: url)
+        try TestBroker.requireEndpoint()
     }
 
     /// A CloudEvent as a bus message, the way an outbox writes it.
@@ -22,22 +20,4 @@ enum Broker {
     }
 }
 
-/// Thread-safe list of what a handler saw.
-final class Recorder<T: Sendable>: Sendable {
-    private let items = Mutex<[T]>([])
-    func append(_ item: T) { items.withLock { $0.append(item) } }
-    var all: [T] { items.withLock { $0 } }
-    var count: Int { items.withLock { $0.count } }
-}
 
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(
-    timeout: Duration = .seconds(20), every interval: Duration = .milliseconds(20), _ condition: () async throws -> Bool
-) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: interval)
-    }
-    return try await condition()
-}
