@@ -46,6 +46,7 @@ public enum CatalogServiceFactory {
                 let writes = router.group().add(middleware: CatalogErrorMiddleware())
                 authoringController.addRoutes(to: writes)
             },
+            access: CatalogAccess.policy, authenticator: environment.authenticator,
             background: [relay],
             readiness: [
                 ReadinessCheck("store") {

@@ -45,6 +45,7 @@ public enum EnrolmentServiceFactory {
         let service = PlatformService(
             name: .enrolment,
             routes: { router in EnrolmentAPI.register(on: router, store: store, now: now) },
+            access: EnrolmentAccess.policy, authenticator: environment.authenticator,
             background: [relay, consumer],
             readiness: [
                 ReadinessCheck("store") { try await store.ping() },

@@ -29,11 +29,15 @@ struct BrokerCommand: AsyncParsableCommand {
             // The subscriptions are the services' own, read from services built on a throw-away store.
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("magistere-setup-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: scratch) }
+            // Never serves HTTP: any key will do.
+            let authenticator = try Authenticator(AuthConfiguration(hmacSecret: TokenIssuer.randomSecret()))
             let services = [
                 try EnrolmentServiceFactory.make(
-                    ServiceEnvironment(storePath: scratch.appendingPathComponent("enrolment.sqlite").path, transport: transport, logger: logger)),
+                    ServiceEnvironment(storePath: scratch.appendingPathComponent("enrolment.sqlite").path, transport: transport, logger: logger,
+                        authenticator: authenticator)),
                 try TrackingServiceFactory.make(
-                    ServiceEnvironment(storePath: scratch.appendingPathComponent("tracking.sqlite").path, transport: transport, logger: logger)),
+                    ServiceEnvironment(storePath: scratch.appendingPathComponent("tracking.sqlite").path, transport: transport, logger: logger,
+                        authenticator: authenticator)),
             ]
             try await transport.checkConnection()
             for service in services {

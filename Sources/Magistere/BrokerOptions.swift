@@ -8,6 +8,9 @@ struct BrokerOptions: ParsableArguments {
     @Option(name: .customLong("amqp-url"), help: "Broker URL (env MAGISTERE_AMQP_URL; default amqp://guest:guest@127.0.0.1:5672/).")
     var amqpURL: String?
 
+    @Option(name: .customLong("amqp-password-file"), help: "Broker password file (env MAGISTERE_AMQP_PASSWORD_FILE).")
+    var passwordFile: String?
+
     @Option(name: .customLong("exchange"), help: "Domain events exchange (env MAGISTERE_AMQP_EXCHANGE; default magistere.events).")
     var exchange: String?
 
@@ -19,7 +22,17 @@ struct BrokerOptions: ParsableArguments {
 
     func endpoint() throws -> AMQPEndpoint {
         let ca = Settings.amqpCACertificate.resolve(caCertificate)
-        return try AMQPEndpoint(url: Settings.amqpURL.resolve(amqpURL), caCertificatePath: ca.isEmpty ? nil : ca)
+        var endpoint = try AMQPEndpoint(url: Settings.amqpURL.resolve(amqpURL), caCertificatePath: ca.isEmpty ? nil : ca)
+        let passwordFile = Settings.amqpPasswordFile.resolve(passwordFile)
+        if !passwordFile.isEmpty { endpoint.password = try AuthOptions.read(passwordFile, what: "broker password file") }
+        guard !endpoint.usesGuestAccountRemotely else {
+            throw ValidationError(
+                "the broker account 'guest' is for local tests only: give the platform its own user in MAGISTERE_AMQP_URL")
+        }
+        if endpoint.tls, let path = endpoint.caCertificatePath, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("the broker CA certificate \(path) does not exist")
+        }
+        return endpoint
     }
 
     func topology() throws -> AMQPTopology {

@@ -9,6 +9,7 @@ import ServiceSupport
 /// Options shared by the commands that run services.
 struct RuntimeOptions: ParsableArguments {
     @OptionGroup var broker: BrokerOptions
+    @OptionGroup var auth: AuthOptions
 
     @Option(name: .customLong("data-dir"), help: "Folder of the stores (env MAGISTERE_DATA_DIR; default data).")
     var dataDirectory: String?
@@ -66,10 +67,13 @@ struct RuntimeOptions: ParsableArguments {
         }
     }
 
-    func environment(for service: String, transport: any MessageTransport, logger: Logger) -> ServiceEnvironment {
+    func environment(
+        for service: String, transport: any MessageTransport, authenticator: Authenticator, logger: Logger
+    ) -> ServiceEnvironment {
         var logger = logger
         logger[metadataKey: "service"] = "\(service)"
-        return ServiceEnvironment(storePath: storePath(for: service), transport: transport, logger: logger)
+        return ServiceEnvironment(
+            storePath: storePath(for: service), transport: transport, logger: logger, authenticator: authenticator)
     }
 
     /// The service with the readiness checks every service has (bus reachable, consumers attached).

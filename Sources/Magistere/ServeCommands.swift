@@ -59,8 +59,11 @@ extension RuntimeOptions {
         make: (ServiceEnvironment) async throws -> PlatformService
     ) async throws {
         let (logger, registry) = try bootstrap()
+        let authenticator = try auth.authenticator()
         let transport = try makeTransport(defaultKind: "amqp", logger: logger)
-        let service = Self.ready(try await make(environment(for: name, transport: transport, logger: logger)), transport)
+        let service = Self.ready(
+            try await make(environment(for: name, transport: transport, authenticator: authenticator, logger: logger)),
+            transport)
         let port = try Self.port(port, setting)
         logger.info("\(name) listening", metadata: ["http.port": "\(port)"])
         try await ServiceRunner.run(
@@ -81,6 +84,8 @@ struct UpCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (logger, registry) = try runtime.bootstrap()
+        // No key configured: the embedded mode's own secret in the data folder, shared with `magistere token`.
+        let authenticator = try runtime.auth.authenticator(embeddedDataDirectory: runtime.resolvedDataDirectory)
         let transport = try runtime.makeTransport(defaultKind: "embedded", logger: logger)
         let host = runtime.resolvedHost
         let ports = (
@@ -90,10 +95,10 @@ struct UpCommand: AsyncParsableCommand {
         )
         // Consumers' queues exist before the catalogue publishes its seed, so nothing is missed.
         let enrolment = RuntimeOptions.ready(
-            try EnrolmentServiceFactory.make(runtime.environment(for: "enrolment", transport: transport, logger: logger)),
+            try EnrolmentServiceFactory.make(runtime.environment(for: "enrolment", transport: transport, authenticator: authenticator, logger: logger)),
             transport)
         let tracking = RuntimeOptions.ready(
-            try TrackingServiceFactory.make(runtime.environment(for: "tracking", transport: transport, logger: logger)),
+            try TrackingServiceFactory.make(runtime.environment(for: "tracking", transport: transport, authenticator: authenticator, logger: logger)),
             transport)
         for service in [enrolment, tracking] {
             for case let consumer as EventConsumer in service.background {
@@ -102,7 +107,7 @@ struct UpCommand: AsyncParsableCommand {
         }
         let catalog = RuntimeOptions.ready(
             try await CatalogServiceFactory.make(
-                runtime.environment(for: "catalog", transport: transport, logger: logger), options: .init(loadSeed: !noSeed)),
+                runtime.environment(for: "catalog", transport: transport, authenticator: authenticator, logger: logger), options: .init(loadSeed: !noSeed)),
             transport)
         let banner = """
 
@@ -111,6 +116,7 @@ struct UpCommand: AsyncParsableCommand {
               enrolment  http://\(host):\(ports.1)   (/openapi.json)
               tracking   http://\(host):\(ports.2)   (/openapi.json, /xapi/statements)
               each: /health /ready /metrics
+              calls need a token: magistere token --data-dir \(runtime.resolvedDataDirectory) --subject t-0001 --role participant
 
             """
         let serversUp = Mutex(0)

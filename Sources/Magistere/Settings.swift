@@ -1,4 +1,5 @@
 import Foundation
+import ServiceSupport
 
 /// One configuration key: a flag for people, an environment variable for operators, a default.
 ///
@@ -58,8 +59,31 @@ enum Settings {
         environment: "MAGISTERE_LOG_LEVEL", flag: "--log-level", defaultValue: "info",
         help: "trace, debug, info, notice, warning, error or critical.")
 
+    static let amqpPasswordFile = Setting(
+        environment: "MAGISTERE_AMQP_PASSWORD_FILE", flag: "--amqp-password-file", defaultValue: "",
+        help: "File holding the broker password (a Docker/Kubernetes secret); replaces the URL's password.")
+    static let authIssuer = Setting(
+        environment: "MAGISTERE_AUTH_ISSUER", flag: "--auth-issuer", defaultValue: AuthConfiguration.defaultIssuer,
+        help: "The `iss` every bearer token must carry (the identity provider's issuer).")
+    static let authAudience = Setting(
+        environment: "MAGISTERE_AUTH_AUDIENCE", flag: "--auth-audience", defaultValue: AuthConfiguration.defaultAudience,
+        help: "The `aud` every bearer token must include.")
+    static let authSecret = Setting(
+        environment: "MAGISTERE_AUTH_HS256_SECRET", flag: "--auth-hs256-secret", defaultValue: "",
+        help: "HS256 shared secret (32 bytes or more) for tokens signed by `magistere token`; prefer the _FILE form.")
+    static let authSecretFile = Setting(
+        environment: "MAGISTERE_AUTH_HS256_SECRET_FILE", flag: "--auth-hs256-secret-file", defaultValue: "",
+        help: "File holding the HS256 secret. `up` and `token` create <data-dir>/auth-hs256.secret when no key is set.")
+    static let authPublicKeys = Setting(
+        environment: "MAGISTERE_AUTH_PUBLIC_KEYS", flag: "--auth-public-keys", defaultValue: "",
+        help: "Comma-separated PEM files of the identity provider's RS256/ES256 public keys or certificates.")
+    static let authJWKSFile = Setting(
+        environment: "MAGISTERE_AUTH_JWKS_FILE", flag: "--auth-jwks-file", defaultValue: "",
+        help: "The identity provider's JSON Web Key Set, saved as a file.")
+
     static let all: [Setting] = [
-        dataDirectory, transport, amqpURL, amqpExchange, amqpCACertificate, queueType, host, catalogPort,
-        enrolmentPort, trackingPort, logFormat, logLevel,
+        dataDirectory, transport, amqpURL, amqpPasswordFile, amqpExchange, amqpCACertificate, queueType, host,
+        catalogPort, enrolmentPort, trackingPort, logFormat, logLevel, authIssuer, authAudience, authSecret,
+        authSecretFile, authPublicKeys, authJWKSFile,
     ]
 }

@@ -35,6 +35,7 @@ public enum JSONBody {
 
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         guard !data.isEmpty else { throw Problem.malformed("", "the request body is empty") }
+        try JSONShapeLimits.standard.check(data)
         do {
             return try EventCoding.decode(type, from: data)
         } catch {

@@ -16,13 +16,20 @@ public struct PlatformService: Sendable {
     /// Long-running parts: outbox relay, event consumers.
     public var background: [any Service]
     public var readiness: [ReadinessCheck]
+    /// The access rule of each of the service's own routes (the operational ones are added here).
+    public var access: AccessPolicy
+    /// Verifies the bearer tokens of the service's callers.
+    public var authenticator: Authenticator
 
     public init(
         name: ServiceName, routes: @escaping @Sendable (Router<ServiceRequestContext>) -> Void,
+        access: AccessPolicy, authenticator: Authenticator,
         background: [any Service], readiness: [ReadinessCheck]
     ) {
         self.name = name
         self.routes = routes
+        self.access = access
+        self.authenticator = authenticator
         self.background = background
         self.readiness = readiness
     }
@@ -41,15 +48,20 @@ public struct PlatformService: Sendable {
         return checks
     }
 
-    /// The service's router: problem+json errors, request ids, metrics, operational routes, its routes.
+    /// The service's router: problem+json errors, request ids, metrics, access rules, operational
+    /// routes, its routes.
     public func router(registry: PrometheusCollectorRegistry?) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: ObservabilityMiddleware(service: name.rawValue))
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: AccessMiddleware(policy: accessPolicy, authenticator: authenticator))
         OperationalRoutes.add(to: router, service: name.rawValue, checks: readiness, registry: registry)
         routes(router)
         return router
     }
+
+    /// Every route's rule: the operational routes' and the service's own.
+    public var accessPolicy: AccessPolicy { AccessPolicy.operational.merging(access) }
 
     /// The HTTP application of this service on `host:port`.
     public func application(

@@ -8,18 +8,21 @@ public struct ServiceEnvironment: Sendable {
     public var storePath: String
     public var transport: any MessageTransport
     public var logger: Logger
+    /// Verifies callers' bearer tokens.
+    public var authenticator: Authenticator
     /// Retry policy of the service's consumers.
     public var retry: RetryPolicy
     /// How often the outbox relay looks for new rows when not nudged.
     public var outboxPollInterval: Duration
 
     public init(
-        storePath: String, transport: any MessageTransport, logger: Logger, retry: RetryPolicy = .standard,
+        storePath: String, transport: any MessageTransport, logger: Logger, authenticator: Authenticator, retry: RetryPolicy = .standard,
         outboxPollInterval: Duration = .milliseconds(50)
     ) {
         self.storePath = storePath
         self.transport = transport
         self.logger = logger
+        self.authenticator = authenticator
         self.retry = retry
         self.outboxPollInterval = outboxPollInterval
     }

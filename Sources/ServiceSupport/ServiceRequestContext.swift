@@ -6,6 +6,8 @@ import Logging
 /// The request context of every service: Hummingbird's core storage plus the platform's JSON coding.
 public struct ServiceRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Who is calling, once ``AccessMiddleware`` verified the token (nil on routes open to anyone).
+    public var caller: Caller?
 
     public init(source: Source) {
         coreContext = .init(source: source)

@@ -67,6 +67,7 @@ struct TrackingComposition: Sendable {
                 xapiRoutes.add(to: router)
                 OpenAPIRoute.add(to: router)
             },
+            access: TrackingAccess.policy, authenticator: environment.authenticator,
             background: [relay, consumer],
             readiness: [
                 ReadinessCheck("store") {

@@ -25,7 +25,7 @@ struct RabbitMQFlowTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-amqp-\(tag)")
         let environment = ServiceEnvironment(
             storePath: directory.appendingPathComponent("tracking.sqlite").path, transport: transport, logger: logger,
-            retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 3), outboxPollInterval: .seconds(5))
+            authenticator: try TestAuth.authenticator(), retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 3), outboxPollInterval: .seconds(5))
         let composition = try TrackingComposition.build(
             environment, configuration: TrackingConfiguration(queue: "test.tracking.\(tag).events"))
 

@@ -28,6 +28,12 @@ public struct AMQPEndpoint: Sendable, Equatable, CustomStringConvertible {
         self.caCertificatePath = caCertificatePath
     }
 
+    /// RabbitMQ's built-in `guest` account works from the broker's own machine only; anywhere else
+    /// the platform refuses it rather than run with a well-known password.
+    public var usesGuestAccountRemotely: Bool {
+        user == "guest" && !["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased())
+    }
+
     /// The URL without its password, safe to log.
     public var description: String {
         "\(tls ? "amqps" : "amqp")://\(user)@\(host):\(port)/\(vhost == "/" ? "" : vhost)"

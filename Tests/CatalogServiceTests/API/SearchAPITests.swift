@@ -107,7 +107,8 @@ struct SearchAPITests {
         let again = try await CatalogFixture(
             directory: fixture.directory, storePath: fixture.storePath,
             service: CatalogServiceFactory.make(
-                .init(storePath: fixture.storePath, transport: EmbeddedTransportFactory.make(in: fixture.directory), logger: CatalogFixture.logger),
+                .init(storePath: fixture.storePath, transport: EmbeddedTransportFactory.make(in: fixture.directory), logger: CatalogFixture.logger,
+                      authenticator: try TestAuth.authenticator()),
                 options: .init(loadSeed: true)))
         #expect(try await again.dump() == before)
         try await again.test { client in

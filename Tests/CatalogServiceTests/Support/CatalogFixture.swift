@@ -22,7 +22,8 @@ struct CatalogFixture {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let storePath = directory.appendingPathComponent("catalog.sqlite").path
         let transport = try transport ?? EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path)
-        let environment = ServiceEnvironment(storePath: storePath, transport: transport, logger: Self.logger)
+        let environment = ServiceEnvironment(
+            storePath: storePath, transport: transport, logger: Self.logger, authenticator: try TestAuth.authenticator())
         let service = try await CatalogServiceFactory.make(environment, options: .init(loadSeed: seed))
         return CatalogFixture(directory: directory, storePath: storePath, service: service)
     }

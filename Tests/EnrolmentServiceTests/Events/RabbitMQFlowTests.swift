@@ -33,7 +33,7 @@ struct RabbitMQFlowTests {
         let assembly = try EnrolmentServiceFactory.assemble(
             ServiceEnvironment(
                 storePath: directory.appendingPathComponent("enrolment.sqlite").path, transport: transport,
-                logger: TestEnvironment.logger, retry: TestEnvironment.fastRetry, outboxPollInterval: .milliseconds(20)),
+                logger: TestEnvironment.logger, authenticator: try TestAuth.authenticator(), retry: TestEnvironment.fastRetry, outboxPollInterval: .milliseconds(20)),
             queue: "test.enrolment.events.\(tag)")
         let store = assembly.store
 

@@ -22,7 +22,7 @@ struct ServiceFixture {
         assembly = try EnrolmentServiceFactory.assemble(
             ServiceEnvironment(
                 storePath: directory.appendingPathComponent("enrolment.sqlite").path, transport: transport,
-                logger: TestEnvironment.logger, retry: TestEnvironment.fastRetry),
+                logger: TestEnvironment.logger, authenticator: try TestAuth.authenticator(), retry: TestEnvironment.fastRetry),
             now: now)
     }
 

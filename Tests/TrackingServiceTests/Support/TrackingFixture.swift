@@ -81,7 +81,8 @@ struct TrackingFixture {
         logger.logLevel = .critical
         let environment = ServiceEnvironment(
             storePath: directory.appendingPathComponent("tracking.sqlite").path,
-            transport: try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path), logger: logger)
+            transport: try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path), logger: logger,
+            authenticator: try TestAuth.authenticator())
         composition = try TrackingComposition.build(environment, configuration: TrackingConfiguration())
     }
 
@@ -160,6 +161,7 @@ enum ServiceSupportEnvironment {
         logger.logLevel = .critical
         return ServiceEnvironment(
             storePath: directory.appendingPathComponent("tracking.sqlite").path,
-            transport: try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path), logger: logger)
+            transport: try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path), logger: logger,
+            authenticator: try TestAuth.authenticator())
     }
 }

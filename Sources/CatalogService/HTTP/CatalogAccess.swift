@@ -1,0 +1,24 @@
+import ServiceSupport
+
+/// Who may call each catalogue route. The published offer is public; drafts and their life cycle are
+/// the designers', and ``CourseAuthoringController`` checks the course's origin against the designer's scope.
+enum CatalogAccess {
+    static let policy = AccessPolicy([
+        "GET /openapi.json": .anyone,
+        "GET /courses": .anyone,
+        "GET /search": .anyone,
+        "GET /courses/{id}": .anyone,
+        "GET /courses/{id}/versions": .anyone,
+        "GET /courses/{id}/versions/{version}": .anyone,
+        "POST /courses": .role(.designer),
+        "GET /courses/{id}/draft": .role(.designer),
+        "PUT /courses/{id}/draft": .role(.designer),
+        "POST /courses/{id}/draft/activities": .role(.designer),
+        "PUT /courses/{id}/draft/activities/{activityID}": .role(.designer),
+        "DELETE /courses/{id}/draft/activities/{activityID}": .role(.designer),
+        "PUT /courses/{id}/draft/activity-order": .role(.designer),
+        "POST /courses/{id}/publish": .role(.designer),
+        "POST /courses/{id}/archive": .role(.designer),
+        "POST /courses/{id}/derive": .role(.designer),
+    ])
+}

@@ -1,0 +1,33 @@
+import ServiceSupport
+
+/// Who may call each enrolment route. The route rule names the roles; the handlers then check the
+/// scope: a manager's academy against the session's, a trainer's or tutor's assignment to the session,
+/// a participant's own enrolments and record.
+enum EnrolmentAccess {
+    static let policy = AccessPolicy([
+        "GET /openapi.json": .anyone,
+        "POST /sessions": .role(.manager),
+        "GET /sessions": .authenticated,
+        "GET /sessions/{id}": .authenticated,
+        "POST /sessions/{id}/open": .role(.manager),
+        "POST /sessions/{id}/start": .role(.manager),
+        "POST /sessions/{id}/close": .role(.manager),
+        "POST /sessions/{id}/cancel": .role(.manager),
+        "PUT /sessions/{id}/trainers": .role(.manager),
+        "PUT /sessions/{id}/tutors": .role(.manager),
+        "GET /sessions/{id}/history": .role(.manager, .trainer, .tutor),
+        "POST /sessions/{id}/applications": .role(.participant, .manager),
+        "POST /sessions/{id}/enrolments": .role(.participant, .manager),
+        "POST /sessions/{id}/designations": .role(.manager),
+        "POST /sessions/{id}/designations.csv": .role(.manager),
+        "GET /sessions/{id}/enrolments": .role(.manager, .trainer, .tutor),
+        "GET /enrolments/{id}": .role(.participant, .manager, .trainer, .tutor),
+        "GET /enrolments/{id}/history": .role(.participant, .manager, .trainer, .tutor),
+        "POST /enrolments/{id}/approve": .role(.manager),
+        "POST /enrolments/{id}/refuse": .role(.manager),
+        "POST /enrolments/{id}/withdraw": .role(.participant, .manager),
+        "POST /enrolments/{id}/accept": .role(.participant),
+        "GET /teachers/{id}/record": .role(.participant),
+        "GET /teachers/{id}/attestation": .role(.participant),
+    ])
+}

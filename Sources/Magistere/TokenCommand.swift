@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import ServiceSupport
+
+/// `magistere token`: signs a bearer token with the HS256 secret, for the embedded mode and tests.
+///
+/// Real deployments trust the ministry's identity provider (public keys or JWKS) and do not use this.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Print a bearer token signed with the HS256 secret (embedded mode and tests).",
+        discussion: """
+            Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")). Without --academy the token is \
+            national (a national designer, say); managers act in their academy only.
+            Example: curl -H "Authorization: Bearer $(magistere token --subject t-0001 --role participant)" …
+            """)
+
+    @Option(help: "Pseudonymous id of the caller (the token's subject).") var subject: String
+    @Option(name: .customLong("role"), help: "A role; repeat for several.") var roles: [Role] = []
+    @Option(help: "Academy code (ac-lyon…); none is the national scope.") var academy: String?
+    @Option(help: "Lifetime in seconds (default 3600).") var ttl: Int = 3600
+    @Option(name: .customLong("data-dir"), help: "Data folder of `magistere up` (env MAGISTERE_DATA_DIR; default data).")
+    var dataDirectory: String?
+    @OptionGroup var auth: AuthOptions
+
+    func validate() throws {
+        guard !roles.isEmpty else { throw ValidationError("give at least one --role") }
+        guard (1...(31 * 24 * 3600)).contains(ttl) else { throw ValidationError("--ttl must be 1 s to 31 days") }
+    }
+
+    func run() async throws {
+        let directory = Settings.dataDirectory.resolve(dataDirectory)
+        let secret = try auth.configuredSecret() ?? AuthOptions.embeddedSecret(dataDirectory: directory)
+        let configuration = try auth.configuration(embeddedDataDirectory: directory)
+        do {
+            let issuer = try await TokenIssuer(
+                secret: secret, issuer: configuration.issuer, audience: configuration.audience)
+            print(try await issuer.token(subject: subject, roles: roles, academy: academy, lifetime: TimeInterval(ttl)))
+        } catch let error as AuthConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}

@@ -1,0 +1,172 @@
+import Foundation
+import JWTKit
+import Logging
+
+/// Where token keys come from, and what the tokens must say about who issued them and for whom.
+///
+/// HS256 with a shared secret suits the embedded mode and tests; real deployments give the identity
+/// provider's public keys (RS256/ES256 PEM files) or its JWKS document. Secrets are never logged.
+public struct AuthConfiguration: Sendable {
+    public var issuer: String
+    public var audience: String
+    /// HS256 shared secret (at least 32 bytes).
+    public var hmacSecret: String?
+    /// PEM public keys or certificates, RSA (RS256) or EC P-256 (ES256).
+    public var publicKeyPEMs: [String]
+    /// A JSON Web Key Set document, as published by the identity provider.
+    public var jwks: String?
+
+    public static let defaultIssuer = "magistere"
+    public static let defaultAudience = "magistere"
+    public static let minimumSecretLength = 32
+
+    public init(
+        issuer: String = defaultIssuer, audience: String = defaultAudience, hmacSecret: String? = nil,
+        publicKeyPEMs: [String] = [], jwks: String? = nil
+    ) {
+        self.issuer = issuer
+        self.audience = audience
+        self.hmacSecret = hmacSecret
+        self.publicKeyPEMs = publicKeyPEMs
+        self.jwks = jwks
+    }
+
+    public var hasKeys: Bool { hmacSecret != nil || !publicKeyPEMs.isEmpty || jwks != nil }
+}
+
+/// A configuration that cannot be used; says which part and why, without its secret.
+public struct AuthConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Why a token was refused; the text goes into `WWW-Authenticate` and the problem's detail.
+public struct AuthenticationFailure: Error, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Verifies bearer tokens: signature, expiry, not-before, issuer, audience, then reads the caller.
+public struct Authenticator: Sendable {
+    /// The key collection, filled once: keys are parsed (and refused) synchronously at start-up,
+    /// then added to jwt-kit's collection, an actor.
+    let keys: Task<JWTKeyCollection, Never>
+    public let issuer: String
+    public let audience: String
+
+    public init(_ configuration: AuthConfiguration) throws {
+        guard configuration.hasKeys else {
+            throw AuthConfigurationError(
+                "no token keys: set MAGISTERE_AUTH_HS256_SECRET(_FILE), MAGISTERE_AUTH_PUBLIC_KEYS or MAGISTERE_AUTH_JWKS_FILE")
+        }
+        var hmac: HMACKey?
+        if let secret = configuration.hmacSecret {
+            guard secret.utf8.count >= AuthConfiguration.minimumSecretLength else {
+                throw AuthConfigurationError(
+                    "the HS256 secret is too short: at least \(AuthConfiguration.minimumSecretLength) bytes")
+            }
+            hmac = HMACKey(from: secret)
+        }
+        let publicKeys = try configuration.publicKeyPEMs.enumerated().map { try PublicKey($1, index: $0) }
+        var jwks: JWKS?
+        if let document = configuration.jwks {
+            do {
+                jwks = try JSONDecoder().decode(JWKS.self, from: Data(document.utf8))
+            } catch {
+                throw AuthConfigurationError("the JWKS document cannot be read: \(error)")
+            }
+        }
+        let keySet = jwks
+        keys = Task {
+            let keys = JWTKeyCollection()
+            if let hmac { await keys.add(hmac: hmac, digestAlgorithm: .sha256) }
+            for (index, key) in publicKeys.enumerated() {
+                let kid = JWKIdentifier(string: "pem-\(index)")
+                switch key {
+                case .rsa(let key): await keys.add(rsa: key, digestAlgorithm: .sha256, kid: kid)
+                case .ecdsa(let key): await keys.add(ecdsa: key, kid: kid)
+                }
+            }
+            // Each JWK was decoded above; a key of an algorithm jwt-kit cannot use is skipped.
+            for key in keySet?.keys ?? [] { _ = try? await keys.add(jwk: key) }
+            return keys
+        }
+        issuer = configuration.issuer
+        audience = configuration.audience
+    }
+
+    /// An RSA (RS256) or EC P-256 (ES256) public key, from a PEM key or certificate.
+    enum PublicKey: Sendable {
+        case rsa(Insecure.RSA.PublicKey)
+        case ecdsa(ES256PublicKey)
+
+        init(_ pem: String, index: Int) throws {
+            if let key = try? Insecure.RSA.PublicKey(pem: pem) {
+                self = .rsa(key)
+            } else if let key = try? Insecure.RSA.PublicKey(certificatePEM: pem) {
+                self = .rsa(key)
+            } else if let key = try? ES256PublicKey(pem: pem) {
+                self = .ecdsa(key)
+            } else if let key = try? ES256PublicKey(certificate: pem) {
+                self = .ecdsa(key)
+            } else {
+                throw AuthConfigurationError("public key #\(index + 1) is neither an RSA nor an EC P-256 PEM public key")
+            }
+        }
+    }
+
+    /// The caller of a verified token, or why the token is refused.
+    public func caller(fromToken token: String) async throws(AuthenticationFailure) -> Caller {
+        let claims: TokenClaims
+        do {
+            claims = try await keys.value.verify(token, as: TokenClaims.self, iteratingKeys: true)
+        } catch let error as JWTError {
+            throw AuthenticationFailure(Self.reason(error))
+        } catch {
+            throw AuthenticationFailure("the token cannot be verified")
+        }
+        guard claims.iss.value == issuer else {
+            throw AuthenticationFailure("the token was issued by '\(claims.iss.value)', not '\(issuer)'")
+        }
+        guard claims.aud.value.contains(audience) else {
+            throw AuthenticationFailure("the token is not meant for '\(audience)'")
+        }
+        let subject = claims.sub.value
+        guard PseudonymousIdentifier.isValid(subject) else {
+            throw AuthenticationFailure("the token's subject is not a pseudonymous id")
+        }
+        var roles = Set<Role>()
+        for name in claims.roles {
+            // A role this version does not know grants nothing; it does not invalidate the token.
+            if let role = Role(rawValue: name) { roles.insert(role) }
+        }
+        if let academy = claims.academy, !PseudonymousIdentifier.isValid(academy) {
+            throw AuthenticationFailure("the token's academy is not an academy code")
+        }
+        return Caller(subject: subject, roles: roles, academy: claims.academy)
+    }
+
+    static func reason(_ error: JWTError) -> String {
+        switch error.errorType {
+        case .claimVerificationFailure:
+            if error.failedClaim is ExpirationClaim { return "the token has expired" }
+            if error.failedClaim is NotBeforeClaim { return "the token is not valid yet" }
+            return "a claim of the token is not valid"
+        case .signatureVerificationFailed: return "the token's signature is not valid"
+        case .malformedToken: return "the token is malformed"
+        case .missingKIDHeader, .unknownKID, .noKeyProvided: return "the token was signed with an unknown key"
+        default: return "the token cannot be verified"
+        }
+    }
+}
+
+/// The ids the platform accepts as subjects and academy codes: letters, digits and `- _ . :`, 1 to 64.
+public enum PseudonymousIdentifier {
+    public static func isValid(_ text: String) -> Bool {
+        guard (1...64).contains(text.utf8.count) else { return false }
+        return text.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x3A
+        }
+    }
+}

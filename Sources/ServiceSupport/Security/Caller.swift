@@ -1,0 +1,48 @@
+import Foundation
+
+/// What a caller may be, as the identity provider states it in the token's `roles` claim.
+public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
+    /// Writes and publishes courses: the national offer without an academy, an academy's offer with one.
+    case designer
+    /// IEN / PAF lead: schedules sessions, approves and designates, in their academy only.
+    case manager
+    /// Leads sessions they are assigned to: attendance and progress of those sessions.
+    case trainer
+    /// Accompanies participants of sessions they are assigned to: like a trainer, read and attendance.
+    case tutor
+    /// A teacher: applies, withdraws, records and reads their own progress and yearly record.
+    case participant
+    /// Runs the platform: health, metrics, dead letters; no personal data beyond ids.
+    case `operator`
+
+    public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The authenticated caller of a request, from a verified token.
+public struct Caller: Sendable, Hashable, CustomStringConvertible {
+    /// The token's subject: a pseudonymous id, never a name or an e-mail address.
+    public var subject: String
+    public var roles: Set<Role>
+    /// The academy the caller acts for (`ac-lyon`…); `nil` is the national scope.
+    public var academy: String?
+
+    public init(subject: String, roles: Set<Role>, academy: String? = nil) {
+        self.subject = subject
+        self.roles = roles
+        self.academy = academy
+    }
+
+    public func has(_ role: Role) -> Bool { roles.contains(role) }
+
+    /// Whether the caller holds `role` for `academy`: a role scoped to one academy covers that academy only;
+    /// a national one (no academy claim) covers every academy.
+    public func has(_ role: Role, inAcademy academy: String) -> Bool {
+        guard roles.contains(role) else { return false }
+        guard let own = self.academy else { return true }
+        return own == academy
+    }
+
+    public var description: String {
+        "\(subject) [\(roles.sorted().map(\.rawValue).joined(separator: ","))\(academy.map { " @\($0)" } ?? "")]"
+    }
+}

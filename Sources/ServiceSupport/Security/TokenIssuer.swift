@@ -1,0 +1,46 @@
+import Foundation
+import JWTKit
+
+/// Signs platform tokens with the HS256 shared secret: for the embedded mode (`magistere token`) and
+/// tests. Real deployments get their tokens from the ministry's identity provider instead.
+public struct TokenIssuer: Sendable {
+    let keys: JWTKeyCollection
+    public let issuer: String
+    public let audience: String
+
+    public init(secret: String, issuer: String = AuthConfiguration.defaultIssuer,
+                audience: String = AuthConfiguration.defaultAudience) async throws {
+        guard secret.utf8.count >= AuthConfiguration.minimumSecretLength else {
+            throw AuthConfigurationError("the HS256 secret is too short: at least \(AuthConfiguration.minimumSecretLength) bytes")
+        }
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        self.issuer = issuer
+        self.audience = audience
+    }
+
+    /// A signed token for `subject`, valid from now for `lifetime` seconds.
+    public func token(
+        subject: String, roles: [Role], academy: String? = nil, lifetime: TimeInterval = 3600, now: Date = Date()
+    ) async throws -> String {
+        guard PseudonymousIdentifier.isValid(subject) else {
+            throw AuthConfigurationError("the subject must be a pseudonymous id (letters, digits, - _ . :), not '\(subject)'")
+        }
+        if let academy, !PseudonymousIdentifier.isValid(academy) {
+            throw AuthConfigurationError("the academy must be a code like ac-lyon, not '\(academy)'")
+        }
+        let claims = TokenClaims(
+            subject: subject, issuer: issuer, audience: audience, roles: roles, academy: academy, issuedAt: now,
+            lifetime: lifetime)
+        return try await keys.sign(claims)
+    }
+
+    /// A fresh random secret for the embedded mode: 48 random bytes, base64url.
+    public static func randomSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<48).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

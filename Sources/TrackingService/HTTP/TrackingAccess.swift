@@ -1,0 +1,19 @@
+import ServiceSupport
+
+/// Who may call each tracking route. The route rule names the roles; the handlers then check the
+/// scope: the participant's own enrolment, the trainer's or tutor's session, the manager's academy,
+/// and for xAPI that the statement's actor is the caller unless the caller trains that session.
+enum TrackingAccess {
+    static let policy = AccessPolicy([
+        "GET /openapi.json": .anyone,
+        "POST /enrolments/{id}/progress": .role(.participant),
+        "GET /enrolments/{id}/progress": .role(.participant, .trainer, .tutor, .manager),
+        "POST /sessions/{id}/attendance": .role(.trainer, .tutor),
+        "GET /sessions/{id}/progress": .role(.trainer, .tutor, .manager),
+        "GET /sessions/{id}/summary": .role(.trainer, .tutor, .manager),
+        "GET /xapi/about": .anyone,
+        "POST /xapi/statements": .role(.participant, .trainer, .tutor),
+        "PUT /xapi/statements": .role(.participant, .trainer, .tutor),
+        "GET /xapi/statements": .role(.participant, .trainer, .tutor, .manager),
+    ])
+}
