@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -104,7 +105,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
     
-        .testTarget(name: "ServiceSupportTests", dependencies: serviceTestDependencies, swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServiceSupportTests",
+            dependencies: serviceTestDependencies + [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        // What holds across the three services: every route has an access rule.
+        .testTarget(
+            name: "PlatformTests", dependencies: ["CatalogService", "EnrolmentService", "TrackingService"] + serviceTestDependencies,
+            swiftSettings: swiftSettings),
         .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService"] + serviceTestDependencies, swiftSettings: swiftSettings),
         .testTarget(name: "EnrolmentServiceTests", dependencies: ["EnrolmentService"] + serviceTestDependencies, swiftSettings: swiftSettings),
         .testTarget(name: "TrackingServiceTests", dependencies: ["TrackingService"] + serviceTestDependencies, swiftSettings: swiftSettings),
