@@ -130,6 +130,40 @@ def poll(what: str, check: Callable[[], Any], timeout: float = 15, interval: flo
 # Processes of the binary
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Bearer tokens, signed by the binary itself (`magistere token`)
+
+
+class Tokens:
+    """Mints bearer tokens with `magistere token`: from the data folder's secret (`magistere up`) or from an HS256
+    secret given in the environment (services deployed on their own). Tokens are cached per (subject, roles,
+    academy)."""
+
+    def __init__(self, data_dir: pathlib.Path | None = None, secret: str | None = None) -> None:
+        self.data_dir, self.secret = data_dir, secret
+        self.cache: dict[tuple, str] = {}
+
+    def token(self, subject: str, *roles: str, academy: str | None = None) -> str:
+        key = (subject, roles, academy)
+        if key not in self.cache:
+            arguments = [str(CLI), "token", "--subject", subject]
+            for role in roles:
+                arguments += ["--role", role]
+            if academy:
+                arguments += ["--academy", academy]
+            if self.data_dir is not None:
+                arguments += ["--data-dir", str(self.data_dir)]
+            environment = clean_environment(**({"MAGISTERE_AUTH_HS256_SECRET": self.secret} if self.secret else {}))
+            result = subprocess.run(arguments, env=environment, capture_output=True, text=True, timeout=30)
+            assert result.returncode == 0, f"magistere token failed: {result.stderr}"
+            self.cache[key] = result.stdout.strip()
+        return self.cache[key]
+
+    def bearer(self, subject: str, *roles: str, academy: str | None = None) -> dict[str, str]:
+        """The `Authorization` header of a token."""
+        return {"Authorization": f"Bearer {self.token(subject, *roles, academy=academy)}"}
+
+
 @dataclass
 class MagistereProcess:
     name: str
@@ -137,6 +171,7 @@ class MagistereProcess:
     log_path: pathlib.Path
     process: subprocess.Popen
     urls: dict[str, str] = field(default_factory=dict)
+    tokens: Tokens | None = None
 
     def url(self, service: str) -> str:
         return self.urls[service]
@@ -208,7 +243,9 @@ class Launcher:
             "--tracking-port", str(ports["tracking"]), *(extra or []),
         ]
         urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
-        return self.start("up", arguments, clean_environment(), urls)
+        started = self.start("up", arguments, clean_environment(), urls)
+        started.tokens = Tokens(data_dir=data_dir)
+        return started
 
     def stop_all(self) -> None:
         for process in reversed(self.processes):
@@ -263,6 +300,8 @@ def amqp_url() -> str:
 
 MANAGER = "manager-test-01"
 TRAINER = "trainer-test-07"
+DESIGNER = "designer-test-03"
+ACADEMY = "lyon"
 
 
 class Platform:
@@ -271,17 +310,26 @@ class Platform:
 
     VIDEO_MINUTES, QUIZ_MINUTES, MEETING_MINUTES = 60, 30, 180
 
-    def __init__(self, catalog: str, enrolment: str, tracking: str, wait: float = 20) -> None:
-        self.catalog, self.enrolment, self.tracking, self.wait = catalog, enrolment, tracking, wait
+    def __init__(self, catalog: str, enrolment: str, tracking: str, tokens: Tokens, wait: float = 20) -> None:
+        self.catalog, self.enrolment, self.tracking, self.tokens, self.wait = catalog, enrolment, tracking, tokens, wait
 
     @classmethod
     def of(cls, process: MagistereProcess) -> "Platform":
         """The platform of a `magistere up` process."""
-        return cls(process.url("catalog"), process.url("enrolment"), process.url("tracking"))
+        assert process.tokens is not None
+        return cls(process.url("catalog"), process.url("enrolment"), process.url("tracking"), process.tokens)
 
-    @staticmethod
-    def actor(who: str) -> dict[str, str]:
-        return {"X-Actor-ID": who}
+    def designer(self) -> dict[str, str]:
+        return self.tokens.bearer(DESIGNER, "designer", academy=ACADEMY)
+
+    def manager(self) -> dict[str, str]:
+        return self.tokens.bearer(MANAGER, "manager", academy=ACADEMY)
+
+    def trainer(self) -> dict[str, str]:
+        return self.tokens.bearer(TRAINER, "trainer", academy=ACADEMY)
+
+    def teacher(self, who: str) -> dict[str, str]:
+        return self.tokens.bearer(who, "participant", academy=ACADEMY)
 
     def publish_course(self) -> dict:
         tag = uuid.uuid4().hex[:8]
@@ -302,9 +350,10 @@ class Platform:
                  "modality": "inPerson", "estimatedMinutes": self.MEETING_MINUTES},
             ],
         }
-        created = http("POST", f"{self.catalog}/courses", draft).expect(201).json()
+        created = http("POST", f"{self.catalog}/courses", draft, self.designer()).expect(201).json()
         assert created["publicationIssues"] == [], created
-        version = http("POST", f"{self.catalog}/courses/{created['courseID']}/publish").expect(201).json()
+        version = http("POST", f"{self.catalog}/courses/{created['courseID']}/publish",
+                       headers=self.designer()).expect(201).json()
         assert version["version"] == 1
         return version
 
@@ -319,38 +368,38 @@ class Platform:
         }
 
         def schedule():
-            reply = http("POST", f"{self.enrolment}/sessions", plan, self.actor(MANAGER))
+            reply = http("POST", f"{self.enrolment}/sessions", plan, self.manager())
             if reply.status == 422 and b"has not been published" in reply.body:
                 return None  # the CoursePublished event has not reached enrolment yet
             return reply.expect(201).json()
 
         session = poll(f"enrolment to know course {course_id} (POST /sessions)", schedule, self.wait)
-        opened = http("POST", f"{self.enrolment}/sessions/{session['id']}/open", headers=self.actor(MANAGER))
+        opened = http("POST", f"{self.enrolment}/sessions/{session['id']}/open", headers=self.manager())
         assert opened.expect(200).json()["state"] == "openForEnrolment"
         return session
 
     def approved_enrolment(self, session_id: str, teacher: str) -> str:
-        applied = http("POST", f"{self.enrolment}/sessions/{session_id}/applications", headers=self.actor(teacher))
+        applied = http("POST", f"{self.enrolment}/sessions/{session_id}/applications", headers=self.teacher(teacher))
         enrolment_id = applied.expect(201).json()["id"]
-        approved = http("POST", f"{self.enrolment}/enrolments/{enrolment_id}/approve", headers=self.actor(MANAGER))
+        approved = http("POST", f"{self.enrolment}/enrolments/{enrolment_id}/approve", headers=self.manager())
         assert approved.expect(200).json()["state"] == "approved"
         return enrolment_id
 
     def wait_tracked(self, enrolment_id: str) -> dict:
         """Polls tracking until it has heard of the approved enrolment (and of the course version)."""
         def known():
-            reply = http("GET", f"{self.tracking}/enrolments/{enrolment_id}/progress")
+            reply = http("GET", f"{self.tracking}/enrolments/{enrolment_id}/progress", headers=self.manager())
             if reply.status == 200 and reply.json()["requiredTotal"] == 3:
                 return reply.json()
             return None
         return poll(f"tracking to know enrolment {enrolment_id}", known, self.wait)
 
     def progress(self, enrolment_id: str, teacher: str, record: dict) -> Reply:
-        return http("POST", f"{self.tracking}/enrolments/{enrolment_id}/progress", record, self.actor(teacher))
+        return http("POST", f"{self.tracking}/enrolments/{enrolment_id}/progress", record, self.teacher(teacher))
 
     def attendance(self, session_id: str, entries: list[dict]) -> Reply:
         sheet = {"activityID": "meeting", "entries": entries}
-        return http("POST", f"{self.tracking}/sessions/{session_id}/attendance", sheet, self.actor(TRAINER))
+        return http("POST", f"{self.tracking}/sessions/{session_id}/attendance", sheet, self.trainer())
 
     def record(self, teacher: str) -> dict:
-        return http("GET", f"{self.enrolment}/teachers/{teacher}/record").expect(200).json()
+        return http("GET", f"{self.enrolment}/teachers/{teacher}/record", headers=self.teacher(teacher)).expect(200).json()

@@ -99,3 +99,25 @@ def test_the_readme_documents_every_configuration_key_with_its_default():
         assert f"`{flag}`" in row, f"README row of {variable} lacks its flag {flag}"
         shown = default.removeprefix("default: ")
         assert (f"`{shown}`" in row) or (shown == "(none)" and "none" in row), f"README row of {variable} lacks its default {shown}"
+
+
+def test_secrets_are_files_mounted_where_the_variables_point():
+    """No secret value in the compose file: every *_FILE / *_PASS_FILE variable points under /run/secrets/ at a
+    secret the service mounts and the file declares; no password appears in a broker URL."""
+    document = compose()
+    declared = set(document.get("secrets", {}))
+    for name, service in document["services"].items():
+        mounted = set(service.get("secrets", []))
+        for variable, value in service.get("environment", {}).items():
+            value = str(value)
+            if variable.endswith("_FILE") and value.startswith("/run/secrets/"):
+                secret = value.removeprefix("/run/secrets/")
+                assert secret in declared, f"{name}: {variable} names an undeclared secret {secret}"
+                assert secret in mounted, f"{name}: {variable} names secret {secret}, which it does not mount"
+            if variable == "MAGISTERE_AMQP_URL":
+                assert not re.search(r"//[^/@]+:[^/@]+@", value), f"{name}: a password in {variable}"
+            assert "SECRET" not in variable or variable.endswith("_FILE"), f"{name}: {variable} holds a secret value"
+    for name in SERVICES:
+        environment = document["services"][name]["environment"]
+        assert "MAGISTERE_AUTH_HS256_SECRET_FILE" in environment or "MAGISTERE_AUTH_JWKS_FILE" in environment, \
+            f"{name} has no token keys: it would refuse to start"

@@ -27,21 +27,24 @@ of each process's log.
 from __future__ import annotations
 
 import json
+import pathlib
 import subprocess
 import re
 import time
+import urllib.parse
 import uuid
 
 import pika
 import pika.exceptions
 import yaml
 
-from conftest import CLI, REPO, Platform, clean_environment, free_port, http, poll
+from conftest import CLI, REPO, Platform, Tokens, clean_environment, free_port, http, poll
 
 SERVICES = ("catalog", "enrolment", "tracking")
 PORT_VARIABLE = {"catalog": "MAGISTERE_CATALOG_PORT", "enrolment": "MAGISTERE_ENROLMENT_PORT",
                  "tracking": "MAGISTERE_TRACKING_PORT"}
-OVERRIDDEN = {"MAGISTERE_AMQP_URL", "MAGISTERE_AMQP_EXCHANGE", "MAGISTERE_DATA_DIR", "MAGISTERE_HTTP_HOST"}
+OVERRIDDEN = {"MAGISTERE_AMQP_URL", "MAGISTERE_AMQP_EXCHANGE", "MAGISTERE_DATA_DIR", "MAGISTERE_HTTP_HOST",
+              "MAGISTERE_AMQP_PASSWORD_FILE", "MAGISTERE_AUTH_HS256_SECRET_FILE"}
 FIXED_QUEUES = ("enrolment.events", "tracking.events")
 COMPLETED = "tracking.course.completed.v1"
 FIRST_EVENT_WITHIN_SECONDS = 5
@@ -109,13 +112,25 @@ def test_compose_topology_as_processes_end_to_end(magistere, amqp_url, tmp_path)
         delete_exchange(amqp_url, exchange)
 
 
+def secret_files(amqp_url: str, tmp_path) -> dict[str, str]:
+    """The compose file's secrets (/run/secrets/… in containers) as files of this run: the test broker's password,
+    and an HS256 secret the three services share and `magistere token` signs with."""
+    password = tmp_path / "amqp-password"
+    password.write_text((urllib.parse.urlparse(amqp_url).password or "guest") + "\n")
+    secret = tmp_path / "auth-hs256.secret"
+    secret.write_text(uuid.uuid4().hex + uuid.uuid4().hex + "\n")
+    return {"MAGISTERE_AMQP_PASSWORD_FILE": str(password), "MAGISTERE_AUTH_HS256_SECRET_FILE": str(secret)}
+
+
 def run_topology(magistere, amqp_url: str, exchange: str, tmp_path) -> None:
     services = compose_services()
+    secrets = secret_files(amqp_url, tmp_path)
     # The one-shot broker-setup container runs first, so that the consumers' queues exist before the catalogue
     # publishes its seed: without it, a catalogue that starts first announces its courses to nobody.
     setup = services["broker-setup"]
     setup_environment = {key: str(value) for key, value in setup["environment"].items()}
-    setup_environment.update({"MAGISTERE_AMQP_URL": amqp_url, "MAGISTERE_AMQP_EXCHANGE": exchange})
+    setup_environment.update({"MAGISTERE_AMQP_URL": amqp_url, "MAGISTERE_AMQP_EXCHANGE": exchange,
+                              "MAGISTERE_AMQP_PASSWORD_FILE": secrets["MAGISTERE_AMQP_PASSWORD_FILE"]})
     done = subprocess.run([str(CLI), *[str(part) for part in setup["command"]]],
                           env=clean_environment(**setup_environment), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, f"broker setup failed: {done.stdout}{done.stderr}"
@@ -130,7 +145,7 @@ def run_topology(magistere, amqp_url: str, exchange: str, tmp_path) -> None:
         environment.update({
             "MAGISTERE_AMQP_URL": amqp_url, "MAGISTERE_AMQP_EXCHANGE": exchange,
             "MAGISTERE_DATA_DIR": str(tmp_path / f"{name}-data"), "MAGISTERE_HTTP_HOST": "127.0.0.1",
-            PORT_VARIABLE[name]: str(port),
+            PORT_VARIABLE[name]: str(port), **secrets,
         })
         changed = {key for key in environment if compose_environment.get(key) != environment[key]}
         assert changed <= OVERRIDDEN | {PORT_VARIABLE[name]}, f"{name}: overriding more than needed: {changed}"
@@ -143,7 +158,9 @@ def run_topology(magistere, amqp_url: str, exchange: str, tmp_path) -> None:
         process.wait_ready()  # /ready: store open, broker connected, consumers running
         assert http("GET", process.url(name) + path).status == 200, f"{name}: compose health check {path} fails"
 
-    platform = Platform(*(processes[name][0].url(name) for name in SERVICES), wait=SCENARIO_WAIT_SECONDS)
+    secret = pathlib.Path(secrets["MAGISTERE_AUTH_HS256_SECRET_FILE"]).read_text().strip()
+    platform = Platform(*(processes[name][0].url(name) for name in SERVICES), tokens=Tokens(secret=secret),
+                        wait=SCENARIO_WAIT_SECONDS)
     teacher = f"ens-{uuid.uuid4().hex[:10]}"
 
     course = platform.publish_course()                                  # catalog → CoursePublished
@@ -229,5 +246,6 @@ def run_topology(magistere, amqp_url: str, exchange: str, tmp_path) -> None:
     assert record["distanceMinutes"] == 90 and record["inPersonMinutes"] == 180
     assert [t["enrolmentID"] for t in record["trainings"]] == [enrolment_id]
     assert record["obligation"]["doneMinutes"] == 270 and record["obligation"]["met"] is False
-    enrolment = http("GET", f"{platform.enrolment}/enrolments/{enrolment_id}").expect(200).json()
+    enrolment = http("GET", f"{platform.enrolment}/enrolments/{enrolment_id}",
+                     headers=platform.teacher(teacher)).expect(200).json()
     assert enrolment["state"] == "completed"

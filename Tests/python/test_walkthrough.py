@@ -20,7 +20,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, clean_environment, port_in_use, skip_unless_ci
+from conftest import CLI, REPO, clean_environment, port_in_use, skip_unless_ci
 
 DOC = REPO / "docs" / "walkthrough.md"
 BLOCK = re.compile(r"^```sh\n# walkthrough\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -48,7 +48,7 @@ def test_the_walkthrough_has_blocks_for_every_step() -> None:
                   "/withdraw", "/designations", "/designations.csv", "/accept", "/enrolments", "/progress",
                   "/attendance", "/xapi/statements", "/record", "/attestation"):
         assert route in text, f"the walk-through no longer exercises {route}"
-    assert "curl " in text and "X-Actor-ID" in text
+    assert "curl " in text and "Authorization: Bearer" in text and "X-Actor-ID" not in text
 
 
 def test_the_walkthrough_runs_against_magistere_up(magistere, tmp_path) -> None:
@@ -69,7 +69,8 @@ def test_the_walkthrough_runs_against_magistere_up(magistere, tmp_path) -> None:
     work = tmp_path / "reader"
     work.mkdir()
     environment = clean_environment(CATALOG=up.url("catalog"), ENROLMENT=up.url("enrolment"),
-                                    TRACKING=up.url("tracking"), LC_ALL="C.UTF-8")
+                                    TRACKING=up.url("tracking"), MAGISTERE=str(CLI), DATA=str(tmp_path / "data"),
+                                    LC_ALL="C.UTF-8")
     try:
         result = subprocess.run(["bash", "-c", script(blocks)], cwd=work, env=environment, capture_output=True,
                                 text=True, timeout=WALKTHROUGH_TIMEOUT_SECONDS)
@@ -91,3 +92,4 @@ def test_the_walkthrough_runs_against_magistere_up(magistere, tmp_path) -> None:
     assert '"distanceMinutes":90,"inPersonMinutes":180' in output
     assert '"requiredDistanceMinutes":540,"requiredMinutes":1080' in output
     assert "(18 h, 9 h of it digital) is not met: 13 h 30 missing" in output
+    assert output.count("HTTP 403") == 3 and "HTTP 401" in output, "section 9's refusals"
