@@ -33,6 +33,46 @@ struct OpenAPITests {
     }
 }
 
+/// The document's security says what the access rules enforce.
+@Suite("OpenAPI security")
+struct OpenAPISecurityTests {
+    @Test("an operation's security is [] exactly when its access rule is anyone; the others document 401 and 403")
+    func securityMatchesRules() throws {
+        let fixture = try TrackingFixture()
+        let policy = fixture.composition.service.accessPolicy
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(TrackingOpenAPI.document.utf8)) as? [String: Any])
+        let components = try #require(document["components"] as? [String: Any])
+        let schemes = try #require(components["securitySchemes"] as? [String: [String: String]])
+        #expect(schemes["bearerAuth"] == ["type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": schemes["bearerAuth"]?["description"] ?? ""])
+        let global = try #require(document["security"] as? [[String: [String]]])
+        #expect(global.count == 1 && global.first?["bearerAuth"] == [])
+        #expect(!TrackingOpenAPI.document.contains("X-Actor-ID"))
+
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var checked = 0
+        for (path, item) in paths {
+            for (method, value) in item where ["get", "put", "post", "delete", "patch"].contains(method) {
+                let operation = try #require(value as? [String: Any])
+                let name = "\(method.uppercased()) \(path)"
+                let rule = try #require(policy.rule(.init(method.uppercased())!, path), "\(name) has no access rule")
+                let security = (operation["security"] as? [[String: [String]]]) ?? global
+                let responses = try #require(operation["responses"] as? [String: Any])
+                if rule == .anyone {
+                    #expect(security.isEmpty, "\(name) is open to anyone: security must be []")
+                } else {
+                    #expect(security.contains { $0["bearerAuth"] != nil }, "\(name) needs a token")
+                    #expect(operation["security"] == nil || !security.isEmpty, "\(name)")
+                    #expect((responses["401"] as? [String: String])?["$ref"] == "#/components/responses/Unauthenticated", "\(name)")
+                    #expect((responses["403"] as? [String: String])?["$ref"] == "#/components/responses/Forbidden", "\(name)")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked == policy.rules.count, "one operation per access rule")
+    }
+}
+
 /// The factory the `magistere` command uses.
 @Suite("Tracking service factory")
 struct FactoryTests {

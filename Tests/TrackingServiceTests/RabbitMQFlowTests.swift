@@ -61,7 +61,8 @@ struct RabbitMQFlowTests {
             }
             // The consumer built the read models from the events.
             let tracked = try await eventually {
-                (try? await composition.application.enrolmentProgress(enrolmentID: enrolmentID))?.activities.count == Plan.activities.count
+                (try? await composition.application.enrolmentProgress(
+                    enrolmentID: enrolmentID, for: Caller(subject: "p-alice", roles: [.participant])))?.activities.count == Plan.activities.count
             }
             try #require(tracked, "the approval and the course never reached tracking")
 
@@ -73,13 +74,13 @@ struct RabbitMQFlowTests {
                     ProgressRecord(id: "quiz-2", activityID: "quiz", timeSpentSeconds: 600, score: 0.75),
                 ]
                 for step in steps {
-                    let response = try await client.send(.post, uri, json: step, actor: "p-alice")
+                    let response = try await client.send(.post, uri, json: step, headers: try await Callers.participant("p-alice"))
                     #expect(response.status == .created)
                 }
                 #expect(seen.count == 0)
                 let lastStep = ContinuousClock.now
                 let sheet = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: enrolmentID, status: .present)])
-                let attendance = try await client.send(.post, "/sessions/\(sessionID)/attendance", json: sheet, actor: Plan.trainer)
+                let attendance = try await client.send(.post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
                 #expect(attendance.status == .ok)
                 try #require(try await eventually(timeout: .seconds(10)) { seen.count >= 1 }, "no course.completed observed")
                 // The relay polls every 5 s here: arriving within a second proves the nudge.
@@ -87,11 +88,11 @@ struct RabbitMQFlowTests {
 
                 // Duplicates: the same reports again, new reports, the same attendance, and a redelivered approval.
                 for step in steps {
-                    let replay = try await client.send(.post, uri, json: step, actor: "p-alice")
+                    let replay = try await client.send(.post, uri, json: step, headers: try await Callers.participant("p-alice"))
                     #expect(replay.status == .ok)
                 }
-                try await client.send(.post, uri, json: ProgressRecord(id: "video-2", activityID: "video", timeSpentSeconds: 60, completed: true), actor: "p-alice")
-                try await client.send(.post, "/sessions/\(sessionID)/attendance", json: sheet, actor: Plan.trainer)
+                try await client.send(.post, uri, json: ProgressRecord(id: "video-2", activityID: "video", timeSpentSeconds: 60, completed: true), headers: try await Callers.participant("p-alice"))
+                try await client.send(.post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
             }
             try await transport.publish([try Broker.message(approval)])
             let renewed = Events.envelope(Events.approved(sessionID, enrolmentID: enrolmentID, participantID: "p-alice"))

@@ -10,10 +10,18 @@ import Testing
 /// The xAPI 1.0.3 Statements resource.
 @Suite("xAPI statements")
 struct XAPIStatementsTests {
-    static let version: HTTPFields = [
-        .contentType: "application/json", HTTPField.Name("X-Experience-API-Version")!: "1.0.3",
-    ]
+    static let versionHeader = HTTPField.Name("X-Experience-API-Version")!
     static let enrolment = "7f2c1d0e-4b6a-4c55-9a1e-0d1f2a3b4c5d"
+
+    /// The xAPI headers (JSON, version 1.0.3) and `caller`'s token.
+    static func xapi(_ caller: HTTPFields) -> HTTPFields {
+        var headers: HTTPFields = [.contentType: "application/json", versionHeader: "1.0.3"]
+        headers.append(contentsOf: caller)
+        return headers
+    }
+
+    /// Alice (`p-alice`), the participant the statements are about by default.
+    static func alice() async throws -> HTTPFields { xapi(try await Callers.participant("p-alice")) }
 
     static func statement(
         id: String? = nil, verb: String = "http://adlnet.gov/expapi/verbs/completed",
@@ -31,6 +39,11 @@ struct XAPIStatementsTests {
         return "{" + members.joined(separator: ", ") + "}"
     }
 
+    /// A statement by `participant` voiding statement `target`.
+    static func voiding(_ target: String, by participant: String) -> String {
+        #"{"actor": {"account": {"homePage": "https://magistere.education.gouv.fr", "name": "\#(participant)"}}, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"}, "object": {"objectType": "StatementRef", "id": "\#(target)"}}"#
+    }
+
     static func header(_ response: TestResponse, _ name: String) -> String? {
         response.headers[HTTPField.Name(name)!]
     }
@@ -38,11 +51,16 @@ struct XAPIStatementsTests {
     @Test("the version header is required on requests and sent on every response, errors included")
     func versionHeader() async throws {
         let fixture = try TrackingFixture()
+        let alice = try await Self.alice()
         try await fixture.application().test(.router) { client in
-            let missing = try await client.send(.post, "/xapi/statements", raw: Self.statement(), headers: [.contentType: "application/json"])
+            let missing = try await client.send(.post, "/xapi/statements", raw: Self.statement(), headers: alice.setting(Self.versionHeader, nil))
             #expect(missing.status == .badRequest)
             #expect(Self.header(missing, "X-Experience-API-Version") == "1.0.3")
-            let ok = try await client.send(.post, "/xapi/statements", raw: Self.statement(registration: nil), headers: Self.version)
+            let forbidden = try await client.send(.post, "/xapi/statements", raw: Self.statement(participant: "p-bob", registration: nil), headers: alice)
+            #expect(forbidden.status == .forbidden)
+            #expect(forbidden.headers[.contentType] == "application/problem+json")
+            #expect(Self.header(forbidden, "X-Experience-API-Version") == "1.0.3")
+            let ok = try await client.send(.post, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
             #expect(ok.status == .ok)
             #expect(Self.header(ok, "X-Experience-API-Version") == "1.0.3")
             #expect(Self.header(ok, "X-Experience-API-Consistent-Through").flatMap(Timestamp.parse) != nil)
@@ -54,18 +72,19 @@ struct XAPIStatementsTests {
     @Test("a stored statement is found by id with id, stored and timestamp set, and without the actor's name")
     func storeAndGet() async throws {
         let fixture = try TrackingFixture()
+        let alice = try await Self.alice()
         try await fixture.application().test(.router) { client in
-            let posted = try await client.send(.post, "/xapi/statements", raw: Self.statement(registration: nil), headers: Self.version)
+            let posted = try await client.send(.post, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
             let ids = try JSONDecoder().decode([String].self, from: Data(posted.body.readableBytesView))
             let id = try #require(ids.first)
-            let got = try await client.execute(uri: "/xapi/statements?statementId=\(id)", method: .get, headers: Self.version)
+            let got = try await client.execute(uri: "/xapi/statements?statementId=\(id)", method: .get, headers: alice)
             #expect(got.status == .ok)
             #expect(got.json["id"] as? String == id)
             #expect(got.json["stored"] != nil)
             #expect(got.json["timestamp"] != nil)
             #expect((got.json["actor"] as? [String: Any])?["name"] == nil)
             #expect(!got.text.contains("Alice Martin"))
-            let missing = try await client.execute(uri: "/xapi/statements?statementId=\(UUID().uuidString)", method: .get, headers: Self.version)
+            let missing = try await client.execute(uri: "/xapi/statements?statementId=\(UUID().uuidString)", method: .get, headers: alice)
             #expect(missing.status == .notFound)
         }
     }
@@ -73,17 +92,18 @@ struct XAPIStatementsTests {
     @Test("PUT stores under statementId; the same statement again is a no-op, a different one a 409")
     func putAndConflict() async throws {
         let fixture = try TrackingFixture()
+        let alice = try await Self.alice()
         let id = UUID().uuidString.lowercased()
         try await fixture.application().test(.router) { client in
-            let first = try await client.send(.put, "/xapi/statements?statementId=\(id)", raw: Self.statement(registration: nil), headers: Self.version)
-            let again = try await client.send(.put, "/xapi/statements?statementId=\(id)", raw: Self.statement(registration: nil), headers: Self.version)
-            let viaPost = try await client.send(.post, "/xapi/statements", raw: Self.statement(id: id, registration: nil), headers: Self.version)
-            let other = try await client.send(.put, "/xapi/statements?statementId=\(id)", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/failed", registration: nil), headers: Self.version)
+            let first = try await client.send(.put, "/xapi/statements?statementId=\(id)", raw: Self.statement(registration: nil), headers: alice)
+            let again = try await client.send(.put, "/xapi/statements?statementId=\(id)", raw: Self.statement(registration: nil), headers: alice)
+            let viaPost = try await client.send(.post, "/xapi/statements", raw: Self.statement(id: id, registration: nil), headers: alice)
+            let other = try await client.send(.put, "/xapi/statements?statementId=\(id)", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/failed", registration: nil), headers: alice)
             #expect(first.status == .noContent)
             #expect(again.status == .noContent)
             #expect(viaPost.status == .ok)
             #expect(other.status == .conflict)
-            let noID = try await client.send(.put, "/xapi/statements", raw: Self.statement(registration: nil), headers: Self.version)
+            let noID = try await client.send(.put, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
             #expect(noID.status == .badRequest)
         }
         #expect(try await fixture.rowCount("xapi_statement") == 1)
@@ -92,13 +112,14 @@ struct XAPIStatementsTests {
     @Test("invalid statements and unknown parameters are 400, and a bad batch stores nothing")
     func invalid() async throws {
         let fixture = try TrackingFixture()
+        let alice = try await Self.alice()
         try await fixture.application().test(.router) { client in
-            let noActor = try await client.send(.post, "/xapi/statements", raw: #"{"verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}, "object": {"id": "http://x/y"}}"#, headers: Self.version)
+            let noActor = try await client.send(.post, "/xapi/statements", raw: #"{"verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}, "object": {"id": "http://x/y"}}"#, headers: alice)
             #expect(noActor.status == .badRequest)
             let batch = "[\(Self.statement(registration: nil)), {\"actor\": {\"mbox\": \"alice@example.org\"}}]"
-            let badBatch = try await client.send(.post, "/xapi/statements", raw: batch, headers: Self.version)
+            let badBatch = try await client.send(.post, "/xapi/statements", raw: batch, headers: alice)
             #expect(badBatch.status == .badRequest)
-            let unknown = try await client.execute(uri: "/xapi/statements?colour=blue", method: .get, headers: Self.version)
+            let unknown = try await client.execute(uri: "/xapi/statements?colour=blue", method: .get, headers: alice)
             #expect(unknown.status == .badRequest)
         }
         #expect(try await fixture.rowCount("xapi_statement") == 0)
@@ -107,49 +128,53 @@ struct XAPIStatementsTests {
     @Test("voiding hides a statement from id lookups and queries, and shows it by voidedStatementId")
     func voiding() async throws {
         let fixture = try TrackingFixture()
+        let alice = try await Self.alice()
         let target = UUID().uuidString.lowercased()
         try await fixture.application().test(.router) { client in
-            try await client.send(.put, "/xapi/statements?statementId=\(target)", raw: Self.statement(registration: nil), headers: Self.version)
-            let voiding = #"{"actor": {"mbox": "mailto:trainer@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"}, "object": {"objectType": "StatementRef", "id": "\#(target)"}}"#
-            let voided = try await client.send(.post, "/xapi/statements", raw: voiding, headers: Self.version)
+            try await client.send(.put, "/xapi/statements?statementId=\(target)", raw: Self.statement(registration: nil), headers: alice)
+            let voiding = Self.voiding(target, by: "p-alice")
+            let voided = try await client.send(.post, "/xapi/statements", raw: voiding, headers: alice)
             #expect(voided.status == .ok)
-            #expect(try await client.execute(uri: "/xapi/statements?statementId=\(target)", method: .get, headers: Self.version).status == .notFound)
-            #expect(try await client.execute(uri: "/xapi/statements?voidedStatementId=\(target)", method: .get, headers: Self.version).status == .ok)
-            let all = try await client.execute(uri: "/xapi/statements", method: .get, headers: Self.version)
+            #expect(try await client.execute(uri: "/xapi/statements?statementId=\(target)", method: .get, headers: alice).status == .notFound)
+            #expect(try await client.execute(uri: "/xapi/statements?voidedStatementId=\(target)", method: .get, headers: alice).status == .ok)
+            let all = try await client.execute(uri: "/xapi/statements", method: .get, headers: alice)
             #expect((all.json["statements"] as? [[String: Any]])?.count == 1, "only the voiding statement")
             let voidingID = try #require(try JSONDecoder().decode([String].self, from: Data(voided.body.readableBytesView)).first)
-            let voidTheVoid = #"{"actor": {"mbox": "mailto:trainer@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"}, "object": {"objectType": "StatementRef", "id": "\#(voidingID)"}}"#
-            #expect(try await client.send(.post, "/xapi/statements", raw: voidTheVoid, headers: Self.version).status == .badRequest)
+            let voidTheVoid = Self.voiding(voidingID, by: "p-alice")
+            #expect(try await client.send(.post, "/xapi/statements", raw: voidTheVoid, headers: alice).status == .badRequest)
         }
     }
 
-    @Test("queries filter by agent, verb and activity, and page with a 'more' link")
+    @Test("queries filter by agent, verb and activity, and page with a 'more' link, over the caller's statements")
     func queries() async throws {
         let fixture = try TrackingFixture()
+        let alice = try await Self.alice()
+        let bob = Self.xapi(try await Callers.participant("p-bob"))
         try await fixture.application().test(.router) { client in
-            for index in 0..<5 {
-                try await client.send(.post, "/xapi/statements", raw: Self.statement(
+            for index in 0..<6 {
+                let posted = try await client.send(.post, "/xapi/statements", raw: Self.statement(
                     verb: index % 2 == 0 ? "http://adlnet.gov/expapi/verbs/completed" : "http://adlnet.gov/expapi/verbs/failed",
-                    participant: index < 4 ? "p-alice" : "p-bob", registration: nil), headers: Self.version)
+                    participant: index < 5 ? "p-alice" : "p-bob", registration: nil), headers: index < 5 ? alice : bob)
+                #expect(posted.status == .ok)
             }
             let agent = #"{"account":{"homePage":"https://magistere.education.gouv.fr","name":"p-alice"}}"#
                 .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            let byAgent = try await client.execute(uri: "/xapi/statements?agent=\(agent)", method: .get, headers: Self.version)
-            #expect((byAgent.json["statements"] as? [Any])?.count == 4)
-            let byVerb = try await client.execute(uri: "/xapi/statements?verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Ffailed", method: .get, headers: Self.version)
+            let byAgent = try await client.execute(uri: "/xapi/statements?agent=\(agent)", method: .get, headers: alice)
+            #expect((byAgent.json["statements"] as? [Any])?.count == 5)
+            let byVerb = try await client.execute(uri: "/xapi/statements?verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Ffailed", method: .get, headers: alice)
             #expect((byVerb.json["statements"] as? [Any])?.count == 2)
 
             var seen: [String] = []
             var uri = "/xapi/statements?limit=2&ascending=true"
             for _ in 0..<5 {
-                let page = try await client.execute(uri: uri, method: .get, headers: Self.version)
+                let page = try await client.execute(uri: uri, method: .get, headers: alice)
                 seen += ((page.json["statements"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
                 let more = page.json["more"] as? String ?? ""
                 if more.isEmpty { break }
                 #expect(more.hasPrefix("/xapi/statements?"))
                 uri = more
             }
-            #expect(seen.count == 5)
+            #expect(seen.count == 5, "Alice's five; Bob's statement is not hers to read")
             #expect(Set(seen).count == 5)
         }
     }
@@ -157,22 +182,26 @@ struct XAPIStatementsTests {
     @Test("statements about an enrolment's activities update progress like the JSON API, once")
     func progressFromStatements() async throws {
         let fixture = try TrackingFixture()
+        let alice = try await Self.alice()
         try await fixture.seed(enrolments: [Self.enrolment: "p-alice"])
         try await fixture.application().test(.router) { client in
             let watched = Self.statement(id: UUID().uuidString, result: #"{"duration": "PT25M", "completion": true}"#)
-            #expect(try await client.send(.post, "/xapi/statements", raw: watched, headers: Self.version).status == .ok)
-            #expect(try await client.send(.post, "/xapi/statements", raw: watched, headers: Self.version).status == .ok)
+            #expect(try await client.send(.post, "/xapi/statements", raw: watched, headers: alice).status == .ok)
+            #expect(try await client.send(.post, "/xapi/statements", raw: watched, headers: alice).status == .ok)
             let quiz = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "quiz")
-            try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/failed", object: quiz, result: #"{"score": {"scaled": 0.5}}"#), headers: Self.version)
-            try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/passed", object: quiz, result: #"{"score": {"scaled": 0.9}}"#), headers: Self.version)
+            try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/failed", object: quiz, result: #"{"score": {"scaled": 0.5}}"#), headers: alice)
+            try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/passed", object: quiz, result: #"{"score": {"scaled": 0.9}}"#), headers: alice)
             let meeting = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "meeting")
-            try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/attended", object: meeting), headers: Self.version)
-            // Someone else's statement about Alice's registration changes nothing.
-            try await client.send(.post, "/xapi/statements", raw: Self.statement(object: XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "forum"), participant: "p-mallory"), headers: Self.version)
-            let tooLong = try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/progressed", result: #"{"duration": "PT9H"}"#), headers: Self.version)
+            try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/attended", object: meeting), headers: alice)
+            // Someone else's statement about Alice's registration is refused, whoever sends it.
+            let forum = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "forum")
+            let mallory = Self.xapi(try await Callers.participant("p-mallory"))
+            #expect(try await client.send(.post, "/xapi/statements", raw: Self.statement(object: forum, participant: "p-mallory"), headers: mallory).status == .forbidden)
+            #expect(try await client.send(.post, "/xapi/statements", raw: Self.statement(object: forum, participant: "p-mallory"), headers: alice).status == .forbidden)
+            let tooLong = try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/progressed", result: #"{"duration": "PT9H"}"#), headers: alice)
             #expect(tooLong.status == .badRequest)
 
-            let view = try await client.execute(uri: "/enrolments/\(Self.enrolment)/progress", method: .get).decode(EnrolmentProgressView.self)
+            let view = try await client.execute(uri: "/enrolments/\(Self.enrolment)/progress", method: .get, headers: try await Callers.participant("p-alice")).decode(EnrolmentProgressView.self)
             let video = try #require(view.activities.first { $0.activityID == "video" })
             #expect(video.done)
             #expect(video.secondsSpent == 1500, "the repeated statement added nothing")

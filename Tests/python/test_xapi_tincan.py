@@ -53,8 +53,13 @@ def up(magistere_module):
 
 
 @pytest.fixture(scope="module")
-def lrs(up) -> RemoteLRS:
-    return RemoteLRS(endpoint=up.url("tracking") + "/xapi/", version=XAPI_VERSION)
+def lrs_for(up):
+    """The LRS as one teacher sees it: tincan sends `auth` as the Authorization header, here a bearer token whose
+    subject is the teacher, i.e. the `account.name` of the statements' actor."""
+    def connect(teacher: str) -> RemoteLRS:
+        token = up.tokens.token(teacher, "participant", academy="lyon")
+        return RemoteLRS(endpoint=up.url("tracking") + "/xapi/", version=XAPI_VERSION, auth=f"Bearer {token}")
+    return connect
 
 
 def agent(name: str, display_name: str | None = None) -> Agent:
@@ -73,7 +78,8 @@ def status(response) -> int:
     return response.response.status
 
 
-def test_about_and_protocol_headers(lrs: RemoteLRS) -> None:
+def test_about_and_protocol_headers(lrs_for) -> None:
+    lrs = lrs_for("ens-about")
     about = lrs.about()
     assert about.success, about.data
     assert XAPI_VERSION in about.content.version
@@ -86,8 +92,9 @@ def test_about_and_protocol_headers(lrs: RemoteLRS) -> None:
     datetime.datetime.fromisoformat(consistent.replace("Z", "+00:00"))
 
 
-def test_save_one_statement_and_retrieve_it_by_id(lrs: RemoteLRS) -> None:
+def test_save_one_statement_and_retrieve_it_by_id(lrs_for) -> None:
     teacher = f"ens-{uuid.uuid4().hex[:10]}"
+    lrs = lrs_for(teacher)
     statement = Statement(
         actor=agent(teacher, display_name="Jeanne Martin"), verb=verb("experienced"),
         object=activity("https://example.org/videos/calcul-en-ligne"),
@@ -112,8 +119,10 @@ def test_save_one_statement_and_retrieve_it_by_id(lrs: RemoteLRS) -> None:
     assert not missing.success and status(missing) == 404
 
 
-def test_batch_then_queries_by_agent_verb_activity_registration_follow_more(lrs: RemoteLRS) -> None:
-    teacher = agent(f"ens-{uuid.uuid4().hex[:10]}")
+def test_batch_then_queries_by_agent_verb_activity_registration_follow_more(lrs_for) -> None:
+    name = f"ens-{uuid.uuid4().hex[:10]}"
+    lrs = lrs_for(name)
+    teacher = agent(name)
     registration = str(uuid.uuid4())  # not an enrolment: stored, no progress effect
     quiz = f"https://example.org/quiz/{uuid.uuid4().hex[:8]}"
     video = f"https://example.org/video/{uuid.uuid4().hex[:8]}"
@@ -166,12 +175,16 @@ def test_form_encoded_query_spaces_are_understood(up) -> None:
     teacher = {"objectType": "Agent", "account": {"homePage": HOME_PAGE, "name": "ens-form-encoded"}}
     query = urllib.parse.urlencode({"agent": json.dumps(teacher)})  # quote_plus: ' ' -> '+'
     assert "+" in query
-    reply = http("GET", f"{up.url('tracking')}/xapi/statements?{query}", headers={"X-Experience-API-Version": "1.0.3"})
+    headers = {"X-Experience-API-Version": "1.0.3",
+               "Authorization": f"Bearer {up.tokens.token('ens-form-encoded', 'participant', academy='lyon')}"}
+    reply = http("GET", f"{up.url('tracking')}/xapi/statements?{query}", headers=headers)
     assert reply.status == 200, f"HTTP {reply.status}: {reply.body[:300]!r}"
 
 
-def test_voiding_hides_a_statement_but_voidedStatementId_finds_it(lrs: RemoteLRS) -> None:
-    teacher = agent(f"ens-{uuid.uuid4().hex[:10]}")
+def test_voiding_hides_a_statement_but_voidedStatementId_finds_it(lrs_for) -> None:
+    name = f"ens-{uuid.uuid4().hex[:10]}"
+    lrs = lrs_for(name)
+    teacher = agent(name)
     target = Statement(actor=teacher, verb=verb("completed"), object=activity("https://example.org/mistake"))
     assert lrs.save_statement(target).success
     voiding = Statement(actor=teacher, verb=Verb(id=ADL + "voided"), object=StatementRef(id=target.id))
@@ -190,8 +203,10 @@ def test_voiding_hides_a_statement_but_voidedStatementId_finds_it(lrs: RemoteLRS
     assert lrs.retrieve_statement(str(voiding.id)).success
 
 
-def test_same_id_same_content_is_a_no_op_other_content_is_a_conflict(lrs: RemoteLRS) -> None:
-    teacher = agent(f"ens-{uuid.uuid4().hex[:10]}")
+def test_same_id_same_content_is_a_no_op_other_content_is_a_conflict(lrs_for) -> None:
+    name = f"ens-{uuid.uuid4().hex[:10]}"
+    lrs = lrs_for(name)
+    teacher = agent(name)
     statement_id = str(uuid.uuid4())
     first = Statement(id=statement_id, actor=teacher, verb=verb("completed"), object=activity("https://example.org/a"))
     saved = lrs.save_statement(first)  # with an id: PUT ?statementId=
@@ -216,7 +231,7 @@ def test_same_id_same_content_is_a_no_op_other_content_is_a_conflict(lrs: Remote
     assert kept.success and kept.content.verb.id == ADL + "completed"
 
 
-def test_statements_of_an_enrolment_update_its_progress_until_completion(up, lrs: RemoteLRS) -> None:
+def test_statements_of_an_enrolment_update_its_progress_until_completion(up, lrs_for) -> None:
     platform = Platform.of(up)
     course = platform.publish_course()
     course_id = course["courseID"]
@@ -224,6 +239,7 @@ def test_statements_of_an_enrolment_update_its_progress_until_completion(up, lrs
     teacher = f"ens-{uuid.uuid4().hex[:10]}"
     enrolment_id = platform.approved_enrolment(session["id"], teacher)
     platform.wait_tracked(enrolment_id)
+    lrs = lrs_for(teacher)
 
     me = agent(teacher)
     context = Context(registration=enrolment_id)
@@ -232,7 +248,8 @@ def test_statements_of_an_enrolment_update_its_progress_until_completion(up, lrs
         return Activity(id=f"{ACTIVITY_PREFIX}{course_id}/{activity_id}")
 
     def progress() -> dict:
-        return http("GET", f"{platform.tracking}/enrolments/{enrolment_id}/progress").expect(200).json()
+        return http("GET", f"{platform.tracking}/enrolments/{enrolment_id}/progress",
+                    headers=platform.teacher(teacher)).expect(200).json()
 
     def activity_state(view: dict, activity_id: str) -> dict:
         return next(a for a in view["activities"] if a["activityID"] == activity_id)
@@ -250,10 +267,11 @@ def test_statements_of_an_enrolment_update_its_progress_until_completion(up, lrs
     assert activity_state(view, "quiz")["bestScore"] == 0.5
     assert view["requiredDone"] == 1 and view.get("completion") is None
 
-    # Another actor's statement about this registration is stored, but changes nobody's progress.
+    # Another teacher cannot report on this registration, even as themself: refused (403), nothing changes.
     intruder = Statement(actor=agent("ens-someone-else"), verb=verb("passed"), object=about("quiz"), context=context,
                          result=Result(score=Score(scaled=1.0)))
-    assert lrs.save_statement(intruder).success
+    refused = lrs_for("ens-someone-else").save_statement(intruder)
+    assert not refused.success and status(refused) == 403, f"HTTP {status(refused)}: {refused.data!r}"
     assert activity_state(progress(), "quiz")["done"] is False
 
     passed = Statement(actor=me, verb=verb("passed"), object=about("quiz"), context=context,
@@ -283,11 +301,12 @@ def test_statements_of_an_enrolment_update_its_progress_until_completion(up, lrs
     by_registration = lrs.query_statements({"registration": enrolment_id, "limit": 10})
     assert by_registration.success
     assert [str(s.id) for s in by_registration.content.statements][0] == str(attended.id)
-    assert len(by_registration.content.statements) == 5
+    assert len(by_registration.content.statements) == 4
 
     # Enrolment hears the completion (tracking.course.completed.v1 on the embedded bus) and credits the hours.
     def completed():
-        reply = http("GET", f"{platform.enrolment}/enrolments/{enrolment_id}").expect(200).json()
+        reply = http("GET", f"{platform.enrolment}/enrolments/{enrolment_id}",
+                     headers=platform.teacher(teacher)).expect(200).json()
         return reply if reply["state"] == "completed" else None
     poll("enrolment to record the completion", completed, 15)
     record = platform.record(teacher)

@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import GRDB
 
-/// Records a trainer's attendance sheet inside the caller's write transaction, then recomputes the
-/// completion of every participant on it.
+/// Records an attendance sheet inside the caller's write transaction, then recomputes the completion of
+/// every participant on it.
 struct AttendanceCommand: Sendable {
     let tracker: CompletionTracker
 
@@ -12,17 +12,33 @@ struct AttendanceCommand: Sendable {
         var newlyCompleted: [String]
     }
 
-    /// - Parameter overwrite: false for self-declared attendance (xAPI `attended`), which never replaces
-    ///   what a trainer recorded.
-    func run(
-        _ sheet: AttendanceSheet, sessionID: String, actorID: String, requireStaff: Bool = true, overwrite: Bool = true,
-        now: Date, in db: Database
-    ) throws -> Outcome {
+    /// Who records the sheet: it decides the check and whether the sheet replaces what was recorded.
+    enum Author: Sendable {
+        /// A trainer's or tutor's sheet (403 unless the caller is assigned to the session); it replaces
+        /// what was recorded before.
+        case staff(TrackingScope)
+        /// A participant's own declaration (xAPI `attended`), sent by `senderID`: it never replaces what a
+        /// trainer recorded. The statement resource has checked who may send it.
+        case selfDeclared(senderID: String)
+    }
+
+    func run(_ sheet: AttendanceSheet, sessionID: String, by author: Author, now: Date, in db: Database) throws
+        -> Outcome
+    {
         guard let session = try SessionRow.fetch(sessionID, db) else {
             throw TrackingError.notFound(what: "Session", id: sessionID)
         }
-        if requireStaff, !session.isStaff(actorID) {
-            throw TrackingError.forbidden("only the trainers and tutors of the session record its attendance")
+        let recordedBy: String
+        let overwrite: Bool
+        switch author {
+        case .staff(let scope):
+            guard scope.isStaff(of: session) else {
+                throw TrackingError.forbidden(
+                    "only a trainer or tutor assigned to session \(sessionID) records its attendance")
+            }
+            (recordedBy, overwrite) = (scope.caller.subject, true)
+        case .selfDeclared(let senderID):
+            (recordedBy, overwrite) = (senderID, false)
         }
         guard session.cancelledAt == nil else {
             throw TrackingError.conflict("the session was cancelled: tracking has stopped", state: "cancelled")
@@ -75,7 +91,7 @@ struct AttendanceCommand: Sendable {
             if !overwrite, current.attendance != nil { continue }
             try ActivityProgressRow.save(
                 current.recordingAttendance(entry.status, at: time), session: sessionID,
-                enrolment: enrolment.enrolmentID, recordedBy: actorID, db)
+                enrolment: enrolment.enrolmentID, recordedBy: recordedBy, db)
             let outcome = try tracker.recompute(session: session, enrolment: enrolment, plan: plan, now: now, in: db)
             if outcome.newlyCompleted { completed.append(enrolment.enrolmentID) }
         }

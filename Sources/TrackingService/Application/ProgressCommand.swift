@@ -5,11 +5,11 @@ import GRDB
 /// Records one progress report inside the caller's write transaction: the one path by which progress
 /// changes, shared by the JSON API and xAPI statements.
 ///
-/// Order of checks: unknown enrolment (404); a reused report id (same content: a replay that changes
-/// nothing; other content: 409); withdrawn enrolment or cancelled session (409); course version not yet
-/// received (409); activity not in the pinned course version, or a report that does not fit the activity
-/// (422). Nothing is stored unless every check passes; then the completion is recomputed in the same
-/// transaction.
+/// Order of checks: unknown enrolment (404); a report about someone other than the enrolment's participant
+/// (403); a reused report id (same content: a replay that changes nothing; other content: 409); withdrawn
+/// enrolment or cancelled session (409); course version not yet received (409); activity not in the pinned
+/// course version, or a report that does not fit the activity (422). Nothing is stored unless every check
+/// passes; then the completion is recomputed in the same transaction.
 struct ProgressCommand: Sendable {
     let tracker: CompletionTracker
 
@@ -18,16 +18,21 @@ struct ProgressCommand: Sendable {
         case replayed
     }
 
-    /// - Parameter actorID: who sends the report; must be the participant or a trainer/tutor of the session.
+    /// - Parameters:
+    ///   - participantID: whose progress the report says it is: the caller on the JSON API, the statement's
+    ///     actor on xAPI. It must be the enrolment's participant.
+    ///   - senderID: who sent it, kept with the report: the participant, or on xAPI a trainer or tutor of the
+    ///     session sending a statement on their behalf (the statement resource checks that beforehand).
     func run(
-        _ record: ProgressRecord, enrolmentID: String, sessionID: String, actorID: String, now: Date,
-        in db: Database
+        _ record: ProgressRecord, enrolmentID: String, sessionID: String, participantID: String, senderID: String,
+        now: Date, in db: Database
     ) throws -> Outcome {
         guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
             let session = try SessionRow.fetch(sessionID, db)
         else { throw TrackingError.notFound(what: "Enrolment", id: enrolmentID) }
-        guard actorID == enrolment.participantID || session.isStaff(actorID) else {
-            throw TrackingError.forbidden("only the participant or a trainer of the session may record progress")
+        guard participantID == enrolment.participantID else {
+            throw TrackingError.forbidden(
+                "enrolment \(enrolmentID) is another participant's: a participant records their own progress only")
         }
         let content = try Self.fingerprint(record)
         if let previous = try String.fetchOne(
@@ -70,7 +75,7 @@ struct ProgressCommand: Sendable {
             sql: """
                 INSERT INTO progress_record (session_id, enrolment_id, record_id, activity_id, content, actor_id, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [sessionID, enrolmentID, record.id, activity.id, content, actorID, now])
+                """, arguments: [sessionID, enrolmentID, record.id, activity.id, content, senderID, now])
         return .recorded(try tracker.recompute(session: session, enrolment: enrolment, plan: plan, now: now, in: db))
     }
 

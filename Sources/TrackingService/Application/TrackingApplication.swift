@@ -1,12 +1,16 @@
 import Contracts
 import Foundation
 import GRDB
+import ServiceSupport
 
 /// Tracking's application layer: the commands and queries the HTTP and xAPI adapters call.
 ///
 /// Each command finds the store that owns the session (``TrackingStores``), runs in ONE write
 /// transaction there (the change, the recomputed completion and its outbox events commit together) and
 /// nudges that store's outbox relay afterwards, so a completion leaves within milliseconds.
+///
+/// Each takes the verified ``Caller`` and checks its scope (``TrackingScope``) on the loaded session or
+/// enrolment before anything changes: an unknown id is 404, someone else's is 403.
 public final class TrackingApplication: Sendable {
     public let stores: TrackingStores
     public let rules: CompletionRules
@@ -40,8 +44,9 @@ public final class TrackingApplication: Sendable {
 
     // MARK: - Commands
 
-    /// Records one progress report of an enrolment (see ``ProgressCommand`` for the checks).
-    public func recordProgress(enrolmentID: String, record: ProgressRecord, actorID: String) async throws
+    /// Records one of the caller's own progress reports (see ``ProgressCommand`` for the checks). Only the
+    /// enrolment's participant records progress: trainers and tutors record attendance sheets.
+    public func recordProgress(enrolmentID: String, record: ProgressRecord, by caller: Caller) async throws
         -> ProgressReceipt
     {
         let now = Timestamp.truncated(self.now())
@@ -54,7 +59,8 @@ public final class TrackingApplication: Sendable {
         let rules = rules
         return try await stores.store(forSession: sessionID).write { db in
             let outcome = try command.run(
-                record, enrolmentID: enrolmentID, sessionID: sessionID, actorID: actorID, now: now, in: db)
+                record, enrolmentID: enrolmentID, sessionID: sessionID, participantID: caller.subject,
+                senderID: caller.subject, now: now, in: db)
             let view = try Self.enrolmentView(sessionID: sessionID, enrolmentID: enrolmentID, rules: rules, db)
             switch outcome {
             case .replayed: return ProgressReceipt(replayed: true, completedCourse: false, progress: view)
@@ -64,14 +70,15 @@ public final class TrackingApplication: Sendable {
         }
     }
 
-    /// Records a trainer's attendance sheet for a session, in one transaction.
-    public func recordAttendance(sessionID: String, sheet: AttendanceSheet, actorID: String) async throws
+    /// Records an attendance sheet of a session, in one transaction: the caller must be one of its trainers
+    /// or tutors.
+    public func recordAttendance(sessionID: String, sheet: AttendanceSheet, by caller: Caller) async throws
         -> AttendanceReceipt
     {
         let now = Timestamp.truncated(self.now())
         let command = AttendanceCommand(tracker: tracker)
         let outcome = try await stores.store(forSession: sessionID).write { db in
-            try command.run(sheet, sessionID: sessionID, actorID: actorID, now: now, in: db)
+            try command.run(sheet, sessionID: sessionID, by: .staff(TrackingScope(caller: caller)), now: now, in: db)
         }
         return AttendanceReceipt(
             sessionID: sessionID, activityID: sheet.activityID, recorded: sheet.entries.count,
@@ -80,21 +87,39 @@ public final class TrackingApplication: Sendable {
 
     // MARK: - Queries
 
-    public func enrolmentProgress(enrolmentID: String) async throws -> EnrolmentProgressView {
+    /// One enrolment's progress, for its participant, the session's trainers and tutors, and the managers of
+    /// its academy.
+    public func enrolmentProgress(enrolmentID: String, for caller: Caller) async throws -> EnrolmentProgressView {
         guard let sessionID = try await stores.locate(enrolmentID: enrolmentID) else {
             throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
         }
         let rules = rules
+        let scope = TrackingScope(caller: caller)
         return try await stores.store(forSession: sessionID).read { db in
-            try Self.enrolmentView(sessionID: sessionID, enrolmentID: enrolmentID, rules: rules, db)
+            guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
+                let session = try SessionRow.fetch(sessionID, db)
+            else { throw TrackingError.notFound(what: "Enrolment", id: enrolmentID) }
+            guard scope.mayRead(enrolment, of: session) else {
+                throw TrackingError.forbidden(
+                    "enrolment \(enrolmentID)'s progress is for its participant, the trainers and tutors of its "
+                        + "session and the managers of academy \(session.academy)")
+            }
+            return try Self.enrolmentView(sessionID: sessionID, enrolmentID: enrolmentID, rules: rules, db)
         }
     }
 
-    public func sessionProgress(sessionID: String) async throws -> SessionProgressView {
+    /// A session's progress table, for its trainers and tutors and the managers of its academy.
+    public func sessionProgress(sessionID: String, for caller: Caller) async throws -> SessionProgressView {
         let rules = rules
+        let scope = TrackingScope(caller: caller)
         return try await stores.store(forSession: sessionID).read { db in
             guard let session = try SessionRow.fetch(sessionID, db) else {
                 throw TrackingError.notFound(what: "Session", id: sessionID)
+            }
+            guard scope.follows(session) else {
+                throw TrackingError.forbidden(
+                    "session \(sessionID) is followed by its trainers and tutors and the managers of academy "
+                        + "\(session.academy)")
             }
             return SessionProgressView(
                 session: session, enrolments: try EnrolmentRow.fetchAll(session: sessionID, db),
@@ -105,8 +130,9 @@ public final class TrackingApplication: Sendable {
         }
     }
 
-    public func sessionSummary(sessionID: String) async throws -> SessionSummaryView {
-        SessionSummaryView(progress: try await sessionProgress(sessionID: sessionID))
+    /// A session's summary, for the same callers as its table.
+    public func sessionSummary(sessionID: String, for caller: Caller) async throws -> SessionSummaryView {
+        SessionSummaryView(progress: try await sessionProgress(sessionID: sessionID, for: caller))
     }
 
     static func enrolmentView(sessionID: String, enrolmentID: String, rules: CompletionRules, _ db: Database) throws

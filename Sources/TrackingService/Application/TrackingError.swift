@@ -16,10 +16,8 @@ public enum TrackingError: Error, Sendable, Equatable {
     case conflict(String, state: String?)
     /// The request breaks a rule, field by field.
     case invalid([Violation])
-    /// The caller may not do this.
+    /// The caller may not do this (another participant's enrolment, a session they are not assigned to…).
     case forbidden(String)
-    /// The caller did not say who they are.
-    case unauthenticated(String)
 
     static func invalid(_ pairs: [(field: String, problem: String)]) -> TrackingError {
         .invalid(pairs.map { Violation(field: $0.field, problem: $0.problem) })

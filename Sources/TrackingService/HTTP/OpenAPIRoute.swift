@@ -22,35 +22,38 @@ enum TrackingOpenAPI {
       "info": {
         "title": "M@gistère tracking service",
         "version": "1.0.0",
-        "description": "Progress, attendance and completion of enrolled teachers; xAPI 1.0.3 statements. Until authentication exists, callers name themselves in X-Actor-ID (a pseudonymous id)."
+        "description": "Progress, attendance and completion of enrolled teachers; xAPI 1.0.3 statements. Every operation but the probes, this document and /xapi/about needs a bearer token (a JWT whose subject is the caller's pseudonymous id, with roles and an academy claim): no token or a bad one is 401, a role or scope the operation does not allow is 403. Each operation's description says who may call it."
       },
+      "security": [{"bearerAuth": []}],
       "paths": {
-        "/health": {"get": {"operationId": "health", "summary": "The process is alive", "responses": {"200": {"description": "alive", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}}},
-        "/ready": {"get": {"operationId": "ready", "summary": "Store open and consumer running", "responses": {"200": {"description": "ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}, "503": {"description": "not ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}}},
-        "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus metrics", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
-        "/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "responses": {"200": {"description": "the document", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        "/health": {"get": {"operationId": "health", "summary": "The process is alive", "security": [], "responses": {"200": {"description": "alive", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}}},
+        "/ready": {"get": {"operationId": "ready", "summary": "Store open and consumer running", "security": [], "responses": {"200": {"description": "ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}, "503": {"description": "not ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}}},
+        "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus metrics", "description": "Role operator.", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/Forbidden"}}}},
+        "/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "security": [], "responses": {"200": {"description": "the document", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Problem"}}}},
         "/enrolments/{id}/progress": {
           "parameters": [{"$ref": "#/components/parameters/EnrolmentID"}],
           "post": {
             "operationId": "recordProgress",
-            "summary": "Record one progress report (idempotent by its id)",
-            "parameters": [{"$ref": "#/components/parameters/ActorID"}],
+            "summary": "Record one of your progress reports (idempotent by its id)",
+            "description": "Role participant, and the enrolment must be the caller's own (403 otherwise): a participant records their own progress. Trainers and tutors do not post progress reports; they record attendance sheets.",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProgressRecord"}}}},
             "responses": {
               "201": {"description": "recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnrolmentProgress"}}}},
               "200": {"description": "the same report was already received: nothing changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnrolmentProgress"}}}},
-              "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"},
-              "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"},
-              "409": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"},
-              "422": {"$ref": "#/components/responses/Problem"}
+              "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Unauthenticated"},
+              "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/Problem"},
+              "409": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"},
+              "415": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}
             }
           },
           "get": {
             "operationId": "enrolmentProgress",
-            "summary": "One enrolment's progress, for the teacher",
+            "summary": "One enrolment's progress",
+            "description": "Its participant (role participant); a trainer or tutor assigned to its session; a manager of its session's academy (a manager without an academy claim: any academy). Anyone else: 403.",
             "responses": {
               "200": {"description": "progress", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnrolmentProgress"}}}},
-              "400": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}
+              "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Unauthenticated"},
+              "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
@@ -58,15 +61,15 @@ enum TrackingOpenAPI {
           "parameters": [{"$ref": "#/components/parameters/SessionID"}],
           "post": {
             "operationId": "recordAttendance",
-            "summary": "Record a trainer's attendance sheet for one meeting or virtual class (all or nothing)",
-            "parameters": [{"$ref": "#/components/parameters/ActorID"}],
+            "summary": "Record an attendance sheet for one meeting or virtual class (all or nothing)",
+            "description": "Role trainer or tutor, assigned to this session (its trainerIDs or tutorIDs); anyone else: 403.",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AttendanceSheet"}}}},
             "responses": {
               "200": {"description": "recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AttendanceReceipt"}}}},
-              "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"},
-              "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"},
-              "409": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"},
-              "422": {"$ref": "#/components/responses/Problem"}
+              "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Unauthenticated"},
+              "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/Problem"},
+              "409": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"},
+              "415": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
@@ -75,9 +78,11 @@ enum TrackingOpenAPI {
           "get": {
             "operationId": "sessionProgress",
             "summary": "The trainers' table: one line per participant",
+            "description": "A trainer or tutor assigned to this session; a manager of its academy (a manager without an academy claim: any academy). Anyone else: 403.",
             "responses": {
               "200": {"description": "the table", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionProgress"}}}},
-              "400": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}
+              "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Unauthenticated"},
+              "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
@@ -86,41 +91,48 @@ enum TrackingOpenAPI {
           "get": {
             "operationId": "sessionSummary",
             "summary": "How many completed, the average progress",
+            "description": "As the table: a trainer or tutor assigned to this session; a manager of its academy. Anyone else: 403.",
             "responses": {
               "200": {"description": "the summary", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionSummary"}}}},
-              "400": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}
+              "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Unauthenticated"},
+              "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
         "/xapi/about": {
-          "get": {"operationId": "xapiAbout", "summary": "xAPI versions supported", "responses": {"200": {"description": "versions", "content": {"application/json": {"schema": {"type": "object", "properties": {"version": {"type": "array", "items": {"type": "string"}}}}}}}}}
+          "get": {"operationId": "xapiAbout", "summary": "xAPI versions supported", "security": [], "responses": {"200": {"description": "versions", "content": {"application/json": {"schema": {"type": "object", "properties": {"version": {"type": "array", "items": {"type": "string"}}}}}}}}}
         },
         "/xapi/statements": {
           "parameters": [{"$ref": "#/components/parameters/XAPIVersion"}],
           "post": {
             "operationId": "postStatements",
             "summary": "Store one statement or a batch",
+            "description": "Role participant, trainer or tutor. The caller is the agent {\"account\": {\"homePage\": \"https://magistere.education.gouv.fr\", \"name\": <token subject>}}. Each statement's actor must be the caller, and a registration that is a known enrolment must be the caller's own, unless the caller is a trainer or tutor assigned to the session of the statement's registration (who may send statements for its participants). A voiding statement voids only the caller's own statements or those of a session they are assigned to. One statement the caller may not send refuses the whole batch (403) and nothing is stored. The LRS sets each statement's authority to the caller.",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/Statement"}, {"type": "array", "items": {"$ref": "#/components/schemas/Statement"}}]}}}},
             "responses": {
               "200": {"description": "the statement ids", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string", "format": "uuid"}}}}},
-              "400": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"},
-              "415": {"$ref": "#/components/responses/Problem"}
+              "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Unauthenticated"},
+              "403": {"$ref": "#/components/responses/Forbidden"}, "409": {"$ref": "#/components/responses/Problem"},
+              "413": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"}
             }
           },
           "put": {
             "operationId": "putStatement",
             "summary": "Store one statement under the given id",
+            "description": "Who may send it: as for POST (the actor is the caller, unless the caller is a trainer or tutor of the registration's session).",
             "parameters": [{"name": "statementId", "in": "query", "required": true, "schema": {"type": "string", "format": "uuid"}}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Statement"}}}},
             "responses": {
               "204": {"description": "stored (or the same statement was already stored)"},
-              "400": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"},
-              "415": {"$ref": "#/components/responses/Problem"}
+              "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Unauthenticated"},
+              "403": {"$ref": "#/components/responses/Forbidden"}, "409": {"$ref": "#/components/responses/Problem"},
+              "413": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"}
             }
           },
           "get": {
             "operationId": "getStatements",
             "summary": "One statement by id, a voided one by id, or a query with paging",
+            "description": "Role participant, trainer, tutor or manager. A statement is visible to its actor and to whoever follows the session it was stored under (its trainers and tutors, the managers of its academy); a statement under no session (no registration tracking knew) only to its actor. A query returns only the statements visible to the caller; a caller without the trainer, tutor or manager role may not name another agent in 'agent' (403). A statement asked by id that the caller may not see is 403.",
             "parameters": [
               {"name": "statementId", "in": "query", "schema": {"type": "string", "format": "uuid"}},
               {"name": "voidedStatementId", "in": "query", "schema": {"type": "string", "format": "uuid"}},
@@ -132,7 +144,7 @@ enum TrackingOpenAPI {
               {"name": "related_agents", "in": "query", "schema": {"type": "boolean"}},
               {"name": "since", "in": "query", "schema": {"type": "string", "format": "date-time"}},
               {"name": "until", "in": "query", "schema": {"type": "string", "format": "date-time"}},
-              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+              {"name": "limit", "in": "query", "description": "at most this many (0: the maximum, 500)", "schema": {"type": "integer", "minimum": 0}},
               {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["exact", "ids", "canonical"]}},
               {"name": "attachments", "in": "query", "schema": {"type": "boolean"}},
               {"name": "ascending", "in": "query", "schema": {"type": "boolean"}},
@@ -140,23 +152,29 @@ enum TrackingOpenAPI {
             ],
             "responses": {
               "200": {"description": "a statement, or a StatementResult", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/Statement"}, {"$ref": "#/components/schemas/StatementResult"}]}}}},
-              "400": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}
+              "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Unauthenticated"},
+              "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/Problem"}
             }
           }
         }
       },
       "components": {
+        "securitySchemes": {
+          "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "subject: the caller's pseudonymous id; roles: designer, manager, trainer, tutor, participant, operator; academy: the academy a role is held for (none: national)"}
+        },
         "parameters": {
-          "EnrolmentID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
-          "SessionID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
-          "ActorID": {"name": "X-Actor-ID", "in": "header", "required": true, "description": "the caller's pseudonymous id (until authentication exists)", "schema": {"type": "string", "maxLength": 128}},
+          "EnrolmentID": {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/ID"}},
+          "SessionID": {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/ID"}},
           "XAPIVersion": {"name": "X-Experience-API-Version", "in": "header", "required": true, "schema": {"type": "string", "example": "1.0.3"}}
         },
         "responses": {
-          "Problem": {"description": "an RFC 9457 problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+          "Problem": {"description": "an RFC 9457 problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+          "Unauthenticated": {"description": "no bearer token, or one that does not verify (expired, wrong signature, wrong issuer or audience)", "headers": {"WWW-Authenticate": {"description": "the RFC 6750 challenge", "schema": {"type": "string"}}}, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+          "Forbidden": {"description": "the caller's roles or scope do not allow this operation on this resource", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
         },
         "schemas": {
           "Problem": {"type": "object", "required": ["type", "title", "status"], "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}, "instance": {"type": "string"}, "currentState": {"type": "string"}, "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "problem": {"type": "string"}}}}}},
+          "ID": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[A-Za-z0-9._:-]+$"},
           "Status": {"type": "object", "properties": {"status": {"type": "string"}, "checks": {"type": "object", "additionalProperties": {"type": "string"}}}},
           "ProgressRecord": {"type": "object", "required": ["id", "activityID"], "properties": {
             "id": {"type": "string", "minLength": 1, "maxLength": 128, "description": "the client's idempotency key"},
@@ -197,7 +215,7 @@ enum TrackingOpenAPI {
               "lastSeenAt": {"type": "string", "format": "date-time"}}}}}},
           "SessionSummary": {"type": "object", "properties": {"sessionID": {"type": "string"}, "participants": {"type": "integer"}, "withdrawn": {"type": "integer"}, "completed": {"type": "integer"}, "averagePercentRequiredDone": {"type": "number"}}},
           "Statement": {"type": "object", "description": "an xAPI 1.0.3 statement", "required": ["actor", "verb", "object"], "properties": {"id": {"type": "string", "format": "uuid"}, "actor": {"type": "object"}, "verb": {"type": "object"}, "object": {"type": "object"}, "result": {"type": "object"}, "context": {"type": "object"}, "timestamp": {"type": "string", "format": "date-time"}, "stored": {"type": "string", "format": "date-time"}, "version": {"type": "string"}}},
-          "StatementResult": {"type": "object", "properties": {"statements": {"type": "array", "items": {"$ref": "#/components/schemas/Statement"}}, "more": {"type": "string"}}}
+          "StatementResult": {"type": "object", "required": ["statements"], "properties": {"statements": {"type": "array", "items": {"$ref": "#/components/schemas/Statement"}}, "more": {"type": "string"}}}
         }
       }
     }

@@ -1,8 +1,9 @@
 import ServiceSupport
 
 /// Who may call each tracking route. The route rule names the roles; the handlers then check the
-/// scope: the participant's own enrolment, the trainer's or tutor's session, the manager's academy,
-/// and for xAPI that the statement's actor is the caller unless the caller trains that session.
+/// scope (``TrackingScope``): the participant's own enrolment, the trainer's or tutor's session, the
+/// manager's academy; and for xAPI (``StatementScope``) that the statement's actor is the caller unless
+/// the caller trains or tutors the session of its registration.
 enum TrackingAccess {
     static let policy = AccessPolicy([
         "GET /openapi.json": .anyone,

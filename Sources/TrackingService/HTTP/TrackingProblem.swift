@@ -12,11 +12,7 @@ extension TrackingError {
         case .invalid(let violations):
             return .validation(violations.map { Problem.FieldError(field: $0.field, problem: $0.problem) })
         case .forbidden(let detail):
-            return Problem(.forbidden, kind: "forbidden", title: "Forbidden", detail: detail)
-        case .unauthenticated(let detail):
-            return Problem(
-                .unauthorized, kind: "unauthenticated", title: "Who is calling?", detail: detail,
-                errors: [.init(field: "X-Actor-ID", problem: "required")])
+            return .forbidden(detail)
         }
     }
 }

@@ -5,13 +5,16 @@ import ServiceSupport
 
 /// The JSON API of tracking: progress reports, attendance sheets, and the progress reads.
 ///
-/// | route | what |
-/// |---|---|
-/// | `POST /enrolments/{id}/progress` | one progress report (idempotent by its `id`) |
-/// | `GET /enrolments/{id}/progress` | one enrolment's progress, for the teacher |
-/// | `POST /sessions/{id}/attendance` | a trainer's attendance sheet for one meeting, for many participants |
-/// | `GET /sessions/{id}/progress` | the trainers' table |
-/// | `GET /sessions/{id}/summary` | completed count and average progress |
+/// | route | what | who (the route's role, then the scope checked on the loaded session/enrolment) |
+/// |---|---|---|
+/// | `POST /enrolments/{id}/progress` | one progress report (idempotent by its `id`) | the enrolment's participant |
+/// | `GET /enrolments/{id}/progress` | one enrolment's progress | its participant; the session's trainers and tutors; a manager of its academy |
+/// | `POST /sessions/{id}/attendance` | an attendance sheet for one meeting, for many participants | a trainer or tutor assigned to the session |
+/// | `GET /sessions/{id}/progress` | the trainers' table | the session's trainers and tutors; a manager of its academy |
+/// | `GET /sessions/{id}/summary` | completed count and average progress | as the table |
+///
+/// Trainers do not post progress reports for participants: progress is the participant's own account of
+/// their work; trainers record what they witness, attendance (and may relay a tool's xAPI statements).
 struct TrackingRoutes: Sendable {
     let application: TrackingApplication
 
@@ -23,27 +26,32 @@ struct TrackingRoutes: Sendable {
         }
         router.get("enrolments/:id/progress") { request, context in
             try QueryParameters.allowOnly([], in: request)
-            let id = try context.parameters.require("id")
-            return try await mappingErrors { JSONResponse(try await application.enrolmentProgress(enrolmentID: id)) }
+            let id = try PathID.require(context)
+            let caller = try context.requireCaller()
+            return try await mappingErrors {
+                JSONResponse(try await application.enrolmentProgress(enrolmentID: id, for: caller))
+            }
         }
         router.post("sessions/:id/attendance") { request, context in
             try QueryParameters.allowOnly([], in: request)
-            let id = try context.parameters.require("id")
-            let actor = try ActorIdentity.require(request)
+            let id = try PathID.require(context)
+            let caller = try context.requireCaller()
             let sheet = try await JSONBody.decode(AttendanceSheet.self, from: request)
             return try await mappingErrors {
-                JSONResponse(try await application.recordAttendance(sessionID: id, sheet: sheet, actorID: actor))
+                JSONResponse(try await application.recordAttendance(sessionID: id, sheet: sheet, by: caller))
             }
         }
         router.get("sessions/:id/progress") { request, context in
             try QueryParameters.allowOnly([], in: request)
-            let id = try context.parameters.require("id")
-            return try await mappingErrors { JSONResponse(try await application.sessionProgress(sessionID: id)) }
+            let id = try PathID.require(context)
+            let caller = try context.requireCaller()
+            return try await mappingErrors { JSONResponse(try await application.sessionProgress(sessionID: id, for: caller)) }
         }
         router.get("sessions/:id/summary") { request, context in
             try QueryParameters.allowOnly([], in: request)
-            let id = try context.parameters.require("id")
-            return try await mappingErrors { JSONResponse(try await application.sessionSummary(sessionID: id)) }
+            let id = try PathID.require(context)
+            let caller = try context.requireCaller()
+            return try await mappingErrors { JSONResponse(try await application.sessionSummary(sessionID: id, for: caller)) }
         }
     }
 
@@ -51,11 +59,11 @@ struct TrackingRoutes: Sendable {
         -> JSONResponse<EnrolmentProgressView>
     {
         try QueryParameters.allowOnly([], in: request)
-        let id = try context.parameters.require("id")
-        let actor = try ActorIdentity.require(request)
+        let id = try PathID.require(context)
+        let caller = try context.requireCaller()
         let record = try await JSONBody.decode(ProgressRecord.self, from: request)
         return try await mappingErrors {
-            let receipt = try await application.recordProgress(enrolmentID: id, record: record, actorID: actor)
+            let receipt = try await application.recordProgress(enrolmentID: id, record: record, by: caller)
             return JSONResponse(
                 receipt.progress, status: receipt.replayed ? .ok : .created,
                 headers: [Self.replayHeader: receipt.replayed ? "true" : "false"])

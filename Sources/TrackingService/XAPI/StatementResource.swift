@@ -12,7 +12,7 @@ import ServiceSupport
 /// any other statement in the store of partition 0. Queries read every store and merge by stored time.
 ///
 /// Progress effects (verbs `completed`, `passed`, `failed`, `progressed`, `attended`; object id of the
-/// ``XAPIVocabulary`` scheme; actor `account.name` = the participant's pseudonymous id): the statement
+/// ``XAPIVocabulary`` scheme; actor the enrolment's participant, as their platform account): the statement
 /// becomes a progress report whose id is `xapi:<statement id>` (so re-sending it changes nothing),
 /// `result.duration` the time spent, `result.score.scaled` a quiz score, the statement's `timestamp` the
 /// time. `attended` on a meeting or virtual class records presence unless a trainer already recorded the
@@ -20,6 +20,8 @@ import ServiceSupport
 /// the statement is still stored — an LRS keeps what it is sent — but progress does not change. A report
 /// out of bounds (a duration over 8 h) rejects the statement (400). Voiding a statement does not undo the
 /// progress it caused: progress accumulates facts.
+///
+/// Who may send and read which statements: ``StatementScope``.
 final class StatementResource: Sendable {
     let application: TrackingApplication
     let basePath: String
@@ -35,13 +37,18 @@ final class StatementResource: Sendable {
 
     // MARK: - Writing
 
-    /// Stores statements (all or nothing within a store); returns their ids, in order.
-    func store(_ values: [JSONValue], statementID fixedID: String? = nil) async throws -> [String] {
+    /// Stores statements sent by `scope`'s caller (all or nothing within a store); returns their ids, in
+    /// order. Every statement is authorised (``StatementScope``) before anything is written: one the caller
+    /// may not send refuses the whole request (403).
+    func store(_ values: [JSONValue], statementID fixedID: String? = nil, by scope: StatementScope) async throws
+        -> [String]
+    {
         let stored = Timestamp.truncated(Date())
+        let sender = scope.caller.subject
         var statements: [XAPIStatement] = []
         for (index, value) in values.enumerated() {
             do {
-                statements.append(try XAPIStatement(value, id: fixedID, stored: stored))
+                statements.append(try XAPIStatement(value, id: fixedID, stored: stored, authority: sender))
             } catch {
                 let prefix = values.count > 1 ? "[\(index)]" : ""
                 throw XAPIProblem.invalid(prefix + (error.field.isEmpty ? "" : ".\(error.field)"), error.problem)
@@ -51,10 +58,16 @@ final class StatementResource: Sendable {
             throw XAPIProblem.invalid("id", "a batch must not repeat a statement id")
         }
         var groups: [(store: PartitionStore, items: [(XAPIStatement, String?)])] = []
-        for statement in statements {
+        for (index, statement) in statements.enumerated() {
+            let label = statements.count > 1 ? "statement [\(index)]: " : ""
             let sessionID = try await statement.registration.asyncFlatMap { try await stores.locate(enrolmentID: $0) }
+            let registration = try await sessionID.asyncFlatMap { try await self.registration(statement, in: $0) }
+            try scope.authoriseSending(statement, registration: registration, label: label)
             var store = sessionID.map(stores.store(forSession:)) ?? stores.store(forPartition: 0)
-            if let target = statement.voidedStatementID, let holder = try await storeHolding(target) { store = holder }
+            if let target = statement.voidedStatementID, let (holder, stored) = try await storedStatement(target) {
+                try scope.authoriseVoiding(target, target: stored, label: label)
+                store = holder
+            }
             if let index = groups.firstIndex(where: { $0.store === store }) {
                 groups[index].items.append((statement, sessionID))
             } else {
@@ -69,12 +82,25 @@ final class StatementResource: Sendable {
                 for (statement, sessionID) in items {
                     // A statement already stored (same content) is a no-op: no second effect.
                     if try Self.insert(statement, sessionID: sessionID, db), let sessionID {
-                        try Self.applyProgress(statement, sessionID: sessionID, tracker: tracker, now: stored, logger: logger, db)
+                        try Self.applyProgress(
+                            statement, sessionID: sessionID, senderID: sender, tracker: tracker, now: stored,
+                            logger: logger, db)
                     }
                 }
             }
         }
         return statements.map(\.id)
+    }
+
+    /// What tracking knows of the statement's registration, an enrolment of `sessionID`.
+    private func registration(_ statement: XAPIStatement, in sessionID: String) async throws
+        -> StatementScope.Registration?
+    {
+        guard let enrolmentID = statement.registration else { return nil }
+        return try await stores.store(forSession: sessionID).read { db in
+            guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db) else { return nil }
+            return StatementScope.Registration(enrolment: enrolment, session: try SessionRow.fetch(sessionID, db))
+        }
     }
 
     /// Inserts a new statement (returns true), accepts an identical one as a no-op (false), refuses a
@@ -112,10 +138,12 @@ final class StatementResource: Sendable {
         return true
     }
 
-    /// Applies a new statement's progress effect, if it has one and tracking accepts it.
+    /// Applies a new statement's progress effect, if it has one and tracking accepts it: the statement must
+    /// be about an activity of the session's course, and its actor must be the enrolment's participant
+    /// (whoever sent it: the participant, or a trainer or tutor of the session for them).
     private static func applyProgress(
-        _ statement: XAPIStatement, sessionID: String, tracker: CompletionTracker, now: Date, logger: Logger,
-        _ db: Database
+        _ statement: XAPIStatement, sessionID: String, senderID: String, tracker: CompletionTracker, now: Date,
+        logger: Logger, _ db: Database
     ) throws {
         guard let verb = XAPIVocabulary.Verb(rawValue: statement.verbID), verb != .voided,
             let iri = statement.objectActivityID, let target = XAPIVocabulary.activity(fromIRI: iri),
@@ -124,20 +152,20 @@ final class StatementResource: Sendable {
         do {
             guard let session = try SessionRow.fetch(sessionID, db), session.course.courseID == target.courseID,
                 let plan = try CourseVersionRow.fetch(session.course, db),
-                let activity = plan.activities.first(where: { $0.id == target.activityID })
+                let activity = plan.activities.first(where: { $0.id == target.activityID }),
+                let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db)
             else { return }
-            let actor = statement.actorAccountName ?? statement.actorKey ?? ""
+            guard statement.actorKey == XAPIStatement.agentKey(ofSubject: enrolment.participantID) else {
+                throw TrackingError.forbidden("the statement's actor is not the enrolment's participant")
+            }
             let isQuiz = activity.kind == .selfAssessmentQuiz
             let isMeeting = CompletionRules.isAttendanceBased(activity.kind)
             if verb == .attended, isMeeting {
-                guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
-                    enrolment.participantID == actor || session.isStaff(actor)
-                else { return }
                 let sheet = AttendanceSheet(
                     activityID: activity.id, entries: [.init(enrolmentID: enrolmentID, status: .present)],
                     recordedAt: min(statement.timestamp, now))
                 _ = try AttendanceCommand(tracker: tracker).run(
-                    sheet, sessionID: sessionID, actorID: actor, requireStaff: false, overwrite: false, now: now, in: db)
+                    sheet, sessionID: sessionID, by: .selfDeclared(senderID: senderID), now: now, in: db)
                 return
             }
             let seconds = statement.result?["duration"]?.string.flatMap(XAPIStatement.seconds(ofDuration:))
@@ -152,7 +180,8 @@ final class StatementResource: Sendable {
                 throw XAPIProblem.invalid(violation.field == "timeSpentSeconds" ? "result.duration" : violation.field, violation.problem)
             }
             _ = try ProgressCommand(tracker: tracker).run(
-                record, enrolmentID: enrolmentID, sessionID: sessionID, actorID: actor, now: now, in: db)
+                record, enrolmentID: enrolmentID, sessionID: sessionID, participantID: enrolment.participantID,
+                senderID: senderID, now: now, in: db)
         } catch let error as TrackingError {
             logger.info(
                 "xAPI statement stored without progress effect",
@@ -160,36 +189,59 @@ final class StatementResource: Sendable {
         }
     }
 
-    private func storeHolding(_ statementID: String) async throws -> PartitionStore? {
+    /// The store holding a statement, and who sent it under which session (for voiding it).
+    private func storedStatement(_ statementID: String) async throws -> (PartitionStore, StatementScope.Target)? {
         for store in stores.all {
-            let found = try await store.read { db in
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM xapi_statement WHERE statement_id = ?", arguments: [statementID])
+            let found = try await store.read { db -> (actorKey: String?, sessionID: String?)? in
+                try Row.fetchOne(
+                    db, sql: "SELECT actor_key, session_id FROM xapi_statement WHERE statement_id = ?",
+                    arguments: [statementID]
+                ).map { ($0["actor_key"], $0["session_id"]) }
             }
-            if found != nil { return store }
+            if let found {
+                return (store, StatementScope.Target(actorKey: found.actorKey, session: try await session(found.sessionID)))
+            }
         }
         return nil
+    }
+
+    /// The session a statement was stored under, if any.
+    private func session(_ sessionID: String?) async throws -> SessionRow? {
+        guard let sessionID else { return nil }
+        return try await stores.store(forSession: sessionID).read { db in try SessionRow.fetch(sessionID, db) }
     }
 
     // MARK: - Reading
 
-    /// A statement's stored JSON, by id: not voided (`voided` false) or voided (`voided` true).
-    func statement(id: String, voided: Bool) async throws -> String? {
+    /// A statement's stored JSON, by id: not voided (`voided` false) or voided (`voided` true); nil when there
+    /// is none, 403 when the caller may not read it (``StatementScope/mayRead(actorKey:session:)``).
+    func statement(id: String, voided: Bool, for scope: StatementScope) async throws -> String? {
         for store in stores.all {
-            let body = try await store.read { db in
-                try String.fetchOne(
-                    db, sql: "SELECT body FROM xapi_statement WHERE statement_id = ? AND voided = ?",
-                    arguments: [id.lowercased(), voided])
+            let found = try await store.read { db -> (body: String, actorKey: String?, sessionID: String?)? in
+                try Row.fetchOne(
+                    db, sql: "SELECT body, actor_key, session_id FROM xapi_statement WHERE statement_id = ? AND voided = ?",
+                    arguments: [id.lowercased(), voided]
+                ).map { ($0["body"], $0["actor_key"], $0["session_id"]) }
             }
-            if let body { return body }
+            guard let found else { continue }
+            guard scope.mayRead(actorKey: found.actorKey, session: try await session(found.sessionID)) else {
+                throw Problem.forbidden(
+                    "statement \(id) is visible to its actor and to the trainers, tutors and managers who follow its session")
+            }
+            return found.body
         }
         return nil
     }
 
-    /// A page of statements matching the query (voided ones excluded), and the position after it if more remain.
-    func query(_ query: StatementQuery) async throws -> (bodies: [String], next: StatementQuery.Position?) {
+    /// A page of the statements the caller may read that match the query (voided ones excluded), and the
+    /// position after it if more remain.
+    func query(_ query: StatementQuery, for scope: StatementScope) async throws
+        -> (bodies: [String], next: StatementQuery.Position?)
+    {
         let limit = query.limit == 0 ? StatementQuery.maximumLimit : min(query.limit, StatementQuery.maximumLimit)
-        var conditions = ["voided = 0"]
-        var arguments: [any DatabaseValueConvertible] = []
+        let visible = scope.visibleRows
+        var conditions = ["voided = 0", visible.sql]
+        var arguments: [any DatabaseValueConvertible] = visible.arguments
         func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
             guard let value else { return }
             conditions.append(condition)

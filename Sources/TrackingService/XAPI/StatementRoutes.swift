@@ -5,6 +5,8 @@ import Hummingbird
 import ServiceSupport
 
 /// `/xapi/statements` (POST, PUT, GET) and `/xapi/about`, the xAPI 1.0.3 adapter over ``StatementResource``.
+///
+/// The statement routes need a bearer token; what each caller may send and read is ``StatementScope``.
 struct StatementRoutes: Sendable {
     let resource: StatementResource
 
@@ -19,8 +21,9 @@ struct StatementRoutes: Sendable {
         group.get("about") { _, _ in
             JSONResponse(About(version: [XAPIVocabulary.version]))
         }
-        group.post("statements") { request, _ in
+        group.post("statements") { request, context in
             try QueryParameters.allowOnly([], in: request)
+            let scope = StatementScope(caller: try context.requireCaller())
             let body = try await Self.body(request)
             let values: [JSONValue]
             if case .array(let list) = body {
@@ -29,20 +32,21 @@ struct StatementRoutes: Sendable {
             } else {
                 values = [body]
             }
-            return JSONResponse(try await resource.store(values))
+            return JSONResponse(try await resource.store(values, by: scope))
         }
-        group.put("statements") { request, _ -> Response in
+        group.put("statements") { request, context -> Response in
             try QueryParameters.allowOnly(["statementId"], in: request)
+            let scope = StatementScope(caller: try context.requireCaller())
             guard let id = request.uri.queryParameters["statementId"].map(String.init), UUID(uuidString: id) != nil else {
                 throw XAPIProblem.invalid("statementId", "required, a UUID")
             }
             let body = try await Self.body(request)
             guard case .object = body else { throw XAPIProblem.invalid("", "PUT takes one statement") }
-            _ = try await resource.store([body], statementID: id)
+            _ = try await resource.store([body], statementID: id, by: scope)
             return Response(status: .noContent)
         }
-        group.get("statements") { request, _ -> Response in
-            try await get(request)
+        group.get("statements") { request, context -> Response in
+            try await get(request, scope: StatementScope(caller: try context.requireCaller()))
         }
     }
 
@@ -65,7 +69,7 @@ struct StatementRoutes: Sendable {
         return result
     }
 
-    private func get(_ request: Request) async throws -> Response {
+    private func get(_ request: Request, scope: StatementScope) async throws -> Response {
         let parameters = Self.formDecodedQuery(request)
         let names = Set(parameters.map { String($0.key) })
         for key in ["statementId", "voidedStatementId"] {
@@ -75,7 +79,7 @@ struct StatementRoutes: Sendable {
                 throw XAPIProblem.invalid(key, "cannot be combined with \(unexpected.joined(separator: ", "))")
             }
             guard UUID(uuidString: id) != nil else { throw XAPIProblem.invalid(key, "must be a UUID") }
-            guard let body = try await resource.statement(id: id, voided: key == "voidedStatementId") else {
+            guard let body = try await resource.statement(id: id, voided: key == "voidedStatementId", for: scope) else {
                 throw XAPIProblem.notFound(id)
             }
             return Self.json(body)
@@ -84,8 +88,13 @@ struct StatementRoutes: Sendable {
         guard unknown.isEmpty else { throw XAPIProblem.invalid(unknown[0], "unknown parameter") }
         var query = StatementQuery(limit: 0, ascending: false)
         if let agent = parameters["agent"] {
+            try JSONShapeLimits.standard.check(Data(agent.utf8))
             do { query.agentKey = try XAPIStatement.key(ofAgentParameter: String(agent)) } catch {
                 throw XAPIProblem.invalid(error.field, error.problem)
+            }
+            if query.agentKey != scope.agentKey, !scope.mayQueryOtherAgents {
+                throw Problem.forbidden(
+                    "a participant reads their own statements only: leave out 'agent' or name your own account")
             }
         }
         query.verbID = parameters["verb"].map(String.init)
@@ -117,7 +126,7 @@ struct StatementRoutes: Sendable {
             }
             query.after = position
         }
-        let page = try await resource.query(query)
+        let page = try await resource.query(query, for: scope)
         var more = ""
         if let next = page.next {
             var components = URLComponents()
@@ -130,11 +139,14 @@ struct StatementRoutes: Sendable {
         return Self.json("{\"more\":\(moreJSON),\"statements\":[\(page.bodies.joined(separator: ","))]}")
     }
 
+    /// The most a statement request may send: a batch of statements, not attachments.
+    static let bodyLimit = 1024 * 1024
+
     private static func body(_ request: Request) async throws -> JSONValue {
         try JSONBody.requireJSONContentType(request)
-        let buffer = try await request.body.collect(upTo: 1024 * 1024)
-        let data = Data(buffer.readableBytesView)
+        let data = try await JSONBody.collect(request, limit: bodyLimit)
         guard !data.isEmpty else { throw XAPIProblem.invalid("", "the request body is empty") }
+        try JSONShapeLimits.standard.check(data)
         do { return try JSONValue.parse(data) } catch { throw XAPIProblem.invalid("", "not valid JSON") }
     }
 

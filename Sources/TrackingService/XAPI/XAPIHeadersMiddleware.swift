@@ -7,6 +7,9 @@ import ServiceSupport
 /// The xAPI protocol headers: `X-Experience-API-Version` is required on requests (1.0.x; 400 without,
 /// except on `/xapi/about`) and sent on every response, errors included, with
 /// `X-Experience-API-Consistent-Through` (statements are readable as soon as they are acknowledged).
+///
+/// Errors leave as problems carrying those headers, rethrown rather than rendered here, so that the
+/// access middleware outside logs the 403s of the statement routes like any other.
 struct XAPIHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var versionHeader: HTTPField.Name { HTTPField.Name("X-Experience-API-Version")! }
     static var consistentHeader: HTTPField.Name { HTTPField.Name("X-Experience-API-Consistent-Through")! }
@@ -26,14 +29,24 @@ struct XAPIHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             response = try await next(request, context)
         } catch let problem as Problem {
-            response = try problem.response(from: request, context: context)
+            throw Self.stamped(problem)
         } catch let error as TrackingError {
-            response = try error.problem.response(from: request, context: context)
+            throw Self.stamped(error.problem)
         } catch let error as HTTPError {
-            response = try ProblemMiddleware<Context>.problem(for: error).response(from: request, context: context)
+            throw Self.stamped(ProblemMiddleware<Context>.problem(for: error))
         }
-        response.headers[Self.versionHeader] = XAPIVocabulary.version
-        response.headers[Self.consistentHeader] = Timestamp.format(Date())
+        Self.stamp(&response.headers)
         return response
+    }
+
+    private static func stamped(_ problem: Problem) -> Problem {
+        var problem = problem
+        stamp(&problem.headers)
+        return problem
+    }
+
+    private static func stamp(_ headers: inout HTTPFields) {
+        headers[versionHeader] = XAPIVocabulary.version
+        headers[consistentHeader] = Timestamp.format(Date())
     }
 }

@@ -6,15 +6,16 @@ import Foundation
 /// Names are not stored: `name` is removed from the actor (and group members, instructor, agent
 /// objects); agents are identified by their inverse functional identifier, ideally
 /// `account {homePage, name}` with the participant's pseudonymous id as name, or `mbox_sha1sum`.
+/// The platform's people are the accounts of ``XAPIVocabulary/accountHomePage`` (``agentKey(ofSubject:)``).
+/// `authority` is set by the LRS to the caller who sent the statement, never taken from the client.
 struct XAPIStatement: Sendable {
     var id: String
     /// The statement as stored and returned (with `id`, `stored`, `timestamp`, `version`).
     var document: JSONValue
     /// The content compared to decide "same statement" (without `stored`, `authority`, `version`).
     var fingerprint: String
+    /// The actor's identifier as ``identifier(of:field:)`` spells it (nil for an anonymous group).
     var actorKey: String?
-    /// The actor's `account.name` (the pseudonymous id), when identified by an account.
-    var actorAccountName: String?
     var verbID: String
     /// The object's id when it is an Activity.
     var objectActivityID: String?
@@ -35,7 +36,8 @@ struct XAPIStatement: Sendable {
         "attachments", "objectType",
     ]
 
-    init(_ json: JSONValue, id fixedID: String? = nil, stored: Date) throws(Invalid) {
+    /// - Parameter authority: the pseudonymous id of the caller who sent it, stored as its `authority`.
+    init(_ json: JSONValue, id fixedID: String? = nil, stored: Date, authority: String) throws(Invalid) {
         guard var members = json.object else { throw Invalid(field: "", problem: "a statement is a JSON object") }
         if let unknown = Set(members.keys).subtracting(Self.topLevel).sorted().first {
             throw Invalid(field: unknown, problem: "not a statement property")
@@ -135,12 +137,15 @@ struct XAPIStatement: Sendable {
         members["stored"] = .string(Timestamp.format(stored))
         members["timestamp"] = members["timestamp"] ?? .string(Timestamp.format(timestamp))
         members["version"] = .string("1.0.0")
+        members["authority"] = .object([
+            "objectType": .string("Agent"),
+            "account": .object(["homePage": .string(XAPIVocabulary.accountHomePage), "name": .string(authority)]),
+        ])
 
         self.id = id
         self.document = .object(members)
         self.fingerprint = fingerprint
         self.actorKey = actorKey
-        self.actorAccountName = actor["account"]?["name"]?.string
         self.verbID = verbID
         self.objectActivityID = objectActivityID
         self.voidedStatementID = voided
@@ -199,12 +204,19 @@ struct XAPIStatement: Sendable {
         if let account = agent["account"] {
             guard let home = account["homePage"]?.string, isIRI(home), let name = account["name"]?.string, !name.isEmpty
             else { throw Invalid(field: "\(field).account", problem: "needs homePage (an IRL) and name") }
-            keys.append("account:\(home)|\(name)")
+            keys.append(accountKey(homePage: home, name: name))
         }
         guard keys.count <= 1 else {
             throw Invalid(field: field, problem: "must have exactly one inverse functional identifier")
         }
         return keys.first
+    }
+
+    static func accountKey(homePage: String, name: String) -> String { "account:\(homePage)|\(name)" }
+
+    /// The key of the platform's agent for a pseudonymous id: how a caller appears as a statement's actor.
+    static func agentKey(ofSubject subject: String) -> String {
+        accountKey(homePage: XAPIVocabulary.accountHomePage, name: subject)
     }
 
     /// The agent's key from a query's `agent` parameter (a JSON agent).

@@ -1,4 +1,4 @@
-/// The xAPI verbs and the activity IRI scheme tracking understands.
+/// The xAPI verbs, the activity IRI scheme and the agent accounts tracking understands.
 ///
 /// Activity ids: `https://magistere.education.gouv.fr/xapi/activities/{courseID}/{activityID}` (both
 /// percent-encoded). A statement about an activity is applied to progress only when `{courseID}` is the
@@ -7,6 +7,9 @@
 enum XAPIVocabulary {
     static let version = "1.0.3"
     static let activityPrefix = "https://magistere.education.gouv.fr/xapi/activities/"
+    /// The `account.homePage` of the platform's people: an agent `{"account": {"homePage": this, "name": id}}`
+    /// is the person whose pseudonymous id (the token's subject) is `id`.
+    static let accountHomePage = "https://magistere.education.gouv.fr"
 
     enum Verb: String, CaseIterable {
         case completed = "http://adlnet.gov/expapi/verbs/completed"

@@ -29,6 +29,28 @@ enum Plan {
     ]
     static let ref = CourseVersionRef(courseID: courseID, version: 1)
     static let trainer = "trainer-1"
+    static let tutor = "tutor-1"
+    static let academy = "lyon"
+}
+
+/// Bearer tokens of the people the tests play (`TestAuth`), in the fixture session's academy by default.
+enum Callers {
+    static func participant(_ id: String) async throws -> HTTPFields {
+        try await TestAuth.headers(id, .participant, academy: Plan.academy)
+    }
+
+    static func trainer(_ id: String = Plan.trainer) async throws -> HTTPFields {
+        try await TestAuth.headers(id, .trainer, academy: Plan.academy)
+    }
+
+    static func tutor(_ id: String = Plan.tutor) async throws -> HTTPFields {
+        try await TestAuth.headers(id, .tutor, academy: Plan.academy)
+    }
+
+    /// A manager of `academy`; nil is a national manager.
+    static func manager(_ id: String = "ien-1", academy: String? = Plan.academy) async throws -> HTTPFields {
+        try await TestAuth.headers(id, .manager, academy: academy)
+    }
 }
 
 /// Builders of the events tracking consumes.
@@ -43,16 +65,21 @@ enum Events {
             distanceMinutes: 155, inPersonMinutes: 180, durationBucket: .from3To6h)
     }
 
-    static func sessionScheduled(_ sessionID: String) -> SessionScheduled {
+    static func sessionScheduled(
+        _ sessionID: String, trainerIDs: [String] = [Plan.trainer], tutorIDs: [String] = [Plan.tutor],
+        academy: String = Plan.academy
+    ) -> SessionScheduled {
         SessionScheduled(
-            sessionID: sessionID, course: Plan.ref, academy: "lyon", schoolLevel: .primary, district: "Lyon 3",
+            sessionID: sessionID, course: Plan.ref, academy: academy, schoolLevel: .primary, district: "Lyon 3",
             title: "Maths", calendar: SessionCalendar(enrolmentOpensAt: t0, enrolmentClosesAt: t0, startsAt: t0, endsAt: t0),
-            trainerIDs: [Plan.trainer], tutorIDs: [], capacity: 30, mode: .designation, actorID: "ien-1", occurredAt: t0)
+            trainerIDs: trainerIDs, tutorIDs: tutorIDs, capacity: 30, mode: .designation, actorID: "ien-1", occurredAt: t0)
     }
 
-    static func approved(_ sessionID: String, enrolmentID: String, participantID: String) -> EnrolmentApproved {
+    static func approved(
+        _ sessionID: String, enrolmentID: String, participantID: String, academy: String = Plan.academy
+    ) -> EnrolmentApproved {
         EnrolmentApproved(
-            enrolmentID: enrolmentID, sessionID: sessionID, participantID: participantID, academy: "lyon",
+            enrolmentID: enrolmentID, sessionID: sessionID, participantID: participantID, academy: academy,
             course: Plan.ref, schoolLevel: .primary, actorID: "ien-1", occurredAt: t0)
     }
 
@@ -117,17 +144,28 @@ struct TrackingFixture {
     func rowCount(_ table: String) async throws -> Int {
         try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
+
+    /// Every row of tracking's state and outbox, as text: equal snapshots before and after a refused request
+    /// prove it changed nothing.
+    func snapshot() async throws -> [String] {
+        try await store.read { db in
+            try [
+                "session", "enrolment", "activity_progress", "progress_record", "activity_completion",
+                "course_completion", "xapi_statement", "magistere_outbox",
+            ].flatMap { table in
+                try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map { "\(table): \($0.description)" }
+            }
+        }
+    }
 }
 
 extension TestClientProtocol {
     /// Sends JSON with the platform's encoding.
     @discardableResult
     func send(
-        _ method: HTTPRequest.Method, _ uri: String, json: some Encodable, actor: String? = nil,
-        headers extra: HTTPFields = [:]
+        _ method: HTTPRequest.Method, _ uri: String, json: some Encodable, headers extra: HTTPFields = [:]
     ) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: "application/json"]
-        if let actor { headers[HTTPField.Name("X-Actor-ID")!] = actor }
         headers.append(contentsOf: extra)
         let body = ByteBuffer(bytes: try EventCoding.encode(json))
         return try await execute(uri: uri, method: method, headers: headers, body: body)
@@ -138,6 +176,15 @@ extension TestClientProtocol {
         -> TestResponse
     {
         try await execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: raw))
+    }
+}
+
+extension HTTPFields {
+    /// These fields with `name` set to `value` (removed when nil).
+    func setting(_ name: HTTPField.Name, _ value: String?) -> HTTPFields {
+        var copy = self
+        copy[name] = value
+        return copy
     }
 }
 
