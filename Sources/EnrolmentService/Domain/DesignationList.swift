@@ -23,6 +23,9 @@ public struct DesignationList: Sendable, Equatable {
     }
 
     public static let maximumEntries = 5000
+    /// Bad lines reported one by one; past them, one more error counts the rest. A hostile file of a
+    /// megabyte of bad lines must not make a report a hundred times its size.
+    public static let maximumReportedErrors = 100
 
     public let entries: [Entry]
 
@@ -77,7 +80,7 @@ public struct DesignationList: Sendable, Equatable {
         if entries.count > maximumEntries {
             errors.append(LineError(line: lines.count, field: "line", problem: "at most \(maximumEntries) teachers per file"))
         }
-        guard errors.isEmpty else { throw DesignationFileRejected(errors) }
+        guard errors.isEmpty else { throw DesignationFileRejected(reporting: errors) }
         return DesignationList(entries: entries)
     }
 
@@ -116,6 +119,27 @@ public struct DesignationList: Sendable, Equatable {
 
 /// A designation file with bad lines: nothing of it was applied.
 public struct DesignationFileRejected: Error, Sendable, Equatable {
+    /// The errors, in file order: at most ``DesignationList/maximumReportedErrors``, then one counting the others.
     public let errors: [DesignationList.LineError]
-    public init(_ errors: [DesignationList.LineError]) { self.errors = errors }
+    /// How many errors the file has, listed or not.
+    public let count: Int
+
+    public init(_ errors: [DesignationList.LineError]) {
+        self.errors = errors
+        count = errors.count
+    }
+
+    /// The first ``DesignationList/maximumReportedErrors`` errors, then one counting the others.
+    init(reporting errors: [DesignationList.LineError]) {
+        let limit = DesignationList.maximumReportedErrors
+        count = errors.count
+        guard errors.count > limit else {
+            self.errors = errors
+            return
+        }
+        let summary = DesignationList.LineError(
+            line: errors[limit].line, field: "file",
+            problem: "\(errors.count - limit) more error(s) from this line on, not listed")
+        self.errors = Array(errors.prefix(limit)) + [summary]
+    }
 }

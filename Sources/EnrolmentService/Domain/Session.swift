@@ -36,9 +36,7 @@ public struct Session: Codable, Sendable, Equatable {
             violations.append(
                 .init("course", "course \(plan.course.courseID) version \(plan.course.version) has not been published"))
         }
-        if plan.academy.trimmingCharacters(in: .whitespaces).isEmpty || plan.academy.count > 64 {
-            violations.append(.init("academy", "must be an academy code of 1 to 64 characters"))
-        }
+        violations += Self.academyViolations(plan.academy)
         switch plan.schoolLevel {
         case .primary:
             if plan.district?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
@@ -161,6 +159,12 @@ public struct Session: Codable, Sendable, Equatable {
         if Set(ids).count != ids.count { violations.append(.init(field, "lists someone twice")) }
         if ids.count > 100 { violations.append(.init(field, "at most 100")) }
         return violations
+    }
+
+    /// Checks an academy code: the code a manager's token names, so that a session spelt otherwise is
+    /// never out of every academy manager's reach.
+    public static func academyViolations(_ academy: String) -> [PlanViolation] {
+        PseudonymousID.isValid(academy) ? [] : [.init("academy", "must be an academy code of 1 to 64 letters, digits, - _ . :")]
     }
 
     static func calendarViolations(_ calendar: SessionCalendar, course: CourseVersion?) -> [PlanViolation] {

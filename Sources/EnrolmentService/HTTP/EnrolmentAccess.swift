@@ -1,8 +1,9 @@
 import ServiceSupport
 
 /// Who may call each enrolment route. The route rule names the roles; the handlers then check the
-/// scope: a manager's academy against the session's, a trainer's or tutor's assignment to the session,
-/// a participant's own enrolments and record.
+/// scope with ``EnrolmentScope``: a manager's academy against the session's, a trainer's or tutor's
+/// assignment to the session, a participant's own enrolments and record. The OpenAPI document reads
+/// its `security` from this table.
 enum EnrolmentAccess {
     static let policy = AccessPolicy([
         "GET /openapi.json": .anyone,

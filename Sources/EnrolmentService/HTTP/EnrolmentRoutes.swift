@@ -7,6 +7,7 @@ import ServiceSupport
 /// Enrolments: the three ways in, bulk designation, decisions, and reading them.
 struct EnrolmentRoutes {
     let store: EnrolmentStore
+    var resources: PathResources { PathResources(store: store) }
 
     /// The largest designation file accepted.
     static let csvLimit = 1024 * 1024
@@ -21,12 +22,12 @@ struct EnrolmentRoutes {
         }
         group.post("/sessions/{id}/designations") { request, context in
             _ = try QueryParameters(request)
-            let actor = try ActorIdentity.actor(of: request)
+            let (sessionID, actor) = try await resources.managedSession(context, to: "designate teachers to this session")
             let body = try await JSONBody.decode(RequestBodies.Designation.self, from: request)
             try RequestBodies.checkParticipant(body.participantID)
             if let group = body.group, group.isEmpty || group.count > 64 { throw Problem.invalid("group", "1 to 64 characters") }
             let view = try await store.enter(
-                session: try context.parameters.require("id"), participant: body.participantID,
+                session: sessionID, participant: body.participantID,
                 by: .designation(acceptanceRequired: body.acceptanceRequired ?? false), group: body.group, actor: actor)
             return try Reply.json(view, .created, location: "/enrolments/\(view.id)", request: request, context: context)
         }
@@ -37,41 +38,63 @@ struct EnrolmentRoutes {
             let query = try QueryParameters(request, allowed: ["state"])
             let state = try query.parse(
                 "state", expected: EnrolmentState.allCases.map(\.rawValue).joined(separator: ", "), EnrolmentState.init(rawValue:))
-            let list = try await store.enrolments(session: try context.parameters.require("id"), state: state)
+            let session = try await resources.session(context)
+            try EnrolmentScope(try context.requireCaller()).requireStaff(of: session, to: "list its enrolments")
+            let list = try await store.enrolments(session: session.id, state: state)
             return try Reply.json(EnrolmentList(enrolments: list), request: request, context: context)
         }
         group.get("/enrolments/{id}") { request, context in
             _ = try QueryParameters(request)
-            return try Reply.json(try await store.enrolment(try context.parameters.require("id")), request: request, context: context)
+            let (enrolment, session) = try await resources.enrolmentInSession(context)
+            try EnrolmentScope(try context.requireCaller()).requireReader(of: enrolment, in: session)
+            return try Reply.json(enrolment, request: request, context: context)
         }
         group.get("/enrolments/{id}/history") { request, context in
             _ = try QueryParameters(request)
-            let id = try context.parameters.require("id")
-            _ = try await store.enrolment(id)
-            return try Reply.json(History(transitions: try await store.history(of: "enrolment", id: id)), request: request, context: context)
+            let (enrolment, session) = try await resources.enrolmentInSession(context)
+            try EnrolmentScope(try context.requireCaller()).requireReader(of: enrolment, in: session)
+            let history = History(transitions: try await store.history(of: "enrolment", id: enrolment.id))
+            return try Reply.json(history, request: request, context: context)
         }
         for command in [EnrolmentCommand.approve, .refuse, .withdraw, .accept] {
             group.post("/enrolments/{id}/\(command.rawValue)") { request, context in
                 _ = try QueryParameters(request)
-                let actor = try ActorIdentity.actor(of: request)
+                let caller = try context.requireCaller()
+                let (enrolment, session) = try await resources.enrolmentInSession(context)
+                try Self.authorise(command, on: enrolment, in: session, by: EnrolmentScope(caller))
                 let body = try await RequestBodies.optional(RequestBodies.Decision.self, from: request)
                 try RequestBodies.checkReason(body?.reason)
-                let view = try await store.apply(
-                    command, toEnrolment: try context.parameters.require("id"), actor: actor, reason: body?.reason)
+                let view = try await store.apply(command, toEnrolment: enrolment.id, actor: caller.subject, reason: body?.reason)
                 return try Reply.json(view, request: request, context: context)
             }
+        }
+    }
+
+    /// Who may send `command` to an enrolment: approving and refusing are the academy manager's;
+    /// withdrawing is the teacher's, or the manager's on their behalf; accepting a designation, the teacher's alone.
+    static func authorise(
+        _ command: EnrolmentCommand, on enrolment: EnrolmentView, in session: SessionView, by scope: EnrolmentScope
+    ) throws {
+        switch command {
+        case .withdraw:
+            try scope.requireOwner(of: enrolment, in: session, managerMay: true, to: "withdraw it")
+        case .accept:
+            try scope.requireOwner(of: enrolment, in: session, managerMay: false, to: "accept it")
+        default:
+            try scope.requireManager(of: session.academy, to: "\(command.rawValue) its enrolments")
         }
     }
 
     /// A teacher applies or enrols; a manager may do it for them by naming the participant.
     private func enter(_ request: Request, _ context: ServiceRequestContext, _ entry: EnrolmentEntry) async throws -> Response {
         _ = try QueryParameters(request)
-        let actor = try ActorIdentity.actor(of: request)
+        let caller = try context.requireCaller()
+        let session = try await resources.session(context)
         let body = try await RequestBodies.optional(RequestBodies.Entry.self, from: request)
-        let participant = body?.participantID ?? actor
+        let participant = body?.participantID ?? caller.subject
         try RequestBodies.checkParticipant(participant)
-        let view = try await store.enter(
-            session: try context.parameters.require("id"), participant: participant, by: entry, actor: actor)
+        try EnrolmentScope(caller).requireEntrant(participant, of: session)
+        let view = try await store.enter(session: session.id, participant: participant, by: entry, actor: caller.subject)
         return try Reply.json(view, .created, location: "/enrolments/\(view.id)", request: request, context: context)
     }
 
@@ -79,7 +102,7 @@ struct EnrolmentRoutes {
     private func designateInBulk(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let query = try QueryParameters(request, allowed: ["acceptanceRequired"])
         let acceptance = try query.parse("acceptanceRequired", expected: "true or false") { Bool($0) } ?? false
-        let actor = try ActorIdentity.actor(of: request)
+        let (sessionID, actor) = try await resources.managedSession(context, to: "designate teachers to this session")
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard type == "text/csv" else {
             throw Problem(
@@ -87,14 +110,13 @@ struct EnrolmentRoutes {
                 detail: "send the designation file as text/csv (got \(type ?? "no Content-Type"))",
                 errors: [.init(field: "Content-Type", problem: "must be text/csv")])
         }
-        let buffer = try await request.body.collect(upTo: Self.csvLimit)
-        guard let text = String(validating: Data(buffer.readableBytesView), as: UTF8.self) else {
+        let data = try await JSONBody.collect(request, limit: Self.csvLimit)
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw Problem.malformed("", "the file is not UTF-8 text")
         }
         do {
             let list = try DesignationList.parse(text)
-            let views = try await store.designate(
-                list, session: try context.parameters.require("id"), acceptanceRequired: acceptance, actor: actor)
+            let views = try await store.designate(list, session: sessionID, acceptanceRequired: acceptance, actor: actor)
             return try Reply.json(EnrolmentList(enrolments: views), .created, request: request, context: context)
         } catch let rejected as DesignationFileRejected {
             return try Self.report(rejected, request: request)
@@ -106,7 +128,7 @@ struct EnrolmentRoutes {
         let body: [String: Any] = [
             "type": "https://magistere.education.gouv.fr/problems/validation", "title": "The designation file is not valid",
             "status": 422, "instance": request.uri.path,
-            "detail": "\(rejected.errors.count) bad line(s): nothing was applied",
+            "detail": "\(rejected.count) error(s): nothing was applied",
             "errors": rejected.errors.map {
                 ["line": $0.line, "field": $0.field, "problem": $0.problem] as [String: Any]
             },

@@ -1,9 +1,12 @@
 import Foundation
 import HTTPTypes
+import ServiceSupport
 
 /// The OpenAPI 3.1 description of the enrolment API, served at `GET /openapi.json`.
 ///
-/// Built from one table of operations so that a test can hold it against the router's routes.
+/// Built from one table of operations so that a test can hold it against the router's routes, and
+/// secured from the access table the service enforces: an operation open to anyone has `security: []`,
+/// every other one needs the bearer token and documents its 401 and 403.
 enum OpenAPIDocument {
     typealias JSON = [String: Any]
 
@@ -19,8 +22,15 @@ enum OpenAPIDocument {
         var body: (type: String, schema: JSON, required: Bool)? = nil
         var success: (status: Int, schema: JSON?, type: String) = (200, nil, "application/json")
         var errors: [Int] = []
-        var needsActor = false
+        /// Whom the handler lets through beyond the route's rule (academy, session, teacher).
+        var scope: String? = nil
     }
+
+    /// The rules the service enforces, operational routes included, as `PlatformService` merges them.
+    static let access = AccessPolicy.operational.merging(EnrolmentAccess.policy)
+
+    static let academyManager = "a manager of the session's academy (a manager without an academy claim is national: any academy)"
+    static let sessionStaff = "\(academyManager), or a trainer or tutor assigned to the session"
 
     static func ref(_ name: String) -> JSON { ["$ref": "#/components/schemas/\(name)"] }
     static var string: JSON { ["type": "string"] }
@@ -35,6 +45,7 @@ enum OpenAPIDocument {
 
     static var operations: [Operation] {
         let json = "application/json"
+        let jsonBody = [400, 413, 415, 422]
         var ops: [Operation] = [
             Operation(method: "get", path: "/health", id: "health", summary: "The process is alive", tag: "operations",
                       success: (200, ref("Status"), json)),
@@ -46,79 +57,89 @@ enum OpenAPIDocument {
                       success: (200, ["type": "object"], json), errors: [400]),
             Operation(method: "post", path: "/sessions", id: "scheduleSession",
                       summary: "Schedule a session of a published course version", tag: "sessions",
-                      body: (json, ref("SessionPlan"), true), success: (201, ref("Session"), json),
-                      errors: [400, 401, 415, 422], needsActor: true),
+                      body: (json, ref("SessionPlan"), true), success: (201, ref("Session"), json), errors: jsonBody,
+                      scope: "a manager of the plan's academy (a manager without an academy claim is national: any academy)"),
             Operation(method: "get", path: "/sessions", id: "listSessions", summary: "Sessions, by academy and state",
                       tag: "sessions",
-                      query: [("academy", string, "an academy code, e.g. lyon"), ("state", ref("SessionState"), "a life-cycle state")],
-                      success: (200, ref("SessionList"), json), errors: [400]),
+                      query: [("academy", pseudonymousID, "an academy code, e.g. lyon"), ("state", ref("SessionState"), "a life-cycle state")],
+                      success: (200, ref("SessionList"), json), errors: [400],
+                      scope: "any authenticated caller: the offer of sessions is not personal data"),
             Operation(method: "get", path: "/sessions/{id}", id: "getSession", summary: "A session and its seats",
-                      tag: "sessions", success: (200, ref("Session"), json), errors: [400, 404]),
+                      tag: "sessions", success: (200, ref("Session"), json), errors: [400, 404],
+                      scope: "any authenticated caller: the offer of sessions is not personal data"),
             Operation(method: "get", path: "/sessions/{id}/history", id: "getSessionHistory",
                       summary: "Who moved the session, when and why", tag: "sessions",
-                      success: (200, ref("History"), json), errors: [400, 404]),
+                      success: (200, ref("History"), json), errors: [400, 404], scope: sessionStaff),
             Operation(method: "post", path: "/sessions/{id}/cancel", id: "cancelSession", summary: "Cancel a session",
                       tag: "sessions", body: (json, ref("Cancellation"), true), success: (200, ref("Session"), json),
-                      errors: [400, 401, 404, 409, 415, 422], needsActor: true),
+                      errors: jsonBody + [404, 409], scope: academyManager),
             Operation(method: "put", path: "/sessions/{id}/trainers", id: "assignTrainers", summary: "Set the session's trainers",
                       tag: "sessions", body: (json, ref("Trainers"), true), success: (200, ref("Session"), json),
-                      errors: [400, 401, 404, 409, 415, 422], needsActor: true),
+                      errors: jsonBody + [404, 409], scope: academyManager),
             Operation(method: "put", path: "/sessions/{id}/tutors", id: "assignTutors", summary: "Set the session's tutors",
                       tag: "sessions", body: (json, ref("Tutors"), true), success: (200, ref("Session"), json),
-                      errors: [400, 401, 404, 409, 415, 422], needsActor: true),
+                      errors: jsonBody + [404, 409], scope: academyManager),
             Operation(method: "post", path: "/sessions/{id}/applications", id: "apply",
                       summary: "A teacher applies (sessions in application mode)", tag: "enrolments",
                       body: (json, ref("Entry"), false), success: (201, ref("Enrolment"), json),
-                      errors: [400, 401, 404, 409, 415, 422], needsActor: true),
+                      errors: jsonBody + [404, 409], scope: entrant),
             Operation(method: "post", path: "/sessions/{id}/enrolments", id: "selfEnrol",
                       summary: "A teacher enrols (sessions in open mode); waitlisted when full", tag: "enrolments",
                       body: (json, ref("Entry"), false), success: (201, ref("Enrolment"), json),
-                      errors: [400, 401, 404, 409, 415, 422], needsActor: true),
+                      errors: jsonBody + [404, 409], scope: entrant),
             Operation(method: "post", path: "/sessions/{id}/designations", id: "designate",
                       summary: "A manager designates a teacher (sessions in designation mode)", tag: "enrolments",
                       body: (json, ref("Designation"), true), success: (201, ref("Enrolment"), json),
-                      errors: [400, 401, 404, 409, 415, 422], needsActor: true),
+                      errors: jsonBody + [404, 409], scope: academyManager),
             Operation(method: "post", path: "/sessions/{id}/designations.csv", id: "designateInBulk",
-                      summary: "Designate the teachers of a CSV file: all of them, or none with a report of each bad line",
+                      summary: "Designate the teachers of a CSV file (1 MiB, 5000 teachers at most): all of them, or none with a report of each bad line",
                       tag: "enrolments",
                       query: [("acceptanceRequired", ["type": "string", "enum": ["true", "false"]], "whether teachers must accept")],
                       body: ("text/csv", ["type": "string", "description": "header participantID[,group], then one teacher a line"], true),
-                      success: (201, ref("EnrolmentList"), json), errors: [400, 401, 404, 409, 413, 415, 422], needsActor: true),
+                      success: (201, ref("EnrolmentList"), json), errors: jsonBody + [404, 409], scope: academyManager),
             Operation(method: "get", path: "/sessions/{id}/enrolments", id: "listEnrolments",
                       summary: "A session's enrolments, in order of arrival", tag: "enrolments",
                       query: [("state", ref("EnrolmentState"), "only enrolments in this state")],
-                      success: (200, ref("EnrolmentList"), json), errors: [400, 404]),
+                      success: (200, ref("EnrolmentList"), json), errors: [400, 404], scope: sessionStaff),
             Operation(method: "get", path: "/enrolments/{id}", id: "getEnrolment",
                       summary: "An enrolment, with the waiting-list position", tag: "enrolments",
-                      success: (200, ref("Enrolment"), json), errors: [400, 404]),
+                      success: (200, ref("Enrolment"), json), errors: [400, 404], scope: enrolmentReader),
             Operation(method: "get", path: "/enrolments/{id}/history", id: "getEnrolmentHistory",
                       summary: "Who moved the enrolment, when and why", tag: "enrolments",
-                      success: (200, ref("History"), json), errors: [400, 404]),
+                      success: (200, ref("History"), json), errors: [400, 404], scope: enrolmentReader),
             Operation(method: "get", path: "/teachers/{id}/record", id: "getTrainingRecord",
                       summary: "A teacher's trainings and hours for a school year (primary: the 18 h / 9 h obligation)",
                       tag: "records", query: [("schoolYear", ref("SchoolYear"), "defaults to the current school year")],
-                      success: (200, ref("TrainingRecord"), json), errors: [400, 422]),
+                      success: (200, ref("TrainingRecord"), json), errors: [400], scope: theTeacher),
             Operation(method: "get", path: "/teachers/{id}/attestation", id: "getAttestation",
                       summary: "A teacher's training attestation for a school year", tag: "records",
                       query: [("schoolYear", ref("SchoolYear"), "defaults to the current school year")],
-                      success: (200, ref("Attestation"), json), errors: [400, 422]),
+                      success: (200, ref("Attestation"), json), errors: [400], scope: theTeacher),
         ]
         for (path, summary) in [("open", "Open a session for enrolment (needs a trainer)"), ("start", "Start a session"),
                                 ("close", "Close a session")] {
             ops.append(Operation(method: "post", path: "/sessions/{id}/\(path)", id: "\(path)Session", summary: summary,
-                                 tag: "sessions", success: (200, ref("Session"), json), errors: [400, 401, 404, 409],
-                                 needsActor: true))
+                                 tag: "sessions", success: (200, ref("Session"), json), errors: [400, 404, 409],
+                                 scope: academyManager))
         }
-        for (command, summary) in [("approve", "Approve an application (waitlisted when full)"), ("refuse", "Refuse an application"),
-                                   ("withdraw", "Withdraw; a freed seat promotes the first waitlisted teacher"),
-                                   ("accept", "Accept a designation (waitlisted when full)")] {
+        for (command, summary, scope) in [
+            ("approve", "Approve an application (waitlisted when full)", academyManager),
+            ("refuse", "Refuse an application", academyManager),
+            ("withdraw", "Withdraw; a freed seat promotes the first waitlisted teacher",
+             "the enrolment's teacher, or a manager of the session's academy on their behalf"),
+            ("accept", "Accept a designation (waitlisted when full)", "the enrolment's teacher only"),
+        ] {
             ops.append(Operation(method: "post", path: "/enrolments/{id}/\(command)", id: "\(command)Enrolment",
                                  summary: summary, tag: "enrolments", body: (json, ref("Decision"), false),
-                                 success: (200, ref("Enrolment"), json), errors: [400, 401, 404, 409, 415, 422],
-                                 needsActor: true))
+                                 success: (200, ref("Enrolment"), json), errors: jsonBody + [404, 409], scope: scope))
         }
         return ops
     }
+
+    static let entrant =
+        "a teacher for themselves (participantID absent or their own id); naming another teacher takes \(academyManager)"
+    static let enrolmentReader = "the enrolment's teacher, or \(sessionStaff)"
+    static let theTeacher = "the teacher themselves only: the path's id is the token's subject"
 
     static var schemas: JSON {
         [
@@ -145,7 +166,7 @@ enum OpenAPIDocument {
              "meetings": array(ref("ScheduledMeeting"))],
             required: ["enrolmentOpensAt", "enrolmentClosesAt", "startsAt", "endsAt", "meetings"]),
         "SessionPlan": object(
-            ["course": ref("CourseVersionRef"), "academy": string, "schoolLevel": ref("SchoolLevel"), "district": string,
+            ["course": ref("CourseVersionRef"), "academy": pseudonymousID, "schoolLevel": ref("SchoolLevel"), "district": string,
              "pafModule": string, "title": string, "calendar": ref("SessionCalendar"), "trainerIDs": array(pseudonymousID),
              "tutorIDs": array(pseudonymousID), "capacity": ["type": "integer", "minimum": 1, "maximum": 10000],
              "mode": ref("EnrolmentMode")],
@@ -214,10 +235,6 @@ enum OpenAPIDocument {
                 parameters.append(["name": query.name, "in": "query", "required": false, "schema": query.schema,
                                    "description": query.description])
             }
-            if operation.needsActor {
-                parameters.append(["name": "X-Actor-ID", "in": "header", "required": true, "schema": pseudonymousID,
-                                   "description": "the caller's pseudonymous id (until bearer tokens replace it)"])
-            }
             var responses: JSON = [:]
             var success: JSON = ["description": "success"]
             if let schema = operation.success.schema { success["content"] = [operation.success.type: ["schema": schema]] }
@@ -228,9 +245,16 @@ enum OpenAPIDocument {
                     "content": ["application/problem+json": ["schema": ref("Problem")]],
                 ] as JSON
             }
+            let rule = HTTPRequest.Method(operation.method.uppercased()).flatMap { access.rule($0, operation.path) }
+            let open = rule == .anyone
+            if !open {
+                responses["401"] = ["$ref": "#/components/responses/Unauthenticated"]
+                responses["403"] = ["$ref": "#/components/responses/Forbidden"]
+            }
             var entry: JSON = [
                 "operationId": operation.id, "summary": operation.summary, "tags": [operation.tag],
-                "responses": responses,
+                "description": description(rule: rule, scope: operation.scope), "responses": responses,
+                "security": open ? [] : [["bearerAuth": [String]()]],
             ]
             if !parameters.isEmpty { entry["parameters"] = parameters }
             if let body = operation.body {
@@ -243,11 +267,54 @@ enum OpenAPIDocument {
             "info": [
                 "title": "M@gistère enrolment service", "version": "1.0.0",
                 "description": "Sessions, enrolments (application, designation, open), capacity and waiting lists, "
-                    + "and teachers' yearly training records. Errors are application/problem+json.",
+                    + "and teachers' yearly training records. Errors are application/problem+json. Every operation "
+                    + "but the probes and this document needs a bearer token; each says which roles and scope.",
             ] as JSON,
             "tags": [["name": "sessions"], ["name": "enrolments"], ["name": "records"], ["name": "operations"]],
             "paths": paths,
-            "components": ["schemas": schemas],
+            "security": [["bearerAuth": [String]()]],
+            "components": ["schemas": schemas, "responses": responses, "securitySchemes": securitySchemes] as JSON,
+        ]
+    }
+
+    /// Who may call an operation: its route's rule, then the handler's scope.
+    static func description(rule: AccessRule?, scope: String?) -> String {
+        guard let rule else { return "No access rule: refused to everyone." }
+        if rule == .anyone { return "Open to anyone, without a token." }
+        var text = "Needs a bearer token of \(rule)"
+        if let scope { text += "; allowed for \(scope)" }
+        return text + "."
+    }
+
+    static var securitySchemes: JSON {
+        [
+            "bearerAuth": [
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "A JWT whose sub is the caller's pseudonymous id, roles their roles "
+                    + "(designer, manager, trainer, tutor, participant, operator) and academy their academy code "
+                    + "(none: national scope).",
+            ] as JSON
+        ]
+    }
+
+    /// The refusals every protected operation may answer.
+    static var responses: JSON {
+        let problem: JSON = ["application/problem+json": ["schema": ref("Problem")]]
+        return [
+            "Unauthenticated": [
+                "description": "No bearer token, or one that is not valid (signature, expiry, issuer, audience)",
+                "headers": [
+                    "WWW-Authenticate": [
+                        "description": "the Bearer challenge (RFC 6750), with the reason when a token was refused",
+                        "schema": string,
+                    ] as JSON
+                ] as JSON,
+                "content": problem,
+            ] as JSON,
+            "Forbidden": [
+                "description": "The token's roles or scope (academy, session, teacher) do not allow this operation",
+                "content": problem,
+            ] as JSON,
         ]
     }
 

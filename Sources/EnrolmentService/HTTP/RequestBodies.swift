@@ -38,10 +38,10 @@ enum RequestBodies {
 
     /// Decodes an optional JSON body: nil when the request has none.
     static func optional<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T? {
-        let buffer = try await request.body.collect(upTo: JSONBody.defaultLimit)
-        guard buffer.readableBytes > 0 else { return nil }
+        let data = try await JSONBody.collect(request)
+        guard !data.isEmpty else { return nil }
         try JSONBody.requireJSONContentType(request)
-        return try JSONBody.decode(type, from: Data(buffer.readableBytesView))
+        return try JSONBody.decode(type, from: data)
     }
 
     /// Checks a free-text reason: 1 to 1000 characters when present.

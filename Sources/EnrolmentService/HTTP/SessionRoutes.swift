@@ -3,65 +3,78 @@ import Hummingbird
 import ServiceSupport
 
 /// Sessions: scheduling, reading, life cycle and staff.
+///
+/// The offer of sessions is not personal data: any authenticated caller reads it, staff ids included
+/// (pseudonymous ids, which teachers need to know who leads a session). Every change is a manager's of
+/// the session's academy; the history of changes is for that manager and the session's staff.
 struct SessionRoutes {
     let store: EnrolmentStore
+    var resources: PathResources { PathResources(store: store) }
 
     func register(on group: RouterGroup<ServiceRequestContext>) {
         group.post("/sessions") { request, context in
             _ = try QueryParameters(request)
-            let actor = try ActorIdentity.actor(of: request)
+            let caller = try context.requireCaller()
             let plan = try await JSONBody.decode(SessionPlan.self, from: request)
-            let view = try await store.schedule(plan, actor: actor)
+            // The academy is checked before the caller's scope, which names it in a refusal.
+            let academy = Session.academyViolations(plan.academy)
+            guard academy.isEmpty else { throw InvalidPlan(academy) }
+            try EnrolmentScope(caller).requireManager(of: plan.academy, to: "schedule its sessions")
+            let view = try await store.schedule(plan, actor: caller.subject)
             return try Reply.json(view, .created, location: "/sessions/\(view.id)", request: request, context: context)
         }
         group.get("/sessions") { request, context in
             let query = try QueryParameters(request, allowed: ["academy", "state"])
+            let academy = try query.parse("academy", expected: "an academy code (letters, digits, - _ . :)") {
+                PseudonymousID.isValid($0) ? $0 : nil
+            }
             let state = try query.parse(
                 "state", expected: SessionState.allCases.map(\.rawValue).joined(separator: ", "), SessionState.init(rawValue:))
-            let sessions = try await store.sessions(academy: query["academy"], state: state)
+            let sessions = try await store.sessions(academy: academy, state: state)
             return try Reply.json(SessionList(sessions: sessions), request: request, context: context)
         }
         group.get("/sessions/{id}") { request, context in
             _ = try QueryParameters(request)
-            return try Reply.json(try await store.session(try context.parameters.require("id")), request: request, context: context)
+            return try Reply.json(try await resources.session(context), request: request, context: context)
         }
         for (path, command) in [("open", SessionCommand.open), ("start", .start), ("close", .close)] {
             group.post("/sessions/{id}/\(path)") { request, context in
                 _ = try QueryParameters(request)
-                let actor = try ActorIdentity.actor(of: request)
-                let view = try await store.apply(command, toSession: try context.parameters.require("id"), actor: actor)
+                let (id, actor) = try await resources.managedSession(context, to: "\(path) this session")
+                let view = try await store.apply(command, toSession: id, actor: actor)
                 return try Reply.json(view, request: request, context: context)
             }
         }
         group.post("/sessions/{id}/cancel") { request, context in
             _ = try QueryParameters(request)
-            let actor = try ActorIdentity.actor(of: request)
+            let (id, actor) = try await resources.managedSession(context, to: "cancel this session")
             let body = try await JSONBody.decode(RequestBodies.Cancellation.self, from: request)
             try RequestBodies.checkReason(body.reason, required: true)
-            let view = try await store.apply(.cancel(reason: body.reason), toSession: try context.parameters.require("id"), actor: actor)
+            let view = try await store.apply(.cancel(reason: body.reason), toSession: id, actor: actor)
             return try Reply.json(view, request: request, context: context)
         }
         group.put("/sessions/{id}/trainers") { request, context in
             _ = try QueryParameters(request)
-            let actor = try ActorIdentity.actor(of: request)
+            let (id, actor) = try await resources.managedSession(context, to: "assign this session's trainers")
             let body = try await JSONBody.decode(RequestBodies.Trainers.self, from: request)
             try Self.checkStaff("trainerIDs", body.trainerIDs)
-            let view = try await store.apply(.assignTrainers(body.trainerIDs), toSession: try context.parameters.require("id"), actor: actor)
+            let view = try await store.apply(.assignTrainers(body.trainerIDs), toSession: id, actor: actor)
             return try Reply.json(view, request: request, context: context)
         }
         group.put("/sessions/{id}/tutors") { request, context in
             _ = try QueryParameters(request)
-            let actor = try ActorIdentity.actor(of: request)
+            let (id, actor) = try await resources.managedSession(context, to: "assign this session's tutors")
             let body = try await JSONBody.decode(RequestBodies.Tutors.self, from: request)
             try Self.checkStaff("tutorIDs", body.tutorIDs)
-            let view = try await store.apply(.assignTutors(body.tutorIDs), toSession: try context.parameters.require("id"), actor: actor)
+            let view = try await store.apply(.assignTutors(body.tutorIDs), toSession: id, actor: actor)
             return try Reply.json(view, request: request, context: context)
         }
         group.get("/sessions/{id}/history") { request, context in
             _ = try QueryParameters(request)
-            let id = try context.parameters.require("id")
-            _ = try await store.session(id)
-            return try Reply.json(History(transitions: try await store.history(of: "session", id: id)), request: request, context: context)
+            let session = try await resources.session(context)
+            try EnrolmentScope(try context.requireCaller()).requireStaff(of: session, to: "read its history")
+            let history = History(transitions: try await store.history(of: "session", id: session.id))
+            return try Reply.json(history, request: request, context: context)
         }
     }
 

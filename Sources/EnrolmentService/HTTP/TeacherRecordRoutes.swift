@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceSupport
 
-/// Teachers' yearly training records and attestations.
+/// Teachers' yearly training records and attestations: personal data, read by the teacher only.
 struct TeacherRecordRoutes {
     let store: EnrolmentStore
     let now: @Sendable () -> Date
@@ -22,7 +22,8 @@ struct TeacherRecordRoutes {
         let query = try QueryParameters(request, allowed: ["schoolYear"])
         let year = try query.parse("schoolYear", expected: "a school year like 2026-2027", SchoolYear.init) ?? .containing(now())
         let teacher = try context.parameters.require("id")
-        guard PseudonymousID.isValid(teacher) else { throw Problem.invalid("id", "must be a pseudonymous id") }
+        // The caller's own subject, once checked, is a verified pseudonymous id.
+        try EnrolmentScope(try context.requireCaller()).requireTeacher(teacher)
         return try await store.trainingRecord(teacher: teacher, schoolYear: year)
     }
 

@@ -38,7 +38,7 @@ extension EnrolmentStore {
                         problem: "already enrolled in this session (\(existing.id), \(existing.state.rawValue))"))
                 }
             }
-            guard errors.isEmpty else { throw DesignationFileRejected(errors) }
+            guard errors.isEmpty else { throw DesignationFileRejected(reporting: errors) }
             return try list.entries.map { line in
                 let enrolment = try Self.enter(
                     session, participant: line.participantID, entry: entry, group: line.group, actor: actor, at: date, in: db)

@@ -14,12 +14,12 @@ struct EnrolmentModesTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .application)
-            let applied = try await api.post("/sessions/\(session)/applications", actor: "t-1")
+            let applied = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1"))
             #expect(applied.status == .created)
             let enrolment = try applied.decode(EnrolmentView.self)
             #expect(enrolment.state == .applied)
             #expect(enrolment.participantID == "t-1")
-            let approved = try await api.post("/enrolments/\(enrolment.id)/approve", actor: "mgr-1")
+            let approved = try await api.post("/enrolments/\(enrolment.id)/approve", as: .manager)
             #expect(try approved.decode(EnrolmentView.self).state == .approved)
             #expect(
                 try await fixture.outbox(subject: enrolment.id) == [
@@ -45,13 +45,13 @@ struct EnrolmentModesTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .application)
-            let enrolment = try await api.post("/sessions/\(session)/applications", actor: "t-1").decode(EnrolmentView.self)
-            let twice = try await api.post("/sessions/\(session)/applications", actor: "t-1")
+            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(EnrolmentView.self)
+            let twice = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1"))
             #expect(twice.status == .conflict, "one live enrolment per teacher and session")
             let refused = try await api.post("/enrolments/\(enrolment.id)/refuse", json: ["reason": "public non prioritaire"])
             #expect(try refused.decode(EnrolmentView.self).state == .refused)
             #expect(try await fixture.outboxEvents(EnrolmentRefused.self).map(\.reason) == ["public non prioritaire"])
-            #expect(try await api.post("/sessions/\(session)/applications", actor: "t-1").status == .created)
+            #expect(try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).status == .created)
             let history = try await api.get("/enrolments/\(enrolment.id)/history").decode(History.self)
             #expect(history.transitions.map(\.toState) == ["applied", "refused"])
             #expect(history.transitions.last?.reason == "public non prioritaire")
@@ -72,7 +72,7 @@ struct EnrolmentModesTests {
             let enrolment = try designated.decode(EnrolmentView.self)
             #expect(enrolment.state == .designated)
             #expect(enrolment.group == "Groupe A")
-            let accepted = try await api.post("/enrolments/\(enrolment.id)/accept", actor: "t-7")
+            let accepted = try await api.post("/enrolments/\(enrolment.id)/accept", as: .teacher("t-7"))
             #expect(try accepted.decode(EnrolmentView.self).state == .approved)
             #expect(
                 try await fixture.outbox(subject: enrolment.id) == [
@@ -94,7 +94,7 @@ struct EnrolmentModesTests {
             ).decode(EnrolmentView.self)
             #expect(enrolment.state == .approved)
             #expect(try await fixture.outboxEvents(EnrolmentDesignated.self).map(\.acceptanceRequired) == [false])
-            let wrongMode = try await api.post("/sessions/\(session)/applications", actor: "t-9")
+            let wrongMode = try await api.post("/sessions/\(session)/applications", as: .teacher("t-9"))
             #expect(wrongMode.status == .conflict)
             #expect(wrongMode.problem?.detail?.contains("designation") == true)
         }
@@ -107,11 +107,11 @@ struct EnrolmentModesTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let preparing = try await api.scheduleSession(mode: .open)
-            let early = try await api.post("/sessions/\(preparing)/enrolments", actor: "t-1")
+            let early = try await api.post("/sessions/\(preparing)/enrolments", as: .teacher("t-1"))
             #expect(early.status == .conflict)
             #expect(early.problem?.currentState == "inPreparation")
             let session = try await api.openSession(mode: .open)
-            let enrolled = try await api.post("/sessions/\(session)/enrolments", actor: "t-1")
+            let enrolled = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1"))
             #expect(try enrolled.decode(EnrolmentView.self).state == .approved)
             let read = try await api.get("/sessions/\(session)").decode(SessionView.self)
             #expect(read.seats.taken == 1)
@@ -144,13 +144,13 @@ struct WaitingListTests {
             let session = try await api.openSession(capacity: 2, mode: .open)
             var enrolments: [EnrolmentView] = []
             for teacher in ["t-1", "t-2", "t-3", "t-4"] {
-                enrolments.append(try await api.post("/sessions/\(session)/enrolments", actor: teacher).decode(EnrolmentView.self))
+                enrolments.append(try await api.post("/sessions/\(session)/enrolments", as: .teacher(teacher)).decode(EnrolmentView.self))
             }
             #expect(enrolments.map(\.state) == [.approved, .approved, .waitlisted, .waitlisted])
             #expect(enrolments.map(\.waitlistPosition) == [nil, nil, 1, 2])
             #expect(try await fixture.outboxEvents(EnrolmentWaitlisted.self).map(\.position) == [1, 2])
 
-            let withdrawn = try await api.post("/enrolments/\(enrolments[0].id)/withdraw", actor: "t-1", json: ["reason": "mutation"])
+            let withdrawn = try await api.post("/enrolments/\(enrolments[0].id)/withdraw", as: .teacher("t-1"), json: ["reason": "mutation"])
             #expect(try withdrawn.decode(EnrolmentView.self).state == .withdrawn)
             #expect(try await api.get("/enrolments/\(enrolments[2].id)").decode(EnrolmentView.self).state == .approved)
             let last = try await api.get("/enrolments/\(enrolments[3].id)").decode(EnrolmentView.self)
@@ -177,13 +177,13 @@ struct WaitingListTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(capacity: 1, mode: .application)
-            let first = try await api.post("/sessions/\(session)/applications", actor: "t-1").decode(EnrolmentView.self)
-            let second = try await api.post("/sessions/\(session)/applications", actor: "t-2").decode(EnrolmentView.self)
+            let first = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(EnrolmentView.self)
+            let second = try await api.post("/sessions/\(session)/applications", as: .teacher("t-2")).decode(EnrolmentView.self)
             #expect(try await api.post("/enrolments/\(first.id)/approve").decode(EnrolmentView.self).state == .approved)
             let full = try await api.post("/enrolments/\(second.id)/approve").decode(EnrolmentView.self)
             #expect(full.state == .waitlisted)
             #expect(full.waitlistPosition == 1)
-            let left = try await api.post("/enrolments/\(second.id)/withdraw", actor: "t-2")
+            let left = try await api.post("/enrolments/\(second.id)/withdraw", as: .teacher("t-2"))
             #expect(try left.decode(EnrolmentView.self).state == .withdrawn)
             #expect(try await api.get("/sessions/\(session)").decode(SessionView.self).seats.taken == 1)
         }
@@ -201,7 +201,7 @@ struct CapacityConcurrencyTests {
             let session = try await api.openSession(capacity: 10, mode: .open)
             let replies = try await withThrowingTaskGroup(of: APIClient.Reply.self) { group in
                 for n in 1...50 {
-                    group.addTask { try await api.post("/sessions/\(session)/enrolments", actor: "t-\(n)") }
+                    group.addTask { try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-\(n)")) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }

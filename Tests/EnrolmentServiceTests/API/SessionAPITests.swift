@@ -116,15 +116,17 @@ struct SessionAPITests {
         }
     }
 
-    @Test("writes need the caller's pseudonymous id (401 without), unknown ids are 404, bad plans 422 per field")
+    @Test("calls need a bearer token (401 with a challenge without), unknown ids are 404, bad plans 422 per field")
     func errors() async throws {
         let fixture = try ServiceFixture()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
-            let anonymous = try await api.post("/sessions", actor: nil, json: Fixtures.plan())
+            let anonymous = try await api.post("/sessions", as: nil, json: Fixtures.plan())
             #expect(anonymous.status == .unauthorized)
             #expect(anonymous.headers[.contentType] == "application/problem+json")
+            #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            #expect(try await fixture.outbox().isEmpty)
             #expect(try await api.get("/sessions/ses-nope").status == .notFound)
             #expect(try await api.post("/sessions/ses-nope/open").status == .notFound)
             var plan = Fixtures.plan()

@@ -14,7 +14,7 @@ struct TeacherRecordAPITests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(capacity: 5, mode: .open)
-            let august = try await api.post("/sessions/\(session)/enrolments", actor: "t-1").decode(EnrolmentView.self)
+            let august = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
             // Noon in Paris on each side of the turn of the year.
             _ = try await fixture.store.courseCompleted(CloudEvent(
                 id: "c-1", time: Date(),
@@ -22,21 +22,21 @@ struct TeacherRecordAPITests {
                     of: august.id, participant: "t-1", session: session, at: try #require(Timestamp.parse("2026-08-31T10:00:00Z")),
                     distance: 600, inPerson: 0)))
             let other = try await api.openSession(capacity: 5, mode: .open)
-            let september = try await api.post("/sessions/\(other)/enrolments", actor: "t-1").decode(EnrolmentView.self)
+            let september = try await api.post("/sessions/\(other)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
             _ = try await fixture.store.courseCompleted(CloudEvent(
                 id: "c-2", time: Date(),
                 event: Messages.completion(
                     of: september.id, participant: "t-1", session: other, at: try #require(Timestamp.parse("2026-09-01T10:00:00Z")),
                     distance: 540, inPerson: 540)))
 
-            let ending = try await api.get("/teachers/t-1/record?schoolYear=2025-2026").decode(TrainingRecord.self)
+            let ending = try await api.get("/teachers/t-1/record?schoolYear=2025-2026", as: .teacher("t-1")).decode(TrainingRecord.self)
             #expect(ending.trainings.map(\.enrolmentID) == [august.id])
-            let starting = try await api.get("/teachers/t-1/record?schoolYear=2026-2027").decode(TrainingRecord.self)
+            let starting = try await api.get("/teachers/t-1/record?schoolYear=2026-2027", as: .teacher("t-1")).decode(TrainingRecord.self)
             #expect(starting.trainings.map(\.enrolmentID) == [september.id])
             #expect(starting.obligation?.met == true)
             #expect(starting.obligation?.doneMinutes == 1080)
 
-            let attestation = try await api.get("/teachers/t-1/attestation?schoolYear=2026-2027")
+            let attestation = try await api.get("/teachers/t-1/attestation?schoolYear=2026-2027", as: .teacher("t-1"))
             #expect(attestation.status == .ok)
             let body = try attestation.decode(TeacherRecordRoutes.Attestation.self)
             #expect(body.record == starting)
@@ -51,8 +51,8 @@ struct TeacherRecordAPITests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .open)
-            _ = try await api.post("/sessions/\(session)/enrolments", actor: "t-5")
-            let record = try await api.get("/teachers/t-5/record?schoolYear=2026-2027").decode(TrainingRecord.self)
+            _ = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-5"))
+            let record = try await api.get("/teachers/t-5/record?schoolYear=2026-2027", as: .teacher("t-5")).decode(TrainingRecord.self)
             #expect(record.trainings.isEmpty)
             #expect(record.obligation?.missingMinutes == 1080)
             #expect(record.obligation?.missingDistanceMinutes == 540)
@@ -64,9 +64,9 @@ struct TeacherRecordAPITests {
         let fixture = try ServiceFixture()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
-            let wrongYear = try await api.get("/teachers/t-1/record?schoolYear=2026-2028")
-            let unknownParameter = try await api.get("/teachers/t-1/record?year=2026-2027")
-            let shortYear = try await api.get("/teachers/t-1/attestation?schoolYear=2026")
+            let wrongYear = try await api.get("/teachers/t-1/record?schoolYear=2026-2028", as: .teacher("t-1"))
+            let unknownParameter = try await api.get("/teachers/t-1/record?year=2026-2027", as: .teacher("t-1"))
+            let shortYear = try await api.get("/teachers/t-1/attestation?schoolYear=2026", as: .teacher("t-1"))
             #expect(wrongYear.status == .badRequest)
             #expect(unknownParameter.status == .badRequest)
             #expect(unknownParameter.problem?.errors?.map(\.field) == ["year"])

@@ -24,6 +24,20 @@ struct DesignationListTests {
         }
     }
 
+    @Test("thousands of bad lines are reported on the first hundred, then one error counting the rest")
+    func boundedReport() {
+        let text = "participantID\n" + String(repeating: "x@y\n", count: 1000)
+        do {
+            _ = try DesignationList.parse(text)
+            Issue.record("a file of bad lines was accepted")
+        } catch {
+            #expect(error.count == 1000)
+            #expect(error.errors.count == DesignationList.maximumReportedErrors + 1)
+            #expect(error.errors.dropLast().map(\.line) == Array(2...101))
+            #expect(error.errors.last == .init(line: 102, field: "file", problem: "900 more error(s) from this line on, not listed"))
+        }
+    }
+
     @Test("a file without the expected header is rejected on line 1")
     func header() {
         #expect(throws: DesignationFileRejected([.init(line: 1, field: "header", problem: "expected participantID or participantID,group")])) {

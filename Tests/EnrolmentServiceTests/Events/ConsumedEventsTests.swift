@@ -13,7 +13,7 @@ struct ConsumedEventsTests {
     /// An open session with one approved teacher `t-1`; returns (session id, enrolment id).
     static func approvedTeacher(_ fixture: ServiceFixture, _ api: APIClient) async throws -> (String, String) {
         let session = try await api.openSession(mode: .open)
-        let enrolment = try await api.post("/sessions/\(session)/enrolments", actor: "t-1").decode(EnrolmentView.self)
+        let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
         return (session, enrolment.id)
     }
 
@@ -59,14 +59,14 @@ struct ConsumedEventsTests {
             let completed = try await fixture.outboxEvents(EnrolmentCompleted.self)
             #expect(completed.map(\.enrolmentID) == [enrolment])
             #expect(completed.first?.actorID == nil)
-            let record = try await api.get("/teachers/t-1/record?schoolYear=2026-2027").decode(TrainingRecord.self)
+            let record = try await api.get("/teachers/t-1/record?schoolYear=2026-2027", as: .teacher("t-1")).decode(TrainingRecord.self)
             #expect(record.trainings.map(\.enrolmentID) == [enrolment])
             #expect(record.distanceMinutes == 135)
             #expect(record.inPersonMinutes == 180)
             #expect(record.schoolLevel == .primary)
             #expect(record.obligation?.missingMinutes == 1080 - 315)
             #expect(record.obligation?.met == false)
-            let other = try await api.get("/teachers/t-1/record?schoolYear=2025-2026").decode(TrainingRecord.self)
+            let other = try await api.get("/teachers/t-1/record?schoolYear=2025-2026", as: .teacher("t-1")).decode(TrainingRecord.self)
             #expect(other.trainings.isEmpty)
         }
     }
@@ -103,7 +103,7 @@ struct ConsumedEventsTests {
         return Snapshot(
             outbox: try await fixture.outbox(),
             history: try await fixture.store.history(of: "enrolment", id: enrolment).map(\.command),
-            record: try await api.get("/teachers/t-1/record?schoolYear=\(year)").text)
+            record: try await api.get("/teachers/t-1/record?schoolYear=\(year)", as: .teacher("t-1")).text)
     }
 
     @Test("a completion of an enrolment this service does not know is parked with the reason")

@@ -69,7 +69,7 @@ struct RabbitMQFlowTests {
                 #expect(scheduled.status == .created, "\(scheduled.text)")
                 let session = try scheduled.decode(SessionView.self).id
                 #expect(try await api.post("/sessions/\(session)/open").status == .ok)
-                let enrolment = try await api.post("/sessions/\(session)/enrolments", actor: "t-42").decode(EnrolmentView.self)
+                let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-42")).decode(EnrolmentView.self)
                 #expect(enrolment.state == .approved)
 
                 // Then the approval reaches a queue bound by another system, with what tracking needs
@@ -96,13 +96,13 @@ struct RabbitMQFlowTests {
                 try await expectEventually("the completion is announced") {
                     !observed.of(type: EnrolmentCompleted.eventType.rawValue).isEmpty
                 }
-                let record = try await api.get("/teachers/t-42/record?schoolYear=2026-2027").decode(TrainingRecord.self)
+                let record = try await api.get("/teachers/t-42/record?schoolYear=2026-2027", as: .teacher("t-42")).decode(TrainingRecord.self)
                 #expect(record.trainings.map(\.enrolmentID) == [enrolment.id])
                 #expect(record.totalMinutes == 315)
                 #expect(try await api.get("/enrolments/\(enrolment.id)").decode(EnrolmentView.self).state == .completed)
 
                 // When the same completion is delivered again, and once more under a new id
-                let recordBefore = try await api.get("/teachers/t-42/record?schoolYear=2026-2027").text
+                let recordBefore = try await api.get("/teachers/t-42/record?schoolYear=2026-2027", as: .teacher("t-42")).text
                 let again = try Messages.message(
                     Messages.completion(of: enrolment.id, participant: "t-42", session: session, at: completedAt))
                 // A later sentinel tells when the duplicates (ahead of it in the queue) were handled.
@@ -117,7 +117,7 @@ struct RabbitMQFlowTests {
                 try await Task.sleep(for: .milliseconds(300))
 
                 // Then nothing changed
-                #expect(try await api.get("/teachers/t-42/record?schoolYear=2026-2027").text == recordBefore)
+                #expect(try await api.get("/teachers/t-42/record?schoolYear=2026-2027", as: .teacher("t-42")).text == recordBefore)
                 #expect(observed.of(type: EnrolmentCompleted.eventType.rawValue).count == 1)
                 #expect(try await store.history(of: "enrolment", id: enrolment.id).map(\.command) == ["enrol", "complete"])
                 #expect(try await transport.parkedMessages(queue: assembly.consumer.subscription.queue, limit: 10).isEmpty)

@@ -49,6 +49,16 @@ struct ServiceFixture {
         }
     }
 
+    /// Every row a request can write (sessions, enrolments, their history, the outbox), in order: equal
+    /// before and after a refused request when the refusal changed nothing.
+    func state() async throws -> [String] {
+        try await store.database.read { db in
+            try ["session", "enrolment", "transition", "magistere_outbox"].flatMap { table in
+                try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid").map { "\(table) \($0)" }
+            }
+        }
+    }
+
     /// The bodies of outbox events of one type, decoded.
     func outboxEvents<E: DomainEvent>(_ type: E.Type) async throws -> [E] {
         let bodies = try await store.database.read { db in
@@ -94,12 +104,12 @@ struct APIClient: Sendable {
         let errors: [FieldError]?
     }
 
+    /// A request with `caller`'s token (none when nil).
     func request(
-        _ method: HTTPRequest.Method, _ path: String, actor: String? = "mgr-1", json: (any Encodable)? = nil,
+        _ method: HTTPRequest.Method, _ path: String, as caller: TestCaller? = .manager, json: (any Encodable)? = nil,
         raw: String? = nil, contentType: String? = nil
     ) async throws -> Reply {
-        var headers: HTTPFields = [:]
-        if let actor { headers[HTTPField.Name("X-Actor-ID")!] = actor }
+        var headers = try await caller?.headers() ?? [:]
         var body: ByteBuffer? = nil
         if let json {
             body = ByteBuffer(bytes: try EventCoding.encode(json))
@@ -112,29 +122,31 @@ struct APIClient: Sendable {
         return Reply(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
     }
 
-    func get(_ path: String, actor: String? = "mgr-1") async throws -> Reply { try await request(.get, path, actor: actor) }
-    func post(_ path: String, actor: String? = "mgr-1", json: (any Encodable)? = nil) async throws -> Reply {
-        try await request(.post, path, actor: actor, json: json)
+    func get(_ path: String, as caller: TestCaller? = .manager) async throws -> Reply { try await request(.get, path, as: caller) }
+    func post(_ path: String, as caller: TestCaller? = .manager, json: (any Encodable)? = nil) async throws -> Reply {
+        try await request(.post, path, as: caller, json: json)
     }
 
     // MARK: - Scenarios
 
-    /// Schedules a session of the fixture course and returns its id.
+    /// Schedules a session of the fixture course (academy lyon, tutor tu-1) and returns its id.
     func scheduleSession(
-        capacity: Int = 20, mode: EnrolmentMode = .application, trainers: [String] = ["f-1"],
+        capacity: Int = 20, mode: EnrolmentMode = .application, trainers: [String] = ["f-1"], as caller: TestCaller = .manager,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> String {
-        let reply = try await post("/sessions", json: Fixtures.plan(capacity: capacity, mode: mode, trainers: trainers))
+        let reply = try await post("/sessions", as: caller, json: Fixtures.plan(capacity: capacity, mode: mode, trainers: trainers))
         #expect(reply.status == .created, "\(reply.text)", sourceLocation: sourceLocation)
         return try reply.decode(SessionView.self).id
     }
 
     /// Schedules and opens a session.
-    func openSession(capacity: Int = 20, mode: EnrolmentMode = .application, sourceLocation: SourceLocation = #_sourceLocation)
-        async throws -> String
-    {
-        let id = try await scheduleSession(capacity: capacity, mode: mode, sourceLocation: sourceLocation)
-        let reply = try await post("/sessions/\(id)/open")
+    func openSession(
+        capacity: Int = 20, mode: EnrolmentMode = .application, trainers: [String] = ["f-1"], as caller: TestCaller = .manager,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
+        let id = try await scheduleSession(
+            capacity: capacity, mode: mode, trainers: trainers, as: caller, sourceLocation: sourceLocation)
+        let reply = try await post("/sessions/\(id)/open", as: caller)
         #expect(reply.status == .ok, "\(reply.text)", sourceLocation: sourceLocation)
         return id
     }

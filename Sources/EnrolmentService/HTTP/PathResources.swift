@@ -1,0 +1,40 @@
+import Hummingbird
+import ServiceSupport
+
+/// Loads what a route's path names, so that handlers check the caller's scope on the real resource
+/// (404 for an unknown id first, then 403) before reading a body or changing anything.
+struct PathResources {
+    let store: EnrolmentStore
+
+    /// The path's session.
+    func session(_ context: ServiceRequestContext) async throws -> SessionView {
+        try await store.session(try Self.id(context, naming: "Session"))
+    }
+
+    /// The path's session id and the caller's subject, once the caller manages the session's academy.
+    func managedSession(_ context: ServiceRequestContext, to action: String) async throws -> (id: String, actor: String) {
+        let caller = try context.requireCaller()
+        let session = try await session(context)
+        try EnrolmentScope(caller).requireManager(of: session.academy, to: action)
+        return (session.id, caller.subject)
+    }
+
+    /// The path's enrolment and its session.
+    func enrolmentInSession(_ context: ServiceRequestContext) async throws -> (EnrolmentView, SessionView) {
+        let enrolment = try await store.enrolment(try Self.id(context, naming: "Enrolment"))
+        return (enrolment, try await store.session(enrolment.sessionID))
+    }
+
+    /// The `{id}` of the path. Every id the service hands out (`ses-…`, enrolment UUIDs) is a
+    /// pseudonymous id, so any other text names nothing: a 404 that does not echo what was sent, and
+    /// that never reaches the store.
+    static func id(_ context: ServiceRequestContext, naming what: String) throws -> String {
+        let id = try context.parameters.require("id")
+        guard PseudonymousID.isValid(id) else {
+            throw Problem(
+                .notFound, kind: "not-found", title: "\(what) not found",
+                detail: "no \(what.lowercased()) has such an id (ids are 1 to 64 letters, digits, - _ . :)")
+        }
+        return id
+    }
+}
