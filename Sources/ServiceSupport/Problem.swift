@@ -81,10 +81,14 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
 
     // MARK: - HTTPResponseError
 
+    /// The longest `instance` a problem repeats from the request path.
+    public static let instanceLimit = 256
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: Any] = [
             "type": "https://magistere.education.gouv.fr/problems/\(kind)", "title": title, "status": Int(status.code),
-            "instance": request.uri.path,
+            // The path as sent, but bounded: a hostile path is not echoed at length.
+            "instance": String(request.uri.path.prefix(Self.instanceLimit)),
         ]
         if let detail { body["detail"] = detail }
         if !errors.isEmpty { body["errors"] = errors.map { ["field": $0.field, "problem": $0.problem] } }

@@ -123,6 +123,21 @@ struct AccessMiddlewareTests {
     }
 }
 
+extension AccessMiddlewareTests {
+    @Test("a path no route serves, or a method the path does not have, is 404 — not a refusal, and not logged as one")
+    func unmatched() async throws {
+        let logs = LogCollector()
+        try await Self.application(logs: logs).test(.router) { client in
+            let nowhere = try await client.execute(uri: "/nowhere", method: .get)
+            #expect(nowhere.status == .notFound)
+            #expect(nowhere.headers[.contentType] == "application/problem+json")
+            let wrongMethod = try await client.execute(uri: "/health", method: .delete)
+            #expect(wrongMethod.status == .notFound)
+        }
+        #expect(!logs.all.contains { $0.message == "route without an access rule refused" })
+    }
+}
+
 @Suite("JSON bodies have bounded depth and string length")
 struct JSONShapeLimitsTests {
     @Test("33 levels of nesting, or a 33 KiB string, are refused with a 400; brackets inside strings do not count")

@@ -19,6 +19,12 @@ public enum TestAuth {
             subject: subject, roles: roles, academy: academy, lifetime: lifetime, now: now)
     }
 
+    /// `Authorization: Bearer …` for `subject` with a list of roles.
+    public static func headers(_ subject: String, roles: [Role], academy: String? = nil) async throws -> HTTPFields {
+        let token = try await TokenIssuer(secret: secret).token(subject: subject, roles: roles, academy: academy)
+        return [.authorization: "Bearer \(token)"]
+    }
+
     /// `Authorization: Bearer …` for `subject` with these roles.
     public static func headers(_ subject: String, _ roles: Role..., academy: String? = nil) async throws -> HTTPFields {
         let token = try await TokenIssuer(secret: secret).token(subject: subject, roles: roles, academy: academy)

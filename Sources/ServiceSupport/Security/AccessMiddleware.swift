@@ -23,7 +23,11 @@ public struct AccessMiddleware: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let route = context.endpointPath ?? request.uri.path
+        // No route matched (an unknown path, or a method the path does not have): nothing can run, and the
+        // router answers 404 itself.
+        guard let route = context.endpointPath, route != "NotFound" else {
+            return try await next(request, context)
+        }
         guard let rule = policy.rule(request.method, route) else {
             context.logger.error("route without an access rule refused", metadata: ["http.route": "\(request.method) \(route)"])
             throw Problem.forbidden("this route has no access rule; it is refused until it declares one")
