@@ -43,7 +43,7 @@ public enum CatalogServiceFactory {
                 router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
                 let reads = router.group().add(middleware: CatalogErrorMiddleware())
                 readController.addRoutes(to: reads)
-                let writes = router.group().add(middleware: CatalogErrorMiddleware())
+                let writes = router.group().add(middleware: CatalogErrorMiddleware()).add(middleware: NoQueryParameters())
                 authoringController.addRoutes(to: writes)
             },
             access: CatalogAccess.policy, authenticator: environment.authenticator,

@@ -17,7 +17,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     @Option(help: "Pseudonymous id of the caller (the token's subject).") var subject: String
     @Option(name: .customLong("role"), help: "A role; repeat for several.") var roles: [Role] = []
-    @Option(help: "Academy code (ac-lyon…); none is the national scope.") var academy: String?
+    @Option(help: "Academy code as sessions and courses spell it (lyon…); none is the national scope.") var academy: String?
     @Option(help: "Lifetime in seconds (default 3600).") var ttl: Int = 3600
     @Option(name: .customLong("data-dir"), help: "Data folder of `magistere up` (env MAGISTERE_DATA_DIR; default data).")
     var dataDirectory: String?

@@ -27,8 +27,10 @@ public enum CatalogSeed {
         for entry in try entries() {
             let existing = try await authoring.store.course(entry.id)
             if existing?.latestVersion != nil { continue }
-            if existing == nil { _ = try await authoring.create(entry.course, id: entry.id) }
-            _ = try await authoring.publish(entry.id)
+            // Each seed course is written as a designer of its own offer would write it.
+            let scope = AuthoringScope(academy: entry.course.origin.academy)
+            if existing == nil { _ = try await authoring.create(entry.course, id: entry.id, in: scope) }
+            _ = try await authoring.publish(entry.id, in: scope, by: nil)
             published += 1
         }
         return published

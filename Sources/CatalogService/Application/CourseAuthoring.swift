@@ -35,56 +35,75 @@ public struct CourseAuthoring: Sendable {
 
     // MARK: - Drafts
 
-    /// Creates a course whose first draft is `draft`; `id` is generated unless given (seed data).
-    public func create(_ draft: CourseDraft, id: String? = nil) async throws -> Course {
+    /// Creates a course whose first draft is `draft`, in `scope` (the draft's origin must be in it);
+    /// `id` is generated unless given (seed data).
+    public func create(_ draft: CourseDraft, id: String? = nil, in scope: AuthoringScope) async throws -> Course {
         let course = try Course.create(id: id ?? newID(), draft: draft, at: clock())
+        try scope.check(course)
         try await store.insert(course)
         return course
     }
 
-    /// Applies an edit to a course's draft (or any other change) in one transaction.
+    /// The course with this id, for a designer of `scope`: its draft is theirs to read only when the course is.
+    public func course(_ id: String, in scope: AuthoringScope) async throws -> Course {
+        guard let course = try await store.course(id) else { throw CatalogStoreError.courseNotFound(id) }
+        try scope.check(course)
+        return course
+    }
+
+    /// Applies an edit to a course's draft (or any other change) in one transaction, when the course
+    /// is in `scope` before and after the change.
     ///
     /// `expectedRevision` is the caller's If-Match; nil skips the check.
     public func change<Result: Sendable>(
-        _ id: String, expectedRevision: Int?, _ change: @escaping @Sendable (inout Course, Date) throws -> Result
+        _ id: String, in scope: AuthoringScope, expectedRevision: Int?,
+        _ change: @escaping @Sendable (inout Course, Date) throws -> Result
     ) async throws -> (course: Course, result: Result) {
         let now = clock()
-        let outcome = try await store.modify(id, expectedRevision: expectedRevision) { course in
+        return try await store.modify(id, expectedRevision: expectedRevision, authorise: scope.check) { course in
             try change(&course, now)
         }
-        return outcome
     }
 
     // MARK: - Publication and archival
 
     /// Publishes the draft as the next version, writing its event to the outbox in the same transaction.
-    public func publish(_ id: String, expectedRevision: Int? = nil) async throws -> (course: Course, version: CourseVersion) {
+    ///
+    /// `publisher`, the publishing designer's pseudonymous id, becomes the version's `owner.designerID`.
+    public func publish(
+        _ id: String, in scope: AuthoringScope, by publisher: String?, expectedRevision: Int? = nil
+    ) async throws -> (course: Course, version: CourseVersion) {
         let now = clock()
-        let (course, version) = try await store.modify(id, expectedRevision: expectedRevision) { course in
-            try course.publish(at: now)
+        let (course, version) = try await store.modify(id, expectedRevision: expectedRevision, authorise: scope.check) {
+            course in try course.publish(at: now, by: publisher)
         }
         try await offerChanged(course)
         return (course, version)
     }
 
     /// Archives the course, writing `catalog.course.archived.v1` to the outbox in the same transaction.
-    public func archive(_ id: String, reason: String?, expectedRevision: Int? = nil) async throws -> Course {
+    public func archive(_ id: String, in scope: AuthoringScope, reason: String?, expectedRevision: Int? = nil)
+        async throws -> Course
+    {
         let now = clock()
-        let (course, _) = try await store.modify(id, expectedRevision: expectedRevision) { course in
-            try course.archive(at: now, reason: reason)
+        let (course, _) = try await store.modify(id, expectedRevision: expectedRevision, authorise: scope.check) {
+            course in try course.archive(at: now, reason: reason)
         }
         try await offerChanged(course)
         return course
     }
 
     /// Derives a local course ("contextualisation") from a published version of `sourceID`
-    /// (its latest when `version` is nil).
+    /// (its latest when `version` is nil). The source may be of any origin; `origin` must be in `scope`.
     public func derive(
-        from sourceID: String, version: Int?, origin: CourseOrigin, owner: CourseOwner, title: String?
+        from sourceID: String, version: Int?, origin: CourseOrigin, owner: CourseOwner, title: String?,
+        in scope: AuthoringScope
     ) async throws -> Course {
         let (id, now) = (newID(), clock())
         return try await store.derive(from: sourceID, version: version) { source in
-            try Course.derive(from: source, id: id, origin: origin, owner: owner, title: title, at: now)
+            let course = try Course.derive(from: source, id: id, origin: origin, owner: owner, title: title, at: now)
+            try scope.check(course)
+            return course
         }
     }
 

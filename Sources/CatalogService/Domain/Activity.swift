@@ -81,8 +81,8 @@ public struct Activity: Codable, Sendable, Equatable {
     /// The rules one activity must follow, its fields named under `path` (e.g. `activities[2]`).
     public func issues(at path: String) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        if !id.isEmpty && !Self.isValidID(id) {
-            issues.append(.init(field: "\(path).id", problem: "use 1 to 64 letters, digits, '-' or '_'"))
+        if !id.isEmpty && !CatalogIdentifier.isValid(id) {
+            issues.append(.init(field: "\(path).id", problem: CatalogIdentifier.rule))
         }
         if title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             issues.append(.init(field: "\(path).title", problem: "must not be empty"))
@@ -106,10 +106,5 @@ public struct Activity: Codable, Sendable, Equatable {
             issues.append(.init(field: "\(path).passThreshold", problem: "only self-assessment quizzes have a pass threshold"))
         }
         return issues
-    }
-
-    static func isValidID(_ id: String) -> Bool {
-        (1...64).contains(id.count)
-            && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }
     }
 }

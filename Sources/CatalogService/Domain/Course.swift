@@ -163,13 +163,17 @@ public struct Course: Sendable, Equatable {
     // MARK: - Publication
 
     /// Freezes the draft into the next numbered version. The draft is closed: later edits open a new one.
-    public mutating func publish(at date: Date) throws(CatalogRuleError) -> CourseVersion {
+    ///
+    /// `publisher` is the publishing designer's pseudonymous id, recorded as the version's
+    /// `owner.designerID` whatever the draft said; nil keeps the draft's (seed data has no publisher).
+    public mutating func publish(at date: Date, by publisher: String? = nil) throws(CatalogRuleError) -> CourseVersion {
         guard status != .archived else { throw .archived(courseID: id) }
-        guard let content = draft, hasPendingChanges else {
+        guard var content = draft, hasPendingChanges else {
             throw .nothingToPublish(courseID: id, latestVersion: latestVersion?.number ?? 0)
         }
         let issues = content.publicationIssues
         guard issues.isEmpty else { throw .invalid(issues) }
+        if let publisher { content.owner = CourseOwner(organisation: content.owner.organisation, designerID: publisher) }
         let version = CourseVersion(
             courseID: id, number: (latestVersion?.number ?? 0) + 1, content: content, derivedFrom: derivedFrom,
             publishedAt: date)

@@ -1,7 +1,8 @@
 import ServiceSupport
 
 /// Who may call each catalogue route. The published offer is public; drafts and their life cycle are
-/// the designers', and ``CourseAuthoringController`` checks the course's origin against the designer's scope.
+/// the designers', and each authoring command then checks the course's origin against the designer's
+/// ``AuthoringScope`` (403 for another scope's course).
 enum CatalogAccess {
     static let policy = AccessPolicy([
         "GET /openapi.json": .anyone,

@@ -1,8 +1,9 @@
 import Hummingbird
 import ServiceSupport
 
-/// Maps the catalogue's domain and store errors to RFC 9457 problems, in one place, for every
-/// catalogue route (the shared ``ProblemMiddleware`` then renders them).
+/// Maps the catalogue's domain and store errors, and the refusals of a designer's
+/// ``AuthoringScope`` (403), to RFC 9457 problems, in one place, for every catalogue route (the
+/// shared ``ProblemMiddleware`` renders them, after ``AccessMiddleware`` has logged each 403).
 struct CatalogErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -13,6 +14,8 @@ struct CatalogErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Self.problem(for: error)
         } catch let error as CatalogStoreError {
             throw Self.problem(for: error)
+        } catch let refusal as AuthoringScope.Refusal {
+            throw Problem.forbidden(refusal.description)
         } catch let error as any HTTPResponseError where !(error is Problem) && error.status == .contentTooLarge {
             // NIO's "too many bytes" (from collecting an oversized body) renders a bare 413 by itself.
             throw Problem(

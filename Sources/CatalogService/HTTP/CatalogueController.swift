@@ -13,9 +13,10 @@ struct CatalogueController: Sendable {
     func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
         group.get("courses", use: list)
         group.get("search", use: search)
-        group.get("courses/{id}", use: course)
-        group.get("courses/{id}/versions", use: versions)
-        group.get("courses/{id}/versions/{version}", use: version)
+        let single = group.group().add(middleware: NoQueryParameters())
+        single.get("courses/{id}", use: course)
+        single.get("courses/{id}/versions", use: versions)
+        single.get("courses/{id}/versions/{version}", use: version)
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CataloguePage> {
@@ -35,7 +36,7 @@ struct CatalogueController: Sendable {
     }
 
     @Sendable func course(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CourseView> {
-        let id = try context.parameters.require("id")
+        let id = try PathParameters.courseID(context)
         let snapshot = catalogue.snapshot
         if let entry = snapshot.entries[id] {
             return JSONResponse(CourseView(entry: entry, snapshot: snapshot))
@@ -45,7 +46,7 @@ struct CatalogueController: Sendable {
     }
 
     @Sendable func versions(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<VersionHistory> {
-        let id = try context.parameters.require("id")
+        let id = try PathParameters.courseID(context)
         if let entry = catalogue.snapshot.entries[id] {
             return JSONResponse(VersionHistory(courseID: id, versions: entry.versions))
         }
@@ -54,10 +55,12 @@ struct CatalogueController: Sendable {
     }
 
     @Sendable func version(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CoursePublished> {
-        let id = try context.parameters.require("id")
-        let text = try context.parameters.require("version")
-        guard let number = Int(text), let version = catalogue.snapshot.entries[id]?.version(number) else {
-            throw Problem.notFound("Version", id: "\(id)/versions/\(text)")
+        let id = try PathParameters.courseID(context)
+        guard let number = Int(try context.parameters.require("version")) else {
+            throw Problem(.notFound, kind: "not-found", title: "Version not found", detail: "{version} is not a version number")
+        }
+        guard let version = catalogue.snapshot.entries[id]?.version(number) else {
+            throw Problem.notFound("Version", id: "\(id)/versions/\(number)")
         }
         return JSONResponse(version)
     }

@@ -7,7 +7,9 @@ import ServiceSupport
 /// The designers' routes: drafts, activities, publication, archival and derivation.
 ///
 /// Every response carries the course's `ETag`; every change honours `If-Match` (see ``EntityTag``).
-/// Kept in its own route group so that the authorisation of issue 7 can guard it as a whole.
+/// The access rules let designers in; each handler then acts in the caller's ``AuthoringScope``
+/// (national without an academy claim, that academy's offer with one), which refuses a course of
+/// another origin with 403 before anything is read out or changed.
 struct CourseAuthoringController: Sendable {
     let authoring: CourseAuthoring
 
@@ -28,13 +30,12 @@ struct CourseAuthoringController: Sendable {
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
         let content = try await JSONBody.decode(CourseDraft.self, from: request)
-        let course = try await authoring.create(content)
+        let course = try await authoring.create(content, in: try Self.scope(context))
         return created(course, location: "/courses/\(course.id)")
     }
 
     @Sendable func draft(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
-        let id = try context.parameters.require("id")
-        guard let course = try await authoring.store.course(id) else { throw Problem.notFound("Course", id: id) }
+        let course = try await authoring.course(try PathParameters.courseID(context), in: try Self.scope(context))
         return view(course)
     }
 
@@ -47,23 +48,23 @@ struct CourseAuthoringController: Sendable {
 
     @Sendable func addActivity(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
         let body = try await JSONBody.decode(AuthoringRequests.NewActivity.self, from: request)
-        let id = try context.parameters.require("id")
-        let (course, activity) = try await authoring.change(id, expectedRevision: EntityTag.expectedRevision(request)) {
-            course, now in try course.addActivity(body.activity, at: body.position, date: now)
-        }
+        let id = try PathParameters.courseID(context)
+        let (course, activity) = try await authoring.change(
+            id, in: try Self.scope(context), expectedRevision: EntityTag.expectedRevision(request)
+        ) { course, now in try course.addActivity(body.activity, at: body.position, date: now) }
         return created(course, location: "/courses/\(id)/draft/activities/\(activity.id)")
     }
 
     @Sendable func replaceActivity(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
         let activity = try await JSONBody.decode(Activity.self, from: request)
-        let activityID = try context.parameters.require("activityID")
+        let activityID = try PathParameters.activityID(context)
         return try await edit(request, context) { course, now in
             try course.replaceActivity(activityID, with: activity, at: now)
         }
     }
 
     @Sendable func removeActivity(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
-        let activityID = try context.parameters.require("activityID")
+        let activityID = try PathParameters.activityID(context)
         return try await edit(request, context) { course, now in try course.removeActivity(activityID, at: now) }
     }
 
@@ -77,18 +78,20 @@ struct CourseAuthoringController: Sendable {
     // MARK: - Life cycle
 
     @Sendable func publish(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CoursePublished> {
-        let id = try context.parameters.require("id")
-        let (course, version) = try await authoring.publish(id, expectedRevision: EntityTag.expectedRevision(request))
+        let id = try PathParameters.courseID(context)
+        let caller = try context.requireCaller()
+        let (course, version) = try await authoring.publish(
+            id, in: Self.scope(caller), by: caller.subject, expectedRevision: EntityTag.expectedRevision(request))
         var headers = EntityTag.headers(course.revision)
         headers[.location] = "/courses/\(id)/versions/\(version.number)"
         return JSONResponse(version.event, status: .created, headers: headers)
     }
 
     @Sendable func archive(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CourseView> {
-        let id = try context.parameters.require("id")
+        let id = try PathParameters.courseID(context)
         let body = try await Self.optionalBody(AuthoringRequests.Archive.self, from: request)
         let course = try await authoring.archive(
-            id, reason: body?.reason, expectedRevision: EntityTag.expectedRevision(request))
+            id, in: try Self.scope(context), reason: body?.reason, expectedRevision: EntityTag.expectedRevision(request))
         let snapshot = authoring.catalogue.snapshot
         let view = snapshot.entries[id].map { CourseView(entry: $0, snapshot: snapshot) }
             ?? CourseView(unpublished: course, snapshot: snapshot)
@@ -96,10 +99,11 @@ struct CourseAuthoringController: Sendable {
     }
 
     @Sendable func derive(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
-        let id = try context.parameters.require("id")
+        let id = try PathParameters.courseID(context)
         let body = try await JSONBody.decode(AuthoringRequests.Derive.self, from: request)
         let course = try await authoring.derive(
-            from: id, version: body.version, origin: body.origin, owner: body.owner, title: body.title)
+            from: id, version: body.version, origin: body.origin, owner: body.owner, title: body.title,
+            in: try Self.scope(context))
         return created(course, location: "/courses/\(course.id)")
     }
 
@@ -109,9 +113,20 @@ struct CourseAuthoringController: Sendable {
         _ request: Request, _ context: ServiceRequestContext,
         _ change: @escaping @Sendable (inout Course, Date) throws -> Void
     ) async throws -> JSONResponse<DraftView> {
-        let id = try context.parameters.require("id")
-        let (course, _) = try await authoring.change(id, expectedRevision: EntityTag.expectedRevision(request), change)
+        let id = try PathParameters.courseID(context)
+        let (course, _) = try await authoring.change(
+            id, in: try Self.scope(context), expectedRevision: EntityTag.expectedRevision(request), change)
         return view(course)
+    }
+
+    /// The offer the calling designer authors: the national offer without an academy claim, that
+    /// academy's with one.
+    static func scope(_ caller: Caller) -> AuthoringScope {
+        AuthoringScope(academy: caller.academy)
+    }
+
+    static func scope(_ context: ServiceRequestContext) throws -> AuthoringScope {
+        scope(try context.requireCaller())
     }
 
     private func view(_ course: Course) -> JSONResponse<DraftView> {

@@ -35,6 +35,54 @@ public enum OpenAPIDocument {
     }
    }
   },
+  "responses": {
+   "Forbidden": {
+    "content": {
+     "application/problem+json": {
+      "example": {
+       "detail": "this course belongs to the national offer; this designer authors the offer of academy lyon only",
+       "status": 403,
+       "title": "Not allowed",
+       "type": "https://magistere.education.gouv.fr/problems/forbidden"
+      },
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    },
+    "description": "the token lacks the role, or the course is outside the designer's scope; nothing changed"
+   },
+   "Unauthenticated": {
+    "content": {
+     "application/problem+json": {
+      "example": {
+       "detail": "send a bearer token: 'Authorization: Bearer <token>'",
+       "errors": [
+        {
+         "field": "Authorization",
+         "problem": "missing"
+        }
+       ],
+       "status": 401,
+       "title": "Authentication required",
+       "type": "https://magistere.education.gouv.fr/problems/unauthenticated"
+      },
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    },
+    "description": "no token, or a token that is expired, badly signed or not meant for this platform",
+    "headers": {
+     "WWW-Authenticate": {
+      "description": "the Bearer challenge (RFC 6750), with error_description when a token was refused",
+      "schema": {
+       "type": "string"
+      }
+     }
+    }
+   }
+  },
   "schemas": {
    "Activity": {
     "description": "An activity; `id` is assigned (a1, a2…) when omitted.",
@@ -472,6 +520,7 @@ public enum OpenAPIDocument {
    "CourseOwner": {
     "properties": {
      "designerID": {
+      "description": "the pseudonymous id of the designer who published the version: set from the publisher's token on publication",
       "type": "string"
      },
      "organisation": {
@@ -880,10 +929,18 @@ public enum OpenAPIDocument {
     ],
     "type": "object"
    }
+  },
+  "securitySchemes": {
+   "bearerAuth": {
+    "bearerFormat": "JWT",
+    "description": "A JWT from the identity provider: `sub` the caller's pseudonymous id, `roles` (designer, manager, trainer, tutor, participant, operator) and, for a designer of an academy, `academy` (its code); no `academy` is the national scope.",
+    "scheme": "bearer",
+    "type": "http"
+   }
   }
  },
  "info": {
-  "description": "Courses (parcours), immutable versions, national and academy offers, derivation and search. Errors are RFC 9457 problems. Changes honour If-Match (ETag = course revision); a stale If-Match gives 412 and changes nothing.",
+  "description": "Courses (parcours), immutable versions, national and academy offers, derivation and search. Errors are RFC 9457 problems. Changes honour If-Match (ETag = course revision); a stale If-Match gives 412 and changes nothing. Reading the published offer needs no token; authoring needs a bearer token with the designer role, and acts only on the designer's scope: the national offer without an academy claim, that academy's offer with one (a course's origin decides). Another scope's course is refused with 403 and left unchanged.",
   "title": "M@gistère catalogue",
   "version": "1.0.0"
  },
@@ -891,6 +948,7 @@ public enum OpenAPIDocument {
  "paths": {
   "/courses": {
    "get": {
+    "description": "Public: no token needed.",
     "operationId": "listCourses",
     "parameters": [
      {
@@ -1053,9 +1111,11 @@ public enum OpenAPIDocument {
       "description": "unknown or invalid query parameter"
      }
     },
+    "security": [],
     "summary": "List the offer (published, not archived), with facet counts"
    },
    "post": {
+    "description": "Role designer; the draft's origin must be in the caller's scope (the national offer without an academy claim, that academy's offer with one), else 403 and nothing is stored.",
     "operationId": "createCourse",
     "requestBody": {
      "content": {
@@ -1109,6 +1169,12 @@ public enum OpenAPIDocument {
       },
       "description": "malformed body or query"
      },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
      "413": {
       "content": {
        "application/problem+json": {
@@ -1156,13 +1222,16 @@ public enum OpenAPIDocument {
   },
   "/courses/{id}": {
    "get": {
+    "description": "Public: no token needed.",
     "operationId": "getCourse",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      }
@@ -1178,6 +1247,16 @@ public enum OpenAPIDocument {
       },
       "description": "the course and its latest version"
      },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "a query parameter (this operation takes none)"
+     },
      "404": {
       "content": {
        "application/problem+json": {
@@ -1188,18 +1267,22 @@ public enum OpenAPIDocument {
       },
       "description": "no such course"
      }
-    }
+    },
+    "security": []
    }
   },
   "/courses/{id}/archive": {
    "post": {
+    "description": "Role designer; the course must be in the caller's scope (national offer without an academy claim, that academy's offer with one), else 403 and nothing changes.",
     "operationId": "archiveCourse",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      },
@@ -1242,6 +1325,12 @@ public enum OpenAPIDocument {
        }
       },
       "description": "malformed body or query"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "content": {
@@ -1292,19 +1381,32 @@ public enum OpenAPIDocument {
        }
       },
       "description": "not JSON"
+     },
+     "422": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "the body's reason is not a string"
      }
     }
    }
   },
   "/courses/{id}/derive": {
    "post": {
+    "description": "Role designer. The source may be any published course; the new course's origin must be in the caller's scope (the national offer without an academy claim, that academy's offer with one), else 403 and nothing is stored.",
     "operationId": "deriveCourse",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      }
@@ -1347,6 +1449,12 @@ public enum OpenAPIDocument {
        }
       },
       "description": "malformed body or query"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "content": {
@@ -1415,13 +1523,16 @@ public enum OpenAPIDocument {
   },
   "/courses/{id}/draft": {
    "get": {
+    "description": "Role designer; the course must be in the caller's scope (national offer without an academy claim, that academy's offer with one), else 403.",
     "operationId": "getDraft",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      }
@@ -1442,6 +1553,22 @@ public enum OpenAPIDocument {
        }
       }
      },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "a query parameter (this operation takes none)"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
      "404": {
       "content": {
        "application/problem+json": {
@@ -1455,13 +1582,16 @@ public enum OpenAPIDocument {
     }
    },
    "put": {
+    "description": "Role designer; the course must be in the caller's scope (national offer without an academy claim, that academy's offer with one), else 403 and nothing changes. The new draft's origin must stay in that scope.",
     "operationId": "replaceDraft",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      },
@@ -1504,6 +1634,12 @@ public enum OpenAPIDocument {
        }
       },
       "description": "malformed body or query"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "content": {
@@ -1581,13 +1717,16 @@ public enum OpenAPIDocument {
   },
   "/courses/{id}/draft/activities": {
    "post": {
+    "description": "Role designer; the course must be in the caller's scope (national offer without an academy claim, that academy's offer with one), else 403 and nothing changes.",
     "operationId": "addActivity",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      },
@@ -1633,6 +1772,12 @@ public enum OpenAPIDocument {
        }
       },
       "description": "malformed body or query"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "content": {
@@ -1710,21 +1855,26 @@ public enum OpenAPIDocument {
   },
   "/courses/{id}/draft/activities/{activityID}": {
    "delete": {
+    "description": "Role designer; the course must be in the caller's scope (national offer without an academy claim, that academy's offer with one), else 403 and nothing changes.",
     "operationId": "removeActivity",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      },
      {
+      "description": "activity id; any other shape is a 404",
       "in": "path",
       "name": "activityID",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      },
@@ -1747,6 +1897,22 @@ public enum OpenAPIDocument {
         "$ref": "#/components/headers/ETag"
        }
       }
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "a query parameter (this operation takes none)"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "content": {
@@ -1781,21 +1947,26 @@ public enum OpenAPIDocument {
     }
    },
    "put": {
+    "description": "Role designer; the course must be in the caller's scope (national offer without an academy claim, that academy's offer with one), else 403 and nothing changes.",
     "operationId": "replaceActivity",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      },
      {
+      "description": "activity id; any other shape is a 404",
       "in": "path",
       "name": "activityID",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      },
@@ -1838,6 +2009,12 @@ public enum OpenAPIDocument {
        }
       },
       "description": "malformed body or query"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "content": {
@@ -1915,13 +2092,16 @@ public enum OpenAPIDocument {
   },
   "/courses/{id}/draft/activity-order": {
    "put": {
+    "description": "Role designer; the course must be in the caller's scope (national offer without an academy claim, that academy's offer with one), else 403 and nothing changes.",
     "operationId": "reorderActivities",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      },
@@ -1964,6 +2144,12 @@ public enum OpenAPIDocument {
        }
       },
       "description": "malformed body or query"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "content": {
@@ -2041,13 +2227,16 @@ public enum OpenAPIDocument {
   },
   "/courses/{id}/publish": {
    "post": {
+    "description": "Role designer; the course must be in the caller's scope (national offer without an academy claim, that academy's offer with one), else 403 and nothing changes. The version's owner.designerID is the caller's id.",
     "operationId": "publishCourse",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      },
@@ -2073,6 +2262,22 @@ public enum OpenAPIDocument {
         "$ref": "#/components/headers/Location"
        }
       }
+     },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "a query parameter (this operation takes none)"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
       "content": {
@@ -2131,13 +2336,16 @@ public enum OpenAPIDocument {
   },
   "/courses/{id}/versions": {
    "get": {
+    "description": "Public: no token needed.",
     "operationId": "listVersions",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      }
@@ -2153,6 +2361,16 @@ public enum OpenAPIDocument {
       },
       "description": "the history"
      },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "a query parameter (this operation takes none)"
+     },
      "404": {
       "content": {
        "application/problem+json": {
@@ -2163,18 +2381,22 @@ public enum OpenAPIDocument {
       },
       "description": "no such course"
      }
-    }
+    },
+    "security": []
    }
   },
   "/courses/{id}/versions/{version}": {
    "get": {
+    "description": "Public: no token needed.",
     "operationId": "getVersion",
     "parameters": [
      {
+      "description": "course id; any other shape is a 404",
       "in": "path",
       "name": "id",
       "required": true,
       "schema": {
+       "pattern": "^[A-Za-z0-9_-]{1,64}$",
        "type": "string"
       }
      },
@@ -2199,6 +2421,16 @@ public enum OpenAPIDocument {
       },
       "description": "the snapshot"
      },
+     "400": {
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "description": "a query parameter (this operation takes none)"
+     },
      "404": {
       "content": {
        "application/problem+json": {
@@ -2209,11 +2441,13 @@ public enum OpenAPIDocument {
       },
       "description": "no such course"
      }
-    }
+    },
+    "security": []
    }
   },
   "/health": {
    "get": {
+    "description": "Public: no token needed.",
     "operationId": "health",
     "responses": {
      "200": {
@@ -2227,6 +2461,7 @@ public enum OpenAPIDocument {
       "description": "alive"
      }
     },
+    "security": [],
     "tags": [
      "operations"
     ]
@@ -2234,6 +2469,7 @@ public enum OpenAPIDocument {
   },
   "/metrics": {
    "get": {
+    "description": "Role operator.",
     "operationId": "metrics",
     "responses": {
      "200": {
@@ -2245,6 +2481,12 @@ public enum OpenAPIDocument {
        }
       },
       "description": "Prometheus text"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
      }
     },
     "tags": [
@@ -2254,6 +2496,7 @@ public enum OpenAPIDocument {
   },
   "/openapi.json": {
    "get": {
+    "description": "Public: no token needed.",
     "operationId": "openAPI",
     "responses": {
      "200": {
@@ -2268,6 +2511,7 @@ public enum OpenAPIDocument {
       "description": "this document"
      }
     },
+    "security": [],
     "tags": [
      "operations"
     ]
@@ -2275,6 +2519,7 @@ public enum OpenAPIDocument {
   },
   "/ready": {
    "get": {
+    "description": "Public: no token needed.",
     "operationId": "ready",
     "responses": {
      "200": {
@@ -2298,6 +2543,7 @@ public enum OpenAPIDocument {
       "description": "not ready"
      }
     },
+    "security": [],
     "tags": [
      "operations"
     ]
@@ -2305,6 +2551,7 @@ public enum OpenAPIDocument {
   },
   "/search": {
    "get": {
+    "description": "Public: no token needed.",
     "operationId": "searchCourses",
     "parameters": [
      {
@@ -2476,10 +2723,16 @@ public enum OpenAPIDocument {
       "description": "unknown or invalid query parameter"
      }
     },
+    "security": [],
     "summary": "Full-text search (title, summary, objectives, keywords; accents ignored) with facets"
    }
   }
  },
+ "security": [
+  {
+   "bearerAuth": []
+  }
+ ],
  "servers": [
   {
    "url": "http://localhost:8081"

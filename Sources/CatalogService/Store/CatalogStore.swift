@@ -43,19 +43,23 @@ public struct CatalogStore: Sendable {
 
     /// Loads a course, applies `change` and saves it, in one transaction.
     ///
-    /// When `expectedRevision` is given and differs from the stored one, nothing changes and
-    /// ``CatalogStoreError/revisionMismatch(current:)`` is thrown. When `change` throws, nothing changes.
+    /// `authorise` sees the course as stored, before anything else (a caller it refuses learns
+    /// nothing, not even the revision), then the course as it would be saved. When it throws, when
+    /// `expectedRevision` is given and differs from the stored one
+    /// (``CatalogStoreError/revisionMismatch(current:)``), or when `change` throws, nothing changes.
     public func modify<Result: Sendable>(
-        _ id: String, expectedRevision: Int? = nil,
+        _ id: String, expectedRevision: Int? = nil, authorise: @escaping @Sendable (Course) throws -> Void,
         _ change: @escaping @Sendable (inout Course) throws -> Result
     ) async throws -> (course: Course, result: Result) {
         try await database.write { db in
             guard let before = try Self.load(id, in: db) else { throw CatalogStoreError.courseNotFound(id) }
+            try authorise(before)
             if let expectedRevision, expectedRevision != before.revision {
                 throw CatalogStoreError.revisionMismatch(current: before.revision)
             }
             var course = before
             let result = try change(&course)
+            try authorise(course)
             try Self.save(course, previous: before, in: db)
             return (course, result)
         }

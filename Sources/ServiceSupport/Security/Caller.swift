@@ -23,7 +23,7 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
     /// The token's subject: a pseudonymous id, never a name or an e-mail address.
     public var subject: String
     public var roles: Set<Role>
-    /// The academy the caller acts for (`ac-lyon`…); `nil` is the national scope.
+    /// The academy the caller acts for (`lyon`…, as sessions and course origins spell it); `nil` is the national scope.
     public var academy: String?
 
     public init(subject: String, roles: Set<Role>, academy: String? = nil) {

@@ -27,7 +27,7 @@ public struct TokenIssuer: Sendable {
             throw AuthConfigurationError("the subject must be a pseudonymous id (letters, digits, - _ . :), not '\(subject)'")
         }
         if let academy, !PseudonymousIdentifier.isValid(academy) {
-            throw AuthConfigurationError("the academy must be a code like ac-lyon, not '\(academy)'")
+            throw AuthConfigurationError("the academy must be a code like lyon, not '\(academy)'")
         }
         let claims = TokenClaims(
             subject: subject, issuer: issuer, audience: audience, roles: roles, academy: academy, issuedAt: now,

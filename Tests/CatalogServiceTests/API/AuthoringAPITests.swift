@@ -11,8 +11,9 @@ struct AuthoringAPITests {
     @Test("creating a course returns 201, its Location, ETag and what still blocks publication")
     func create() async throws {
         let fixture = try await CatalogFixture.make()
+        let designer = try await Callers.nationalDesigner()
         try await fixture.test { client in
-            let response = try await client.send(.post, "/courses", json: Bodies.course(activities: []))
+            let response = try await client.send(.post, "/courses", json: Bodies.course(activities: []), as: designer)
             #expect(response.status == .created)
             let id = try #require(try response.object["courseID"] as? String)
             #expect(response.headers[.location] == "/courses/\(id)")
@@ -29,9 +30,10 @@ struct AuthoringAPITests {
     @Test("publishing freezes numbered versions; editing after publication opens a new draft")
     func publishAndVersions() async throws {
         let fixture = try await CatalogFixture.make()
+        let designer = try await Callers.nationalDesigner()
         try await fixture.test { client in
-            let id = try await client.createCourse()
-            let first = try await client.send(.post, "/courses/\(id)/publish")
+            let id = try await client.createCourse(as: designer)
+            let first = try await client.send(.post, "/courses/\(id)/publish", as: designer)
             #expect(first.status == .created)
             #expect(first.headers[.location] == "/courses/\(id)/versions/1")
             let v1 = try first.decoded(CoursePublished.self)
@@ -40,18 +42,18 @@ struct AuthoringAPITests {
             #expect(v1.inPersonMinutes == 180)
             #expect(v1.durationBucket == .from3To6h)
 
-            let again = try await client.send(.post, "/courses/\(id)/publish")
+            let again = try await client.send(.post, "/courses/\(id)/publish", as: designer)
             #expect(again.status == .conflict)
 
             var edited = Bodies.course(title: "Comprendre les textes au CE1")
             edited["keywords"] = ["lecture", "compréhension"]
-            let put = try await client.send(.put, "/courses/\(id)/draft", json: edited, headers: [.ifMatch: "\"2\""])
+            let put = try await client.send(.put, "/courses/\(id)/draft", json: edited, headers: [.ifMatch: "\"2\""], as: designer)
             #expect(put.status == .ok)
             #expect(put.eTag == "\"3\"")
             #expect(try put.object["pendingChanges"] as? Bool == true)
             #expect(try put.object["basedOnVersion"] as? Int == 1)
 
-            let second = try await client.send(.post, "/courses/\(id)/publish")
+            let second = try await client.send(.post, "/courses/\(id)/publish", as: designer)
             #expect(try second.decoded(CoursePublished.self).version == 2)
 
             let history = try await client.send(.get, "/courses/\(id)/versions")
@@ -70,30 +72,32 @@ struct AuthoringAPITests {
     @Test("activities are added, replaced, reordered and removed on the draft")
     func activities() async throws {
         let fixture = try await CatalogFixture.make()
+        let designer = try await Callers.nationalDesigner()
         try await fixture.test { client in
-            let id = try await client.createCourse()
+            let id = try await client.createCourse(as: designer)
             var forum = Bodies.activity("Forum d'échanges", kind: "forum", minutes: 20)
             forum["position"] = 0
-            let added = try await client.send(.post, "/courses/\(id)/draft/activities", json: forum)
+            let added = try await client.send(.post, "/courses/\(id)/draft/activities", json: forum, as: designer)
             #expect(added.status == .created)
             #expect(added.headers[.location] == "/courses/\(id)/draft/activities/a4")
             #expect(try added.activityIDs == ["a4", "a1", "a2", "a3"])
 
             let replaced = try await client.send(
-                .put, "/courses/\(id)/draft/activities/a1", json: Bodies.activity("Vidéo courte", minutes: 10))
+                .put, "/courses/\(id)/draft/activities/a1", json: Bodies.activity("Vidéo courte", minutes: 10), as: designer)
             #expect(replaced.status == .ok)
             #expect(try replaced.activityTitles[1] == "Vidéo courte")
 
             let order = try await client.send(
-                .put, "/courses/\(id)/draft/activity-order", json: ["activityIDs": ["a1", "a2", "a3", "a4"]])
+                .put, "/courses/\(id)/draft/activity-order", json: ["activityIDs": ["a1", "a2", "a3", "a4"]], as: designer)
             #expect(try order.activityIDs == ["a1", "a2", "a3", "a4"])
-            let badOrder = try await client.send(.put, "/courses/\(id)/draft/activity-order", json: ["activityIDs": ["a1"]])
+            let badOrder = try await client.send(
+                .put, "/courses/\(id)/draft/activity-order", json: ["activityIDs": ["a1"]], as: designer)
             #expect(badOrder.status == .unprocessableContent)
             #expect(try badOrder.problemFields == ["activityIDs"])
 
-            let removed = try await client.send(.delete, "/courses/\(id)/draft/activities/a2")
+            let removed = try await client.send(.delete, "/courses/\(id)/draft/activities/a2", as: designer)
             #expect(try removed.activityIDs == ["a1", "a3", "a4"])
-            #expect(try await client.send(.delete, "/courses/\(id)/draft/activities/a2").status == .notFound)
+            #expect(try await client.send(.delete, "/courses/\(id)/draft/activities/a2", as: designer).status == .notFound)
             #expect(removed.eTag == "\"5\"")
         }
     }
@@ -101,18 +105,21 @@ struct AuthoringAPITests {
     @Test("an archived course leaves the offer, stays readable and refuses every change with 409")
     func archive() async throws {
         let fixture = try await CatalogFixture.make()
+        let designer = try await Callers.nationalDesigner()
+        let lyon = try await Callers.designer(of: "lyon")
         try await fixture.test { client in
-            let id = try await client.publishedCourse()
-            let archived = try await client.send(.post, "/courses/\(id)/archive", json: ["reason": "remplacé par un autre parcours"])
+            let id = try await client.publishedCourse(as: designer)
+            let archived = try await client.send(
+                .post, "/courses/\(id)/archive", json: ["reason": "remplacé par un autre parcours"], as: designer)
             #expect(archived.status == .ok)
             #expect(try archived.object["status"] as? String == "archived")
-            let edit = try await client.send(.put, "/courses/\(id)/draft", json: Bodies.course())
+            let edit = try await client.send(.put, "/courses/\(id)/draft", json: Bodies.course(), as: designer)
             #expect(edit.status == .conflict)
             #expect(try edit.object["currentState"] as? String == "archived")
-            #expect(try await client.send(.post, "/courses/\(id)/archive").status == .conflict)
+            #expect(try await client.send(.post, "/courses/\(id)/archive", as: designer).status == .conflict)
             #expect(try await client.send(.post, "/courses/\(id)/derive", json: [
-                "origin": ["kind": "academy", "academy": "lyon", "sharedNationally": false], "owner": ["organisation": "EAFC"],
-            ]).status == .conflict)
+                "origin": Origins.academy("lyon"), "owner": ["organisation": "EAFC"],
+            ], as: lyon).status == .conflict)
             let listing = try await client.send(.get, "/courses")
             #expect(try listing.object["total"] as? Int == 0)
             let read5 = try await client.send(.get, "/courses/\(id)")
@@ -121,34 +128,36 @@ struct AuthoringAPITests {
         #expect(try await fixture.outboxTypes() == ["catalog.course.published.v1", "catalog.course.archived.v1"])
     }
 
-    @Test("a derived course records its source, and sees when the source publishes a newer version")
+    @Test("an academy's designer derives a national course into their offer; the copy sees when its source moves on")
     func derive() async throws {
         let fixture = try await CatalogFixture.make()
+        let national = try await Callers.nationalDesigner()
+        let lyon = try await Callers.designer(of: "lyon")
         try await fixture.test { client in
-            let source = try await client.publishedCourse()
+            let source = try await client.publishedCourse(as: national)
             let derived = try await client.send(.post, "/courses/\(source)/derive", json: [
-                "version": 1, "title": "Compréhension au CE1 (Lyon)",
-                "origin": ["kind": "academy", "academy": "lyon", "sharedNationally": false],
+                "version": 1, "title": "Compréhension au CE1 (Lyon)", "origin": Origins.academy("lyon"),
                 "owner": ["organisation": "EAFC de l'académie de Lyon"],
-            ])
+            ], as: lyon)
             #expect(derived.status == .created)
             let local = try #require(try derived.object["courseID"] as? String)
-            let published = try await client.send(.post, "/courses/\(local)/publish")
+            let published = try await client.send(.post, "/courses/\(local)/publish", as: lyon)
             let event = try published.decoded(CoursePublished.self)
             #expect(event.derivedFrom == CourseVersionRef(courseID: source, version: 1))
             #expect(event.origin == .academy("lyon", sharedNationally: false))
             let read6 = try await client.send(.get, "/courses/\(local)")
             #expect(try read6.source?["behind"] as? Bool == false)
 
-            _ = try await client.send(.put, "/courses/\(source)/draft", json: Bodies.course(title: "Nouvelle édition"))
-            _ = try await client.send(.post, "/courses/\(source)/publish")
+            _ = try await client.send(
+                .put, "/courses/\(source)/draft", json: Bodies.course(title: "Nouvelle édition"), as: national)
+            _ = try await client.send(.post, "/courses/\(source)/publish", as: national)
             let behind = try await client.send(.get, "/courses/\(local)").source
             #expect(behind?["behind"] as? Bool == true)
             #expect(behind?["latestVersion"] as? Int == 2)
 
             let missing = try await client.send(.post, "/courses/\(source)/derive", json: [
-                "version": 9, "origin": ["kind": "national", "sharedNationally": true], "owner": ["organisation": "DGESCO"],
-            ])
+                "version": 9, "origin": Origins.national, "owner": ["organisation": "DGESCO"],
+            ], as: national)
             #expect(missing.status == .unprocessableContent)
             #expect(try missing.problemFields == ["version"])
         }

@@ -11,10 +11,11 @@ struct SearchAPITests {
     @Test("a word of the objectives finds the course with and without its accents")
     func objectivesWithAndWithoutAccents() async throws {
         let fixture = try await CatalogFixture.make(seed: true)
+        let designer = try await Callers.nationalDesigner()
         try await fixture.test { client in
             let id = try await client.publishedCourse(Bodies.course(
                 title: "Parcours de consolidation", objectives: ["Concevoir une remédiation différenciée en géométrie"],
-                keywords: []))
+                keywords: []), as: designer)
             for query in ["remédiation", "remediation", "REMEDIATION", "différenciée geometrie"] {
                 let response = try await client.send(.get, "/search?q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
                 #expect(response.status == .ok)
@@ -88,7 +89,12 @@ struct SearchAPITests {
         ("/courses?colour=blue", "colour"), ("/courses?q=lecture", "q"), ("/search?limit=101", "limit"),
         ("/search?limit=0", "limit"), ("/search?page=abc", "page"), ("/search?schoolLevel=college", "schoolLevel"),
         ("/search?sort=popular", "sort"), ("/search?origin=national&origin=academy", "origin"),
-        ("/search?duration=long", "duration"),
+        ("/search?duration=long", "duration"), ("/courses?page=0", "page"), ("/courses?page=10001", "page"),
+        ("/courses?limit=-1", "limit"), ("/courses?limit=1e2", "limit"), ("/courses?limit=99999999999999999999", "limit"),
+        ("/search?q=" + String(repeating: "a", count: 201), "q"), ("/courses?academy=", "academy"),
+        ("/courses?domain=" + String(repeating: "x", count: 101), "domain"), ("/courses?Limit=5", "Limit"),
+        ("/courses/seed-lecture-cp?limit=5", "limit"), ("/courses/seed-lecture-cp/versions?page=2", "page"),
+        ("/courses/seed-lecture-cp/versions/1?x=1", "x"),
     ])
     func badParameters(uri: String, parameter: String) async throws {
         let fixture = try await CatalogFixture.make()
@@ -96,6 +102,20 @@ struct SearchAPITests {
             let response = try await client.send(.get, uri)
             #expect(response.status == .badRequest)
             #expect(try response.problemFields == [parameter])
+        }
+    }
+
+    @Test("full-text syntax, quotes and SQL in q are searched as plain words, never interpreted")
+    func hostileText() async throws {
+        let fixture = try await CatalogFixture.make(seed: true)
+        try await fixture.test { client in
+            for query in ["\"", "*", "NEAR(a b)", "lecture OR 1=1", "title:lecture", "'; DROP TABLE catalog_course; --", "-", "^a", "%00"] {
+                let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let response = try await client.send(.get, "/search?q=\(encoded)")
+                #expect(response.status == .ok, "q=\(query): \(String(buffer: response.body))")
+            }
+            let all = try await client.send(.get, "/courses?limit=1")
+            #expect(try all.object["total"] as? Int == 36)
         }
     }
 

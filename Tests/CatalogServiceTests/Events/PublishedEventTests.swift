@@ -31,6 +31,7 @@ struct PublishedEventTests {
         try await transport.declare(subscription)
 
         let fixture = try await CatalogFixture.make(transport: transport)
+        let designer = try await Callers.nationalDesigner()
         let relay = try #require(fixture.service.background.first)
         let received = Deliveries()
         let sent = Mutex<CoursePublished?>(nil)
@@ -38,8 +39,8 @@ struct PublishedEventTests {
             group.addTask { try await relay.run() }
             group.addTask { try await transport.consume(subscription) { received.append($0); return .ack } }
             try await fixture.test { client in
-                let id = try await client.createCourse()
-                let response = try await client.send(.post, "/courses/\(id)/publish")
+                let id = try await client.createCourse(as: designer)
+                let response = try await client.send(.post, "/courses/\(id)/publish", as: designer)
                 #expect(response.status == .created)
                 let published = try response.decoded(CoursePublished.self)
                 sent.withLock { $0 = published }
@@ -69,13 +70,14 @@ struct PublishedEventTests {
             logger: CatalogFixture.logger)
         defer { transport.close() }
         let fixture = try await CatalogFixture.make(transport: transport)
+        let designer = try await Callers.nationalDesigner()
         let relay = try #require(fixture.service.background.first)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await relay.run() }
             try await fixture.test { client in
-                let id = try await client.createCourse()
+                let id = try await client.createCourse(as: designer)
                 let started = ContinuousClock.now
-                let response = try await client.send(.post, "/courses/\(id)/publish")
+                let response = try await client.send(.post, "/courses/\(id)/publish", as: designer)
                 #expect(response.status == .created)
                 #expect(ContinuousClock.now - started < .seconds(2), "publishing waited for the broker")
                 let read = try await client.send(.get, "/courses/\(id)")

@@ -70,12 +70,14 @@ struct CatalogFixture {
 // MARK: - HTTP helpers
 
 extension TestClientProtocol {
+    /// Sends a request `as` a caller (their `Authorization` header; none for an anonymous reader).
     @discardableResult
     func send(
         _ method: HTTPRequest.Method, _ uri: String, json: Any? = nil, raw: String? = nil,
-        contentType: String = "application/json", headers extra: HTTPFields = [:]
+        contentType: String = "application/json", headers extra: HTTPFields = [:], as caller: HTTPFields = [:]
     ) async throws -> TestResponse {
         var headers = extra
+        headers.append(contentsOf: caller)
         var body: ByteBuffer?
         if let json {
             let data = try JSONSerialization.data(withJSONObject: json)
@@ -110,7 +112,31 @@ extension TestResponse {
     }
 }
 
+// MARK: - Callers
+
+/// The tokens of the callers the tests play.
+enum Callers {
+    /// A designer without an academy claim: authors the national offer.
+    static func nationalDesigner(_ subject: String = "d-national") async throws -> HTTPFields {
+        try await TestAuth.headers(subject, .designer)
+    }
+
+    /// A designer of `academy`: authors that academy's offer only.
+    static func designer(of academy: String, _ subject: String? = nil) async throws -> HTTPFields {
+        try await TestAuth.headers(subject ?? "d-\(academy)", .designer, academy: academy)
+    }
+}
+
 // MARK: - Request bodies
+
+/// Course origins as clients send them.
+enum Origins {
+    static var national: [String: Any] { ["kind": "national", "sharedNationally": true] }
+
+    static func academy(_ code: String, shared: Bool = false) -> [String: Any] {
+        ["kind": "academy", "academy": code, "sharedNationally": shared]
+    }
+}
 
 enum Bodies {
     static func activity(_ title: String, kind: String = "video", minutes: Int = 30, modality: String = "distance",
@@ -123,7 +149,7 @@ enum Bodies {
     static func course(
         title: String = "Enseigner la compréhension au CE1",
         objectives: [String] = ["Conduire une évaluation diagnostique de la compréhension"],
-        activities: [[String: Any]]? = nil, origin: [String: Any] = ["kind": "national", "sharedNationally": true],
+        activities: [[String: Any]]? = nil, origin: [String: Any] = Origins.national,
         schoolLevels: [String] = ["primary"], domain: String = "Français", keywords: [String] = ["lecture"]
     ) -> [String: Any] {
         [
@@ -141,17 +167,17 @@ enum Bodies {
 }
 
 extension TestClientProtocol {
-    /// Creates a course and returns its id.
-    func createCourse(_ body: [String: Any] = Bodies.course()) async throws -> String {
-        let response = try await send(.post, "/courses", json: body)
+    /// Creates a course as `designer` (of the course's scope) and returns its id.
+    func createCourse(_ body: [String: Any] = Bodies.course(), as designer: HTTPFields) async throws -> String {
+        let response = try await send(.post, "/courses", json: body, as: designer)
         try #require(response.status == .created, "create failed: \(String(buffer: response.body))")
         return try #require(try response.object["courseID"] as? String)
     }
 
-    /// Creates and publishes a course; returns its id.
-    func publishedCourse(_ body: [String: Any] = Bodies.course()) async throws -> String {
-        let id = try await createCourse(body)
-        let response = try await send(.post, "/courses/\(id)/publish")
+    /// Creates and publishes a course as `designer`; returns its id.
+    func publishedCourse(_ body: [String: Any] = Bodies.course(), as designer: HTTPFields) async throws -> String {
+        let id = try await createCourse(body, as: designer)
+        let response = try await send(.post, "/courses/\(id)/publish", as: designer)
         try #require(response.status == .created, "publish failed: \(String(buffer: response.body))")
         return id
     }

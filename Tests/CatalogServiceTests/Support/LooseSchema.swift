@@ -11,9 +11,16 @@ struct LooseSchema {
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         let operation = try #require(paths[path]?[method] as? [String: Any], "\(method) \(path)")
         let responses = try #require(operation["responses"] as? [String: Any])
-        let response = try #require(responses[status] as? [String: Any], "\(method) \(path) \(status)")
+        let response = try #require(resolved(responses[status] as? [String: Any]), "\(method) \(path) \(status)")
         let content = try #require(response["content"] as? [String: [String: Any]])
         return try #require(content.values.first?["schema"] as? [String: Any])
+    }
+
+    /// A response object, or the shared one of `components/responses` its `$ref` names.
+    func resolved(_ response: [String: Any]?) -> [String: Any]? {
+        guard let reference = response?["$ref"] as? String else { return response }
+        let name = reference.components(separatedBy: "/").last ?? ""
+        return ((document["components"] as? [String: Any])?["responses"] as? [String: Any])?[name] as? [String: Any]
     }
 
     func violations(of value: Any, against schema: [String: Any], at path: String = "$") -> [String] {
