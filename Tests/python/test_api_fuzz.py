@@ -85,7 +85,7 @@ def test_the_service_honours_its_openapi_document_under_fuzzing(world, service: 
         "run", f"{up.url(service)}/openapi.json",
         "-H", f"Authorization: Bearer {world['token']}",
         "--checks", CHECKS, "--phases", "examples,coverage,fuzzing", "--seed", SEED, "--no-shrink",
-        "--workers", "2", "--request-timeout", "10", "--max-failures", "20",
+        "--workers", "1", "--request-timeout", "10", "--max-failures", "20",
     ]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS,
