@@ -20,12 +20,17 @@ public struct PlatformService: Sendable {
     public var access: AccessPolicy
     /// Verifies the bearer tokens of the service's callers.
     public var authenticator: Authenticator
+    /// Middleware that must also see what the access middleware answers (protocol headers on a 401, say),
+    /// run after the problem middleware and before the access rules.
+    public var outerMiddleware: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>]
 
     public init(
         name: ServiceName, routes: @escaping @Sendable (Router<ServiceRequestContext>) -> Void,
         access: AccessPolicy, authenticator: Authenticator,
+        outerMiddleware: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = [],
         background: [any Service], readiness: [ReadinessCheck]
     ) {
+        self.outerMiddleware = outerMiddleware
         self.name = name
         self.routes = routes
         self.access = access
@@ -54,6 +59,7 @@ public struct PlatformService: Sendable {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: ObservabilityMiddleware(service: name.rawValue))
         router.add(middleware: ProblemMiddleware())
+        for middleware in outerMiddleware { router.add(middleware: middleware) }
         router.add(middleware: AccessMiddleware(policy: accessPolicy, authenticator: authenticator))
         OperationalRoutes.add(to: router, service: name.rawValue, checks: readiness, registry: registry)
         routes(router)

@@ -68,6 +68,7 @@ struct TrackingComposition: Sendable {
                 OpenAPIRoute.add(to: router)
             },
             access: TrackingAccess.policy, authenticator: environment.authenticator,
+            outerMiddleware: [XAPIHeadersMiddleware()],
             background: [relay, consumer],
             readiness: [
                 ReadinessCheck("store") {

@@ -49,6 +49,27 @@ struct XAPIAuthorisationTests {
 
     // MARK: - Sending
 
+    @Test("refusals of the access layer carry the xAPI headers too: 401 without a token, 403 for a manager sending")
+    func refusalsSpeakXAPI() async throws {
+        let fixture = try await Self.seeded()
+        let manager = XAPIStatementsTests.xapi(try await TestAuth.headers("m-lyon", .manager, academy: "lyon"))
+        try await fixture.application().test(.router) { client in
+            let anonymous = try await client.send(
+                .post, "/xapi/statements", raw: Self.statement("p-alice", registration: nil),
+                headers: [.contentType: "application/json", XAPIStatementsTests.versionHeader: "1.0.3"])
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[XAPIStatementsTests.versionHeader] == XAPIVocabulary.version)
+            #expect(anonymous.headers[.wwwAuthenticate] != nil)
+            let byRole = try await client.send(
+                .post, "/xapi/statements", raw: Self.statement("p-alice", registration: nil), headers: manager)
+            #expect(byRole.status == .forbidden)
+            #expect(byRole.headers[XAPIStatementsTests.versionHeader] == XAPIVocabulary.version)
+            // Outside /xapi/ nothing speaks xAPI.
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(health.headers[XAPIStatementsTests.versionHeader] == nil)
+        }
+    }
+
     @Test("a participant's statement whose actor is someone else is refused (403), and nothing is stored")
     func foreignActor() async throws {
         let fixture = try await Self.seeded()

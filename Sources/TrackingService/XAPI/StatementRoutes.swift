@@ -17,7 +17,7 @@ struct StatementRoutes: Sendable {
     static let singleParameters: Set<String> = ["statementId", "voidedStatementId", "attachments", "format"]
 
     func add(to router: Router<ServiceRequestContext>) {
-        let group = router.group("xapi").add(middleware: XAPIHeadersMiddleware())
+        let group = router.group("xapi")
         group.get("about") { _, _ in
             JSONResponse(About(version: [XAPIVocabulary.version]))
         }

@@ -8,8 +8,9 @@ import ServiceSupport
 /// except on `/xapi/about`) and sent on every response, errors included, with
 /// `X-Experience-API-Consistent-Through` (statements are readable as soon as they are acknowledged).
 ///
-/// Errors leave as problems carrying those headers, rethrown rather than rendered here, so that the
-/// access middleware outside logs the 403s of the statement routes like any other.
+/// It runs outside the access middleware (``PlatformService/outerMiddleware``), on `/xapi/` paths only, so
+/// that a 401 or 403 of the statement routes carries the headers too. Errors leave as problems carrying
+/// them, rethrown rather than rendered here, for the problem middleware to render.
 struct XAPIHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var versionHeader: HTTPField.Name { HTTPField.Name("X-Experience-API-Version")! }
     static var consistentHeader: HTTPField.Name { HTTPField.Name("X-Experience-API-Consistent-Through")! }
@@ -17,6 +18,7 @@ struct XAPIHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
+        guard request.uri.path.hasPrefix("/xapi/") else { return try await next(request, context) }
         var response: Response
         do {
             if !request.uri.path.hasSuffix("/about") {
