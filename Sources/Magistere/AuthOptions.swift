@@ -28,7 +28,7 @@ struct AuthOptions: ParsableArguments {
     }
 
     /// The HS256 secret, if one is configured (directly, or in a file).
-    func configuredSecret() throws -> String? {
+    private func configuredSecret() throws -> String? {
         let direct = Settings.authSecret.resolve(secret)
         if !direct.isEmpty { return direct }
         let file = Settings.authSecretFile.resolve(secretFile)

@@ -30,8 +30,9 @@ struct TokenCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = Settings.dataDirectory.resolve(dataDirectory)
-        let secret = try auth.configuredSecret() ?? AuthOptions.embeddedSecret(dataDirectory: directory)
         let configuration = try auth.configuration(embeddedDataDirectory: directory)
+        // With only public keys configured there is no secret to sign with: the data folder's, as in `up`.
+        let secret = try configuration.hmacSecret ?? AuthOptions.embeddedSecret(dataDirectory: directory)
         do {
             let issuer = try await TokenIssuer(
                 secret: secret, issuer: configuration.issuer, audience: configuration.audience)

@@ -27,7 +27,6 @@ public enum TestAuth {
 
     /// `Authorization: Bearer …` for `subject` with these roles.
     public static func headers(_ subject: String, _ roles: Role..., academy: String? = nil) async throws -> HTTPFields {
-        let token = try await TokenIssuer(secret: secret).token(subject: subject, roles: roles, academy: academy)
-        return [.authorization: "Bearer \(token)"]
+        try await headers(subject, roles: roles, academy: academy)
     }
 }

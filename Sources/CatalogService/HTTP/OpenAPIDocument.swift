@@ -25,12 +25,155 @@ public enum OpenAPIDocument {
    }
   },
   "parameters": {
+   "Academy": {
+    "description": "academy code, e.g. lyon",
+    "in": "query",
+    "name": "academy",
+    "required": false,
+    "schema": {
+     "type": "string"
+    }
+   },
+   "ActivityID": {
+    "description": "activity id; any other shape is a 404",
+    "in": "path",
+    "name": "activityID",
+    "required": true,
+    "schema": {
+     "pattern": "^[A-Za-z0-9_-]{1,64}$",
+     "type": "string"
+    }
+   },
+   "CourseID": {
+    "description": "course id; any other shape is a 404",
+    "in": "path",
+    "name": "id",
+    "required": true,
+    "schema": {
+     "pattern": "^[A-Za-z0-9_-]{1,64}$",
+     "type": "string"
+    }
+   },
+   "Domain": {
+    "description": "training domain",
+    "in": "query",
+    "name": "domain",
+    "required": false,
+    "schema": {
+     "type": "string"
+    }
+   },
+   "Duration": {
+    "description": "duration bucket",
+    "in": "query",
+    "name": "duration",
+    "required": false,
+    "schema": {
+     "enum": [
+      "lessThan3h",
+      "from3To6h",
+      "from6To9h",
+      "moreThan9h"
+     ],
+     "type": "string"
+    }
+   },
    "IfMatch": {
     "description": "the ETag last read; 412 when stale",
     "in": "header",
     "name": "If-Match",
     "required": false,
     "schema": {
+     "type": "string"
+    }
+   },
+   "Limit": {
+    "description": "page size",
+    "in": "query",
+    "name": "limit",
+    "required": false,
+    "schema": {
+     "default": 20,
+     "maximum": 100,
+     "minimum": 1,
+     "type": "integer"
+    }
+   },
+   "Modality": {
+    "description": "course modality",
+    "in": "query",
+    "name": "modality",
+    "required": false,
+    "schema": {
+     "enum": [
+      "distance",
+      "hybrid",
+      "inPerson"
+     ],
+     "type": "string"
+    }
+   },
+   "Nature": {
+    "description": "self-paced or tutored",
+    "in": "query",
+    "name": "nature",
+    "required": false,
+    "schema": {
+     "enum": [
+      "selfPaced",
+      "tutored"
+     ],
+     "type": "string"
+    }
+   },
+   "Origin": {
+    "description": "national or academy offer",
+    "in": "query",
+    "name": "origin",
+    "required": false,
+    "schema": {
+     "enum": [
+      "national",
+      "academy"
+     ],
+     "type": "string"
+    }
+   },
+   "Page": {
+    "description": "1-based page",
+    "in": "query",
+    "name": "page",
+    "required": false,
+    "schema": {
+     "default": 1,
+     "maximum": 10000,
+     "minimum": 1,
+     "type": "integer"
+    }
+   },
+   "SchoolLevel": {
+    "description": "school level",
+    "in": "query",
+    "name": "schoolLevel",
+    "required": false,
+    "schema": {
+     "enum": [
+      "primary",
+      "secondary"
+     ],
+     "type": "string"
+    }
+   },
+   "Sort": {
+    "description": "order; relevance needs q",
+    "in": "query",
+    "name": "sort",
+    "required": false,
+    "schema": {
+     "enum": [
+      "relevance",
+      "published"
+     ],
      "type": "string"
     }
    }
@@ -952,127 +1095,34 @@ public enum OpenAPIDocument {
     "operationId": "listCourses",
     "parameters": [
      {
-      "description": "school level",
-      "in": "query",
-      "name": "schoolLevel",
-      "required": false,
-      "schema": {
-       "enum": [
-        "primary",
-        "secondary"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/SchoolLevel"
      },
      {
-      "description": "national or academy offer",
-      "in": "query",
-      "name": "origin",
-      "required": false,
-      "schema": {
-       "enum": [
-        "national",
-        "academy"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Origin"
      },
      {
-      "description": "academy code, e.g. lyon",
-      "in": "query",
-      "name": "academy",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Academy"
      },
      {
-      "description": "training domain",
-      "in": "query",
-      "name": "domain",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Domain"
      },
      {
-      "description": "course modality",
-      "in": "query",
-      "name": "modality",
-      "required": false,
-      "schema": {
-       "enum": [
-        "distance",
-        "hybrid",
-        "inPerson"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Modality"
      },
      {
-      "description": "self-paced or tutored",
-      "in": "query",
-      "name": "nature",
-      "required": false,
-      "schema": {
-       "enum": [
-        "selfPaced",
-        "tutored"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Nature"
      },
      {
-      "description": "duration bucket",
-      "in": "query",
-      "name": "duration",
-      "required": false,
-      "schema": {
-       "enum": [
-        "lessThan3h",
-        "from3To6h",
-        "from6To9h",
-        "moreThan9h"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Duration"
      },
      {
-      "description": "order; relevance needs q",
-      "in": "query",
-      "name": "sort",
-      "required": false,
-      "schema": {
-       "enum": [
-        "relevance",
-        "published"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Sort"
      },
      {
-      "description": "1-based page",
-      "in": "query",
-      "name": "page",
-      "required": false,
-      "schema": {
-       "default": 1,
-       "maximum": 10000,
-       "minimum": 1,
-       "type": "integer"
-      }
+      "$ref": "#/components/parameters/Page"
      },
      {
-      "description": "page size",
-      "in": "query",
-      "name": "limit",
-      "required": false,
-      "schema": {
-       "default": 20,
-       "maximum": 100,
-       "minimum": 1,
-       "type": "integer"
-      }
+      "$ref": "#/components/parameters/Limit"
      }
     ],
     "responses": {
@@ -1226,14 +1276,7 @@ public enum OpenAPIDocument {
     "operationId": "getCourse",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      }
     ],
     "responses": {
@@ -1277,14 +1320,7 @@ public enum OpenAPIDocument {
     "operationId": "archiveCourse",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      },
      {
       "$ref": "#/components/parameters/IfMatch"
@@ -1401,14 +1437,7 @@ public enum OpenAPIDocument {
     "operationId": "deriveCourse",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      }
     ],
     "requestBody": {
@@ -1527,14 +1556,7 @@ public enum OpenAPIDocument {
     "operationId": "getDraft",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      }
     ],
     "responses": {
@@ -1586,14 +1608,7 @@ public enum OpenAPIDocument {
     "operationId": "replaceDraft",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      },
      {
       "$ref": "#/components/parameters/IfMatch"
@@ -1721,14 +1736,7 @@ public enum OpenAPIDocument {
     "operationId": "addActivity",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      },
      {
       "$ref": "#/components/parameters/IfMatch"
@@ -1859,24 +1867,10 @@ public enum OpenAPIDocument {
     "operationId": "removeActivity",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      },
      {
-      "description": "activity id; any other shape is a 404",
-      "in": "path",
-      "name": "activityID",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/ActivityID"
      },
      {
       "$ref": "#/components/parameters/IfMatch"
@@ -1951,24 +1945,10 @@ public enum OpenAPIDocument {
     "operationId": "replaceActivity",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      },
      {
-      "description": "activity id; any other shape is a 404",
-      "in": "path",
-      "name": "activityID",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/ActivityID"
      },
      {
       "$ref": "#/components/parameters/IfMatch"
@@ -2096,14 +2076,7 @@ public enum OpenAPIDocument {
     "operationId": "reorderActivities",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      },
      {
       "$ref": "#/components/parameters/IfMatch"
@@ -2231,14 +2204,7 @@ public enum OpenAPIDocument {
     "operationId": "publishCourse",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      },
      {
       "$ref": "#/components/parameters/IfMatch"
@@ -2340,14 +2306,7 @@ public enum OpenAPIDocument {
     "operationId": "listVersions",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      }
     ],
     "responses": {
@@ -2391,14 +2350,7 @@ public enum OpenAPIDocument {
     "operationId": "getVersion",
     "parameters": [
      {
-      "description": "course id; any other shape is a 404",
-      "in": "path",
-      "name": "id",
-      "required": true,
-      "schema": {
-       "pattern": "^[A-Za-z0-9_-]{1,64}$",
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/CourseID"
      },
      {
       "in": "path",
@@ -2564,127 +2516,34 @@ public enum OpenAPIDocument {
       }
      },
      {
-      "description": "school level",
-      "in": "query",
-      "name": "schoolLevel",
-      "required": false,
-      "schema": {
-       "enum": [
-        "primary",
-        "secondary"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/SchoolLevel"
      },
      {
-      "description": "national or academy offer",
-      "in": "query",
-      "name": "origin",
-      "required": false,
-      "schema": {
-       "enum": [
-        "national",
-        "academy"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Origin"
      },
      {
-      "description": "academy code, e.g. lyon",
-      "in": "query",
-      "name": "academy",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Academy"
      },
      {
-      "description": "training domain",
-      "in": "query",
-      "name": "domain",
-      "required": false,
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Domain"
      },
      {
-      "description": "course modality",
-      "in": "query",
-      "name": "modality",
-      "required": false,
-      "schema": {
-       "enum": [
-        "distance",
-        "hybrid",
-        "inPerson"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Modality"
      },
      {
-      "description": "self-paced or tutored",
-      "in": "query",
-      "name": "nature",
-      "required": false,
-      "schema": {
-       "enum": [
-        "selfPaced",
-        "tutored"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Nature"
      },
      {
-      "description": "duration bucket",
-      "in": "query",
-      "name": "duration",
-      "required": false,
-      "schema": {
-       "enum": [
-        "lessThan3h",
-        "from3To6h",
-        "from6To9h",
-        "moreThan9h"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Duration"
      },
      {
-      "description": "order; relevance needs q",
-      "in": "query",
-      "name": "sort",
-      "required": false,
-      "schema": {
-       "enum": [
-        "relevance",
-        "published"
-       ],
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Sort"
      },
      {
-      "description": "1-based page",
-      "in": "query",
-      "name": "page",
-      "required": false,
-      "schema": {
-       "default": 1,
-       "maximum": 10000,
-       "minimum": 1,
-       "type": "integer"
-      }
+      "$ref": "#/components/parameters/Page"
      },
      {
-      "description": "page size",
-      "in": "query",
-      "name": "limit",
-      "required": false,
-      "schema": {
-       "default": 20,
-       "maximum": 100,
-       "minimum": 1,
-       "type": "integer"
-      }
+      "$ref": "#/components/parameters/Limit"
      }
     ],
     "responses": {

@@ -1,3 +1,5 @@
+import Contracts
+
 /// A bulk designation file (CSV) read and checked as a whole before anything is applied.
 ///
 /// Format: a header `participantID` or `participantID,group`, then one teacher a line; blank lines
@@ -57,7 +59,7 @@ public struct DesignationList: Sendable, Equatable {
             if participant.isEmpty {
                 errors.append(LineError(line: line, field: "participantID", problem: "is missing"))
                 lineIsGood = false
-            } else if !PseudonymousID.isValid(participant) {
+            } else if !PseudonymousIdentifier.isValid(participant) {
                 errors.append(LineError(
                     line: line, field: "participantID", problem: "must be a pseudonymous id (letters, digits, - _ . :), never a name or an e-mail"))
                 lineIsGood = false

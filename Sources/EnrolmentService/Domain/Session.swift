@@ -153,7 +153,7 @@ public struct Session: Codable, Sendable, Equatable {
     /// Checks a staff list (trainers or tutors): pseudonymous ids, no duplicates.
     public static func staffViolations(_ field: String, _ ids: [String]) -> [PlanViolation] {
         var violations: [PlanViolation] = []
-        for (index, id) in ids.enumerated() where !PseudonymousID.isValid(id) {
+        for (index, id) in ids.enumerated() where !PseudonymousIdentifier.isValid(id) {
             violations.append(.init("\(field)[\(index)]", "must be a pseudonymous id (letters, digits, - _ . :)"))
         }
         if Set(ids).count != ids.count { violations.append(.init(field, "lists someone twice")) }
@@ -164,7 +164,7 @@ public struct Session: Codable, Sendable, Equatable {
     /// Checks an academy code: the code a manager's token names, so that a session spelt otherwise is
     /// never out of every academy manager's reach.
     public static func academyViolations(_ academy: String) -> [PlanViolation] {
-        PseudonymousID.isValid(academy) ? [] : [.init("academy", "must be an academy code of 1 to 64 letters, digits, - _ . :")]
+        PseudonymousIdentifier.isValid(academy) ? [] : [.init("academy", "must be an academy code of 1 to 64 letters, digits, - _ . :")]
     }
 
     static func calendarViolations(_ calendar: SessionCalendar, course: CourseVersion?) -> [PlanViolation] {

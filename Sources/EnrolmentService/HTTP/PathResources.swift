@@ -1,3 +1,4 @@
+import Contracts
 import Hummingbird
 import ServiceSupport
 
@@ -30,7 +31,7 @@ struct PathResources {
     /// that never reaches the store.
     static func id(_ context: ServiceRequestContext, naming what: String) throws -> String {
         let id = try context.parameters.require("id")
-        guard PseudonymousID.isValid(id) else {
+        guard PseudonymousIdentifier.isValid(id) else {
             throw Problem(
                 .notFound, kind: "not-found", title: "\(what) not found",
                 detail: "no \(what.lowercased()) has such an id (ids are 1 to 64 letters, digits, - _ . :)")

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Hummingbird
 import ServiceSupport
@@ -57,7 +58,7 @@ enum RequestBodies {
 
     /// Checks a pseudonymous id given in a body.
     static func checkParticipant(_ id: String, field: String = "participantID") throws {
-        guard PseudonymousID.isValid(id) else {
+        guard PseudonymousIdentifier.isValid(id) else {
             throw Problem.invalid(field, "must be a pseudonymous id (letters, digits, - _ . :), never a name or an e-mail")
         }
     }

@@ -26,7 +26,7 @@ struct SessionRoutes {
         group.get("/sessions") { request, context in
             let query = try QueryParameters(request, allowed: ["academy", "state"])
             let academy = try query.parse("academy", expected: "an academy code (letters, digits, - _ . :)") {
-                PseudonymousID.isValid($0) ? $0 : nil
+                PseudonymousIdentifier.isValid($0) ? $0 : nil
             }
             let state = try query.parse(
                 "state", expected: SessionState.allCases.map(\.rawValue).joined(separator: ", "), SessionState.init(rawValue:))

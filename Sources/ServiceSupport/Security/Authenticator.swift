@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import JWTKit
 import Logging
@@ -32,6 +33,14 @@ public struct AuthConfiguration: Sendable {
     }
 
     public var hasKeys: Bool { hmacSecret != nil || !publicKeyPEMs.isEmpty || jwks != nil }
+
+    /// The HS256 key of a shared secret, refused when shorter than ``minimumSecretLength`` bytes.
+    static func hmacKey(secret: String) throws -> HMACKey {
+        guard secret.utf8.count >= minimumSecretLength else {
+            throw AuthConfigurationError("the HS256 secret is too short: at least \(minimumSecretLength) bytes")
+        }
+        return HMACKey(from: secret)
+    }
 }
 
 /// A configuration that cannot be used; says which part and why, without its secret.
@@ -59,14 +68,7 @@ public struct Authenticator: Sendable {
             throw AuthConfigurationError(
                 "no token keys: set MAGISTERE_AUTH_HS256_SECRET(_FILE), MAGISTERE_AUTH_PUBLIC_KEYS or MAGISTERE_AUTH_JWKS_FILE")
         }
-        var hmac: HMACKey?
-        if let secret = configuration.hmacSecret {
-            guard secret.utf8.count >= AuthConfiguration.minimumSecretLength else {
-                throw AuthConfigurationError(
-                    "the HS256 secret is too short: at least \(AuthConfiguration.minimumSecretLength) bytes")
-            }
-            hmac = HMACKey(from: secret)
-        }
+        let hmac = try configuration.hmacSecret.map(AuthConfiguration.hmacKey(secret:))
         let publicKeys = try configuration.publicKeyPEMs.enumerated().map { try PublicKey($1, index: $0) }
         var jwks: JWKS?
         if let document = configuration.jwks {
@@ -156,17 +158,6 @@ public struct Authenticator: Sendable {
         case .malformedToken: return "the token is malformed"
         case .missingKIDHeader, .unknownKID, .noKeyProvided: return "the token was signed with an unknown key"
         default: return "the token cannot be verified"
-        }
-    }
-}
-
-/// The ids the platform accepts as subjects and academy codes: letters, digits and `- _ . :`, 1 to 64.
-public enum PseudonymousIdentifier {
-    public static func isValid(_ text: String) -> Bool {
-        guard (1...64).contains(text.utf8.count) else { return false }
-        return text.utf8.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x3A
         }
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import JWTKit
 
@@ -10,11 +11,9 @@ public struct TokenIssuer: Sendable {
 
     public init(secret: String, issuer: String = AuthConfiguration.defaultIssuer,
                 audience: String = AuthConfiguration.defaultAudience) async throws {
-        guard secret.utf8.count >= AuthConfiguration.minimumSecretLength else {
-            throw AuthConfigurationError("the HS256 secret is too short: at least \(AuthConfiguration.minimumSecretLength) bytes")
-        }
+        let key = try AuthConfiguration.hmacKey(secret: secret)
         keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        await keys.add(hmac: key, digestAlgorithm: .sha256)
         self.issuer = issuer
         self.audience = audience
     }
