@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "CatalogService", "EnrolmentService", "TrackingService", "ServiceSupport", "Messaging", "Contracts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -25,13 +25,15 @@ static const uint32_t magistere_basic_get_empty_method = AMQP_BASIC_GET_EMPTY_ME
 static const uint32_t magistere_basic_deliver_method = AMQP_BASIC_DELIVER_METHOD;
 static const uint32_t magistere_basic_props_flags =
     AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG |
-    AMQP_BASIC_TIMESTAMP_FLAG | AMQP_BASIC_TYPE_FLAG | AMQP_BASIC_APP_ID_FLAG | AMQP_BASIC_HEADERS_FLAG;
+    AMQP_BASIC_TIMESTAMP_FLAG | AMQP_BASIC_TYPE_FLAG | AMQP_BASIC_APP_ID_FLAG | AMQP_BASIC_HEADERS_FLAG |
+    AMQP_BASIC_USER_ID_FLAG;
 static const uint32_t magistere_flag_content_type = AMQP_BASIC_CONTENT_TYPE_FLAG;
 static const uint32_t magistere_flag_headers = AMQP_BASIC_HEADERS_FLAG;
 static const uint32_t magistere_flag_message_id = AMQP_BASIC_MESSAGE_ID_FLAG;
 static const uint32_t magistere_flag_timestamp = AMQP_BASIC_TIMESTAMP_FLAG;
 static const uint32_t magistere_flag_type = AMQP_BASIC_TYPE_FLAG;
 static const uint32_t magistere_flag_app_id = AMQP_BASIC_APP_ID_FLAG;
+static const uint32_t magistere_flag_user_id = AMQP_BASIC_USER_ID_FLAG;
 static const uint8_t magistere_frame_method = AMQP_FRAME_METHOD;
 static const int magistere_reply_success = AMQP_REPLY_SUCCESS;
 

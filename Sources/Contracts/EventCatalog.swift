@@ -10,6 +10,7 @@ public enum EventCatalog {
         SessionStarted.self,
         SessionClosed.self,
         SessionCancelled.self,
+        SessionStaffChanged.self,
         EnrolmentApplied.self,
         EnrolmentDesignated.self,
         EnrolmentApproved.self,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Messaging
 import ServiceSupport
 
 /// Where the token keys come from: flags for people, `MAGISTERE_AUTH_…` variables for operators.
@@ -10,7 +11,9 @@ struct AuthOptions: ParsableArguments {
     @Option(name: .customLong("auth-audience"), help: "Required token audience (env MAGISTERE_AUTH_AUDIENCE; default magistere).")
     var audience: String?
 
-    @Option(name: .customLong("auth-hs256-secret"), help: "HS256 secret (env MAGISTERE_AUTH_HS256_SECRET).")
+    @Option(
+        name: .customLong("auth-hs256-secret"),
+        help: "HS256 secret (env MAGISTERE_AUTH_HS256_SECRET). Visible to every user in `ps`: prefer --auth-hs256-secret-file or the variable.")
     var secret: String?
 
     @Option(name: .customLong("auth-hs256-secret-file"), help: "File of the HS256 secret (env MAGISTERE_AUTH_HS256_SECRET_FILE).")
@@ -68,8 +71,9 @@ struct AuthOptions: ParsableArguments {
         if FileManager.default.fileExists(atPath: path) { return try read(path, what: "embedded secret file") }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let secret = TokenIssuer.randomSecret()
-        guard FileManager.default.createFile(atPath: path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        else { throw ValidationError("cannot write the embedded secret file \(path)") }
+        do { try PrivateFile.create(path, contents: Data((secret + "\n").utf8)) } catch {
+            throw ValidationError("cannot write the embedded secret file: \(error)")
+        }
         return secret
     }
 

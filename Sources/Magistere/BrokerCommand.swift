@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Messaging
 import ServiceSupport
+import Contracts
 import TrackingService
 
 /// `magistere broker setup`: declares the exchange and every consuming service's queues and bindings.
@@ -14,7 +15,7 @@ import TrackingService
 /// enrolment or tracking service that starts a moment later.
 struct BrokerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "broker", abstract: "Prepare the broker for the platform.", subcommands: [Setup.self])
+        commandName: "broker", abstract: "Prepare the broker for the platform.", subcommands: [Setup.self, Users.self])
 
     struct Setup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -45,6 +46,65 @@ struct BrokerCommand: AsyncParsableCommand {
                     try await transport.declare(consumer.subscription)
                     print("declared \(consumer.subscription.queue) ← \(consumer.subscription.bindings.joined(separator: ", "))")
                 }
+            }
+        }
+    }
+
+    struct Users: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the RabbitMQ definitions of the platform's broker accounts: one user per service.",
+            discussion: """
+                Each service gets its own user (PREFIX + service name, the convention the services expect), with \
+                permissions on the events exchange and its own queues only, and the administrator one for \
+                `broker setup`. Passwords are read from files and written as RabbitMQ's salted SHA-256 hashes. \
+                Load the output with `rabbitmqctl import_definitions FILE`, or at the broker's start \
+                (`load_definitions = FILE` in rabbitmq.conf), as docker-compose.yml does.
+                """)
+
+        @Option(help: "User names are PREFIX + service (default magistere-).") var prefix = "magistere-"
+        @Option(help: "The vhost (default /).") var vhost = "/"
+        @Option(help: "Domain events exchange (env MAGISTERE_AMQP_EXCHANGE; default magistere.events).")
+        var exchange: String?
+        @Option(name: .customLong("password-file"), help: "SERVICE=FILE, once per service (catalog, enrolment, tracking).")
+        var passwordFiles: [String] = []
+        @Option(name: .customLong("admin-user"), help: "The administrator's user (default PREFIX + admin).")
+        var administrator: String?
+        @Option(name: .customLong("admin-password-file"), help: "File of the administrator's password.")
+        var administratorPasswordFile: String
+        @Option(help: "Write to this file (mode 0600) instead of standard output.") var output: String?
+
+        func run() throws {
+            var passwords: [ServiceName: String] = [:]
+            for pair in passwordFiles {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let service = ServiceName(rawValue: parts[0]) else {
+                    throw ValidationError("--password-file takes SERVICE=FILE (catalog, enrolment, tracking), not '\(pair)'")
+                }
+                passwords[service] = try AuthOptions.read(parts[1], what: "broker password file of \(service.rawValue)")
+            }
+            let queues: [ServiceName: String] = [
+                .enrolment: EnrolmentServiceFactory.queue, .tracking: TrackingConfiguration().queue,
+            ]
+            let accounts = try ServiceName.allCases.map { service in
+                guard let password = passwords[service], !password.isEmpty else {
+                    throw ValidationError("no --password-file for \(service.rawValue)")
+                }
+                return BrokerUsers.Account(
+                    service: service, user: prefix + service.rawValue, password: password, queue: queues[service])
+            }
+            let users = BrokerUsers(
+                vhost: vhost, exchange: Settings.amqpExchange.resolve(exchange), accounts: accounts,
+                administrator: (
+                    administrator ?? prefix + "admin",
+                    try AuthOptions.read(administratorPasswordFile, what: "administrator password file")
+                ))
+            let data = try JSONSerialization.data(
+                withJSONObject: users.definitions(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            if let output {
+                try? FileManager.default.removeItem(atPath: output)
+                try PrivateFile.create(output, contents: data + Data("\n".utf8))
+            } else {
+                print(String(decoding: data, as: UTF8.self))
             }
         }
     }

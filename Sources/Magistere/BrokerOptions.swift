@@ -1,4 +1,5 @@
 import ArgumentParser
+import Contracts
 import Foundation
 import Logging
 import Messaging
@@ -10,6 +11,9 @@ struct BrokerOptions: ParsableArguments {
 
     @Option(name: .customLong("amqp-password-file"), help: "Broker password file (env MAGISTERE_AMQP_PASSWORD_FILE).")
     var passwordFile: String?
+
+    @Option(name: .customLong("amqp-producer-users"), help: "catalog=USER,enrolment=USER,tracking=USER (env MAGISTERE_AMQP_PRODUCER_USERS).")
+    var producerUsers: String?
 
     @Option(name: .customLong("exchange"), help: "Domain events exchange (env MAGISTERE_AMQP_EXCHANGE; default magistere.events).")
     var exchange: String?
@@ -43,7 +47,36 @@ struct BrokerOptions: ParsableArguments {
         return AMQPTopology(exchange: Settings.amqpExchange.resolve(exchange), queueType: queueType)
     }
 
+    /// The broker user of each producing service, from the setting or by convention from our own user.
+    func producers(of endpoint: AMQPEndpoint) throws -> [ServiceName: String] {
+        let text = Settings.amqpProducerUsers.resolve(producerUsers)
+        guard !text.isEmpty else { return AMQPTransport.conventionalProducerUsers(forUser: endpoint.user) }
+        var users: [ServiceName: String] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let service = ServiceName(rawValue: parts[0]), !parts[1].isEmpty else {
+                throw ValidationError("--amqp-producer-users: '\(pair)' is not SERVICE=USER (catalog, enrolment, tracking)")
+            }
+            users[service] = parts[1]
+        }
+        let missing = ServiceName.allCases.filter { users[$0] == nil }.map(\.rawValue)
+        guard missing.isEmpty else {
+            throw ValidationError("--amqp-producer-users: no user for \(missing.joined(separator: ", "))")
+        }
+        return users
+    }
+
     func transport(logger: Logger) throws -> AMQPTransport {
-        AMQPTransport(endpoint: try endpoint(), topology: try topology(), logger: logger)
+        let endpoint = try endpoint()
+        let producers = try producers(of: endpoint)
+        if Set(producers.values).count == 1 {
+            logger.warning(
+                """
+                every service uses the same broker user: a consumer cannot tell which service published an event; \
+                give each service its own user (docs/security.md)
+                """,
+                metadata: ["amqp.user": "\(endpoint.user)"])
+        }
+        return AMQPTransport(endpoint: endpoint, topology: try topology(), producerUsers: producers, logger: logger)
     }
 }

@@ -59,6 +59,11 @@ enum Settings {
         environment: "MAGISTERE_LOG_LEVEL", flag: "--log-level", defaultValue: "info",
         help: "trace, debug, info, notice, warning, error or critical.")
 
+    static let amqpProducerUsers = Setting(
+        environment: "MAGISTERE_AMQP_PRODUCER_USERS", flag: "--amqp-producer-users", defaultValue: "",
+        help: "Broker user of each producing service, as catalog=USER,enrolment=USER,tracking=USER: consumers "
+            + "accept an event type only from its producer's user. Empty: derived from this service's own user "
+            + "(magistere-tracking → magistere-catalog, magistere-enrolment…), or one shared account.")
     static let amqpPasswordFile = Setting(
         environment: "MAGISTERE_AMQP_PASSWORD_FILE", flag: "--amqp-password-file", defaultValue: "",
         help: "File holding the broker password (a Docker/Kubernetes secret); replaces the URL's password.")
@@ -82,7 +87,7 @@ enum Settings {
         help: "The identity provider's JSON Web Key Set, saved as a file.")
 
     static let all: [Setting] = [
-        dataDirectory, transport, amqpURL, amqpPasswordFile, amqpExchange, amqpCACertificate, queueType, host,
+        dataDirectory, transport, amqpURL, amqpPasswordFile, amqpProducerUsers, amqpExchange, amqpCACertificate, queueType, host,
         catalogPort, enrolmentPort, trackingPort, logFormat, logLevel, authIssuer, authAudience, authSecret,
         authSecretFile, authPublicKeys, authJWKSFile,
     ]

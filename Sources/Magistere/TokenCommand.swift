@@ -10,14 +10,16 @@ struct TokenCommand: AsyncParsableCommand {
         commandName: "token",
         abstract: "Print a bearer token signed with the HS256 secret (embedded mode and tests).",
         discussion: """
-            Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")). Without --academy the token is \
-            national (a national designer, say); managers act in their academy only.
+            Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")). Managers and designers act in the \
+            academy their token names: --academy lyon, or --academy national for the national scope (a token \
+            of theirs without an academy is refused by the services).
             Example: curl -H "Authorization: Bearer $(magistere token --subject t-0001 --role participant)" …
             """)
 
     @Option(help: "Pseudonymous id of the caller (the token's subject).") var subject: String
     @Option(name: .customLong("role"), help: "A role; repeat for several.") var roles: [Role] = []
-    @Option(help: "Academy code as sessions and courses spell it (lyon…); none is the national scope.") var academy: String?
+    @Option(help: "Academy code as sessions and courses spell it (lyon…), or national; required for managers and designers.")
+    var academy: String?
     @Option(help: "Lifetime in seconds (default 3600).") var ttl: Int = 3600
     @Option(name: .customLong("data-dir"), help: "Data folder of `magistere up` (env MAGISTERE_DATA_DIR; default data).")
     var dataDirectory: String?
@@ -25,6 +27,10 @@ struct TokenCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !roles.isEmpty else { throw ValidationError("give at least one --role") }
+        if academy == nil, let role = Caller.scopedRoles.intersection(roles).min() {
+            throw ValidationError(
+                "a \(role.rawValue) acts in an academy: give --academy CODE, or --academy national for the national scope")
+        }
         guard (1...(31 * 24 * 3600)).contains(ttl) else { throw ValidationError("--ttl must be 1 s to 31 days") }
     }
 

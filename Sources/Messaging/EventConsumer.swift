@@ -98,6 +98,17 @@ public final class EventConsumer: Service, Sendable {
         guard let handler = routes.handlers[header.type] else {
             return park(queue, "unknown event type '\(header.type)' for this consumer", metadata)
         }
+        // Who really published it: `source` is whatever the publisher wrote; the broker user is checked by
+        // the broker. Each event type is accepted only from its producer's user.
+        if let publishedBy = delivery.message.publishedBy,
+            let producer = EventCatalog.type(for: EventType(header.type))?.producer,
+            let expected = transport.expectedPublisher(of: producer), publishedBy != expected
+        {
+            let who = publishedBy.isEmpty ? "a publisher that set no AMQP user_id" : "broker user '\(publishedBy)'"
+            return park(
+                queue, "\(header.type) was published by \(who); only \(producer.rawValue)'s user '\(expected)' may",
+                metadata.merging(["amqp.user_id": "\(publishedBy)"]) { $1 })
+        }
         do {
             try await handler(delivery)
             count("consumed", queue)

@@ -31,6 +31,10 @@ public struct Message: Sendable, Equatable {
 
     /// The W3C trace context this message carries, if any.
     public var traceparent: String? { headers[MessageHeader.traceparent] }
+
+    /// The broker user that published the message, as the broker vouched for it (AMQP `user_id`); nil on a
+    /// bus without users (the embedded one, in one process).
+    public var publishedBy: String? { headers[MessageHeader.publishedBy] }
 }
 
 /// Header names the platform sets on messages.
@@ -44,6 +48,8 @@ public enum MessageHeader {
     public static let parkedAt = "x-magistere-parked-at"
     /// The queue it was consumed from when it was parked or retried.
     public static let queue = "x-magistere-queue"
+    /// The broker user that first published it (from AMQP `user_id`), kept through retries and replays.
+    public static let publishedBy = "x-magistere-published-by"
 }
 
 /// One delivery of a message to a consumer.

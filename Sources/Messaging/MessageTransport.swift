@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 
 /// A way to move messages between services: AMQP 0-9-1 (``AMQPTransport``) in deployments, or the
@@ -30,6 +31,14 @@ public protocol MessageTransport: Sendable {
 
     /// Throws unless the bus is reachable now (for `/ready`).
     func checkConnection() async throws
+
+    /// The broker user whose messages of `producer`'s event types consumers accept, when the bus has users
+    /// (RabbitMQ's `user_id`); nil on a bus without them.
+    func expectedPublisher(of producer: ServiceName) -> String?
+}
+
+extension MessageTransport {
+    public func expectedPublisher(of producer: ServiceName) -> String? { nil }
 }
 
 /// The bus could not do what was asked; the operation may succeed later.

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import Metrics
 import Prometheus
+import Synchronization
 
 /// A readiness check: a name and a probe that throws when the service is not ready.
 public struct ReadinessCheck: Sendable {
@@ -27,16 +29,33 @@ public enum OperationalRoutes {
         router.get("health") { _, _ in
             JSONResponse(Status(status: "alive", checks: ["service": service]))
         }
-        router.get("ready") { _, _ in
+        let lastFailures = Mutex<[String: String]>([:])
+        router.get("ready") { _, context in
             var results: [String: String] = [:]
             var ready = true
             for check in checks {
+                // The route is open: it says ok or failed, never why (hosts, ports, close reasons are for the
+                // operator's log and the operator-only /metrics).
+                var failure: String?
                 do {
                     try await check.probe()
                     results[check.name] = "ok"
                 } catch {
                     ready = false
-                    results[check.name] = "\(error)"
+                    results[check.name] = "failed"
+                    failure = "\(error)"
+                }
+                Gauge(label: "magistere_ready", dimensions: [("service", service), ("check", check.name)])
+                    .record(failure == nil ? 1 : 0)
+                let changed = lastFailures.withLock { last in
+                    defer { last[check.name] = failure }
+                    return last[check.name] != failure
+                }
+                if changed, let failure {
+                    context.logger.warning(
+                        "readiness check failed", metadata: ["check": "\(check.name)", "error": "\(failure)"])
+                } else if changed {
+                    context.logger.info("readiness check passes again", metadata: ["check": "\(check.name)"])
                 }
             }
             return JSONResponse(

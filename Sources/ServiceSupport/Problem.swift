@@ -81,12 +81,16 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
 
     // MARK: - HTTPResponseError
 
+    /// What every problem `type` starts with: a URN, a stable identifier of the kind of problem (the platform
+    /// owns no domain to host pages under, and clients compare types, they do not fetch them).
+    public static let typePrefix = "urn:magistere:problem:"
+
     /// The longest `instance` a problem repeats from the request path.
     public static let instanceLimit = 256
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: Any] = [
-            "type": "https://magistere.education.gouv.fr/problems/\(kind)", "title": title, "status": Int(status.code),
+            "type": "\(Self.typePrefix)\(kind)", "title": title, "status": Int(status.code),
             // The path as sent, but bounded: a hostile path is not echoed at length.
             "instance": String(request.uri.path.prefix(Self.instanceLimit)),
         ]

@@ -21,8 +21,8 @@ public enum ServiceStore {
     public static func open(
         path: String, readers: Int = 4, migrations: (inout DatabaseMigrator) -> Void
     ) throws -> DatabasePool {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Personal data: owner-only from the first byte (SQLite gives its -wal and -shm files the same mode).
+        try PrivateFile.prepare(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = readers

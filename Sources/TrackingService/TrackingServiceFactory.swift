@@ -51,6 +51,7 @@ struct TrackingComposition: Sendable {
         routes.on(CoursePublished.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(SessionScheduled.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(SessionCancelled.self) { envelope, _ in try await projector.apply(envelope) }
+        routes.on(SessionStaffChanged.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(EnrolmentApproved.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(EnrolmentPromoted.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(EnrolmentWithdrawn.self) { envelope, _ in try await projector.apply(envelope) }

@@ -99,7 +99,7 @@ struct AccessMiddlewareTests {
             #expect(byScope.status == .forbidden)
             let own = try await TestAuth.headers("manager-lyon", .manager, academy: "ac-lyon")
             #expect(try await client.execute(uri: "/academies/ac-lyon/things", method: .post, headers: own).status == .ok)
-            let national = try await TestAuth.headers("manager-dgesco", .manager)
+            let national = try await TestAuth.headers("manager-dgesco", .manager, academy: "national")
             #expect(try await client.execute(uri: "/academies/ac-lyon/things", method: .post, headers: national).status == .ok)
             let metrics = try await client.execute(uri: "/metrics", method: .get, headers: own)
             #expect(metrics.status == .forbidden)
@@ -114,7 +114,7 @@ struct AccessMiddlewareTests {
     func failClosed() async throws {
         let logs = LogCollector()
         try await Self.application(logs: logs).test(.router) { client in
-            let headers = try await TestAuth.headers("operator-1", .operator, .manager, .designer)
+            let headers = try await TestAuth.headers("operator-1", .operator, .manager, .designer, academy: "national")
             let response = try await client.execute(uri: "/forgotten", method: .get, headers: headers)
             #expect(response.status == .forbidden)
             #expect(String(buffer: response.body).contains("should never answer") == false)

@@ -166,7 +166,7 @@ struct AuthorisationTests {
         let fixture = try await Self.seeded()
         let readers = [
             ("trainer", try await Callers.trainer()), ("tutor", try await Callers.tutor()),
-            ("manager of lyon", try await Callers.manager()), ("national manager", try await Callers.manager(academy: nil)),
+            ("manager of lyon", try await Callers.manager()), ("national manager", try await Callers.manager(academy: "national")),
         ]
         try await fixture.application().test(.router) { client in
             for (who, token) in readers {
@@ -188,6 +188,7 @@ struct AuthorisationTests {
         #expect(TrackingScope(caller: Caller(subject: Plan.trainer, roles: [.trainer])).isStaff(of: session))
         #expect(TrackingScope(caller: Caller(subject: Plan.tutor, roles: [.tutor])).follows(session))
         #expect(!TrackingScope(caller: Caller(subject: "ien-2", roles: [.manager], academy: "marseille")).follows(session))
-        #expect(TrackingScope(caller: Caller(subject: "ien-0", roles: [.manager])).follows(session))
+        #expect(TrackingScope(caller: Caller(subject: "ien-0", roles: [.manager], isNational: true)).follows(session))
+        #expect(!TrackingScope(caller: Caller(subject: "ien-9", roles: [.manager])).follows(session), "no academy claim: no scope")
     }
 }

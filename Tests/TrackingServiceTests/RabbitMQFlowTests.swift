@@ -115,4 +115,88 @@ struct RabbitMQFlowTests {
         let inbox = try await composition.stores.all[0].read { db in try Inbox.count(consumer: "test.tracking.\(tag).events", in: db) }
         #expect(inbox == 4, "course, session and two distinct approval messages; the redelivery was dropped")
     }
+
+    @Test("across RabbitMQ: a progress statement sent while the approval waits in the paused consumer's queue is refused, then applied once it is consumed; a staff change reaches tracking and decides who records attendance")
+    func raceAndStaffChange() async throws {
+        let endpoint = try Broker.requireEndpoint()
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let transport = AMQPTransport(
+            endpoint: endpoint, topology: AMQPTopology(exchange: "test.tracking.\(tag)"), confirmTimeout: .seconds(10),
+            logger: logger)
+        defer { transport.close() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-amqp-\(tag)")
+        let environment = ServiceEnvironment(
+            storePath: directory.appendingPathComponent("tracking.sqlite").path, transport: transport, logger: logger,
+            authenticator: try TestAuth.authenticator(), retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 5),
+            outboxPollInterval: .seconds(5))
+        let composition = try TrackingComposition.build(
+            environment, configuration: TrackingConfiguration(queue: "test.tracking.\(tag).events"))
+        try await transport.declare(composition.consumer.subscription)
+
+        // Given the course, the session and Alice's approval are in tracking's queue, but nobody consumes yet
+        let sessionID = "session-\(tag)"
+        let enrolmentID = UUID().uuidString.lowercased()
+        try await transport.publish([
+            try Broker.message(Events.envelope(Events.coursePublished())),
+            try Broker.message(Events.envelope(Events.sessionScheduled(sessionID))),
+            try Broker.message(Events.envelope(Events.approved(sessionID, enrolmentID: enrolmentID, participantID: "p-alice"))),
+        ])
+        let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
+        let statement = XAPIStatementsTests.statement(id: UUID().uuidString.lowercased(), registration: enrolmentID)
+        let router = composition.service.router(registry: nil)
+        try await Application(router: router).test(.router) { client in
+            // When her completion statement arrives first, it is refused and nothing is kept
+            let early = try await client.send(.post, "/xapi/statements", raw: statement, headers: alice)
+            #expect(early.status == .serviceUnavailable)
+            #expect(early.headers[.retryAfter] != nil)
+        }
+        let stored = try await composition.stores.all[0].read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM xapi_statement") ?? -1
+        }
+        #expect(stored == 0)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in composition.service.background {
+                group.addTask { try await service.run() }
+            }
+            let tracked = try await eventually {
+                (try? await composition.application.enrolmentProgress(
+                    enrolmentID: enrolmentID, for: Caller(subject: "p-alice", roles: [.participant]))) != nil
+            }
+            try #require(tracked, "the approval never reached tracking")
+            try await Application(router: router).test(.router) { client in
+                // Then the client's retry is stored and applied
+                let retried = try await client.send(.post, "/xapi/statements", raw: statement, headers: alice)
+                #expect(retried.status == .ok)
+                let progress = try await client.execute(
+                    uri: "/enrolments/\(enrolmentID)/progress", method: .get, headers: try await Callers.participant("p-alice"))
+                #expect(try progress.decode(EnrolmentProgressView.self).activities.first { $0.activityID == "video" }?.done == true)
+
+                // When enrolment announces that trainer-2 replaces trainer-1
+                try await transport.publish([
+                    try Broker.message(
+                        Events.envelope(
+                            SessionStaffChanged(
+                                sessionID: sessionID, academy: Plan.academy, trainerIDs: ["trainer-2"],
+                                tutorIDs: [Plan.tutor], actorID: "ien-1", occurredAt: Date())))
+                ])
+                let moved = try await eventually {
+                    (try? await composition.application.sessionProgress(
+                        sessionID: sessionID, for: Caller(subject: "trainer-2", roles: [.trainer]))) != nil
+                }
+                try #require(moved, "the staff change never reached tracking")
+                // Then the removed trainer is refused and the new one records the attendance
+                let sheet = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: enrolmentID, status: .present)])
+                let removed = try await client.send(
+                    .post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
+                #expect(removed.status == .forbidden)
+                let added = try await client.send(
+                    .post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer("trainer-2"))
+                #expect(added.status == .ok)
+            }
+            group.cancelAll()
+        }
+    }
 }

@@ -214,7 +214,7 @@ struct XAPIAuthorisationTests {
                 ("other trainer", XAPIStatementsTests.xapi(try await Callers.trainer(Self.otherTrainer)), [carolID]),
                 ("manager of lyon", XAPIStatementsTests.xapi(try await Callers.manager()), [aliceID]),
                 ("manager of marseille", XAPIStatementsTests.xapi(try await Callers.manager(academy: "marseille")), [carolID]),
-                ("national manager", XAPIStatementsTests.xapi(try await Callers.manager(academy: nil)), [aliceID, carolID]),
+                ("national manager", XAPIStatementsTests.xapi(try await Callers.manager(academy: "national")), [aliceID, carolID]),
             ]
             for (who, token, expected) in readers {
                 let all = try await client.execute(uri: "/xapi/statements", method: .get, headers: token)

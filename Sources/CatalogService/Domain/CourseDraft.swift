@@ -134,9 +134,10 @@ public struct CourseDraft: Codable, Sendable, Equatable {
     /// The draft with an id (`a1`, `a2`… after the highest such id in use) for each activity submitted without one.
     public func assigningMissingActivityIDs() -> CourseDraft {
         var copy = self
+        // Numbers beyond the activity cap cannot be ours (and `a<Int.max>` + 1 would overflow): ignored.
         var next = (activities.compactMap { activity -> Int? in
-            guard activity.id.first == "a" else { return nil }
-            return Int(activity.id.dropFirst())
+            guard activity.id.first == "a", let number = Int(activity.id.dropFirst()), number < 1_000_000 else { return nil }
+            return number
         }.max() ?? 0) + 1
         for index in copy.activities.indices where copy.activities[index].id.isEmpty {
             while activities.contains(where: { $0.id == "a\(next)" }) { next += 1 }

@@ -20,8 +20,14 @@ public struct CourseFigures: Codable, Sendable, Equatable {
     public var modality: CourseModality?
 
     public init(activities: [Activity]) {
-        distanceMinutes = activities.filter { $0.modality == .distance }.reduce(0) { $0 + max(0, $1.estimatedMinutes) }
-        inPersonMinutes = activities.filter { $0.modality == .inPerson }.reduce(0) { $0 + max(0, $1.estimatedMinutes) }
+        // A draft's figures are shown before it is validated: each activity counts within its valid range, so a
+        // hostile estimate (Int.max, twice) cannot overflow the sum.
+        func minutes(_ modality: Modality) -> Int {
+            activities.filter { $0.modality == modality }
+                .reduce(0) { $0 + min(max(0, $1.estimatedMinutes), Activity.maximumMinutes) }
+        }
+        distanceMinutes = minutes(.distance)
+        inPersonMinutes = minutes(.inPerson)
         durationBucket = DurationBucket(totalMinutes: distanceMinutes + inPersonMinutes)
         modality = Self.modality(distance: distanceMinutes, inPerson: inPersonMinutes, count: activities.count)
     }

@@ -186,7 +186,7 @@ public enum OpenAPIDocument {
        "detail": "this course belongs to the national offer; this designer authors the offer of academy lyon only",
        "status": 403,
        "title": "Not allowed",
-       "type": "https://magistere.education.gouv.fr/problems/forbidden"
+       "type": "urn:magistere:problem:forbidden"
       },
       "schema": {
        "$ref": "#/components/schemas/Problem"
@@ -208,7 +208,7 @@ public enum OpenAPIDocument {
        ],
        "status": 401,
        "title": "Authentication required",
-       "type": "https://magistere.education.gouv.fr/problems/unauthenticated"
+       "type": "urn:magistere:problem:unauthenticated"
       },
       "schema": {
        "$ref": "#/components/schemas/Problem"
@@ -1257,7 +1257,7 @@ public enum OpenAPIDocument {
          ],
          "status": 422,
          "title": "The request is not valid",
-         "type": "https://magistere.education.gouv.fr/problems/validation"
+         "type": "urn:magistere:problem:validation"
         },
         "schema": {
          "$ref": "#/components/schemas/Problem"
@@ -1537,7 +1537,7 @@ public enum OpenAPIDocument {
          ],
          "status": 422,
          "title": "The request is not valid",
-         "type": "https://magistere.education.gouv.fr/problems/validation"
+         "type": "urn:magistere:problem:validation"
         },
         "schema": {
          "$ref": "#/components/schemas/Problem"
@@ -1718,7 +1718,7 @@ public enum OpenAPIDocument {
          ],
          "status": 422,
          "title": "The request is not valid",
-         "type": "https://magistere.education.gouv.fr/problems/validation"
+         "type": "urn:magistere:problem:validation"
         },
         "schema": {
          "$ref": "#/components/schemas/Problem"
@@ -1849,7 +1849,7 @@ public enum OpenAPIDocument {
          ],
          "status": 422,
          "title": "The request is not valid",
-         "type": "https://magistere.education.gouv.fr/problems/validation"
+         "type": "urn:magistere:problem:validation"
         },
         "schema": {
          "$ref": "#/components/schemas/Problem"
@@ -2058,7 +2058,7 @@ public enum OpenAPIDocument {
          ],
          "status": 422,
          "title": "The request is not valid",
-         "type": "https://magistere.education.gouv.fr/problems/validation"
+         "type": "urn:magistere:problem:validation"
         },
         "schema": {
          "$ref": "#/components/schemas/Problem"
@@ -2186,7 +2186,7 @@ public enum OpenAPIDocument {
          ],
          "status": 422,
          "title": "The request is not valid",
-         "type": "https://magistere.education.gouv.fr/problems/validation"
+         "type": "urn:magistere:problem:validation"
         },
         "schema": {
          "$ref": "#/components/schemas/Problem"
@@ -2287,7 +2287,7 @@ public enum OpenAPIDocument {
          ],
          "status": 422,
          "title": "The request is not valid",
-         "type": "https://magistere.education.gouv.fr/problems/validation"
+         "type": "urn:magistere:problem:validation"
         },
         "schema": {
          "$ref": "#/components/schemas/Problem"

@@ -126,7 +126,7 @@ struct EnrolmentRoutes {
     /// The 422 problem listing every bad line (line, field, problem): nothing of the file was applied.
     static func report(_ rejected: DesignationFileRejected, request: Request) throws -> Response {
         let body: [String: Any] = [
-            "type": "https://magistere.education.gouv.fr/problems/validation", "title": "The designation file is not valid",
+            "type": "urn:magistere:problem:validation", "title": "The designation file is not valid",
             "status": 422, "instance": request.uri.path,
             "detail": "\(rejected.count) error(s): nothing was applied",
             "errors": rejected.errors.map {

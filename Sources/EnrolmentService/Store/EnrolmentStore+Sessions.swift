@@ -45,14 +45,28 @@ extension EnrolmentStore {
                 reason = why
                 try Outbox.append(
                     SessionCancelled(sessionID: id, actorID: actor, reason: why, occurredAt: date), time: date, in: db)
-            case .assignTrainers(let ids): reason = "trainers: " + ids.joined(separator: ", ")
-            case .assignTutors(let ids): reason = "tutors: " + ids.joined(separator: ", ")
+            case .assignTrainers(let ids):
+                reason = "trainers: " + ids.joined(separator: ", ")
+                try Self.announceStaff(of: session, actor: actor, at: date, in: db)
+            case .assignTutors(let ids):
+                reason = "tutors: " + ids.joined(separator: ", ")
+                try Self.announceStaff(of: session, actor: actor, at: date, in: db)
             }
             try Self.record(
                 "session", id: id, sessionID: id, command: command.name, from: before.rawValue,
                 to: session.state.rawValue, actor: actor, reason: reason, at: date, in: db)
             return try Self.view(of: session, in: db)
         }
+    }
+
+    /// Announces the session's whole staff assignment: tracking decides from it who follows the session and
+    /// records its attendance.
+    private static func announceStaff(of session: Session, actor: String, at date: Date, in db: Database) throws {
+        try Outbox.append(
+            SessionStaffChanged(
+                sessionID: session.id, academy: session.academy, trainerIDs: session.trainerIDs,
+                tutorIDs: session.tutorIDs, actorID: actor, occurredAt: date),
+            time: date, in: db)
     }
 
     /// A session with its seats.

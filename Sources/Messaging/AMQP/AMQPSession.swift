@@ -19,6 +19,9 @@ enum AMQPField: Equatable {
 /// Not `Sendable` on purpose: rabbitmq-c connections must stay on one thread. ``AMQPWorker`` owns one.
 final class AMQPSession {
     private let state: amqp_connection_state_t
+    /// The broker user this connection logged in as: the `user_id` of everything it publishes (RabbitMQ
+    /// refuses any other), and how its consumers tell their own retries from others' messages.
+    let user: String
     private var open = false
     /// The next publisher-confirm sequence number on channel 1.
     private var nextPublishTag: UInt64 = 1
@@ -29,6 +32,7 @@ final class AMQPSession {
         guard let state = amqp_new_connection() else { throw AMQPError("cannot allocate an AMQP connection") }
         // From here on a throw runs deinit, which destroys the connection (never destroy it twice).
         self.state = state
+        self.user = endpoint.user
         let socket: OpaquePointer?
         if endpoint.tls {
             socket = amqp_ssl_socket_new(state)
@@ -130,7 +134,7 @@ final class AMQPSession {
         var unconfirmed = Set<UInt64>()
         for item in items {
             let status = Arena.with { arena in
-                var properties = arena.properties(for: item.message)
+                var properties = arena.properties(for: item.message, user: user)
                 return amqp_basic_publish(
                     state, Self.channel, arena.bytes(item.exchange), arena.bytes(item.routingKey), 0, 0,
                     &properties, arena.bytes(item.message.body))
@@ -211,7 +215,7 @@ final class AMQPSession {
             defer { amqp_destroy_envelope(&envelope) }
             let decoded = Self.decode(
                 properties: envelope.message.properties, body: envelope.message.body,
-                routingKey: Self.string(envelope.routing_key))
+                routingKey: Self.string(envelope.routing_key), connectionUser: user)
             let redelivered = envelope.redelivered != 0 || decoded.deliveryCount > 0
             return (envelope.delivery_tag, decoded.message, decoded.attempt, redelivered)
         case AMQP_RESPONSE_LIBRARY_EXCEPTION where reply.library_error == AMQP_STATUS_TIMEOUT.rawValue:
@@ -261,7 +265,8 @@ final class AMQPSession {
         if let error = Self.failure(read, "read message") { throw error }
         defer { amqp_destroy_message(&message) }
         let decoded = Self.decode(
-            properties: message.properties, body: message.body, routingKey: Self.string(ok.routing_key))
+            properties: message.properties, body: message.body, routingKey: Self.string(ok.routing_key),
+            connectionUser: user)
         return (ok.delivery_tag, decoded.message, decoded.attempt)
     }
 
@@ -313,9 +318,15 @@ final class AMQPSession {
         return Data(bytes: pointer, count: bytes.len)
     }
 
-    private static func decode(properties: amqp_basic_properties_t, body: amqp_bytes_t, routingKey: String)
-        -> (message: Message, attempt: Int, deliveryCount: Int)
-    {
+    /// The platform's message in an AMQP delivery.
+    ///
+    /// Who published it (``Message/publishedBy``) comes from the `user_id` RabbitMQ checked against the
+    /// publisher's connection. A message published under this connection's own user is one of its service's
+    /// retries or replays: its `x-magistere-published-by` header, set from the original `user_id` at first
+    /// receipt, is kept. From anyone else the header is whatever the broker vouches for, never what they wrote.
+    private static func decode(
+        properties: amqp_basic_properties_t, body: amqp_bytes_t, routingKey: String, connectionUser: String
+    ) -> (message: Message, attempt: Int, deliveryCount: Int) {
         let flags = properties._flags
         var headers: [String: String] = [:]
         var deliveryCount = 0
@@ -331,6 +342,13 @@ final class AMQPSession {
                     }
                 }
             }
+        }
+        let userID = flags & magistere_flag_user_id != 0 ? string(properties.user_id) : ""
+        if userID != connectionUser {
+            // Empty when the publisher set no user_id: then nobody vouches for it, and it matches no producer.
+            headers[MessageHeader.publishedBy] = userID
+        } else if headers[MessageHeader.publishedBy] == nil {
+            headers[MessageHeader.publishedBy] = userID
         }
         let attempt = headers[MessageHeader.attempt].flatMap(Int.init) ?? 1
         let id = flags & magistere_flag_message_id != 0 ? string(properties.message_id) : ""
@@ -418,7 +436,7 @@ final class Arena {
     }
 
     /// The AMQP properties mirroring a CloudEvent: persistent, typed, with its id, time and source.
-    func properties(for message: Message) -> amqp_basic_properties_t {
+    func properties(for message: Message, user: String) -> amqp_basic_properties_t {
         var properties = amqp_basic_properties_t()
         properties._flags = magistere_basic_props_flags
         properties.content_type = bytes("application/cloudevents+json")
@@ -427,6 +445,7 @@ final class Arena {
         properties.type = bytes(message.type)
         properties.timestamp = UInt64(max(0, message.time.timeIntervalSince1970))
         properties.app_id = bytes(ServiceNameText.appID(fromSource: message.source))
+        properties.user_id = bytes(user)
         var headers = message.headers.sorted { $0.key < $1.key }.map { ($0.key, AMQPField.string($0.value)) }
         if let subject = message.subject { headers.append(("cloudEvents:subject", .string(subject))) }
         properties.headers = table(headers)

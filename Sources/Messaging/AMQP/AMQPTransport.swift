@@ -14,11 +14,15 @@ public final class AMQPTransport: MessageTransport {
     /// How long a publish waits for the broker's confirms before it fails (and is retried by the caller).
     private let confirmTimeout: Duration
 
+    /// The broker user of each producing service: its event types are accepted from that user only.
+    public let producerUsers: [ServiceName: String]
+
     public init(
         endpoint: AMQPEndpoint, topology: AMQPTopology = AMQPTopology(), confirmTimeout: Duration = .seconds(30),
-        logger: Logger
+        producerUsers: [ServiceName: String]? = nil, logger: Logger
     ) {
         self.endpoint = endpoint
+        self.producerUsers = producerUsers ?? Self.conventionalProducerUsers(forUser: endpoint.user)
         self.topology = topology
         self.logger = logger
         self.confirmTimeout = confirmTimeout
@@ -125,6 +129,19 @@ public final class AMQPTransport: MessageTransport {
             }
             return replayed
         }
+    }
+
+    public func expectedPublisher(of producer: ServiceName) -> String? { producerUsers[producer] }
+
+    /// Each service's user by the platform's convention: a user named after its service (`magistere-tracking`)
+    /// implies its peers' (`magistere-catalog`, `magistere-enrolment`); any other user is one account shared by
+    /// every service (local tests, `guest`), which then proves nothing about who published.
+    public static func conventionalProducerUsers(forUser user: String) -> [ServiceName: String] {
+        for service in ServiceName.allCases where user.hasSuffix(service.rawValue) && user.count > service.rawValue.count {
+            let prefix = user.dropLast(service.rawValue.count)
+            return Dictionary(uniqueKeysWithValues: ServiceName.allCases.map { ($0, prefix + $0.rawValue) })
+        }
+        return Dictionary(uniqueKeysWithValues: ServiceName.allCases.map { ($0, user) })
     }
 
     public func checkConnection() async throws {

@@ -19,6 +19,7 @@ public final class EmbeddedTransport: MessageTransport {
     public init(path: String, deliveryLimit: Int = 20) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        try PrivateFile.prepare(path)
         database = try DatabasePool(path: path, configuration: configuration)
         self.deliveryLimit = deliveryLimit
         var migrator = DatabaseMigrator()

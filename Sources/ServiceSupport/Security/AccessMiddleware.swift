@@ -35,6 +35,14 @@ public struct AccessMiddleware: RouterMiddleware {
         var context = context
         if rule != .anyone {
             let caller = try await authenticate(request)
+            if let role = caller.scopedRoleWithoutAcademy {
+                // A careless identity provider must not hand out national reach by leaving the claim out.
+                let problem = Problem.forbidden(
+                    "the token grants the \(role.rawValue) role without an academy claim: it must name the academy "
+                        + "(\"academy\": \"lyon\") or the national scope (\"academy\": \"national\")")
+                log(problem, caller: caller, request: request, route: route, context: context)
+                throw problem
+            }
             if case .roles(let needed) = rule, needed.isDisjoint(with: caller.roles) {
                 let problem = Problem.forbidden("this operation needs the \(rule)")
                 log(problem, caller: caller, request: request, route: route, context: context)
@@ -71,7 +79,7 @@ public struct AccessMiddleware: RouterMiddleware {
             "access refused",
             metadata: [
                 "caller": "\(caller.subject)", "caller.roles": "\(caller.roles.sorted().map(\.rawValue))",
-                "caller.academy": "\(caller.academy ?? "national")", "http.method": "\(request.method)",
+                "caller.academy": "\(caller.scopeName)", "http.method": "\(request.method)",
                 "http.route": "\(route)", "http.path": "\(request.uri.path)", "reason": "\(problem.detail ?? "")",
             ])
     }

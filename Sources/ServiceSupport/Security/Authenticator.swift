@@ -78,7 +78,9 @@ public struct Authenticator: Sendable {
                 throw AuthConfigurationError("the JWKS document cannot be read: \(error)")
             }
         }
-        let keySet = jwks
+        // Every JWK is turned into a key here, or the start fails naming it: a key silently skipped would
+        // refuse every token it signs, with nothing in the logs to say why.
+        let jwkKeys = try (jwks?.keys ?? []).enumerated().map { try JWKPublicKey($1, index: $0) }
         keys = Task {
             let keys = JWTKeyCollection()
             if let hmac { await keys.add(hmac: hmac, digestAlgorithm: .sha256) }
@@ -89,8 +91,12 @@ public struct Authenticator: Sendable {
                 case .ecdsa(let key): await keys.add(ecdsa: key, kid: kid)
                 }
             }
-            // Each JWK was decoded above; a key of an algorithm jwt-kit cannot use is skipped.
-            for key in keySet?.keys ?? [] { _ = try? await keys.add(jwk: key) }
+            for key in jwkKeys {
+                switch key.key {
+                case .rsa(let rsa): await keys.add(rsa: rsa, digestAlgorithm: .sha256, kid: key.kid)
+                case .ecdsa(let ecdsa): await keys.add(ecdsa: ecdsa, kid: key.kid)
+                }
+            }
             return keys
         }
         issuer = configuration.issuer
@@ -113,6 +119,38 @@ public struct Authenticator: Sendable {
                 self = .ecdsa(key)
             } else {
                 throw AuthConfigurationError("public key #\(index + 1) is neither an RSA nor an EC P-256 PEM public key")
+            }
+        }
+    }
+
+    /// A JWKS entry as a verification key: RS256 (`kty` RSA) or ES256 (`kty` EC, `crv` P-256), with its `kid`.
+    struct JWKPublicKey: Sendable {
+        var kid: JWKIdentifier
+        var key: PublicKey
+
+        init(_ jwk: JWK, index: Int) throws {
+            let name = "JWKS key #\(index + 1)\(jwk.keyIdentifier.map { " (kid \($0.string))" } ?? "")"
+            guard let kid = jwk.keyIdentifier else { throw AuthConfigurationError("\(name) has no kid") }
+            self.kid = kid
+            switch jwk.keyType {
+            case .rsa:
+                guard jwk.algorithm == nil || jwk.algorithm == .rs256 else {
+                    throw AuthConfigurationError("\(name): only RS256 is accepted for RSA keys")
+                }
+                guard let modulus = jwk.modulus, let exponent = jwk.exponent,
+                    let rsa = try? Insecure.RSA.PublicKey(modulus: modulus, exponent: exponent)
+                else { throw AuthConfigurationError("\(name) is not a usable RSA public key (n, e)") }
+                key = .rsa(rsa)
+            case .ecdsa:
+                guard jwk.algorithm == nil || jwk.algorithm == .es256 else {
+                    throw AuthConfigurationError("\(name): only ES256 is accepted for EC keys")
+                }
+                guard let x = jwk.x, let y = jwk.y, let ecdsa = try? ES256PublicKey(parameters: (x: x, y: y)) else {
+                    throw AuthConfigurationError("\(name) is not a usable EC P-256 public key (x, y)")
+                }
+                key = .ecdsa(ecdsa)
+            default:
+                throw AuthConfigurationError("\(name): key type \(jwk.keyType) is not accepted (RSA or EC P-256 only)")
             }
         }
     }
@@ -141,6 +179,9 @@ public struct Authenticator: Sendable {
         for name in claims.roles {
             // A role this version does not know grants nothing; it does not invalidate the token.
             if let role = Role(rawValue: name) { roles.insert(role) }
+        }
+        if claims.academy == Caller.nationalClaim {
+            return Caller(subject: subject, roles: roles, academy: nil, isNational: true)
         }
         if let academy = claims.academy, !PseudonymousIdentifier.isValid(academy) {
             throw AuthenticationFailure("the token's academy is not an academy code")

@@ -23,26 +23,46 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
     /// The token's subject: a pseudonymous id, never a name or an e-mail address.
     public var subject: String
     public var roles: Set<Role>
-    /// The academy the caller acts for (`lyon`…, as sessions and course origins spell it); `nil` is the national scope.
+    /// The academy the caller acts for (`lyon`…, as sessions and course origins spell it); `nil` when the token
+    /// names none, or names the national scope (``isNational``).
     public var academy: String?
+    /// The token's academy claim is `national`: the caller acts for every academy. National scope is never
+    /// implied by a missing claim.
+    public var isNational: Bool
 
-    public init(subject: String, roles: Set<Role>, academy: String? = nil) {
+    /// The academy claim that grants national scope.
+    public static let nationalClaim = "national"
+    /// The roles whose reach is an academy (or, explicitly, the nation): their tokens must say which.
+    public static let scopedRoles: Set<Role> = [.manager, .designer]
+
+    public init(subject: String, roles: Set<Role>, academy: String? = nil, isNational: Bool = false) {
         self.subject = subject
         self.roles = roles
         self.academy = academy
+        self.isNational = academy == nil && isNational
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }
 
     /// Whether the caller holds `role` for `academy`: a role scoped to one academy covers that academy only;
-    /// a national one (no academy claim) covers every academy.
+    /// a national one (`"academy": "national"`) covers every academy; a token without the claim covers none.
     public func has(_ role: Role, inAcademy academy: String) -> Bool {
         guard roles.contains(role) else { return false }
-        guard let own = self.academy else { return true }
+        guard let own = self.academy else { return isNational }
         return own == academy
     }
 
+    /// The scoped role (manager, designer) this caller holds with no academy claim at all, if any: such a token
+    /// is refused rather than read as national.
+    public var scopedRoleWithoutAcademy: Role? {
+        guard academy == nil, !isNational else { return nil }
+        return roles.intersection(Self.scopedRoles).min()
+    }
+
+    /// `lyon`, `national`, or `none`: how logs name the caller's scope.
+    public var scopeName: String { academy ?? (isNational ? Self.nationalClaim : "none") }
+
     public var description: String {
-        "\(subject) [\(roles.sorted().map(\.rawValue).joined(separator: ","))\(academy.map { " @\($0)" } ?? "")]"
+        "\(subject) [\(roles.sorted().map(\.rawValue).joined(separator: ","))] @\(scopeName)"
     }
 }

@@ -17,8 +17,9 @@ struct AttendanceCommand: Sendable {
         /// A trainer's or tutor's sheet (403 unless the caller is assigned to the session); it replaces
         /// what was recorded before.
         case staff(TrackingScope)
-        /// A participant's own declaration (xAPI `attended`), sent by `senderID`: it never replaces what a
-        /// trainer recorded. The statement resource has checked who may send it.
+        /// A participant's own declaration (xAPI `attended`), sent by `senderID`: stored as a claim that the
+        /// trainers see on their table; it credits nothing and never touches what they recorded. The statement
+        /// resource has checked who may send it.
         case selfDeclared(senderID: String)
     }
 
@@ -83,12 +84,27 @@ struct AttendanceCommand: Sendable {
         }
         guard violations.isEmpty else { throw TrackingError.invalid(violations) }
 
-        let time = sheet.recordedAt.map(Timestamp.truncated) ?? now
+        if overwrite, let recordedAt = sheet.recordedAt, recordedAt < now.addingTimeInterval(-300) {
+            try AuditEntry(
+                sessionID: sessionID, recordedAt: now, actorID: recordedBy, action: "attendance-backdated",
+                detail: "activity \(activity.id) recorded at \(Timestamp.format(recordedAt)) for "
+                    + "\(enrolments.count) participant(s)"
+            ).insert(db)
+        }
         var completed: [String] = []
         for (entry, enrolment) in zip(sheet.entries, enrolments) {
             let current = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolment.enrolmentID, db)[
                 activity.id] ?? ActivityProgress(activityID: activity.id)
-            if !overwrite, current.attendance != nil { continue }
+            let credit = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
+            guard overwrite else {
+                // A participant's own declaration: a claim the trainers see, never credit (no recomputation).
+                let time = credit.effective(stated: sheet.recordedAt, receivedAt: now)
+                try ActivityProgressRow.save(
+                    current.claimingAttendance(at: time), session: sessionID, enrolment: enrolment.enrolmentID,
+                    recordedBy: nil, db)
+                continue
+            }
+            let time = credit.effective(stated: sheet.recordedAt, receivedAt: now, backdatedByStaff: true)
             try ActivityProgressRow.save(
                 current.recordingAttendance(entry.status, at: time), session: sessionID,
                 enrolment: enrolment.enrolmentID, recordedBy: recordedBy, db)

@@ -19,6 +19,8 @@ public struct EnrolmentProgressView: Codable, Sendable, Equatable {
         public var doneAt: Date?
         public var bestScore: Double?
         public var attendance: AttendanceStatus?
+        /// When the participant declared they attended (a claim; only the trainers' sheet credits it).
+        public var attendanceClaimedAt: Date?
         public var lastActivityAt: Date?
     }
 
@@ -69,7 +71,8 @@ public struct EnrolmentProgressView: Codable, Sendable, Equatable {
                 required: activity.required, estimatedMinutes: activity.estimatedMinutes,
                 passThreshold: activity.passThreshold, startedAt: facts?.startedAt,
                 secondsSpent: facts?.secondsSpent ?? 0, done: done[activity.id] != nil, doneAt: done[activity.id]?.doneAt,
-                bestScore: facts?.bestScore, attendance: facts?.attendance, lastActivityAt: facts?.lastActivityAt)
+                bestScore: facts?.bestScore, attendance: facts?.attendance, attendanceClaimedAt: facts?.attendanceClaimedAt,
+                lastActivityAt: facts?.lastActivityAt)
         }
         requiredTotal = assessment.requiredTotal
         requiredDone = assessment.requiredDone

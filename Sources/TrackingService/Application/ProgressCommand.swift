@@ -65,7 +65,8 @@ struct ProgressCommand: Sendable {
         let violations = record.violations(for: activity)
         guard violations.isEmpty else { throw TrackingError.invalid(violations) }
 
-        let time = record.occurredAt.map(Timestamp.truncated) ?? now
+        let time = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
+            .effective(stated: record.occurredAt, receivedAt: now)
         let current = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db)[activity.id]
             ?? ActivityProgress(activityID: activity.id)
         try ActivityProgressRow.save(

@@ -37,7 +37,7 @@ public struct ReadModelProjector: Sendable {
         let event = envelope.data
         let row = SessionRow(
             sessionID: event.sessionID, academy: event.academy, course: event.course, schoolLevel: event.schoolLevel,
-            trainerIDs: event.trainerIDs, tutorIDs: event.tutorIDs, scheduled: true)
+            trainerIDs: event.trainerIDs, tutorIDs: event.tutorIDs, scheduled: true, startsAt: event.calendar.startsAt)
         try await inSessionStore(event.sessionID, envelope.id) { db in try row.saveScheduled(db) }
     }
 
@@ -46,6 +46,26 @@ public struct ReadModelProjector: Sendable {
         try await inSessionStore(event.sessionID, envelope.id) { db in
             try SessionRow.markCancelled(event.sessionID, at: event.occurredAt, db)
         }
+    }
+
+    /// A new staff assignment replaces the session's trainers and tutors (a later change wins over an earlier
+    /// one that arrives late). Before tracking knows the session, the change is retried until it does: the
+    /// session's own event is on its way.
+    public func apply(_ envelope: CloudEvent<SessionStaffChanged>) async throws {
+        let event = envelope.data
+        try await inSessionStore(event.sessionID, envelope.id) { db in
+            guard try SessionRow.fetch(event.sessionID, db) != nil else {
+                throw SessionNotYetKnown(sessionID: event.sessionID)
+            }
+            _ = try SessionRow.replaceStaff(
+                event.sessionID, trainerIDs: event.trainerIDs, tutorIDs: event.tutorIDs, changedAt: event.occurredAt, db)
+        }
+    }
+
+    /// An event about a session tracking has not heard of yet: retried later (never parked at once).
+    struct SessionNotYetKnown: Error, CustomStringConvertible {
+        var sessionID: String
+        var description: String { "session \(sessionID) is not known to tracking yet" }
     }
 
     public func apply(_ envelope: CloudEvent<EnrolmentApproved>) async throws {

@@ -14,6 +14,9 @@ public struct SessionProgressView: Codable, Sendable, Equatable {
         public var secondsSpent: Int
         /// Attendance by meeting / virtual class activity id, as recorded.
         public var attendance: [String: AttendanceStatus]
+        /// The participant's own claims of attendance (xAPI `attended`), by activity id: for the trainers to
+        /// confirm on their sheet. A claim credits nothing.
+        public var attendanceClaims: [String: Date]
         public var completed: Bool
         public var completedAt: Date?
         public var lastSeenAt: Date?
@@ -50,6 +53,9 @@ public struct SessionProgressView: Codable, Sendable, Equatable {
                 requiredDone: assessment.requiredDone, secondsSpent: facts.values.reduce(0) { $0 + $1.secondsSpent },
                 attendance: facts.values.reduce(into: [:]) { result, progress in
                     if let status = progress.attendance { result[progress.activityID] = status }
+                },
+                attendanceClaims: facts.values.reduce(into: [:]) { result, progress in
+                    if let claimed = progress.attendanceClaimedAt { result[progress.activityID] = claimed }
                 },
                 completed: completion != nil, completedAt: completion?.completedAt,
                 lastSeenAt: facts.values.compactMap(\.lastActivityAt).max())

@@ -25,11 +25,14 @@ public struct ActivityProgress: Sendable, Equatable, Codable {
     public var attendanceRecordedAt: Date?
     /// The latest time anything happened on the activity.
     public var lastActivityAt: Date?
+    /// When the participant first declared they attended (xAPI `attended`): a claim the session's trainers
+    /// see beside their sheet. It credits nothing; only ``attendance`` recorded by staff does.
+    public var attendanceClaimedAt: Date?
 
     public init(
         activityID: String, startedAt: Date? = nil, secondsSpent: Int = 0, completedAt: Date? = nil,
         bestScore: Double? = nil, passedAt: Date? = nil, attendance: AttendanceStatus? = nil,
-        attendanceRecordedAt: Date? = nil, lastActivityAt: Date? = nil
+        attendanceRecordedAt: Date? = nil, lastActivityAt: Date? = nil, attendanceClaimedAt: Date? = nil
     ) {
         self.activityID = activityID
         self.startedAt = startedAt
@@ -40,6 +43,7 @@ public struct ActivityProgress: Sendable, Equatable, Codable {
         self.attendance = attendance
         self.attendanceRecordedAt = attendanceRecordedAt
         self.lastActivityAt = lastActivityAt
+        self.attendanceClaimedAt = attendanceClaimedAt
     }
 
     /// This progress with one more (already validated) record of the participant applied.
@@ -55,6 +59,14 @@ public struct ActivityProgress: Sendable, Equatable, Codable {
             if passedAt == nil, score >= (activity.passThreshold ?? 0) { next.passedAt = time }
         }
         next.lastActivityAt = max(lastActivityAt ?? time, time)
+        return next
+    }
+
+    /// This progress with the participant's own claim of attendance: kept (the first claim's time) for the
+    /// trainers to see, and nothing else changes. It never counts as attended.
+    public func claimingAttendance(at time: Date) -> ActivityProgress {
+        var next = self
+        next.attendanceClaimedAt = min(attendanceClaimedAt ?? time, time)
         return next
     }
 

@@ -107,13 +107,14 @@ enum TrackingOpenAPI {
           "post": {
             "operationId": "postStatements",
             "summary": "Store one statement or a batch",
-            "description": "Role participant, trainer or tutor. The caller is the agent {\"account\": {\"homePage\": \"https://magistere.education.gouv.fr\", \"name\": <token subject>}}. Each statement's actor must be the caller, and a registration that is a known enrolment must be the caller's own, unless the caller is a trainer or tutor assigned to the session of the statement's registration (who may send statements for its participants). A voiding statement voids only the caller's own statements or those of a session they are assigned to. One statement the caller may not send refuses the whole batch (403) and nothing is stored. The LRS sets each statement's authority to the caller.",
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/Statement"}, {"type": "array", "items": {"$ref": "#/components/schemas/Statement"}}]}}}},
+            "description": "Role participant, trainer or tutor. The caller is the agent {\"account\": {\"homePage\": \"https://magistere.education.gouv.fr\", \"name\": <token subject>}}. Each statement's actor must be the caller, and a registration that is a known enrolment must be the caller's own, unless the caller is a trainer or tutor assigned to the session of the statement's registration (who may send statements for its participants). A voiding statement voids only the caller's own statements or those of a session they are assigned to. One statement the caller may not send refuses the whole batch (403) and nothing is stored. The LRS sets each statement's authority to the caller. A batch holds at most 250 statements (413 beyond). A progress statement (a platform activity with a registration) whose enrolment or course version tracking has not received yet is refused with 503 and Retry-After, nothing stored: send it again later. A participant's own 'attended' is kept as a claim that the session's trainers see; only their attendance sheet credits a meeting.",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/Statement"}, {"type": "array", "minItems": 1, "maxItems": 250, "items": {"$ref": "#/components/schemas/Statement"}}]}}}},
             "responses": {
               "200": {"description": "the statement ids", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string", "format": "uuid"}}}}},
               "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Unauthenticated"},
               "403": {"$ref": "#/components/responses/Forbidden"}, "409": {"$ref": "#/components/responses/Problem"},
-              "413": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"}
+              "413": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"},
+              "503": {"$ref": "#/components/responses/Problem"}
             }
           },
           "put": {
@@ -126,7 +127,8 @@ enum TrackingOpenAPI {
               "204": {"description": "stored (or the same statement was already stored)"},
               "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Unauthenticated"},
               "403": {"$ref": "#/components/responses/Forbidden"}, "409": {"$ref": "#/components/responses/Problem"},
-              "413": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"}
+              "413": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"},
+              "503": {"$ref": "#/components/responses/Problem"}
             }
           },
           "get": {
@@ -202,7 +204,7 @@ enum TrackingOpenAPI {
               "required": {"type": "boolean"}, "estimatedMinutes": {"type": "integer"}, "passThreshold": {"type": "number"},
               "startedAt": {"type": "string", "format": "date-time"}, "secondsSpent": {"type": "integer"}, "done": {"type": "boolean"},
               "doneAt": {"type": "string", "format": "date-time"}, "bestScore": {"type": "number"},
-              "attendance": {"$ref": "#/components/schemas/AttendanceStatus"}, "lastActivityAt": {"type": "string", "format": "date-time"}}}}}},
+              "attendance": {"$ref": "#/components/schemas/AttendanceStatus"}, "attendanceClaimedAt": {"type": "string", "format": "date-time", "description": "the participant declared they attended (xAPI 'attended'): a claim for the trainers to confirm; it credits nothing"}, "lastActivityAt": {"type": "string", "format": "date-time"}}}}}},
           "SessionProgress": {"type": "object", "properties": {
             "sessionID": {"type": "string"}, "partition": {"type": "integer"}, "academy": {"type": "string"},
             "course": {"$ref": "#/components/schemas/CourseVersionRef"}, "ruleVersion": {"type": "integer"},
@@ -211,6 +213,7 @@ enum TrackingOpenAPI {
               "enrolmentID": {"type": "string"}, "participantID": {"type": "string"}, "status": {"type": "string"},
               "percentRequiredDone": {"type": "integer"}, "requiredDone": {"type": "integer"}, "secondsSpent": {"type": "integer"},
               "attendance": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/AttendanceStatus"}},
+              "attendanceClaims": {"type": "object", "description": "the participant's own claims of attendance by activity id (xAPI 'attended'), to confirm on the sheet; a claim credits nothing", "additionalProperties": {"type": "string", "format": "date-time"}},
               "completed": {"type": "boolean"}, "completedAt": {"type": "string", "format": "date-time"},
               "lastSeenAt": {"type": "string", "format": "date-time"}}}}}},
           "SessionSummary": {"type": "object", "properties": {"sessionID": {"type": "string"}, "participants": {"type": "integer"}, "withdrawn": {"type": "integer"}, "completed": {"type": "integer"}, "averagePercentRequiredDone": {"type": "number"}}},

@@ -8,7 +8,8 @@ enum ActivityProgressRow {
             activityID: row["activity_id"], startedAt: row["started_at"], secondsSpent: row["seconds_spent"],
             completedAt: row["completed_at"], bestScore: row["best_score"], passedAt: row["passed_at"],
             attendance: (row["attendance"] as String?).flatMap(AttendanceStatus.init(rawValue:)),
-            attendanceRecordedAt: row["attendance_recorded_at"], lastActivityAt: row["last_activity_at"])
+            attendanceRecordedAt: row["attendance_recorded_at"], lastActivityAt: row["last_activity_at"],
+            attendanceClaimedAt: row["attendance_claimed_at"])
     }
 
     /// One enrolment's progress, by activity id.
@@ -39,20 +40,21 @@ enum ActivityProgressRow {
             sql: """
                 INSERT INTO activity_progress (session_id, enrolment_id, activity_id, started_at, seconds_spent,
                     completed_at, best_score, passed_at, attendance, attendance_recorded_at, attendance_recorded_by,
-                    last_activity_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    last_activity_at, attendance_claimed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (session_id, enrolment_id, activity_id) DO UPDATE SET
                     started_at = excluded.started_at, seconds_spent = excluded.seconds_spent,
                     completed_at = excluded.completed_at, best_score = excluded.best_score,
                     passed_at = excluded.passed_at, attendance = excluded.attendance,
                     attendance_recorded_at = excluded.attendance_recorded_at,
                     attendance_recorded_by = COALESCE(excluded.attendance_recorded_by, attendance_recorded_by),
-                    last_activity_at = excluded.last_activity_at
+                    last_activity_at = excluded.last_activity_at,
+                    attendance_claimed_at = excluded.attendance_claimed_at
                 """,
             arguments: [
                 sessionID, enrolmentID, progress.activityID, progress.startedAt, progress.secondsSpent,
                 progress.completedAt, progress.bestScore, progress.passedAt, progress.attendance?.rawValue,
-                progress.attendanceRecordedAt, recordedBy, progress.lastActivityAt,
+                progress.attendanceRecordedAt, recordedBy, progress.lastActivityAt, progress.attendanceClaimedAt,
             ])
     }
 }

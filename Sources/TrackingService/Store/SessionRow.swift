@@ -16,10 +16,13 @@ struct SessionRow: Sendable, Equatable {
     var tutorIDs: [String]
     var scheduled: Bool
     var cancelledAt: Date?
+    /// When the session starts (from `session.scheduled`): no completion is dated before it.
+    var startsAt: Date?
 
     init(
         sessionID: String, academy: String, course: CourseVersionRef, schoolLevel: SchoolLevel,
-        trainerIDs: [String] = [], tutorIDs: [String] = [], scheduled: Bool, cancelledAt: Date? = nil
+        trainerIDs: [String] = [], tutorIDs: [String] = [], scheduled: Bool, cancelledAt: Date? = nil,
+        startsAt: Date? = nil
     ) {
         self.sessionID = sessionID
         self.partition = TrackingPartitions.partition(ofSession: sessionID)
@@ -30,6 +33,7 @@ struct SessionRow: Sendable, Equatable {
         self.tutorIDs = tutorIDs
         self.scheduled = scheduled
         self.cancelledAt = cancelledAt
+        self.startsAt = startsAt
     }
 
     init(row: Row) throws {
@@ -42,6 +46,7 @@ struct SessionRow: Sendable, Equatable {
         tutorIDs = try JSONDecoder().decode([String].self, from: Data((row["tutor_ids"] as String).utf8))
         scheduled = row["scheduled"]
         cancelledAt = row["cancelled_at"]
+        startsAt = row["starts_at"]
     }
 
     /// Whether the person may see and record this session's attendance.
@@ -57,17 +62,20 @@ struct SessionRow: Sendable, Equatable {
         try db.execute(
             sql: """
                 INSERT INTO session (session_id, partition, academy, course_id, course_version, school_level,
-                                     trainer_ids, tutor_ids, scheduled)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+                                     trainer_ids, tutor_ids, scheduled, starts_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                 ON CONFLICT (session_id) DO UPDATE SET
                     academy = excluded.academy, course_id = excluded.course_id,
                     course_version = excluded.course_version, school_level = excluded.school_level,
-                    trainer_ids = excluded.trainer_ids, tutor_ids = excluded.tutor_ids, scheduled = 1
+                    trainer_ids = CASE WHEN session.staff_changed THEN session.trainer_ids ELSE excluded.trainer_ids END,
+                    tutor_ids = CASE WHEN session.staff_changed THEN session.tutor_ids ELSE excluded.tutor_ids END,
+                    scheduled = 1, starts_at = excluded.starts_at
                 """,
             arguments: [
                 sessionID, partition, academy, course.courseID, course.version, schoolLevel.rawValue,
-                try Self.json(trainerIDs), try Self.json(tutorIDs),
+                try Self.json(trainerIDs), try Self.json(tutorIDs), startsAt,
             ])
+        try Self.applyEarlyCancellation(sessionID, db)
     }
 
     /// Creates the session from an enrolment's data unless it exists already.
@@ -78,12 +86,43 @@ struct SessionRow: Sendable, Equatable {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
             arguments: [sessionID, partition, academy, course.courseID, course.version, schoolLevel.rawValue])
+        try Self.applyEarlyCancellation(sessionID, db)
     }
 
+    /// Marks the session cancelled. A cancellation that arrives before anything else of its session (events
+    /// may overtake each other after retries) is kept and applied when the session row is created.
     static func markCancelled(_ sessionID: String, at date: Date, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE session SET cancelled_at = COALESCE(cancelled_at, ?) WHERE session_id = ?",
             arguments: [date, sessionID])
+        guard db.changesCount == 0 else { return }
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO early_cancellation (session_id, cancelled_at) VALUES (?, ?)",
+            arguments: [sessionID, date])
+    }
+
+    /// The staff assignment as enrolment last changed it (`session.staff-changed`): it wins over the lists of
+    /// `session.scheduled`, whichever arrives first.
+    static func replaceStaff(
+        _ sessionID: String, trainerIDs: [String], tutorIDs: [String], changedAt: Date, _ db: Database
+    ) throws -> Bool {
+        try db.execute(
+            sql: """
+                UPDATE session SET trainer_ids = ?, tutor_ids = ?, staff_changed = 1, staff_changed_at = ?
+                WHERE session_id = ? AND (staff_changed_at IS NULL OR staff_changed_at <= ?)
+                """,
+            arguments: [try json(trainerIDs), try json(tutorIDs), changedAt, sessionID, changedAt])
+        return db.changesCount == 1
+    }
+
+    private static func applyEarlyCancellation(_ sessionID: String, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE session SET cancelled_at = (SELECT cancelled_at FROM early_cancellation WHERE session_id = ?)
+                WHERE session_id = ? AND cancelled_at IS NULL
+                  AND EXISTS (SELECT 1 FROM early_cancellation WHERE session_id = ?)
+                """,
+            arguments: [sessionID, sessionID, sessionID])
     }
 
     private static func json(_ ids: [String]) throws -> String {

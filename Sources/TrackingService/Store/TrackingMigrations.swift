@@ -105,5 +105,37 @@ public enum TrackingMigrations {
                     CREATE INDEX xapi_statement_by_stored ON xapi_statement (stored_ms, statement_id);
                     """)
         }
-    }
+            // Trust edges (issue 11): a participant's own attendance is a claim, never credit; the session's
+        // start bounds completion times; early cancellations are kept until their session arrives; staff
+        // backdating is audited.
+        migrator.registerMigration("tracking.v2.claims-session-start-audit") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE activity_progress ADD COLUMN attendance_claimed_at DATETIME;
+                    -- Attendance a participant recorded for themselves (xAPI 'attended') becomes a claim.
+                    UPDATE activity_progress SET
+                        attendance_claimed_at = attendance_recorded_at,
+                        attendance = NULL, attendance_recorded_at = NULL, attendance_recorded_by = NULL
+                    WHERE attendance IS NOT NULL AND attendance_recorded_by = (
+                        SELECT participant_id FROM enrolment
+                        WHERE enrolment.session_id = activity_progress.session_id
+                          AND enrolment.enrolment_id = activity_progress.enrolment_id);
+                    ALTER TABLE session ADD COLUMN starts_at DATETIME;
+                    ALTER TABLE session ADD COLUMN staff_changed INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE session ADD COLUMN staff_changed_at DATETIME;
+                    CREATE TABLE early_cancellation (
+                        session_id TEXT NOT NULL PRIMARY KEY,
+                        cancelled_at DATETIME NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE audit_entry (
+                        session_id TEXT NOT NULL,
+                        recorded_at DATETIME NOT NULL,
+                        actor_id TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_entry_by_session ON audit_entry (session_id, recorded_at);
+                    """)
+        }
+}
 }

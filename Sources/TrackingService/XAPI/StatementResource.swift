@@ -63,6 +63,19 @@ final class StatementResource: Sendable {
             let sessionID = try await statement.registration.asyncFlatMap { try await stores.locate(enrolmentID: $0) }
             let registration = try await sessionID.asyncFlatMap { try await self.registration(statement, in: $0) }
             try scope.authoriseSending(statement, registration: registration, label: label)
+            if statement.describesProgress {
+                // Stored now, it would have no effect and its resend would be a no-op: the progress lost for
+                // good. Refused instead, nothing stored, until the enrolment's events have reached tracking.
+                guard let sessionID, registration != nil else {
+                    throw XAPIProblem.notYetKnown(
+                        "\(label)registration \(statement.registration ?? "") is not an enrolment tracking has received")
+                }
+                guard try await knowsCoursePlan(ofSession: sessionID) else {
+                    throw XAPIProblem.notYetKnown(
+                        "\(label)the course version of registration \(statement.registration ?? "")'s session has not "
+                            + "reached tracking")
+                }
+            }
             var store = sessionID.map(stores.store(forSession:)) ?? stores.store(forPartition: 0)
             if let target = statement.voidedStatementID, let (holder, stored) = try await storedStatement(target) {
                 try scope.authoriseVoiding(target, target: stored, label: label)
@@ -100,6 +113,14 @@ final class StatementResource: Sendable {
         return try await stores.store(forSession: sessionID).read { db in
             guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db) else { return nil }
             return StatementScope.Registration(enrolment: enrolment, session: try SessionRow.fetch(sessionID, db))
+        }
+    }
+
+    /// Whether tracking holds the course version the session pins (progress is checked against it).
+    private func knowsCoursePlan(ofSession sessionID: String) async throws -> Bool {
+        try await stores.store(forSession: sessionID).read { db in
+            guard let session = try SessionRow.fetch(sessionID, db) else { return false }
+            return try CourseVersionRow.fetch(session.course, db) != nil
         }
     }
 
@@ -168,11 +189,17 @@ final class StatementResource: Sendable {
                     sheet, sessionID: sessionID, by: .selfDeclared(senderID: senderID), now: now, in: db)
                 return
             }
+            // Bounded before it is converted: a duration is at most 100 years (parser), a report at most 8 hours.
             let seconds = statement.result?["duration"]?.string.flatMap(XAPIStatement.seconds(ofDuration:))
+            if let seconds, seconds > Double(ProgressRecord.maximumSeconds) {
+                throw XAPIProblem.invalid(
+                    "result.duration", "must be at most \(ProgressRecord.maximumSeconds) seconds (8 hours) per statement")
+            }
             let scaled = statement.result?["score"]?["scaled"]?.number
             let declaresDone = verb == .completed || verb == .passed || verb == .attended
             let record = ProgressRecord(
-                id: "xapi:\(statement.id)", activityID: activity.id, timeSpentSeconds: seconds.map { Int($0.rounded()) },
+                id: "xapi:\(statement.id)", activityID: activity.id,
+                timeSpentSeconds: seconds.flatMap { Int(exactly: $0.rounded()) },
                 completed: declaresDone && !isQuiz && !isMeeting ? true : nil,
                 score: isQuiz && verb != .progressed ? scaled.flatMap { (0...1).contains($0) ? $0 : nil } : nil,
                 occurredAt: min(statement.timestamp, now))

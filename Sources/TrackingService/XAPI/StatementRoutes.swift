@@ -28,6 +28,7 @@ struct StatementRoutes: Sendable {
             let values: [JSONValue]
             if case .array(let list) = body {
                 guard !list.isEmpty else { throw XAPIProblem.invalid("", "an empty batch") }
+                guard list.count <= Self.maximumBatch else { throw XAPIProblem.batchTooLarge(list.count) }
                 values = list
             } else {
                 values = [body]
@@ -141,6 +142,10 @@ struct StatementRoutes: Sendable {
 
     /// The most a statement request may send: a batch of statements, not attachments.
     static let bodyLimit = 1024 * 1024
+
+    /// The most statements one POST may carry. A batch is stored in one write transaction per store, which
+    /// holds every other tracking write back meanwhile: the cap keeps that transaction short (a few ms).
+    static let maximumBatch = 250
 
     private static func body(_ request: Request) async throws -> JSONValue {
         try JSONBody.requireJSONContentType(request)

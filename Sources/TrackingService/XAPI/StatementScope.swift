@@ -93,7 +93,8 @@ struct StatementScope: Sendable {
         return (
             sql,
             [
-                agentKey, staff, caller.subject, caller.subject, caller.has(.manager), caller.academy,
+                agentKey, staff, caller.subject, caller.subject,
+                caller.has(.manager) && (caller.isNational || caller.academy != nil), caller.academy,
                 caller.academy,
             ]
         )

@@ -106,7 +106,7 @@ struct XAPIStatement: Sendable {
             }
             if let duration = result["duration"] {
                 guard let text = duration.string, Self.seconds(ofDuration: text) != nil else {
-                    throw Invalid(field: "result.duration", problem: "must be an ISO 8601 duration")
+                    throw Invalid(field: "result.duration", problem: "must be an ISO 8601 duration of at most 100 years")
                 }
             }
         }
@@ -153,6 +153,15 @@ struct XAPIStatement: Sendable {
         self.timestamp = timestamp
         self.stored = stored
         self.result = members["result"]
+    }
+
+    /// Whether the statement is meant to move progress: a progress verb about an activity of the platform's
+    /// scheme, under a registration (an enrolment id).
+    var describesProgress: Bool {
+        guard let verb = XAPIVocabulary.Verb(rawValue: verbID), verb != .voided, registration != nil,
+            let iri = objectActivityID
+        else { return false }
+        return XAPIVocabulary.activity(fromIRI: iri) != nil
     }
 
     // MARK: - Agents
@@ -241,8 +250,12 @@ struct XAPIStatement: Sendable {
     }
 
     /// Seconds of an ISO 8601 duration such as `PT1H30M`, `PT45.5S`, `P1DT2H`; nil when it is not one.
+    ///
+    /// The result is finite and never negative: a duration too large to be a real one (more than
+    /// ``longestDuration``) is nil, like a malformed one, so that no caller converts an infinite or huge
+    /// value to an integer.
     static func seconds(ofDuration text: String) -> Double? {
-        guard text.hasPrefix("P"), text.count > 1 else { return nil }
+        guard text.hasPrefix("P"), text.count > 1, text.utf8.count <= 64 else { return nil }
         var total = 0.0
         var number = ""
         var inTime = false
@@ -257,7 +270,7 @@ struct XAPIStatement: Sendable {
                 number.append(character)
                 continue
             }
-            guard let value = Double(number) else { return nil }
+            guard let value = Double(number), value.isFinite else { return nil }
             number = ""
             sawComponent = true
             switch (character, inTime) {
@@ -271,6 +284,11 @@ struct XAPIStatement: Sendable {
             default: return nil
             }
         }
-        return number.isEmpty && sawComponent ? total : nil
+        guard number.isEmpty, sawComponent, total.isFinite, total <= Self.longestDuration else { return nil }
+        return total
     }
+
+    /// The longest duration a statement may state: 100 years, far beyond any activity (progress itself is
+    /// bounded per report by ``ProgressRecord/maximumSeconds``).
+    static let longestDuration: Double = 100 * 365 * 86400
 }

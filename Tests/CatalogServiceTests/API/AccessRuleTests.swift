@@ -41,7 +41,9 @@ struct AccessRuleTests {
                 case .authenticated:
                     try await Self.expectUnauthenticated(client, method, uri, key)
                     for role in Role.allCases {
-                        let response = try await client.send(method, uri, as: try await TestAuth.headers("u-\(role)", role))
+                        let academy = Caller.scopedRoles.contains(role) ? "national" : nil
+                        let response = try await client.send(
+                            method, uri, as: try await TestAuth.headers("u-\(role)", role, academy: academy))
                         #expect(![.unauthorized, .forbidden].contains(response.status), "\(key) as \(role)")
                     }
                 case .roles(let allowed):
@@ -56,7 +58,9 @@ struct AccessRuleTests {
                         }
                     }
                     for role in allowed {
-                        let response = try await client.send(method, uri, as: try await TestAuth.headers("u-\(role)", role))
+                        let academy = Caller.scopedRoles.contains(role) ? "national" : nil
+                        let response = try await client.send(
+                            method, uri, as: try await TestAuth.headers("u-\(role)", role, academy: academy))
                         #expect(![.unauthorized, .forbidden].contains(response.status), "\(key) lets a \(role) through")
                     }
                 }

@@ -53,7 +53,7 @@ struct DesignerScopeTests {
             let response = try await client.send(method, uri, json: body, headers: headers, as: intruder)
             #expect(response.status == .forbidden, "\(method) \(uri): \(String(buffer: response.body))")
             #expect(response.headers[.contentType] == "application/problem+json")
-            #expect(try (response.object["type"] as? String)?.hasSuffix("/forbidden") == true)
+            #expect(try response.object["type"] as? String == "urn:magistere:problem:forbidden")
             #expect(response.eTag == nil, "a refused caller learns nothing of the course's revision")
         }
         #expect(try await fixture.dump() == before)

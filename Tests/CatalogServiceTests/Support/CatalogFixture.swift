@@ -116,9 +116,9 @@ extension TestResponse {
 
 /// The tokens of the callers the tests play.
 enum Callers {
-    /// A designer without an academy claim: authors the national offer.
+    /// A designer of the national scope (`"academy": "national"`): authors the national offer.
     static func nationalDesigner(_ subject: String = "d-national") async throws -> HTTPFields {
-        try await TestAuth.headers(subject, .designer)
+        try await TestAuth.headers(subject, .designer, academy: "national")
     }
 
     /// A designer of `academy`: authors that academy's offer only.

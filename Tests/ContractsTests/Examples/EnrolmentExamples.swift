@@ -79,6 +79,17 @@ extension SessionCancelled: ExampleEvent {
     }
 }
 
+extension SessionStaffChanged: ExampleEvent {
+    static var example: CloudEvent<SessionStaffChanged> {
+        Example.envelope(
+            id: "c4a9e2d7-1b3f-4e85-9a60-2f7d8b1c5e34", time: "2025-11-12T09:15:30.118Z",
+            SessionStaffChanged(
+                sessionID: Example.sessionID, academy: Example.academy, trainerIDs: Example.trainerIDs,
+                tutorIDs: Example.tutorIDs, actorID: Example.managerID,
+                occurredAt: Example.date("2025-11-12T09:15:30.000Z")))
+    }
+}
+
 // MARK: - Enrolments
 
 extension EnrolmentApplied: ExampleEvent {

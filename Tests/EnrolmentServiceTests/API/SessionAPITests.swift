@@ -72,9 +72,15 @@ struct SessionAPITests {
             #expect(again.problem?.currentState == "closed")
             #expect(
                 try await fixture.outbox(subject: id) == [
-                    "enrolment.session.scheduled.v1", "enrolment.session.opened.v1", "enrolment.session.started.v1",
+                    "enrolment.session.scheduled.v1", "enrolment.session.staff-changed.v1",
+                    "enrolment.session.staff-changed.v1", "enrolment.session.opened.v1", "enrolment.session.started.v1",
                     "enrolment.session.closed.v1",
                 ])
+            // Each staff change announces the whole assignment, so tracking can replace what it knew.
+            let changes = try await fixture.outboxEvents(SessionStaffChanged.self)
+            #expect(changes.map(\.trainerIDs) == [["f-1", "f-2"], ["f-1", "f-2"]])
+            #expect(changes.map(\.tutorIDs) == [["tu-1"], ["tu-9"]])
+            #expect(changes.allSatisfy { $0.sessionID == id && $0.actorID == "mgr-1" && $0.academy == "lyon" })
             let history = try await api.get("/sessions/\(id)/history").decode(History.self)
             #expect(history.transitions.map(\.command) == ["schedule", "assignTrainers", "assignTutors", "open", "start", "close"])
             #expect(history.transitions.allSatisfy { $0.actorID == "mgr-1" })

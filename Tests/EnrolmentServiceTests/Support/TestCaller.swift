@@ -12,8 +12,8 @@ struct TestCaller: Sendable, CustomStringConvertible {
     /// A manager of the fixtures' academy.
     static let manager = TestCaller(subject: "mgr-1", role: .manager, academy: "lyon")
     static let otherAcademyManager = TestCaller(subject: "mgr-2", role: .manager, academy: "grenoble")
-    /// A manager without an academy claim: national scope.
-    static let nationalManager = TestCaller(subject: "mgr-n", role: .manager, academy: nil)
+    /// A manager of the national scope (`"academy": "national"`).
+    static let nationalManager = TestCaller(subject: "mgr-n", role: .manager, academy: "national")
     /// The trainer and tutor the fixtures' plans assign.
     static let trainer = TestCaller(subject: "f-1", role: .trainer, academy: "lyon")
     static let tutor = TestCaller(subject: "tu-1", role: .tutor, academy: "lyon")
