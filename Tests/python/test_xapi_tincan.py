@@ -285,9 +285,15 @@ def test_statements_of_an_enrolment_update_its_progress_until_completion(up, lrs
     assert lrs.save_statement(passed).success
     assert progress()["secondsSpent"] == view["secondsSpent"] == 1200 + 300 + 420
 
-    # The participant declares attending the in-person meeting (no trainer recorded it): the course completes.
+    # The participant declares attending the in-person meeting: kept as a claim for the trainers, worth nothing yet.
     attended = Statement(actor=me, verb=verb("attended"), object=about("meeting"), context=context)
     assert lrs.save_statement(attended).success
+    view = progress()
+    assert activity_state(view, "meeting").get("attendance") is None
+    assert activity_state(view, "meeting")["attendanceClaimedAt"]
+    assert view.get("completion") is None
+    # The trainer's attendance sheet is what makes the meeting attended: the course completes.
+    platform.attendance(session["id"], [{"enrolmentID": enrolment_id, "status": "present"}]).expect(200)
     view = progress()
     assert activity_state(view, "meeting")["attendance"] == "present"
     assert view["percentRequiredDone"] == 100

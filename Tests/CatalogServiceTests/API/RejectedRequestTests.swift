@@ -23,6 +23,34 @@ struct RejectedRequestTests {
         }
     }
 
+    @Test("numbers at the edge of Int do not overflow: activity ids past a huge one, minutes at Int.max, twice")
+    func numbersAtTheEdge() async throws {
+        let fixture = try await CatalogFixture.make()
+        let designer = try await Callers.nationalDesigner()
+        try await fixture.test { client in
+            // Given an activity id numbered Int.max and one without id (ids are assigned after the highest)
+            var huge = Bodies.activity("Très haut")
+            huge["id"] = "a\(Int.max)"
+            let numbered = try await client.send(
+                .post, "/courses", json: Bodies.course(activities: [huge, Bodies.activity("Sans id")]), as: designer)
+            #expect(numbered.status == .created)
+            let ids = try (numbered.object["content"] as? [String: Any])?["activities"] as? [[String: Any]]
+            #expect(ids?.compactMap { $0["id"] as? String }.contains("a1") == true)
+            // And minutes at Int.max on two activities: refused, the figures never summed past Int
+            let minutes = try await client.send(
+                .post, "/courses",
+                json: Bodies.course(activities: [Bodies.activity("A", minutes: Int.max), Bodies.activity("B", minutes: Int.max)]),
+                as: designer)
+            #expect(minutes.status == .unprocessableContent)
+            #expect(try await client.send(.get, "/courses", as: designer).status == .ok)
+        }
+        let draft = CourseSamples.draft(activities: [
+            Activity(id: "a1", title: "A", kind: .video, estimatedMinutes: Int.max),
+            Activity(id: "a2", title: "B", kind: .video, estimatedMinutes: Int.max),
+        ])
+        #expect(draft.figures.distanceMinutes == 2 * Activity.maximumMinutes, "each activity counts within its range")
+    }
+
     @Test("publishing a course with no activity is a 422 naming 'activities'")
     func publishWithoutActivity() async throws {
         let fixture = try await CatalogFixture.make()
