@@ -27,6 +27,7 @@ of each process's log.
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import subprocess
 import re
@@ -45,7 +46,7 @@ PORT_VARIABLE = {"catalog": "MAGISTERE_CATALOG_PORT", "enrolment": "MAGISTERE_EN
                  "tracking": "MAGISTERE_TRACKING_PORT"}
 OVERRIDDEN = {"MAGISTERE_AMQP_URL", "MAGISTERE_AMQP_EXCHANGE", "MAGISTERE_DATA_DIR", "MAGISTERE_HTTP_HOST",
               "MAGISTERE_AMQP_PASSWORD_FILE", "MAGISTERE_AUTH_HS256_SECRET_FILE"}
-FIXED_QUEUES = ("enrolment.events", "tracking.events")
+FIXED_QUEUES = ("enrolment.events", "tracking.events", "enrolment.events.dead", "tracking.events.dead")
 COMPLETED = "tracking.course.completed.v1"
 FIRST_EVENT_WITHIN_SECONDS = 5
 QUIET_AFTER_SECONDS = 3
@@ -112,25 +113,87 @@ def test_compose_topology_as_processes_end_to_end(magistere, amqp_url, tmp_path)
         delete_exchange(amqp_url, exchange)
 
 
-def secret_files(amqp_url: str, tmp_path) -> dict[str, str]:
-    """The compose file's secrets (/run/secrets/… in containers) as files of this run: the test broker's password,
-    and an HS256 secret the three services share and `magistere token` signs with."""
-    password = tmp_path / "amqp-password"
-    password.write_text((urllib.parse.urlparse(amqp_url).password or "guest") + "\n")
+def secret_files(tmp_path) -> dict[str, str]:
+    """The compose file's secrets (/run/secrets/… in containers) as files of this run: a broker password per account
+    (the administrator's and each service's), and an HS256 secret the three services share and `magistere token`
+    signs with."""
+    files = {}
+    for account in ("admin", *SERVICES):
+        path = tmp_path / f"amqp-{account}-password"
+        path.write_text(uuid.uuid4().hex + "\n")
+        files[account] = str(path)
     secret = tmp_path / "auth-hs256.secret"
     secret.write_text(uuid.uuid4().hex + uuid.uuid4().hex + "\n")
-    return {"MAGISTERE_AMQP_PASSWORD_FILE": str(password), "MAGISTERE_AUTH_HS256_SECRET_FILE": str(secret)}
+    files["auth"] = str(secret)
+    return files
+
+
+class BrokerAccounts:
+    """The compose file's broker accounts on the test broker: `magistere broker users` (the broker-users one-shot)
+    writes them as definitions, which the test node imports (`rabbitmqctl import_definitions`). Users are named
+    PREFIX + account with a prefix unique to this run, and deleted at the end."""
+
+    def __init__(self, amqp_url: str, exchange: str, secrets: dict[str, str], tmp_path) -> None:
+        self.amqp_url, self.secrets = amqp_url, secrets
+        self.prefix = f"mt{uuid.uuid4().hex[:8]}-"
+        parsed = urllib.parse.urlparse(amqp_url)
+        self.host, self.port = parsed.hostname, parsed.port
+        command = compose_services()["broker-users"]["command"]
+        assert command[:2] == ["broker", "users"], command
+        definitions = tmp_path / "definitions.json"
+        arguments = [str(CLI), "broker", "users", "--prefix", self.prefix, "--vhost", "/", "--exchange", exchange,
+                     "--admin-password-file", secrets["admin"], "--output", str(definitions)]
+        for service in SERVICES:
+            arguments += ["--password-file", f"{service}={secrets[service]}"]
+        done = subprocess.run(arguments, env=clean_environment(), capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"broker users failed: {done.stdout}{done.stderr}"
+        assert definitions.stat().st_mode & 0o777 == 0o600, "the definitions hold password hashes: owner-only"
+        self.ctl("import_definitions", str(definitions))
+
+    @staticmethod
+    def ctl(*arguments: str) -> subprocess.CompletedProcess:
+        control, node = os.environ.get("MAGISTERE_TEST_NODE_CTL"), os.environ.get("MAGISTERE_TEST_NODE")
+        assert control and node, "run through scripts/test: MAGISTERE_TEST_NODE_CTL and MAGISTERE_TEST_NODE are needed"
+        done = subprocess.run([control, "ctl", node, *arguments], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"rabbitmqctl {' '.join(arguments)} failed: {done.stdout}{done.stderr}"
+        return done
+
+    def user(self, account: str) -> str:
+        return self.prefix + account
+
+    def url(self, account: str) -> str:
+        """The account's broker URL, without the password (it is in the account's password file)."""
+        return f"amqp://{self.user(account)}@{self.host}:{self.port}/"
+
+    def password(self, account: str) -> str:
+        return pathlib.Path(self.secrets[account]).read_text().strip()
+
+    def delete(self) -> None:
+        for account in ("admin", *SERVICES):
+            subprocess.run([os.environ["MAGISTERE_TEST_NODE_CTL"], "ctl", os.environ["MAGISTERE_TEST_NODE"],
+                            "delete_user", self.user(account)], capture_output=True, timeout=60)
 
 
 def run_topology(magistere, amqp_url: str, exchange: str, tmp_path) -> None:
     services = compose_services()
-    secrets = secret_files(amqp_url, tmp_path)
+    secrets = secret_files(tmp_path)
+    accounts = BrokerAccounts(amqp_url, exchange, secrets, tmp_path)
+    try:
+        run_services(magistere, services, accounts, amqp_url, exchange, secrets, tmp_path)
+    finally:
+        magistere.stop_all()
+        accounts.delete()
+
+
+def run_services(magistere, services: dict, accounts: BrokerAccounts, amqp_url: str, exchange: str,
+                 secrets: dict[str, str], tmp_path) -> None:
     # The one-shot broker-setup container runs first, so that the consumers' queues exist before the catalogue
     # publishes its seed: without it, a catalogue that starts first announces its courses to nobody.
     setup = services["broker-setup"]
     setup_environment = {key: str(value) for key, value in setup["environment"].items()}
-    setup_environment.update({"MAGISTERE_AMQP_URL": amqp_url, "MAGISTERE_AMQP_EXCHANGE": exchange,
-                              "MAGISTERE_AMQP_PASSWORD_FILE": secrets["MAGISTERE_AMQP_PASSWORD_FILE"]})
+    assert setup_environment["MAGISTERE_AMQP_URL"].startswith("amqp://magistere-admin@")
+    setup_environment.update({"MAGISTERE_AMQP_URL": accounts.url("admin"), "MAGISTERE_AMQP_EXCHANGE": exchange,
+                              "MAGISTERE_AMQP_PASSWORD_FILE": secrets["admin"]})
     done = subprocess.run([str(CLI), *[str(part) for part in setup["command"]]],
                           env=clean_environment(**setup_environment), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, f"broker setup failed: {done.stdout}{done.stderr}"
@@ -142,10 +205,14 @@ def run_topology(magistere, amqp_url: str, exchange: str, tmp_path) -> None:
         compose_environment = {key: str(value) for key, value in service["environment"].items()}
         port = free_port()
         environment = dict(compose_environment)
+        # The compose file gives each service its own broker user (magistere-<service>); here the same, prefixed.
+        assert compose_environment["MAGISTERE_AMQP_URL"].startswith(f"amqp://magistere-{name}@")
+        assert compose_environment["MAGISTERE_AMQP_PASSWORD_FILE"] == f"/run/secrets/amqp-{name}-password"
         environment.update({
-            "MAGISTERE_AMQP_URL": amqp_url, "MAGISTERE_AMQP_EXCHANGE": exchange,
+            "MAGISTERE_AMQP_URL": accounts.url(name), "MAGISTERE_AMQP_EXCHANGE": exchange,
             "MAGISTERE_DATA_DIR": str(tmp_path / f"{name}-data"), "MAGISTERE_HTTP_HOST": "127.0.0.1",
-            PORT_VARIABLE[name]: str(port), **secrets,
+            PORT_VARIABLE[name]: str(port), "MAGISTERE_AMQP_PASSWORD_FILE": secrets[name],
+            "MAGISTERE_AUTH_HS256_SECRET_FILE": secrets["auth"],
         })
         changed = {key for key in environment if compose_environment.get(key) != environment[key]}
         assert changed <= OVERRIDDEN | {PORT_VARIABLE[name]}, f"{name}: overriding more than needed: {changed}"
@@ -158,7 +225,7 @@ def run_topology(magistere, amqp_url: str, exchange: str, tmp_path) -> None:
         process.wait_ready()  # /ready: store open, broker connected, consumers running
         assert http("GET", process.url(name) + path).status == 200, f"{name}: compose health check {path} fails"
 
-    secret = pathlib.Path(secrets["MAGISTERE_AUTH_HS256_SECRET_FILE"]).read_text().strip()
+    secret = pathlib.Path(secrets["auth"]).read_text().strip()
     platform = Platform(*(processes[name][0].url(name) for name in SERVICES), tokens=Tokens(secret=secret),
                         wait=SCENARIO_WAIT_SECONDS)
     teacher = f"ens-{uuid.uuid4().hex[:10]}"
@@ -249,3 +316,37 @@ def run_topology(magistere, amqp_url: str, exchange: str, tmp_path) -> None:
     enrolment = http("GET", f"{platform.enrolment}/enrolments/{enrolment_id}",
                      headers=platform.teacher(teacher)).expect(200).json()
     assert enrolment["state"] == "completed"
+
+    # A forged completion: enrolment's own broker account publishes tracking's event type, with a faithful
+    # `source`. RabbitMQ vouches for the user_id; enrolment's consumer parks it, and the record is unchanged.
+    forged = dict(event, id=str(uuid.uuid4()))
+    forged["data"] = dict(event["data"], enrolmentID=str(uuid.uuid4()))
+    credentials = pika.PlainCredentials(accounts.user("enrolment"), accounts.password("enrolment"))
+    parameters = pika.ConnectionParameters(accounts.host, accounts.port, "/", credentials, socket_timeout=10)
+    forger = pika.BlockingConnection(parameters)
+    try:
+        forger.channel().basic_publish(exchange, COMPLETED, json.dumps(forged).encode(), pika.BasicProperties(
+            message_id=forged["id"], type=COMPLETED, app_id="tracking", user_id=accounts.user("enrolment"),
+            content_type="application/cloudevents+json", delivery_mode=2))
+    finally:
+        forger.close()
+
+    def parked():
+        connection = broker(amqp_url)
+        try:
+            channel = connection.channel()
+            while True:
+                method, properties, body = channel.basic_get("enrolment.events.dead", auto_ack=False)
+                if method is None:
+                    return None
+                if properties.message_id == forged["id"]:
+                    channel.basic_ack(method.delivery_tag)
+                    return properties.headers
+                channel.basic_nack(method.delivery_tag, requeue=True)
+                return None
+        finally:
+            connection.close()
+
+    headers = poll("enrolment to park the forged completion", parked, SCENARIO_WAIT_SECONDS)
+    assert accounts.user("enrolment") in headers["x-magistere-reason"], headers
+    assert platform.record(teacher)["totalMinutes"] == 270
