@@ -15,6 +15,8 @@ public struct PermanentFailure: Error, Sendable, CustomStringConvertible {
 public struct EventRoutes: Sendable {
     typealias Handler = @Sendable (Delivery) async throws -> Void
     private(set) var handlers: [String: Handler] = [:]
+    /// The service allowed to publish each handled type.
+    private(set) var producers: [String: ServiceName] = [:]
 
     public init() {}
 
@@ -23,6 +25,7 @@ public struct EventRoutes: Sendable {
     public mutating func on<E: DomainEvent>(
         _ type: E.Type, _ handle: @escaping @Sendable (CloudEvent<E>, Delivery) async throws -> Void
     ) {
+        producers[E.eventType.rawValue] = E.producer
         handlers[E.eventType.rawValue] = { delivery in
             let envelope: CloudEvent<E>
             do {
@@ -54,8 +57,11 @@ public final class EventConsumer: Service, Sendable {
     private let logger: Logger
     private let consuming = Atomic<Bool>(false)
 
-    /// True while the consumer is attached to its queue (for `/ready`).
-    public var isRunning: Bool { consuming.load(ordering: .relaxed) }
+    /// True while the consumer runs AND its transport is attached to the queue (for `/ready`): a consumer
+    /// whose connection is down and retrying is not ready, even though its task runs.
+    public var isRunning: Bool {
+        consuming.load(ordering: .relaxed) && transport.isAttached(toQueue: subscription.queue)
+    }
 
     public init(transport: any MessageTransport, queue: String, routes: EventRoutes, prefetch: Int = 64,
                 retry: RetryPolicy = .standard, logger: Logger) {
@@ -100,8 +106,7 @@ public final class EventConsumer: Service, Sendable {
         }
         // Who really published it: `source` is whatever the publisher wrote; the broker user is checked by
         // the broker. Each event type is accepted only from its producer's user.
-        if let publishedBy = delivery.message.publishedBy,
-            let producer = EventCatalog.type(for: EventType(header.type))?.producer,
+        if let publishedBy = delivery.message.publishedBy, let producer = routes.producers[header.type],
             let expected = transport.expectedPublisher(of: producer), publishedBy != expected
         {
             let who = publishedBy.isEmpty ? "a publisher that set no AMQP user_id" : "broker user '\(publishedBy)'"

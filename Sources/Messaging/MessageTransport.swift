@@ -35,10 +35,16 @@ public protocol MessageTransport: Sendable {
     /// The broker user whose messages of `producer`'s event types consumers accept, when the bus has users
     /// (RabbitMQ's `user_id`); nil on a bus without them.
     func expectedPublisher(of producer: ServiceName) -> String?
+
+    /// Whether this process's consumer of `queue` is attached to it now (its connection up, consuming).
+    func isAttached(toQueue queue: String) -> Bool
 }
 
 extension MessageTransport {
     public func expectedPublisher(of producer: ServiceName) -> String? { nil }
+
+    /// In-process buses have no connection to lose: a running consumer is attached.
+    public func isAttached(toQueue queue: String) -> Bool { true }
 }
 
 /// The bus could not do what was asked; the operation may succeed later.

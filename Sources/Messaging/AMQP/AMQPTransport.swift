@@ -1,6 +1,7 @@
-import Foundation
 import Contracts
+import Foundation
 import Logging
+import Synchronization
 
 /// The RabbitMQ transport: AMQP 0-9-1 through rabbitmq-c, one owner thread per connection.
 ///
@@ -13,6 +14,8 @@ public final class AMQPTransport: MessageTransport {
     private let commands: AMQPWorker
     /// How long a publish waits for the broker's confirms before it fails (and is retried by the caller).
     private let confirmTimeout: Duration
+    /// The consuming connections, by queue: readiness asks them whether they are attached now.
+    private let consumers = Mutex<[String: AMQPConsumerThread]>([:])
 
     /// The broker user of each producing service: its event types are accepted from that user only.
     public let producerUsers: [ServiceName: String]
@@ -63,6 +66,9 @@ public final class AMQPTransport: MessageTransport {
     ) async throws {
         let thread = AMQPConsumerThread(
             endpoint: endpoint, subscription: subscription, topology: topology, logger: logger)
+        let queue = subscription.queue
+        consumers.withLock { $0[queue] = thread }
+        defer { consumers.withLock { if $0[queue] === thread { $0[queue] = nil } } }
         await withTaskCancellationHandler {
             for await received in thread.deliveries {
                 let settlement = await receive(received.delivery)
@@ -132,6 +138,11 @@ public final class AMQPTransport: MessageTransport {
     }
 
     public func expectedPublisher(of producer: ServiceName) -> String? { producerUsers[producer] }
+
+    /// Whether a consumer of `queue` is connected to the broker and consuming right now (not merely trying to).
+    public func isAttached(toQueue queue: String) -> Bool {
+        consumers.withLock { $0[queue]?.isConnected ?? false }
+    }
 
     /// Each service's user by the platform's convention: a user named after its service (`magistere-tracking`)
     /// implies its peers' (`magistere-catalog`, `magistere-enrolment`); any other user is one account shared by
