@@ -77,9 +77,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "CatalogService", dependencies: serviceDependencies, resources: [.copy("Seed")], swiftSettings: swiftSettings),
-        .target(name: "EnrolmentService", dependencies: serviceDependencies, swiftSettings: swiftSettings),
-        .target(name: "TrackingService", dependencies: serviceDependencies, swiftSettings: swiftSettings),
+        // Each service's OpenAPI document is a data file of its module (OpenAPI/openapi.json), served as it is.
+        .target(
+            name: "CatalogService", dependencies: serviceDependencies, resources: [.copy("Seed"), .copy("OpenAPI")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "EnrolmentService", dependencies: serviceDependencies, resources: [.copy("OpenAPI")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "TrackingService", dependencies: serviceDependencies, resources: [.copy("OpenAPI")],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "Magistere",
             dependencies: [

@@ -14,6 +14,9 @@ import ServiceSupport
 /// seed courses, and returns the routes, the outbox relay (the only background work: the catalogue
 /// consumes no events) and the readiness check.
 public enum CatalogServiceFactory {
+    /// The service's OpenAPI document, the data file `OpenAPI/openapi.json` of this module.
+    public static func openAPIDocument() throws -> OpenAPIDocument { try OpenAPIDocument(bundle: .module) }
+
     /// Start-up choices beside the shared ``ServiceEnvironment``.
     public struct Options: Sendable {
         /// Publish the seed courses that are not published yet (idempotent), e.g. for the embedded demo.
@@ -40,13 +43,13 @@ public enum CatalogServiceFactory {
         return PlatformService(
             name: .catalog,
             routes: { router in
-                router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
                 let reads = router.group().add(middleware: CatalogErrorMiddleware())
                 readController.addRoutes(to: reads)
                 let writes = router.group().add(middleware: CatalogErrorMiddleware()).add(middleware: NoQueryParameters())
                 authoringController.addRoutes(to: writes)
             },
             access: CatalogAccess.policy, authenticator: environment.authenticator,
+            openAPI: try openAPIDocument(),
             background: [relay],
             readiness: [
                 ReadinessCheck("store") {

@@ -7,6 +7,9 @@ import ServiceSupport
 
 /// Builds the enrolment service: its store, HTTP routes, outbox relay, event consumer and readiness checks.
 public enum EnrolmentServiceFactory {
+    /// The service's OpenAPI document, the data file `OpenAPI/openapi.json` of this module.
+    public static func openAPIDocument() throws -> OpenAPIDocument { try OpenAPIDocument(bundle: .module) }
+
     /// The durable queue the service consumes from.
     public static let queue = "enrolment.events"
 
@@ -46,6 +49,7 @@ public enum EnrolmentServiceFactory {
             name: .enrolment,
             routes: { router in EnrolmentAPI.register(on: router, store: store, now: now) },
             access: EnrolmentAccess.policy, authenticator: environment.authenticator,
+            openAPI: try openAPIDocument(),
             background: [relay, consumer],
             readiness: [
                 ReadinessCheck("store") { try await store.ping() },

@@ -23,13 +23,16 @@ public struct PlatformService: Sendable {
     /// Middleware that must also see what the access middleware answers (protocol headers on a 401, say),
     /// run after the problem middleware and before the access rules.
     public var outerMiddleware: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>]
+    /// The service's OpenAPI document, served at `GET /openapi.json` (open to anyone).
+    public var openAPI: OpenAPIDocument?
 
     public init(
         name: ServiceName, routes: @escaping @Sendable (Router<ServiceRequestContext>) -> Void,
         access: AccessPolicy, authenticator: Authenticator,
         outerMiddleware: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = [],
-        background: [any Service], readiness: [ReadinessCheck]
+        openAPI: OpenAPIDocument? = nil, background: [any Service], readiness: [ReadinessCheck]
     ) {
+        self.openAPI = openAPI
         self.outerMiddleware = outerMiddleware
         self.name = name
         self.routes = routes
@@ -62,12 +65,15 @@ public struct PlatformService: Sendable {
         for middleware in outerMiddleware { router.add(middleware: middleware) }
         router.add(middleware: AccessMiddleware(policy: accessPolicy, authenticator: authenticator))
         OperationalRoutes.add(to: router, service: name.rawValue, checks: readiness, registry: registry)
+        openAPI?.addRoute(to: router)
         routes(router)
         return router
     }
 
     /// Every route's rule: the operational routes' and the service's own.
-    public var accessPolicy: AccessPolicy { AccessPolicy.operational.merging(access) }
+    public var accessPolicy: AccessPolicy {
+        AccessPolicy.operational.merging(openAPI == nil ? AccessPolicy([:]) : AccessPolicy.openAPI).merging(access)
+    }
 
     /// The HTTP application of this service on `host:port`.
     public func application(

@@ -7,6 +7,9 @@ import ServiceSupport
 
 /// Builds the tracking service from its environment: store, routes, outbox relay, event consumer.
 public enum TrackingServiceFactory {
+    /// The service's OpenAPI document, the data file `OpenAPI/openapi.json` of this module.
+    public static func openAPIDocument() throws -> OpenAPIDocument { try OpenAPIDocument(bundle: .module) }
+
     /// The tracking service: its HTTP routes, its background work (an outbox relay per store, the
     /// consumer of `tracking.events`) and its readiness checks.
     public static func make(_ environment: ServiceEnvironment) throws -> PlatformService {
@@ -66,10 +69,10 @@ struct TrackingComposition: Sendable {
             routes: { router in
                 trackingRoutes.add(to: router)
                 xapiRoutes.add(to: router)
-                OpenAPIRoute.add(to: router)
             },
             access: TrackingAccess.policy, authenticator: environment.authenticator,
             outerMiddleware: [XAPIHeadersMiddleware()],
+            openAPI: try TrackingServiceFactory.openAPIDocument(),
             background: [relay, consumer],
             readiness: [
                 ReadinessCheck("store") {

@@ -5,7 +5,6 @@ import ServiceSupport
 /// ``AuthoringScope`` (403 for another scope's course).
 enum CatalogAccess {
     static let policy = AccessPolicy([
-        "GET /openapi.json": .anyone,
         "GET /courses": .anyone,
         "GET /search": .anyone,
         "GET /courses/{id}": .anyone,

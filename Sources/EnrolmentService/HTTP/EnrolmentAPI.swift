@@ -11,11 +11,5 @@ enum EnrolmentAPI {
         SessionRoutes(store: store).register(on: group)
         EnrolmentRoutes(store: store).register(on: group)
         TeacherRecordRoutes(store: store, now: now).register(on: group)
-        group.get("/openapi.json") { request, _ in
-            _ = try QueryParameters(request)
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
-        }
     }
 }

@@ -6,7 +6,6 @@ import ServiceSupport
 /// its `security` from this table.
 enum EnrolmentAccess {
     static let policy = AccessPolicy([
-        "GET /openapi.json": .anyone,
         "POST /sessions": .role(.manager),
         "GET /sessions": .authenticated,
         "GET /sessions/{id}": .authenticated,

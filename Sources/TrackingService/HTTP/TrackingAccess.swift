@@ -6,7 +6,6 @@ import ServiceSupport
 /// the caller trains or tutors the session of its registration.
 enum TrackingAccess {
     static let policy = AccessPolicy([
-        "GET /openapi.json": .anyone,
         "POST /enrolments/{id}/progress": .role(.participant),
         "GET /enrolments/{id}/progress": .role(.participant, .trainer, .tutor, .manager),
         "POST /sessions/{id}/attendance": .role(.trainer, .tutor),

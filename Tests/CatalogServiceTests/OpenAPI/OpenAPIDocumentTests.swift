@@ -6,83 +6,14 @@ import HummingbirdTesting
 import ServiceSupport
 import Testing
 
+/// What only the catalogue checks of its document (the routes, references and security of every service's are
+/// checked by PlatformTests' OpenAPIConformanceTests): its examples and its real responses against its schemas.
 @Suite("The OpenAPI document tells the truth about the API")
 struct OpenAPIDocumentTests {
     static let methods = ["get", "put", "post", "delete", "patch", "head", "options"]
 
     static func document() throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
-    }
-
-    @Test("every route of the router is in the document, and every documented operation is a route")
-    func routesMatch() async throws {
-        let fixture = try await CatalogFixture.make()
-        let router = fixture.service.router(registry: nil)
-        let routed = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
-        let paths = try #require(try Self.document()["paths"] as? [String: [String: Any]])
-        let documented = Set(paths.flatMap { path, operations in
-            operations.keys.filter(Self.methods.contains).map { "\($0.uppercased()) \(path)" }
-        })
-        #expect(routed.subtracting(documented).isEmpty, "routes missing from the document")
-        #expect(documented.subtracting(routed).isEmpty, "documented operations that are not routes")
-        #expect(routed.count >= 19)
-    }
-
-    @Test("the document is OpenAPI 3.1, served as JSON at /openapi.json, and every $ref resolves")
-    func served() async throws {
-        let fixture = try await CatalogFixture.make()
-        try await fixture.test { client in
-            let response = try await client.send(.get, "/openapi.json")
-            #expect(response.status == .ok)
-            #expect(response.headers[.contentType] == "application/json")
-            #expect(try response.object["openapi"] as? String == "3.1.0")
-        }
-        let schemas = try #require(((try Self.document()["components"]) as? [String: Any])?["schemas"] as? [String: Any])
-        let references = OpenAPIDocument.json.components(separatedBy: "\"#/components/schemas/").dropFirst()
-            .map { String($0.prefix { $0 != "\"" }) }
-        #expect(!references.isEmpty)
-        #expect(references.filter { schemas[$0] == nil }.isEmpty)
-        let responses = try #require(((try Self.document()["components"]) as? [String: Any])?["responses"] as? [String: Any])
-        let responseReferences = OpenAPIDocument.json.components(separatedBy: "\"#/components/responses/").dropFirst()
-            .map { String($0.prefix { $0 != "\"" }) }
-        #expect(!responseReferences.isEmpty)
-        #expect(responseReferences.filter { responses[$0] == nil }.isEmpty)
-    }
-
-    @Test("an operation is documented open (security: []) exactly when its access rule lets anyone in")
-    func securityMatchesAccessRules() async throws {
-        let fixture = try await CatalogFixture.make()
-        let policy = fixture.service.accessPolicy
-        let document = try Self.document()
-        let schemes = ((document["components"] as? [String: Any])?["securitySchemes"] as? [String: Any])?["bearerAuth"]
-        let bearer = try #require(schemes as? [String: String])
-        #expect(bearer["type"] == "http" && bearer["scheme"] == "bearer" && bearer["bearerFormat"] == "JWT")
-        let global = try #require(document["security"] as? [[String: [String]]])
-        #expect(global.count == 1 && global.first?["bearerAuth"] == [])
-        var checked = 0
-        for (path, operations) in try #require(document["paths"] as? [String: [String: Any]]) {
-            for (method, value) in operations where Self.methods.contains(method) {
-                let operation = try #require(value as? [String: Any])
-                let name = "\(method.uppercased()) \(path)"
-                let httpMethod = try #require(HTTPRequest.Method(rawValue: method.uppercased()))
-                let rule = try #require(policy.rule(httpMethod, path), "\(name) has no rule")
-                let security = operation["security"] as? [Any]
-                let responses = try #require(operation["responses"] as? [String: Any])
-                if rule == .anyone {
-                    #expect(security?.isEmpty == true, "\(name) is open to anyone: it needs security: []")
-                    #expect(responses["401"] == nil && responses["403"] == nil, "\(name)")
-                } else {
-                    #expect(security == nil, "\(name) needs a token: it inherits the document's bearerAuth")
-                    let unauthenticated = (responses["401"] as? [String: String])?["$ref"]
-                    #expect(unauthenticated == "#/components/responses/Unauthenticated", "\(name)")
-                    #expect((responses["403"] as? [String: String])?["$ref"] == "#/components/responses/Forbidden", "\(name)")
-                    #expect((operation["description"] as? String)?.contains("Role") == true, "\(name) says which role it needs")
-                }
-                checked += 1
-            }
-        }
-        #expect(checked == policy.rules.count)
-        #expect(!OpenAPIDocument.json.contains("X-Actor-ID"))
+        try CatalogServiceFactory.openAPIDocument().json
     }
 
     @Test("the document's examples match their own schemas")
