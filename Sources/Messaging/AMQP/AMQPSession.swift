@@ -122,17 +122,24 @@ final class AMQPSession {
 
     // MARK: - Publishing with confirms
 
-    /// Publishes every message, then waits until the broker confirmed all of them.
+    /// Publishes every message as `mandatory`, then waits until the broker confirmed all of them.
+    ///
+    /// Returns the positions (in `items`) of the messages the broker handed back with `basic.return`:
+    /// no queue was bound to take them. Without `mandatory` the broker confirms such a message and
+    /// drops it, and the caller would believe it delivered. On a confirm channel the broker sends a
+    /// publish's return before its ack, so once every publish is confirmed every return has been read.
+    @discardableResult
     func publishConfirmed(_ items: [(exchange: String, routingKey: String, message: Message)], timeout: Duration)
-        throws
+        throws -> [Int]
     {
-        guard !items.isEmpty else { return }
+        guard !items.isEmpty else { return [] }
+        let firstTag = nextPublishTag
         var unconfirmed = Set<UInt64>()
         for item in items {
             let status = Arena.with { arena in
                 var properties = arena.properties(for: item.message)
                 return amqp_basic_publish(
-                    state, Self.channel, arena.bytes(item.exchange), arena.bytes(item.routingKey), 0, 0,
+                    state, Self.channel, arena.bytes(item.exchange), arena.bytes(item.routingKey), 1, 0,
                     &properties, arena.bytes(item.message.body))
             }
             guard status == AMQP_STATUS_OK.rawValue else {
@@ -141,6 +148,7 @@ final class AMQPSession {
             unconfirmed.insert(nextPublishTag)
             nextPublishTag += 1
         }
+        var returned = Set<Int>()
         let deadline = ContinuousClock.now + timeout
         while !unconfirmed.isEmpty {
             guard ContinuousClock.now < deadline else {
@@ -162,6 +170,17 @@ final class AMQPSession {
                 } else {
                     unconfirmed.remove(ack.delivery_tag)
                 }
+            case magistere_basic_return_method:
+                let returnedMessage = try readReturn(frame.payload.method)
+                // Returns come in publishing order: the first still unconfirmed, not yet returned publish
+                // with that address and id is the one (a batch may hold the same message twice).
+                let index = items.indices.first { index in
+                    !returned.contains(index) && unconfirmed.contains(firstTag + UInt64(index))
+                        && items[index].exchange == returnedMessage.exchange
+                        && items[index].routingKey == returnedMessage.routingKey
+                        && items[index].message.id == returnedMessage.messageID
+                }
+                if let index { returned.insert(index) }
             case magistere_basic_nack_method:
                 throw AMQPError("the broker refused a published message (basic.nack)")
             case magistere_channel_close_method, magistere_connection_close_method:
@@ -170,6 +189,23 @@ final class AMQPSession {
                 continue
             }
         }
+        return returned.sorted()
+    }
+
+    /// Reads the content of a `basic.return` whose method frame was just received.
+    private func readReturn(_ method: amqp_method_t) throws -> (exchange: String, routingKey: String, messageID: String)
+    {
+        // Copied before reading on: the decoded method lives in the connection's frame memory.
+        let info = method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
+        let exchange = Self.string(info.exchange)
+        let routingKey = Self.string(info.routing_key)
+        var message = amqp_message_t()
+        let read = amqp_read_message(state, Self.channel, &message, 0)
+        if let error = Self.failure(read, "read returned message") { throw error }
+        defer { amqp_destroy_message(&message) }
+        let id =
+            message.properties._flags & magistere_flag_message_id != 0 ? Self.string(message.properties.message_id) : ""
+        return (exchange, routingKey, id)
     }
 
     /// Services heartbeats and notices a dead connection while the owner thread is idle.

@@ -32,20 +32,27 @@ public final class AMQPTransport: MessageTransport {
     /// Closes the publishing connection; jobs still queued fail.
     public func close() { commands.stop() }
 
-    public func publish(_ messages: [Message]) async throws {
-        guard !messages.isEmpty else { return }
+    /// Publishes as `mandatory` with confirms; messages the broker returned are in the receipt.
+    @discardableResult
+    public func publish(_ messages: [Message]) async throws -> PublishReceipt {
+        guard !messages.isEmpty else { return PublishReceipt() }
         let exchange = topology.exchange
         let timeout = confirmTimeout
-        try await commands.run { session in
+        let returned = try await commands.run { session in
             try session.publishConfirmed(messages.map { (exchange, $0.type, $0) }, timeout: timeout)
         }
+        return PublishReceipt(unroutable: returned)
     }
 
     /// Publishes straight to one queue through the default exchange (retries, parking, replays).
+    ///
+    /// Throws when the broker returns it because the queue does not exist: it was not stored.
     func send(_ message: Message, toQueue queue: String) async throws {
         let timeout = confirmTimeout
         try await commands.run { session in
-            try session.publishConfirmed([("", queue, message)], timeout: timeout)
+            let returned = try session.publishConfirmed([("", queue, message)], timeout: timeout)
+            // The connection is fine (the publish was confirmed): keep it.
+            guard returned.isEmpty else { throw RecoverableJobError(description: "no queue \(queue) to take the message") }
         }
     }
 
@@ -119,7 +126,12 @@ public final class AMQPTransport: MessageTransport {
                     message.headers.removeValue(forKey: header)
                 }
                 message.headers.removeValue(forKey: "x-death")
-                try session.publishConfirmed([("", queue, message)], timeout: timeout)
+                let returned = try session.publishConfirmed([("", queue, message)], timeout: timeout)
+                guard returned.isEmpty else {
+                    // The queue is gone: the message stays parked rather than vanish.
+                    try session.nack(next.tag, multiple: false, requeue: true)
+                    throw RecoverableJobError(description: "no queue \(queue) to replay parked messages into")
+                }
                 try session.ack(next.tag)
                 replayed += 1
             }

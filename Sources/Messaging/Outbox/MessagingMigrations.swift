@@ -31,5 +31,10 @@ public enum MessagingMigrations {
                     CREATE INDEX magistere_inbox_age ON magistere_inbox (received_at);
                     """)
         }
+        // Publishes became mandatory: a row the broker confirmed but no queue took is marked so, not
+        // counted as delivered.
+        migrator.registerMigration("messaging.v2.outbox-unroutable") { db in
+            try db.execute(sql: "ALTER TABLE magistere_outbox ADD COLUMN unroutable BOOLEAN NOT NULL DEFAULT 0")
+        }
     }
 }

@@ -11,6 +11,10 @@ import Synchronization
 /// confirms, marks it, and goes on; on failure it backs off and tries the same rows again (a
 /// message may then be published twice, which consumers' inboxes absorb; none is skipped).
 /// On graceful shutdown it makes a last attempt to drain, bounded by `drainTimeout`.
+///
+/// A message the bus confirms but no queue receives (nobody subscribes to its type) must not block
+/// the outbox: its row is marked published and `unroutable`, counted in
+/// `magistere_outbox_unroutable_total{type}` and logged.
 public final class OutboxRelay: Service, Sendable {
     private let database: any DatabaseWriter
     private let transport: any MessageTransport
@@ -18,6 +22,7 @@ public final class OutboxRelay: Service, Sendable {
     private let pollInterval: Duration
     private let drainTimeout: Duration
     private let retention: TimeInterval
+    private let service: String
     private let logger: Logger
     private let nudged = Atomic<Bool>(false)
     private let published: Counter
@@ -36,6 +41,7 @@ public final class OutboxRelay: Service, Sendable {
         self.pollInterval = pollInterval
         self.drainTimeout = drainTimeout
         self.retention = retention
+        self.service = service
         self.logger = logger
         self.published = Counter(label: "magistere_outbox_published_total", dimensions: [("service", service)])
         self.failures = Counter(label: "magistere_outbox_publish_failures_total", dimensions: [("service", service)])
@@ -87,15 +93,29 @@ public final class OutboxRelay: Service, Sendable {
         let limit = batchSize
         let batch = try await database.read { db in try Outbox.pending(limit: limit, in: db) }
         guard let last = batch.last else { return 0 }
+        let receipt: PublishReceipt
         do {
-            try await transport.publish(batch.map(\.message))
+            receipt = try await transport.publish(batch.map(\.message))
         } catch {
             let text = "\(error)"
             try? await database.write { db in try Outbox.recordFailure(seq: batch[0].seq, error: text, in: db) }
             throw error
         }
-        try await database.write { db in try Outbox.markPublished(upTo: last.seq, at: Date(), in: db) }
-        published.increment(by: batch.count)
+        let unroutable = receipt.unroutable.filter { batch.indices.contains($0) }.map { batch[$0] }
+        try await database.write { db in
+            try Outbox.markPublished(upTo: last.seq, at: Date(), in: db)
+            try Outbox.markUnroutable(seqs: unroutable.map(\.seq), in: db)
+        }
+        for (_, message) in unroutable {
+            // Not an outbox failure (retrying cannot help): a fact nobody listens to, yet. Visible, so
+            // that a subscriber whose binding is missing or misspelt is noticed.
+            Counter(label: "magistere_outbox_unroutable_total", dimensions: [("service", service), ("type", message.type)])
+                .increment()
+            logger.warning(
+                "event published but no queue receives it (nobody subscribes to its type)",
+                metadata: ["event.id": "\(message.id)", "event.type": "\(message.type)"])
+        }
+        published.increment(by: batch.count - unroutable.count)
         return batch.count
     }
 
