@@ -1,6 +1,7 @@
 import Foundation
 import Contracts
 import Logging
+import Metrics
 
 /// The RabbitMQ transport: AMQP 0-9-1 through rabbitmq-c, one owner thread per connection.
 ///
@@ -44,12 +45,13 @@ public final class AMQPTransport: MessageTransport {
         return PublishReceipt(unroutable: returned)
     }
 
-    /// Publishes straight to one queue through the default exchange (retries, parking, replays).
+    /// Publishes straight to one queue through the default exchange (retries, parking), on `worker`.
     ///
-    /// Throws when the broker returns it because the queue does not exist: it was not stored.
-    func send(_ message: Message, toQueue queue: String) async throws {
+    /// Throws when the broker does not confirm it, refuses it, or returns it because the queue does
+    /// not exist: in each case the message is not stored and the caller must not drop the original.
+    private func send(_ message: Message, toQueue queue: String, on worker: AMQPWorker) async throws {
         let timeout = confirmTimeout
-        try await commands.run { session in
+        try await worker.run { session in
             let returned = try session.publishConfirmed([("", queue, message)], timeout: timeout)
             // The connection is fine (the publish was confirmed): keep it.
             guard returned.isEmpty else { throw RecoverableJobError(description: "no queue \(queue) to take the message") }
@@ -61,12 +63,25 @@ public final class AMQPTransport: MessageTransport {
         try await commands.run { session in try topology.declare(subscription, on: session) }
     }
 
+    /// Consumes on a connection of its own; retries and parks are published on another one, also
+    /// the subscription's own, so that they never wait behind the outbox relay's batches.
+    ///
+    /// When a retry or park cannot be stored (not confirmed, refused, unroutable, connection lost),
+    /// the delivery is handed back to the queue (basic.nack with requeue) after a pause that grows
+    /// with consecutive failures (100 ms doubling to 5 s): it comes again, and nothing waits forever
+    /// unacknowledged on a connection that stays up. Each hand-back counts as a delivery attempt on a
+    /// quorum queue, so a message whose retry keeps failing ends, at the delivery limit, parked by the
+    /// broker itself.
     public func consume(
         _ subscription: Subscription, _ receive: @escaping @Sendable (Delivery) async -> Settlement
     ) async throws {
         let thread = AMQPConsumerThread(
             endpoint: endpoint, subscription: subscription, topology: topology, logger: logger)
+        let settling = AMQPWorker(endpoint: endpoint, name: "amqp-settle-\(subscription.queue)")
+        // stop() waits for the owner threads to close their connections: never on the cooperative pool.
+        defer { Thread { settling.stop() }.start() }
         await withTaskCancellationHandler {
+            var failures = 0
             for await received in thread.deliveries {
                 let settlement = await receive(received.delivery)
                 do {
@@ -78,21 +93,33 @@ public final class AMQPTransport: MessageTransport {
                         copy.headers[MessageHeader.attempt] = String(received.delivery.attempt + 1)
                         copy.headers[MessageHeader.reason] = reason
                         copy.headers[MessageHeader.queue] = subscription.queue
-                        try await send(copy, toQueue: AMQPTopology.retryQueue(of: subscription.queue, delay: delay))
+                        try await send(
+                            copy, toQueue: AMQPTopology.retryQueue(of: subscription.queue, delay: delay), on: settling)
                     case .park(let reason):
                         var copy = received.delivery.message
                         copy.headers[MessageHeader.attempt] = String(received.delivery.attempt)
                         copy.headers[MessageHeader.reason] = reason
                         copy.headers[MessageHeader.queue] = subscription.queue
                         copy.headers[MessageHeader.parkedAt] = Contracts.Timestamp.format(Date())
-                        try await send(copy, toQueue: subscription.deadLetterQueue)
+                        try await send(copy, toQueue: subscription.deadLetterQueue, on: settling)
                     }
+                    failures = 0
                     thread.ack(received)
                 } catch {
-                    // Not acknowledged: the broker gives the message back once this connection drops.
+                    failures += 1
+                    let pause = min(Duration.milliseconds(100) * (1 << min(failures - 1, 6)), .seconds(5))
                     logger.warning(
-                        "could not move a failed message, it will be delivered again",
-                        metadata: ["event.id": "\(received.delivery.message.id)", "error": "\(error)"])
+                        "could not retry or park a failed message: handing it back to the queue",
+                        metadata: [
+                            "event.id": "\(received.delivery.message.id)", "event.type": "\(received.delivery.message.type)",
+                            "amqp.queue": "\(subscription.queue)", "error": "\(error)",
+                        ])
+                    Counter(label: "magistere_messages_settle_failures_total", dimensions: [("queue", subscription.queue)])
+                        .increment()
+                    // A pause, so that a broker refusing publishes (alarm, missing queue) is not asked
+                    // again in a tight loop; cancelled at shutdown, when the delivery goes back anyway.
+                    try? await Task.sleep(for: pause)
+                    thread.requeue(received)
                 }
             }
         } onCancel: {
