@@ -81,4 +81,41 @@ struct SettlementFailureTests {
         #expect(parked.first?.reason == "poison")
         #expect(try await transport.depth(of: fixture.queue) == 0)
     }
+
+    @Test("a park the broker refuses (basic.nack: the dead-letter queue is full) hands the delivery back; it is parked once there is room")
+    func refusedPark() async throws {
+        let node = try TestEnvironment.requireNode()
+        let fixture = try TransportFixture(.amqp)
+        let transport = try #require(fixture.transport as? AMQPTransport)
+        let subscription = Subscription(
+            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: TransportContractTests.fast)
+        // Given a dead-letter queue that refuses every message (a policy: no room, reject new ones)
+        let policy = "test-full-\(fixture.queue)"
+        let pattern = "^" + NSRegularExpression.escapedPattern(for: subscription.deadLetterQueue) + "$"
+        try await controlNode(
+            "ctl", node, "set_policy", "--apply-to", "queues", policy, pattern,
+            #"{"max-length":0,"overflow":"reject-publish"}"#)
+        try await transport.declare(subscription)
+        let message = try TransportFixture.message(ThingHappened(thingID: "f", number: 3))
+        try await transport.publish([message])
+
+        let seen = Recorder<Delivery>()
+        try await whileConsuming(transport, subscription, { delivery in
+            seen.append(delivery)
+            return .park(reason: "poison")
+        }) {
+            // When the consumer parks the message, Then the broker's refusal hands it back, again and again
+            try await expectEventually("the delivery whose park was refused comes back") { seen.count >= 3 }
+            #expect(try await transport.parkedMessages(queue: fixture.queue, limit: 10).isEmpty)
+
+            // And once the queue takes messages again, the next attempt parks it
+            try await controlNode("ctl", node, "clear_policy", policy)
+            try await expectEventually {
+                (try? await transport.parkedMessages(queue: fixture.queue, limit: 10).count) == 1
+            }
+        }
+        #expect(seen.all.allSatisfy { $0.message.id == message.id })
+        #expect(try await transport.parkedMessages(queue: fixture.queue, limit: 10).map(\.message.id) == [message.id])
+        #expect(try await transport.depth(of: fixture.queue) == 0)
+    }
 }

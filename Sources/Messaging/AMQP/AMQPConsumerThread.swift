@@ -76,10 +76,16 @@ final class AMQPConsumerThread: Sendable {
     private func loop() {
         var backoff = Duration.milliseconds(100)
         var logged = false
+        var warnedLegacyDeadLetters = false
         while !state.withLock({ $0.stopped }) {
             do {
                 let session = try AMQPSession(endpoint, heartbeatSeconds: 30, confirms: false)
-                try topology.declare(subscription, on: session)
+                if try !topology.declare(subscription, on: session), !warnedLegacyDeadLetters {
+                    warnedLegacyDeadLetters = true
+                    logger.warning(
+                        "the dead-letter queue is a quorum queue from an earlier version: listing it uses up delivery attempts; recreate it (docs/messaging.md)",
+                        metadata: ["amqp.queue": "\(subscription.deadLetterQueue)"])
+                }
                 try session.consume(queue: subscription.queue, prefetch: subscription.prefetch)
                 let generation = state.withLock { state -> Int in
                     state.generation += 1

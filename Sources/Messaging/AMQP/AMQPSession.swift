@@ -22,6 +22,8 @@ final class AMQPSession {
     private var open = false
     /// The next publisher-confirm sequence number on channel 1.
     private var nextPublishTag: UInt64 = 1
+    /// Whether channel 1 is in confirm mode (publishing connections).
+    private let confirms: Bool
     static let channel: amqp_channel_t = 1
 
     /// Connects, logs in and opens channel 1 (in confirm mode when `confirms` is true).
@@ -29,6 +31,7 @@ final class AMQPSession {
         guard let state = amqp_new_connection() else { throw AMQPError("cannot allocate an AMQP connection") }
         // From here on a throw runs deinit, which destroys the connection (never destroy it twice).
         self.state = state
+        self.confirms = confirms
         let socket: OpaquePointer?
         if endpoint.tls {
             socket = amqp_ssl_socket_new(state)
@@ -101,6 +104,45 @@ final class AMQPSession {
                 state, Self.channel, arena.bytes(name), 0, 1, 0, 0, arena.table(arguments))
         }
         try check("queue.declare \(name)")
+    }
+
+    /// Declares a queue, or leaves alone a queue of that name that exists with other arguments.
+    ///
+    /// Returns false in the second case. Redeclaring a queue with different arguments is a channel
+    /// error (406 PRECONDITION_FAILED) that closes the channel: it is reopened here, so that a queue
+    /// an earlier version declared differently does not stop the caller from connecting.
+    func declareQueueKeepingExisting(_ name: String, arguments: [(String, AMQPField)]) throws -> Bool {
+        _ = Arena.with { arena in
+            amqp_queue_declare(
+                state, Self.channel, arena.bytes(name), 0, 1, 0, 0, arena.table(arguments))
+        }
+        let reply = amqp_get_rpc_reply(state)
+        if reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION, reply.reply.id == magistere_channel_close_method {
+            let close = reply.reply.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+            if Int32(close.reply_code) == magistere_precondition_failed {
+                try reopenChannel()
+                return false
+            }
+        }
+        if let error = Self.failure(reply, "queue.declare \(name)") { throw error }
+        return true
+    }
+
+    /// Acknowledges the broker's closing of channel 1 and opens it again, in confirm mode if it was.
+    private func reopenChannel() throws {
+        var closeOK = amqp_channel_close_ok_t()
+        let status = amqp_send_method(state, Self.channel, magistere_channel_close_ok_method, &closeOK)
+        guard status == AMQP_STATUS_OK.rawValue else {
+            throw AMQPError("channel.close-ok failed: \(Self.statusText(status))")
+        }
+        amqp_channel_open(state, Self.channel)
+        try check("channel.open")
+        if confirms {
+            amqp_confirm_select(state, Self.channel)
+            try check("confirm.select")
+            // Publish sequence numbers start again at 1 on a channel newly in confirm mode.
+            nextPublishTag = 1
+        }
     }
 
     func bind(queue: String, exchange: String, routingKey: String) throws {

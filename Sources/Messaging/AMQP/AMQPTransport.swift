@@ -58,9 +58,15 @@ public final class AMQPTransport: MessageTransport {
         }
     }
 
+    /// Declares the subscription's queues and bindings; warns about a dead-letter queue from an earlier version.
     public func declare(_ subscription: Subscription) async throws {
         let topology = topology
-        try await commands.run { session in try topology.declare(subscription, on: session) }
+        let current = try await commands.run { session in try topology.declare(subscription, on: session) }
+        if !current {
+            logger.warning(
+                "the dead-letter queue is a quorum queue from an earlier version: listing it uses up delivery attempts; recreate it (docs/messaging.md)",
+                metadata: ["amqp.queue": "\(subscription.deadLetterQueue)"])
+        }
     }
 
     /// Consumes on a connection of its own; retries and parks are published on another one, also
@@ -163,6 +169,16 @@ public final class AMQPTransport: MessageTransport {
                 replayed += 1
             }
             return replayed
+        }
+    }
+
+    /// True when `<queue>.dead` is a quorum queue declared by an earlier version, where listing
+    /// parked messages counts delivery attempts. Throws when it does not exist (nothing is created).
+    public func deadLetterQueueIsLegacy(of queue: String) async throws -> Bool {
+        let dead = Subscription.deadLetterQueue(of: queue)
+        return try await commands.run { session in
+            _ = try session.messageCount(queue: dead)
+            return try !session.declareQueueKeepingExisting(dead, arguments: AMQPTopology.deadLetterQueueArguments)
         }
     }
 
