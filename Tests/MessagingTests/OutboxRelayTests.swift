@@ -63,4 +63,68 @@ struct OutboxRelayTests {
         }
         #expect(seen.all == [routable.id])
     }
+
+    @Test("old published outbox rows and inbox rows are pruned on a timer in bounded batches, while the outbox never empties")
+    func pruningWhileBusy() async throws {
+        // Given a store with rows past the retention (published 10 days ago, received 10 days ago),
+        // recent ones, and an event that can never be published: no broker listens where the relay
+        // publishes, so the relay never once finds its outbox empty
+        let directory = try TestEnvironment.temporaryDirectory()
+        let database = try Self.store(directory)
+        let day: TimeInterval = 24 * 3600
+        let now = Date()
+        try await database.write { db in
+            for number in 0..<7 {
+                let old = number < 5
+                var message = try TransportFixture.message(ThingHappened(thingID: "old", number: number))
+                message.id = "published-\(number)"
+                try Outbox.append(message, in: db)
+                try db.execute(
+                    sql: "UPDATE magistere_outbox SET published_at = ? WHERE id = ?",
+                    arguments: [now.addingTimeInterval(old ? -10 * day : -3600), message.id])
+                try db.execute(
+                    sql: "INSERT INTO magistere_inbox (consumer, message_id, received_at) VALUES ('test', ?, ?)",
+                    arguments: ["received-\(number)", now.addingTimeInterval(old ? -10 * day : -3600)])
+            }
+            var stuck = try TransportFixture.message(ThingHappened(thingID: "stuck", number: 99))
+            stuck.id = "pending"
+            try Outbox.append(stuck, in: db)
+            try db.execute(
+                sql: "UPDATE magistere_outbox SET created_at = ? WHERE id = 'pending'", arguments: [now.addingTimeInterval(-10 * day)])
+        }
+        let unreachable = AMQPTransport(
+            endpoint: try AMQPEndpoint(url: "amqp://guest:guest@127.0.0.1:1/"), confirmTimeout: .seconds(1),
+            logger: TestEnvironment.logger)
+        defer { unreachable.close() }
+        let relay = OutboxRelay(
+            database: database, transport: unreachable, service: "test", pollInterval: .milliseconds(10),
+            drainTimeout: .milliseconds(100), retention: day, pruneInterval: .milliseconds(50), pruneBatchSize: 2,
+            logger: TestEnvironment.logger)
+
+        func ids(_ sql: String) async throws -> [String] {
+            try await database.read { db in try String.fetchAll(db, sql: sql) }
+        }
+
+        // When the relay runs (failing to publish, backing off, trying again)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await relay.run() }
+            // Then the old rows go, in batches of 2, while the event stays pending
+            try await expectEventually("old outbox rows pruned", timeout: .seconds(10)) {
+                try await ids("SELECT id FROM magistere_outbox WHERE published_at IS NOT NULL ORDER BY id")
+                    == ["published-5", "published-6"]
+            }
+            try await expectEventually("old inbox rows pruned", timeout: .seconds(10)) {
+                try await ids("SELECT message_id FROM magistere_inbox ORDER BY message_id") == ["received-5", "received-6"]
+            }
+            #expect(try await database.read { db in try Outbox.status(in: db) }.pending == 1)
+            group.cancelAll()
+        }
+        #expect(try await ids("SELECT id FROM magistere_outbox WHERE published_at IS NULL") == ["pending"])
+
+        // And a prune with a cutoff past every row leaves pending rows alone, whatever their age
+        let late = try await relay.prune(now: now.addingTimeInterval(30 * day))
+        #expect(late.outbox == 2)
+        #expect(late.inbox == 2)
+        #expect(try await ids("SELECT id FROM magistere_outbox") == ["pending"])
+    }
 }

@@ -102,11 +102,18 @@ public enum Outbox {
             headAttempts: row["attempts"] ?? 0, lastError: row["error"])
     }
 
-    /// Deletes published rows older than `date`; pending rows are never deleted.
+    /// Deletes up to `limit` published rows older than `date`, oldest first; pending rows are never deleted.
+    ///
+    /// Bounded so that a caller can prune a large backlog in short transactions, never holding the
+    /// store's write lock for long (see ``OutboxRelay``).
     @discardableResult
-    public static func prunePublished(before date: Date, in db: Database) throws -> Int {
+    public static func prunePublished(before date: Date, limit: Int = .max, in db: Database) throws -> Int {
         try db.execute(
-            sql: "DELETE FROM magistere_outbox WHERE published_at IS NOT NULL AND published_at < ?", arguments: [date])
+            sql: """
+                DELETE FROM magistere_outbox WHERE seq IN (
+                    SELECT seq FROM magistere_outbox WHERE published_at IS NOT NULL AND published_at < ?
+                    ORDER BY published_at LIMIT ?)
+                """, arguments: [date, limit])
         return db.changesCount
     }
 }

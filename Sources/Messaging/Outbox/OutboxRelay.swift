@@ -15,6 +15,11 @@ import Synchronization
 /// A message the bus confirms but no queue receives (nobody subscribes to its type) must not block
 /// the outbox: its row is marked published and `unroutable`, counted in
 /// `magistere_outbox_unroutable_total{type}` and logged.
+///
+/// Published outbox rows and inbox rows older than `retention` are pruned every `pruneInterval`,
+/// beside publishing and whatever the traffic (a busy outbox is never empty, so pruning cannot wait
+/// for it to be), in transactions of at most `pruneBatchSize` rows so that a prune never holds the
+/// store's write lock for long.
 public final class OutboxRelay: Service, Sendable {
     private let database: any DatabaseWriter
     private let transport: any MessageTransport
@@ -22,6 +27,8 @@ public final class OutboxRelay: Service, Sendable {
     private let pollInterval: Duration
     private let drainTimeout: Duration
     private let retention: TimeInterval
+    private let pruneInterval: Duration
+    private let pruneBatchSize: Int
     private let service: String
     private let logger: Logger
     private let nudged = Atomic<Bool>(false)
@@ -33,14 +40,18 @@ public final class OutboxRelay: Service, Sendable {
     public init(
         database: any DatabaseWriter, transport: any MessageTransport, service: String, batchSize: Int = 500,
         pollInterval: Duration = .milliseconds(50), drainTimeout: Duration = .seconds(5),
-        retention: TimeInterval = 7 * 24 * 3600, logger: Logger
+        retention: TimeInterval = 7 * 24 * 3600, pruneInterval: Duration = .seconds(3600), pruneBatchSize: Int = 1_000,
+        logger: Logger
     ) {
+        precondition(pruneBatchSize > 0)
         self.database = database
         self.transport = transport
         self.batchSize = batchSize
         self.pollInterval = pollInterval
         self.drainTimeout = drainTimeout
         self.retention = retention
+        self.pruneInterval = pruneInterval
+        self.pruneBatchSize = pruneBatchSize
         self.service = service
         self.logger = logger
         self.published = Counter(label: "magistere_outbox_published_total", dimensions: [("service", service)])
@@ -53,13 +64,18 @@ public final class OutboxRelay: Service, Sendable {
     public func nudge() { nudged.store(true, ordering: .relaxed) }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown { await self.loop() }
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.pruneOnTimer() }
+                await self.loop()
+                group.cancelAll()
+            }
+        }
         await drain()
     }
 
     private func loop() async {
         var backoff = Duration.milliseconds(100)
-        var lastPrune = Date.distantPast
         var lastStatus = ContinuousClock.now - .seconds(10)
             while !Task.isCancelled {
                 if ContinuousClock.now - lastStatus > .seconds(1) {
@@ -70,10 +86,6 @@ public final class OutboxRelay: Service, Sendable {
                     let count = try await self.publishBatch()
                     backoff = .milliseconds(100)
                     if count == 0 {
-                        if Date().timeIntervalSince(lastPrune) > 3600 {
-                            lastPrune = Date()
-                            try await self.prune()
-                        }
                         await self.idle()
                     }
                 } catch is CancellationError {
@@ -134,12 +146,45 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    private func prune() async throws {
-        let cutoff = Date().addingTimeInterval(-retention)
-        try await database.write { db in
-            try Outbox.prunePublished(before: cutoff, in: db)
-            try Inbox.prune(before: cutoff, in: db)
+    /// Prunes now, then every `pruneInterval`, until cancelled; a failed prune is tried at the next tick.
+    private func pruneOnTimer() async {
+        while !Task.isCancelled {
+            do {
+                try await prune()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("outbox and inbox pruning failed, will try again", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: pruneInterval)
         }
+    }
+
+    /// Deletes published outbox rows and inbox rows older than the retention, in bounded transactions.
+    ///
+    /// Returns how many rows of each it deleted.
+    @discardableResult
+    public func prune(now: Date = Date()) async throws -> (outbox: Int, inbox: Int) {
+        let cutoff = now.addingTimeInterval(-retention)
+        let limit = pruneBatchSize
+        var outbox = 0
+        var inbox = 0
+        while true {
+            try Task.checkCancellation()
+            let deleted = try await database.write { db in try Outbox.prunePublished(before: cutoff, limit: limit, in: db) }
+            outbox += deleted
+            if deleted < limit { break }
+        }
+        while true {
+            try Task.checkCancellation()
+            let deleted = try await database.write { db in try Inbox.prune(before: cutoff, limit: limit, in: db) }
+            inbox += deleted
+            if deleted < limit { break }
+        }
+        if outbox + inbox > 0 {
+            logger.debug("pruned outbox and inbox", metadata: ["outbox.pruned": "\(outbox)", "inbox.pruned": "\(inbox)"])
+        }
+        return (outbox, inbox)
     }
 
     /// A last bounded attempt to publish what is pending, at shutdown.
