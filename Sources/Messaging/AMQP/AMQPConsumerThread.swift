@@ -53,7 +53,7 @@ final class AMQPConsumerThread: Sendable {
 
     /// Queues the acknowledgement of a delivery; sent by the owner thread within milliseconds.
     func ack(_ received: Received) {
-        state.withLock { $0.outcomes.append(Outcome(tag: received.tag, generation: received.generation, requeue: false)) }
+        settle(received, requeue: false)
     }
 
     /// Hands a delivery back to the queue (basic.nack, requeue) so that it is delivered again.
@@ -61,7 +61,11 @@ final class AMQPConsumerThread: Sendable {
     /// For a delivery that could not be settled (its retry or park was not stored): leaving it
     /// unacknowledged would keep it out of the queue for as long as this connection lives.
     func requeue(_ received: Received) {
-        state.withLock { $0.outcomes.append(Outcome(tag: received.tag, generation: received.generation, requeue: true)) }
+        settle(received, requeue: true)
+    }
+
+    private func settle(_ received: Received, requeue: Bool) {
+        state.withLock { $0.outcomes.append(Outcome(tag: received.tag, generation: received.generation, requeue: requeue)) }
     }
 
     /// Stops consuming: unacknowledged deliveries go back to the queue when the connection closes.
@@ -83,7 +87,7 @@ final class AMQPConsumerThread: Sendable {
                 if try !topology.declare(subscription, on: session), !warnedLegacyDeadLetters {
                     warnedLegacyDeadLetters = true
                     logger.warning(
-                        "the dead-letter queue is a quorum queue from an earlier version: listing it uses up delivery attempts; recreate it (docs/messaging.md)",
+                        AMQPTopology.legacyDeadLetterQueueWarning,
                         metadata: ["amqp.queue": "\(subscription.deadLetterQueue)"])
                 }
                 try session.consume(queue: subscription.queue, prefetch: subscription.prefetch)

@@ -1,3 +1,5 @@
+import Logging
+
 /// The broker objects of the platform: one durable topic exchange for domain events; per consuming
 /// service a durable main queue, one delay queue per retry delay, and a dead-letter queue.
 ///
@@ -35,6 +37,10 @@ public struct AMQPTopology: Sendable, Equatable {
 
     /// The arguments of every dead-letter queue.
     static let deadLetterQueueArguments: [(String, AMQPField)] = [("x-queue-type", .string("classic"))]
+
+    /// Logged when `<queue>.dead` is a quorum queue left by an earlier version.
+    static let legacyDeadLetterQueueWarning: Logger.Message =
+        "the dead-letter queue is a quorum queue from an earlier version: listing it uses up delivery attempts; recreate it (docs/messaging.md)"
 
     /// Declares the subscription's queues and bindings.
     ///

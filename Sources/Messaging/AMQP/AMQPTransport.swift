@@ -54,7 +54,9 @@ public final class AMQPTransport: MessageTransport {
         try await worker.run { session in
             let returned = try session.publishConfirmed([("", queue, message)], timeout: timeout)
             // The connection is fine (the publish was confirmed): keep it.
-            guard returned.isEmpty else { throw RecoverableJobError(description: "no queue \(queue) to take the message") }
+            guard returned.isEmpty else {
+                throw RecoverableJobError(description: "no queue \(queue) to take the message")
+            }
         }
     }
 
@@ -64,8 +66,7 @@ public final class AMQPTransport: MessageTransport {
         let current = try await commands.run { session in try topology.declare(subscription, on: session) }
         if !current {
             logger.warning(
-                "the dead-letter queue is a quorum queue from an earlier version: listing it uses up delivery attempts; recreate it (docs/messaging.md)",
-                metadata: ["amqp.queue": "\(subscription.deadLetterQueue)"])
+                AMQPTopology.legacyDeadLetterQueueWarning, metadata: ["amqp.queue": "\(subscription.deadLetterQueue)"])
         }
     }
 
@@ -117,11 +118,13 @@ public final class AMQPTransport: MessageTransport {
                     logger.warning(
                         "could not retry or park a failed message: handing it back to the queue",
                         metadata: [
-                            "event.id": "\(received.delivery.message.id)", "event.type": "\(received.delivery.message.type)",
+                            "event.id": "\(received.delivery.message.id)",
+                            "event.type": "\(received.delivery.message.type)",
                             "amqp.queue": "\(subscription.queue)", "error": "\(error)",
                         ])
-                    Counter(label: "magistere_messages_settle_failures_total", dimensions: [("queue", subscription.queue)])
-                        .increment()
+                    Counter(
+                        label: "magistere_messages_settle_failures_total", dimensions: [("queue", subscription.queue)]
+                    ).increment()
                     // A pause, so that a broker refusing publishes (alarm, missing queue) is not asked
                     // again in a tight loop; cancelled at shutdown, when the delivery goes back anyway.
                     try? await Task.sleep(for: pause)
