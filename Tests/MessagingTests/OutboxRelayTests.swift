@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import GRDB
 import Messaging
+import MetricsTestKit
 import Testing
 
 /// The relay's bookkeeping: what it does with events nobody receives, and how it keeps its tables small.
@@ -34,8 +35,10 @@ struct OutboxRelayTests {
             try Outbox.append(routable, in: db)
         }
         let logs = LogCollector()
+        let metrics = TestMetrics()
         let relay = OutboxRelay(
-            database: database, transport: fixture.transport, service: "test", batchSize: 1, logger: logs.logger)
+            database: database, transport: fixture.transport, service: "test", batchSize: 1, metrics: metrics,
+            logger: logs.logger)
 
         // When the relay publishes, one row at a time
         #expect(try await relay.publishBatch() == 1)
@@ -55,6 +58,10 @@ struct OutboxRelayTests {
         #expect(warning.metadata["event.id"] == nobodys.id)
         #expect(warning.metadata["event.type"] == "catalog.thing.vanished.v1")
         #expect(!logs.all.contains { $0.metadata["event.id"] == routable.id })
+        let unroutableCount = try metrics.expectCounter(
+            "magistere_outbox_unroutable_total", [("service", "test"), ("type", "catalog.thing.vanished.v1")])
+        #expect(unroutableCount.totalValue == 1)
+        #expect(try metrics.expectCounter("magistere_outbox_published_total", [("service", "test")]).totalValue == 1)
 
         let seen = Recorder<String>()
         try await whileConsuming(fixture.transport, subscription, { seen.append($0.message.id); return .ack }) {

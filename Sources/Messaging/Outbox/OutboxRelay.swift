@@ -20,6 +20,8 @@ import Synchronization
 /// beside publishing and whatever the traffic (a busy outbox is never empty, so pruning cannot wait
 /// for it to be), in transactions of at most `pruneBatchSize` rows so that a prune never holds the
 /// store's write lock for long.
+///
+/// Its metrics go to `metrics` (the process's bootstrapped factory by default; tests pass their own).
 public final class OutboxRelay: Service, Sendable {
     private let database: any DatabaseWriter
     private let transport: any MessageTransport
@@ -30,6 +32,7 @@ public final class OutboxRelay: Service, Sendable {
     private let pruneInterval: Duration
     private let pruneBatchSize: Int
     private let service: String
+    private let metrics: any MetricsFactory
     private let logger: Logger
     private let nudged = Atomic<Bool>(false)
     private let published: Counter
@@ -41,7 +44,7 @@ public final class OutboxRelay: Service, Sendable {
         database: any DatabaseWriter, transport: any MessageTransport, service: String, batchSize: Int = 500,
         pollInterval: Duration = .milliseconds(50), drainTimeout: Duration = .seconds(5),
         retention: TimeInterval = 7 * 24 * 3600, pruneInterval: Duration = .seconds(3600), pruneBatchSize: Int = 1_000,
-        logger: Logger
+        metrics: any MetricsFactory = MetricsSystem.factory, logger: Logger
     ) {
         precondition(pruneBatchSize > 0)
         self.database = database
@@ -53,11 +56,14 @@ public final class OutboxRelay: Service, Sendable {
         self.pruneInterval = pruneInterval
         self.pruneBatchSize = pruneBatchSize
         self.service = service
+        self.metrics = metrics
         self.logger = logger
-        self.published = Counter(label: "magistere_outbox_published_total", dimensions: [("service", service)])
-        self.failures = Counter(label: "magistere_outbox_publish_failures_total", dimensions: [("service", service)])
-        self.pendingGauge = Gauge(label: "magistere_outbox_pending", dimensions: [("service", service)])
-        self.lagGauge = Gauge(label: "magistere_outbox_oldest_pending_seconds", dimensions: [("service", service)])
+        let dimensions = [("service", service)]
+        self.published = Counter(label: "magistere_outbox_published_total", dimensions: dimensions, factory: metrics)
+        self.failures = Counter(
+            label: "magistere_outbox_publish_failures_total", dimensions: dimensions, factory: metrics)
+        self.pendingGauge = Gauge(label: "magistere_outbox_pending", dimensions: dimensions, factory: metrics)
+        self.lagGauge = Gauge(label: "magistere_outbox_oldest_pending_seconds", dimensions: dimensions, factory: metrics)
     }
 
     /// Asks the relay to look at the outbox now rather than at its next poll.
@@ -121,8 +127,10 @@ public final class OutboxRelay: Service, Sendable {
         for (_, message) in unroutable {
             // Not an outbox failure (retrying cannot help): a fact nobody listens to, yet. Visible, so
             // that a subscriber whose binding is missing or misspelt is noticed.
-            Counter(label: "magistere_outbox_unroutable_total", dimensions: [("service", service), ("type", message.type)])
-                .increment()
+            Counter(
+                label: "magistere_outbox_unroutable_total", dimensions: [("service", service), ("type", message.type)],
+                factory: metrics
+            ).increment()
             logger.warning(
                 "event published but no queue receives it (nobody subscribes to its type)",
                 metadata: ["event.id": "\(message.id)", "event.type": "\(message.type)"])
