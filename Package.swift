@@ -109,7 +109,10 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], resources: [.copy("Golden")], swiftSettings: swiftSettings),
         .testTarget(
             name: "MessagingTests",
-            dependencies: ["Messaging", "Contracts", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Messaging", "Contracts", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
     

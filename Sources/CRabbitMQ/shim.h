@@ -16,6 +16,7 @@ static inline amqp_rpc_reply_t magistere_amqp_login_plain(amqp_connection_state_
 /* Method ids and flags are macros with casts, which Swift does not import: typed copies. */
 static const uint32_t magistere_connection_close_method = AMQP_CONNECTION_CLOSE_METHOD;
 static const uint32_t magistere_channel_close_method = AMQP_CHANNEL_CLOSE_METHOD;
+static const uint32_t magistere_channel_close_ok_method = AMQP_CHANNEL_CLOSE_OK_METHOD;
 static const uint32_t magistere_basic_ack_method = AMQP_BASIC_ACK_METHOD;
 static const uint32_t magistere_basic_nack_method = AMQP_BASIC_NACK_METHOD;
 static const uint32_t magistere_basic_return_method = AMQP_BASIC_RETURN_METHOD;
@@ -36,5 +37,6 @@ static const uint32_t magistere_flag_app_id = AMQP_BASIC_APP_ID_FLAG;
 static const uint32_t magistere_flag_user_id = AMQP_BASIC_USER_ID_FLAG;
 static const uint8_t magistere_frame_method = AMQP_FRAME_METHOD;
 static const int magistere_reply_success = AMQP_REPLY_SUCCESS;
+static const int magistere_precondition_failed = AMQP_PRECONDITION_FAILED;
 
 #endif

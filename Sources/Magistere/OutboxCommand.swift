@@ -20,6 +20,7 @@ struct OutboxCommand: AsyncParsableCommand {
             let status = try await database.read { db in try Outbox.status(in: db) }
             print("pending: \(status.pending)")
             print("published (kept): \(status.published)")
+            print("unroutable (kept, no queue received them): \(status.unroutable)")
             print("oldest pending age: \(status.oldestPendingAge.map { String(format: "%.1f s", $0) } ?? "-")")
             print("attempts on oldest: \(status.headAttempts)")
             if let error = status.lastError { print("last error: \(error)") }

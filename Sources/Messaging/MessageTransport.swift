@@ -8,7 +8,11 @@ import Foundation
 /// bus (broker confirm / committed); consuming is at-least-once with settlement after the handler.
 public protocol MessageTransport: Sendable {
     /// Publishes to the domain exchange, in order; returns once every message is confirmed.
-    func publish(_ messages: [Message]) async throws
+    ///
+    /// A message that no queue is bound to receive (nobody subscribes to its type) is not an error:
+    /// the receipt names it, and the caller decides (the outbox relay counts and records it).
+    @discardableResult
+    func publish(_ messages: [Message]) async throws -> PublishReceipt
 
     /// Declares the subscription's queues and bindings (idempotent), so that messages published from
     /// now on are kept for it even before anyone consumes.
@@ -45,6 +49,17 @@ extension MessageTransport {
 
     /// In-process buses have no connection to lose: a running consumer is attached.
     public func isAttached(toQueue queue: String) -> Bool { true }
+}
+
+/// What the bus did with a batch of messages it confirmed.
+public struct PublishReceipt: Sendable, Equatable {
+    /// Positions, in the published batch, of the messages that reached no queue: none was bound to
+    /// their routing key. The bus confirmed and dropped them.
+    public var unroutable: [Int]
+
+    public init(unroutable: [Int] = []) {
+        self.unroutable = unroutable
+    }
 }
 
 /// The bus could not do what was asked; the operation may succeed later.

@@ -52,6 +52,29 @@ struct TransportContractTests {
         #expect(seen.all == [wanted.id])
     }
 
+    @Test("a message no queue is bound to is confirmed and reported unroutable; the others are published as usual",
+          arguments: TransportKind.allCases)
+    func unroutable(kind: TransportKind) async throws {
+        let fixture = try TransportFixture(kind)
+        let subscription = Subscription(queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: Self.fast)
+        try await fixture.transport.declare(subscription)
+        let first = try TransportFixture.message(ThingHappened(thingID: "u", number: 1))
+        var nobodys = try TransportFixture.message(ThingHappened(thingID: "u", number: 2))
+        nobodys.type = "catalog.thing.vanished.v1"
+        let last = try TransportFixture.message(ThingHappened(thingID: "u", number: 3))
+
+        let receipt = try await fixture.transport.publish([first, nobodys, last])
+
+        #expect(receipt.unroutable == [1])
+        let seen = Recorder<String>()
+        try await whileConsuming(fixture.transport, subscription, { seen.append($0.message.id); return .ack }) {
+            try await expectEventually { seen.count >= 2 }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(seen.all == [first.id, last.id])
+        #expect(try await fixture.transport.publish([first]).unroutable.isEmpty)
+    }
+
     @Test("messages published before anyone consumes are kept, and arrive in publishing order",
           arguments: TransportKind.allCases)
     func ordering(kind: TransportKind) async throws {

@@ -3,10 +3,10 @@ import Logging
 import Synchronization
 
 /// The thread that owns one consuming connection: it declares the subscription's queues, receives
-/// deliveries into an async stream and sends the acknowledgements it is handed back.
+/// deliveries into an async stream and sends the settlements it is handed back (ack, or requeue).
 ///
 /// A delivery's tag is only valid on the connection that delivered it: each connection gets a new
-/// generation, and acknowledgements of an older generation are dropped (the broker has already put
+/// generation, and settlements of an older generation are dropped (the broker has already put
 /// those messages back in the queue, so they come again and the inbox absorbs the duplicate).
 final class AMQPConsumerThread: Sendable {
     struct Received: Sendable {
@@ -15,8 +15,15 @@ final class AMQPConsumerThread: Sendable {
         var generation: Int
     }
 
+    /// A settlement waiting for the owner thread: `requeue` false is basic.ack, true basic.nack with requeue.
+    private struct Outcome {
+        var tag: UInt64
+        var generation: Int
+        var requeue: Bool
+    }
+
     private struct State {
-        var acks: [(tag: UInt64, generation: Int)] = []
+        var outcomes: [Outcome] = []
         var stopped = false
         var generation = 0
         var connected = false
@@ -46,7 +53,19 @@ final class AMQPConsumerThread: Sendable {
 
     /// Queues the acknowledgement of a delivery; sent by the owner thread within milliseconds.
     func ack(_ received: Received) {
-        state.withLock { $0.acks.append((received.tag, received.generation)) }
+        settle(received, requeue: false)
+    }
+
+    /// Hands a delivery back to the queue (basic.nack, requeue) so that it is delivered again.
+    ///
+    /// For a delivery that could not be settled (its retry or park was not stored): leaving it
+    /// unacknowledged would keep it out of the queue for as long as this connection lives.
+    func requeue(_ received: Received) {
+        settle(received, requeue: true)
+    }
+
+    private func settle(_ received: Received, requeue: Bool) {
+        state.withLock { $0.outcomes.append(Outcome(tag: received.tag, generation: received.generation, requeue: requeue)) }
     }
 
     /// Stops consuming: unacknowledged deliveries go back to the queue when the connection closes.
@@ -61,15 +80,21 @@ final class AMQPConsumerThread: Sendable {
     private func loop() {
         var backoff = Duration.milliseconds(100)
         var logged = false
+        var warnedLegacyDeadLetters = false
         while !state.withLock({ $0.stopped }) {
             do {
                 let session = try AMQPSession(endpoint, heartbeatSeconds: 30, confirms: false)
-                try topology.declare(subscription, on: session)
+                if try !topology.declare(subscription, on: session), !warnedLegacyDeadLetters {
+                    warnedLegacyDeadLetters = true
+                    logger.warning(
+                        AMQPTopology.legacyDeadLetterQueueWarning,
+                        metadata: ["amqp.queue": "\(subscription.deadLetterQueue)"])
+                }
                 try session.consume(queue: subscription.queue, prefetch: subscription.prefetch)
                 let generation = state.withLock { state -> Int in
                     state.generation += 1
                     state.connected = true
-                    state.acks = []
+                    state.outcomes = []
                     return state.generation
                 }
                 if logged {
@@ -102,12 +127,16 @@ final class AMQPConsumerThread: Sendable {
     /// Receives and acknowledges until stopped; throws when the connection fails.
     private func consume(_ session: AMQPSession, generation: Int) throws {
         while true {
-            let (acks, stopped) = state.withLock { state -> ([(tag: UInt64, generation: Int)], Bool) in
-                defer { state.acks = [] }
-                return (state.acks, state.stopped)
+            let (outcomes, stopped) = state.withLock { state -> ([Outcome], Bool) in
+                defer { state.outcomes = [] }
+                return (state.outcomes, state.stopped)
             }
-            for ack in acks where ack.generation == generation {
-                try session.ack(ack.tag)
+            for outcome in outcomes where outcome.generation == generation {
+                if outcome.requeue {
+                    try session.nack(outcome.tag, multiple: false, requeue: true)
+                } else {
+                    try session.ack(outcome.tag)
+                }
             }
             if stopped { return }
             if let next = try session.nextDelivery(microseconds: 5_000) {

@@ -25,6 +25,8 @@ final class AMQPSession {
     private var open = false
     /// The next publisher-confirm sequence number on channel 1.
     private var nextPublishTag: UInt64 = 1
+    /// Whether channel 1 is in confirm mode (publishing connections).
+    private let confirms: Bool
     static let channel: amqp_channel_t = 1
 
     /// Connects, logs in and opens channel 1 (in confirm mode when `confirms` is true).
@@ -33,6 +35,7 @@ final class AMQPSession {
         // From here on a throw runs deinit, which destroys the connection (never destroy it twice).
         self.state = state
         self.user = endpoint.user
+        self.confirms = confirms
         let socket: OpaquePointer?
         if endpoint.tls {
             socket = amqp_ssl_socket_new(state)
@@ -107,6 +110,45 @@ final class AMQPSession {
         try check("queue.declare \(name)")
     }
 
+    /// Declares a queue, or leaves alone a queue of that name that exists with other arguments.
+    ///
+    /// Returns false in the second case. Redeclaring a queue with different arguments is a channel
+    /// error (406 PRECONDITION_FAILED) that closes the channel: it is reopened here, so that a queue
+    /// an earlier version declared differently does not stop the caller from connecting.
+    func declareQueueKeepingExisting(_ name: String, arguments: [(String, AMQPField)]) throws -> Bool {
+        _ = Arena.with { arena in
+            amqp_queue_declare(
+                state, Self.channel, arena.bytes(name), 0, 1, 0, 0, arena.table(arguments))
+        }
+        let reply = amqp_get_rpc_reply(state)
+        if reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION, reply.reply.id == magistere_channel_close_method {
+            let close = reply.reply.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+            if Int32(close.reply_code) == magistere_precondition_failed {
+                try reopenChannel()
+                return false
+            }
+        }
+        if let error = Self.failure(reply, "queue.declare \(name)") { throw error }
+        return true
+    }
+
+    /// Acknowledges the broker's closing of channel 1 and opens it again, in confirm mode if it was.
+    private func reopenChannel() throws {
+        var closeOK = amqp_channel_close_ok_t()
+        let status = amqp_send_method(state, Self.channel, magistere_channel_close_ok_method, &closeOK)
+        guard status == AMQP_STATUS_OK.rawValue else {
+            throw AMQPError("channel.close-ok failed: \(Self.statusText(status))")
+        }
+        amqp_channel_open(state, Self.channel)
+        try check("channel.open")
+        if confirms {
+            amqp_confirm_select(state, Self.channel)
+            try check("confirm.select")
+            // Publish sequence numbers start again at 1 on a channel newly in confirm mode.
+            nextPublishTag = 1
+        }
+    }
+
     func bind(queue: String, exchange: String, routingKey: String) throws {
         try Arena.with { arena in
             amqp_queue_bind(
@@ -126,17 +168,24 @@ final class AMQPSession {
 
     // MARK: - Publishing with confirms
 
-    /// Publishes every message, then waits until the broker confirmed all of them.
+    /// Publishes every message as `mandatory`, then waits until the broker confirmed all of them.
+    ///
+    /// Returns the positions (in `items`) of the messages the broker handed back with `basic.return`:
+    /// no queue was bound to take them. Without `mandatory` the broker confirms such a message and
+    /// drops it, and the caller would believe it delivered. On a confirm channel the broker sends a
+    /// publish's return before its ack, so once every publish is confirmed every return has been read.
+    @discardableResult
     func publishConfirmed(_ items: [(exchange: String, routingKey: String, message: Message)], timeout: Duration)
-        throws
+        throws -> [Int]
     {
-        guard !items.isEmpty else { return }
+        guard !items.isEmpty else { return [] }
+        let firstTag = nextPublishTag
         var unconfirmed = Set<UInt64>()
         for item in items {
             let status = Arena.with { arena in
                 var properties = arena.properties(for: item.message, user: user)
                 return amqp_basic_publish(
-                    state, Self.channel, arena.bytes(item.exchange), arena.bytes(item.routingKey), 0, 0,
+                    state, Self.channel, arena.bytes(item.exchange), arena.bytes(item.routingKey), 1, 0,
                     &properties, arena.bytes(item.message.body))
             }
             guard status == AMQP_STATUS_OK.rawValue else {
@@ -145,6 +194,7 @@ final class AMQPSession {
             unconfirmed.insert(nextPublishTag)
             nextPublishTag += 1
         }
+        var returned = Set<Int>()
         let deadline = ContinuousClock.now + timeout
         while !unconfirmed.isEmpty {
             guard ContinuousClock.now < deadline else {
@@ -166,6 +216,17 @@ final class AMQPSession {
                 } else {
                     unconfirmed.remove(ack.delivery_tag)
                 }
+            case magistere_basic_return_method:
+                let returnedMessage = try readReturn(frame.payload.method)
+                // Returns come in publishing order: the first still unconfirmed, not yet returned publish
+                // with that address and id is the one (a batch may hold the same message twice).
+                let index = items.indices.first { index in
+                    !returned.contains(index) && unconfirmed.contains(firstTag + UInt64(index))
+                        && items[index].exchange == returnedMessage.exchange
+                        && items[index].routingKey == returnedMessage.routingKey
+                        && items[index].message.id == returnedMessage.messageID
+                }
+                if let index { returned.insert(index) }
             case magistere_basic_nack_method:
                 throw AMQPError("the broker refused a published message (basic.nack)")
             case magistere_channel_close_method, magistere_connection_close_method:
@@ -174,6 +235,23 @@ final class AMQPSession {
                 continue
             }
         }
+        return returned.sorted()
+    }
+
+    /// Reads the content of a `basic.return` whose method frame was just received.
+    private func readReturn(_ method: amqp_method_t) throws -> (exchange: String, routingKey: String, messageID: String)
+    {
+        // Copied before reading on: the decoded method lives in the connection's frame memory.
+        let info = method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
+        let exchange = Self.string(info.exchange)
+        let routingKey = Self.string(info.routing_key)
+        var message = amqp_message_t()
+        let read = amqp_read_message(state, Self.channel, &message, 0)
+        if let error = Self.failure(read, "read returned message") { throw error }
+        defer { amqp_destroy_message(&message) }
+        let id =
+            message.properties._flags & magistere_flag_message_id != 0 ? Self.string(message.properties.message_id) : ""
+        return (exchange, routingKey, id)
     }
 
     /// Services heartbeats and notices a dead connection while the owner thread is idle.

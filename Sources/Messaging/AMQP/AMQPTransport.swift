@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// The RabbitMQ transport: AMQP 0-9-1 through rabbitmq-c, one owner thread per connection.
@@ -39,28 +40,52 @@ public final class AMQPTransport: MessageTransport {
     /// Closes the publishing connection; jobs still queued fail.
     public func close() { commands.stop() }
 
-    public func publish(_ messages: [Message]) async throws {
-        guard !messages.isEmpty else { return }
+    /// Publishes as `mandatory` with confirms; messages the broker returned are in the receipt.
+    @discardableResult
+    public func publish(_ messages: [Message]) async throws -> PublishReceipt {
+        guard !messages.isEmpty else { return PublishReceipt() }
         let exchange = topology.exchange
         let timeout = confirmTimeout
-        try await commands.run { session in
+        let returned = try await commands.run { session in
             try session.publishConfirmed(messages.map { (exchange, $0.type, $0) }, timeout: timeout)
         }
+        return PublishReceipt(unroutable: returned)
     }
 
-    /// Publishes straight to one queue through the default exchange (retries, parking, replays).
-    func send(_ message: Message, toQueue queue: String) async throws {
+    /// Publishes straight to one queue through the default exchange (retries, parking), on `worker`.
+    ///
+    /// Throws when the broker does not confirm it, refuses it, or returns it because the queue does
+    /// not exist: in each case the message is not stored and the caller must not drop the original.
+    private func send(_ message: Message, toQueue queue: String, on worker: AMQPWorker) async throws {
         let timeout = confirmTimeout
-        try await commands.run { session in
-            try session.publishConfirmed([("", queue, message)], timeout: timeout)
+        try await worker.run { session in
+            let returned = try session.publishConfirmed([("", queue, message)], timeout: timeout)
+            // The connection is fine (the publish was confirmed): keep it.
+            guard returned.isEmpty else {
+                throw RecoverableJobError(description: "no queue \(queue) to take the message")
+            }
         }
     }
 
+    /// Declares the subscription's queues and bindings; warns about a dead-letter queue from an earlier version.
     public func declare(_ subscription: Subscription) async throws {
         let topology = topology
-        try await commands.run { session in try topology.declare(subscription, on: session) }
+        let current = try await commands.run { session in try topology.declare(subscription, on: session) }
+        if !current {
+            logger.warning(
+                AMQPTopology.legacyDeadLetterQueueWarning, metadata: ["amqp.queue": "\(subscription.deadLetterQueue)"])
+        }
     }
 
+    /// Consumes on a connection of its own; retries and parks are published on another one, also
+    /// the subscription's own, so that they never wait behind the outbox relay's batches.
+    ///
+    /// When a retry or park cannot be stored (not confirmed, refused, unroutable, connection lost),
+    /// the delivery is handed back to the queue (basic.nack with requeue) after a pause that grows
+    /// with consecutive failures (100 ms doubling to 5 s): it comes again, and nothing waits forever
+    /// unacknowledged on a connection that stays up. Each hand-back counts as a delivery attempt on a
+    /// quorum queue, so a message whose retry keeps failing ends, at the delivery limit, parked by the
+    /// broker itself.
     public func consume(
         _ subscription: Subscription, _ receive: @escaping @Sendable (Delivery) async -> Settlement
     ) async throws {
@@ -69,7 +94,11 @@ public final class AMQPTransport: MessageTransport {
         let queue = subscription.queue
         consumers.withLock { $0[queue] = thread }
         defer { consumers.withLock { if $0[queue] === thread { $0[queue] = nil } } }
+        let settling = AMQPWorker(endpoint: endpoint, name: "amqp-settle-\(subscription.queue)")
+        // stop() waits for the owner threads to close their connections: never on the cooperative pool.
+        defer { Thread { settling.stop() }.start() }
         await withTaskCancellationHandler {
+            var failures = 0
             for await received in thread.deliveries {
                 let settlement = await receive(received.delivery)
                 do {
@@ -81,21 +110,35 @@ public final class AMQPTransport: MessageTransport {
                         copy.headers[MessageHeader.attempt] = String(received.delivery.attempt + 1)
                         copy.headers[MessageHeader.reason] = reason
                         copy.headers[MessageHeader.queue] = subscription.queue
-                        try await send(copy, toQueue: AMQPTopology.retryQueue(of: subscription.queue, delay: delay))
+                        try await send(
+                            copy, toQueue: AMQPTopology.retryQueue(of: subscription.queue, delay: delay), on: settling)
                     case .park(let reason):
                         var copy = received.delivery.message
                         copy.headers[MessageHeader.attempt] = String(received.delivery.attempt)
                         copy.headers[MessageHeader.reason] = reason
                         copy.headers[MessageHeader.queue] = subscription.queue
                         copy.headers[MessageHeader.parkedAt] = Contracts.Timestamp.format(Date())
-                        try await send(copy, toQueue: subscription.deadLetterQueue)
+                        try await send(copy, toQueue: subscription.deadLetterQueue, on: settling)
                     }
+                    failures = 0
                     thread.ack(received)
                 } catch {
-                    // Not acknowledged: the broker gives the message back once this connection drops.
+                    failures += 1
+                    let pause = min(Duration.milliseconds(100) * (1 << min(failures - 1, 6)), .seconds(5))
                     logger.warning(
-                        "could not move a failed message, it will be delivered again",
-                        metadata: ["event.id": "\(received.delivery.message.id)", "error": "\(error)"])
+                        "could not retry or park a failed message: handing it back to the queue",
+                        metadata: [
+                            "event.id": "\(received.delivery.message.id)",
+                            "event.type": "\(received.delivery.message.type)",
+                            "amqp.queue": "\(subscription.queue)", "error": "\(error)",
+                        ])
+                    Counter(
+                        label: "magistere_messages_settle_failures_total", dimensions: [("queue", subscription.queue)]
+                    ).increment()
+                    // A pause, so that a broker refusing publishes (alarm, missing queue) is not asked
+                    // again in a tight loop; cancelled at shutdown, when the delivery goes back anyway.
+                    try? await Task.sleep(for: pause)
+                    thread.requeue(received)
                 }
             }
         } onCancel: {
@@ -129,7 +172,12 @@ public final class AMQPTransport: MessageTransport {
                     message.headers.removeValue(forKey: header)
                 }
                 message.headers.removeValue(forKey: "x-death")
-                try session.publishConfirmed([("", queue, message)], timeout: timeout)
+                let returned = try session.publishConfirmed([("", queue, message)], timeout: timeout)
+                guard returned.isEmpty else {
+                    // The queue is gone: the message stays parked rather than vanish.
+                    try session.nack(next.tag, multiple: false, requeue: true)
+                    throw RecoverableJobError(description: "no queue \(queue) to replay parked messages into")
+                }
                 try session.ack(next.tag)
                 replayed += 1
             }
@@ -153,6 +201,16 @@ public final class AMQPTransport: MessageTransport {
             return Dictionary(uniqueKeysWithValues: ServiceName.allCases.map { ($0, prefix + $0.rawValue) })
         }
         return Dictionary(uniqueKeysWithValues: ServiceName.allCases.map { ($0, user) })
+    }
+
+    /// True when `<queue>.dead` is a quorum queue declared by an earlier version, where listing
+    /// parked messages counts delivery attempts. Throws when it does not exist (nothing is created).
+    public func deadLetterQueueIsLegacy(of queue: String) async throws -> Bool {
+        let dead = Subscription.deadLetterQueue(of: queue)
+        return try await commands.run { session in
+            _ = try session.messageCount(queue: dead)
+            return try !session.declareQueueKeepingExisting(dead, arguments: AMQPTopology.deadLetterQueueArguments)
+        }
     }
 
     public func checkConnection() async throws {

@@ -47,15 +47,23 @@ public final class EmbeddedTransport: MessageTransport {
         }
     }
 
-    public func publish(_ messages: [Message]) async throws {
+    /// Commits each message to every bound queue; one bound nowhere is reported unroutable, as the
+    /// broker returns a mandatory publish no queue takes.
+    @discardableResult
+    public func publish(_ messages: [Message]) async throws -> PublishReceipt {
         let routes = bindings.withLock { $0 }
-        try await database.write { db in
+        return try await database.write { db in
             let now = Date().timeIntervalSince1970
-            for message in messages {
+            var unroutable: [Int] = []
+            for (index, message) in messages.enumerated() {
+                var routed = false
                 for (queue, patterns) in routes where patterns.contains(where: { $0.matches(message.type) }) {
                     try Self.insert(message, queue: queue, availableAt: now, in: db)
+                    routed = true
                 }
+                if !routed { unroutable.append(index) }
             }
+            return PublishReceipt(unroutable: unroutable)
         }
     }
 

@@ -25,10 +25,16 @@ public enum Inbox {
             db, sql: "SELECT COUNT(*) FROM magistere_inbox WHERE consumer = ?", arguments: [consumer]) ?? 0
     }
 
-    /// Forgets records older than `date` (a redelivery older than the retention is not expected).
+    /// Forgets up to `limit` records older than `date`, oldest first (a redelivery older than the
+    /// retention is not expected). Bounded so that pruning a backlog never holds the write lock long.
     @discardableResult
-    public static func prune(before date: Date, in db: Database) throws -> Int {
-        try db.execute(sql: "DELETE FROM magistere_inbox WHERE received_at < ?", arguments: [date])
+    public static func prune(before date: Date, limit: Int = .max, in db: Database) throws -> Int {
+        try db.execute(
+            sql: """
+                DELETE FROM magistere_inbox WHERE (consumer, message_id) IN (
+                    SELECT consumer, message_id FROM magistere_inbox WHERE received_at < ?
+                    ORDER BY received_at LIMIT ?)
+                """, arguments: [date, limit])
         return db.changesCount
     }
 }

@@ -31,5 +31,20 @@ public enum MessagingMigrations {
                     CREATE INDEX magistere_inbox_age ON magistere_inbox (received_at);
                     """)
         }
+        // Publishes became mandatory: a row the broker confirmed but no queue took is marked so, not
+        // counted as delivered.
+        migrator.registerMigration("messaging.v2.outbox-unroutable") { db in
+            try db.execute(sql: "ALTER TABLE magistere_outbox ADD COLUMN unroutable BOOLEAN NOT NULL DEFAULT 0")
+        }
+        // Pruning deletes published rows in bounded batches, oldest first: without an index on the
+        // publication time (published rows only: pending ones are never pruned) each batch would scan
+        // the table while holding the write lock.
+        migrator.registerMigration("messaging.v3.outbox-published-index") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX magistere_outbox_published ON magistere_outbox (published_at)
+                        WHERE published_at IS NOT NULL
+                    """)
+        }
     }
 }

@@ -66,6 +66,14 @@ public enum Outbox {
             arguments: [date, seq])
     }
 
+    /// Marks confirmed rows that no queue received (nobody subscribes to their type).
+    static func markUnroutable(seqs: [Int64], in db: Database) throws {
+        guard !seqs.isEmpty else { return }
+        try db.execute(
+            sql: "UPDATE magistere_outbox SET unroutable = 1 WHERE seq IN (\(databaseQuestionMarks(count: seqs.count)))",
+            arguments: StatementArguments(seqs))
+    }
+
     static func recordFailure(seq: Int64, error: String, in db: Database) throws {
         try db.execute(
             sql: "UPDATE magistere_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?",
@@ -81,20 +89,31 @@ public enum Outbox {
                        (SELECT last_error FROM magistere_outbox WHERE published_at IS NULL ORDER BY seq LIMIT 1) AS error
                 FROM magistere_outbox WHERE published_at IS NULL
                 """)!
-        let published =
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM magistere_outbox WHERE published_at IS NOT NULL") ?? 0
+        let published = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) AS published, COALESCE(SUM(unroutable), 0) AS unroutable
+                FROM magistere_outbox WHERE published_at IS NOT NULL
+                """)!
         let oldest: Date? = row["oldest"]
         return OutboxStatus(
-            pending: row["pending"], published: published,
+            pending: row["pending"], published: published["published"], unroutable: published["unroutable"],
             oldestPendingAge: oldest.map { max(0, now.timeIntervalSince($0)) },
             headAttempts: row["attempts"] ?? 0, lastError: row["error"])
     }
 
-    /// Deletes published rows older than `date`; pending rows are never deleted.
+    /// Deletes up to `limit` published rows older than `date`, oldest first; pending rows are never deleted.
+    ///
+    /// Bounded so that a caller can prune a large backlog in short transactions, never holding the
+    /// store's write lock for long (see ``OutboxRelay``).
     @discardableResult
-    public static func prunePublished(before date: Date, in db: Database) throws -> Int {
+    public static func prunePublished(before date: Date, limit: Int = .max, in db: Database) throws -> Int {
         try db.execute(
-            sql: "DELETE FROM magistere_outbox WHERE published_at IS NOT NULL AND published_at < ?", arguments: [date])
+            sql: """
+                DELETE FROM magistere_outbox WHERE seq IN (
+                    SELECT seq FROM magistere_outbox WHERE published_at IS NOT NULL AND published_at < ?
+                    ORDER BY published_at LIMIT ?)
+                """, arguments: [date, limit])
         return db.changesCount
     }
 }
@@ -103,8 +122,10 @@ public enum Outbox {
 public struct OutboxStatus: Sendable, Equatable, Codable {
     /// Events written but not yet confirmed by the bus.
     public var pending: Int
-    /// Events published and still kept (for audit, until pruned).
+    /// Events published and still kept (for audit, until pruned), the unroutable ones included.
     public var published: Int
+    /// Of the kept published events, those the bus confirmed but no queue received (nobody subscribes to their type).
+    public var unroutable: Int
     /// Seconds since the oldest pending event was written.
     public var oldestPendingAge: TimeInterval?
     /// Failed attempts to publish the oldest pending event.

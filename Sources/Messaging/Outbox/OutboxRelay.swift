@@ -11,6 +11,17 @@ import Synchronization
 /// confirms, marks it, and goes on; on failure it backs off and tries the same rows again (a
 /// message may then be published twice, which consumers' inboxes absorb; none is skipped).
 /// On graceful shutdown it makes a last attempt to drain, bounded by `drainTimeout`.
+///
+/// A message the bus confirms but no queue receives (nobody subscribes to its type) must not block
+/// the outbox: its row is marked published and `unroutable`, counted in
+/// `magistere_outbox_unroutable_total{type}` and logged.
+///
+/// Published outbox rows and inbox rows older than `retention` are pruned every `pruneInterval`,
+/// beside publishing and whatever the traffic (a busy outbox is never empty, so pruning cannot wait
+/// for it to be), in transactions of at most `pruneBatchSize` rows so that a prune never holds the
+/// store's write lock for long.
+///
+/// Its metrics go to `metrics` (the process's bootstrapped factory by default; tests pass their own).
 public final class OutboxRelay: Service, Sendable {
     private let database: any DatabaseWriter
     private let transport: any MessageTransport
@@ -18,6 +29,10 @@ public final class OutboxRelay: Service, Sendable {
     private let pollInterval: Duration
     private let drainTimeout: Duration
     private let retention: TimeInterval
+    private let pruneInterval: Duration
+    private let pruneBatchSize: Int
+    private let service: String
+    private let metrics: any MetricsFactory
     private let logger: Logger
     private let nudged = Atomic<Bool>(false)
     private let published: Counter
@@ -28,32 +43,45 @@ public final class OutboxRelay: Service, Sendable {
     public init(
         database: any DatabaseWriter, transport: any MessageTransport, service: String, batchSize: Int = 500,
         pollInterval: Duration = .milliseconds(50), drainTimeout: Duration = .seconds(5),
-        retention: TimeInterval = 7 * 24 * 3600, logger: Logger
+        retention: TimeInterval = 7 * 24 * 3600, pruneInterval: Duration = .seconds(3600), pruneBatchSize: Int = 1_000,
+        metrics: any MetricsFactory = MetricsSystem.factory, logger: Logger
     ) {
+        precondition(pruneBatchSize > 0)
         self.database = database
         self.transport = transport
         self.batchSize = batchSize
         self.pollInterval = pollInterval
         self.drainTimeout = drainTimeout
         self.retention = retention
+        self.pruneInterval = pruneInterval
+        self.pruneBatchSize = pruneBatchSize
+        self.service = service
+        self.metrics = metrics
         self.logger = logger
-        self.published = Counter(label: "magistere_outbox_published_total", dimensions: [("service", service)])
-        self.failures = Counter(label: "magistere_outbox_publish_failures_total", dimensions: [("service", service)])
-        self.pendingGauge = Gauge(label: "magistere_outbox_pending", dimensions: [("service", service)])
-        self.lagGauge = Gauge(label: "magistere_outbox_oldest_pending_seconds", dimensions: [("service", service)])
+        let dimensions = [("service", service)]
+        self.published = Counter(label: "magistere_outbox_published_total", dimensions: dimensions, factory: metrics)
+        self.failures = Counter(
+            label: "magistere_outbox_publish_failures_total", dimensions: dimensions, factory: metrics)
+        self.pendingGauge = Gauge(label: "magistere_outbox_pending", dimensions: dimensions, factory: metrics)
+        self.lagGauge = Gauge(label: "magistere_outbox_oldest_pending_seconds", dimensions: dimensions, factory: metrics)
     }
 
     /// Asks the relay to look at the outbox now rather than at its next poll.
     public func nudge() { nudged.store(true, ordering: .relaxed) }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown { await self.loop() }
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.pruneOnTimer() }
+                await self.loop()
+                group.cancelAll()
+            }
+        }
         await drain()
     }
 
     private func loop() async {
         var backoff = Duration.milliseconds(100)
-        var lastPrune = Date.distantPast
         var lastStatus = ContinuousClock.now - .seconds(10)
             while !Task.isCancelled {
                 if ContinuousClock.now - lastStatus > .seconds(1) {
@@ -64,10 +92,6 @@ public final class OutboxRelay: Service, Sendable {
                     let count = try await self.publishBatch()
                     backoff = .milliseconds(100)
                     if count == 0 {
-                        if Date().timeIntervalSince(lastPrune) > 3600 {
-                            lastPrune = Date()
-                            try await self.prune()
-                        }
                         await self.idle()
                     }
                 } catch is CancellationError {
@@ -87,15 +111,31 @@ public final class OutboxRelay: Service, Sendable {
         let limit = batchSize
         let batch = try await database.read { db in try Outbox.pending(limit: limit, in: db) }
         guard let last = batch.last else { return 0 }
+        let receipt: PublishReceipt
         do {
-            try await transport.publish(batch.map(\.message))
+            receipt = try await transport.publish(batch.map(\.message))
         } catch {
             let text = "\(error)"
             try? await database.write { db in try Outbox.recordFailure(seq: batch[0].seq, error: text, in: db) }
             throw error
         }
-        try await database.write { db in try Outbox.markPublished(upTo: last.seq, at: Date(), in: db) }
-        published.increment(by: batch.count)
+        let unroutable = receipt.unroutable.filter { batch.indices.contains($0) }.map { batch[$0] }
+        try await database.write { db in
+            try Outbox.markPublished(upTo: last.seq, at: Date(), in: db)
+            try Outbox.markUnroutable(seqs: unroutable.map(\.seq), in: db)
+        }
+        for (_, message) in unroutable {
+            // Not an outbox failure (retrying cannot help): a fact nobody listens to, yet. Visible, so
+            // that a subscriber whose binding is missing or misspelt is noticed.
+            Counter(
+                label: "magistere_outbox_unroutable_total", dimensions: [("service", service), ("type", message.type)],
+                factory: metrics
+            ).increment()
+            logger.warning(
+                "event published but no queue receives it (nobody subscribes to its type)",
+                metadata: ["event.id": "\(message.id)", "event.type": "\(message.type)"])
+        }
+        published.increment(by: batch.count - unroutable.count)
         return batch.count
     }
 
@@ -114,12 +154,45 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    private func prune() async throws {
-        let cutoff = Date().addingTimeInterval(-retention)
-        try await database.write { db in
-            try Outbox.prunePublished(before: cutoff, in: db)
-            try Inbox.prune(before: cutoff, in: db)
+    /// Prunes now, then every `pruneInterval`, until cancelled; a failed prune is tried at the next tick.
+    private func pruneOnTimer() async {
+        while !Task.isCancelled {
+            do {
+                try await prune()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("outbox and inbox pruning failed, will try again", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: pruneInterval)
         }
+    }
+
+    /// Deletes published outbox rows and inbox rows older than the retention, in bounded transactions.
+    ///
+    /// Returns how many rows of each it deleted.
+    @discardableResult
+    public func prune(now: Date = Date()) async throws -> (outbox: Int, inbox: Int) {
+        let cutoff = now.addingTimeInterval(-retention)
+        let limit = pruneBatchSize
+        var outbox = 0
+        var inbox = 0
+        while true {
+            try Task.checkCancellation()
+            let deleted = try await database.write { db in try Outbox.prunePublished(before: cutoff, limit: limit, in: db) }
+            outbox += deleted
+            if deleted < limit { break }
+        }
+        while true {
+            try Task.checkCancellation()
+            let deleted = try await database.write { db in try Inbox.prune(before: cutoff, limit: limit, in: db) }
+            inbox += deleted
+            if deleted < limit { break }
+        }
+        if outbox + inbox > 0 {
+            logger.debug("pruned outbox and inbox", metadata: ["outbox.pruned": "\(outbox)", "inbox.pruned": "\(inbox)"])
+        }
+        return (outbox, inbox)
     }
 
     /// A last bounded attempt to publish what is pending, at shutdown.

@@ -12,6 +12,12 @@ enum TestEnvironment {
     static var faultAMQPURL: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_FAULT_AMQP_URL"] }
     static var faultNode: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_FAULT_NODE"] }
     static var nodeControl: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_NODE_CTL"] }
+    /// The main test broker's node name (for `scripts/rabbitmq-node ctl`: policies, deleting a queue).
+    static var node: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_NODE"] }
+
+    static func requireNode() throws -> String {
+        try #require(node, "MAGISTERE_TEST_NODE is not set: run the tests with scripts/test")
+    }
 
     /// The main test broker; a test needing it fails (never skips) when it is not configured.
     static func requireAMQP() throws -> AMQPEndpoint {

@@ -1,0 +1,33 @@
+import Logging
+import Synchronization
+
+/// Collects log records, to see that what must leave a trace does.
+final class LogCollector: Sendable {
+    struct Record: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    private let records = Mutex<[Record]>([])
+    var all: [Record] { records.withLock { $0 } }
+
+    /// A logger whose records land here (no global bootstrap: tests run in one process).
+    var logger: Logger { Logger(label: "test") { _ in Handler(collector: self) } }
+
+    struct Handler: LogHandler {
+        let collector: LogCollector
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            collector.records.withLock {
+                $0.append(Record(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
+            }
+        }
+    }
+}
