@@ -8,7 +8,7 @@ import Messaging
 /// Developer tools: not needed to run the platform.
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dev", abstract: "Developer tools.", subcommands: [PublishSample.self, BenchBusCommand.self])
+        commandName: "dev", abstract: "Developer tools.", subcommands: [PublishSample.self, BenchBusCommand.self, BenchTrackingCommand.self])
 
     /// Publishes one sample event through a real outbox and relay, so a subscriber can see the wire format.
     struct PublishSample: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import GRDB
+import ServiceSupport
 
 /// The tracking state of a set of partitions, in one SQLite file (one `DatabasePool`), with the outbox
 /// and inbox beside it.
@@ -16,16 +17,22 @@ public final class PartitionStore: Sendable {
     /// The store's database (the outbox relay of this store publishes from it).
     public let database: DatabasePool
     private let outboxWritten: @Sendable () -> Void
+    /// The store's one writer: concurrent writes share transactions (see ``GroupCommit``).
+    private let commits: GroupCommit
 
     /// - Parameter outboxWritten: called after a transaction appended events to the outbox (nudges the relay).
     public init(
         database: DatabasePool, partitions: Set<Int> = Set(0..<TrackingPartitions.count),
-        outboxWritten: @escaping @Sendable () -> Void = {}
+        outboxWritten: @escaping @Sendable () -> Void = {}, maximumBatch: Int = 256
     ) {
         self.database = database
         self.partitions = partitions
         self.outboxWritten = outboxWritten
+        self.commits = GroupCommit(database, maximumBatch: maximumBatch)
     }
+
+    /// Write transactions so far (each holding a batch of concurrent writes).
+    public var transactionCount: Int { commits.transactionCount }
 
     /// Opens (creating and migrating) a store file.
     public static func open(
@@ -36,9 +43,11 @@ public final class PartitionStore: Sendable {
         return PartitionStore(database: pool, partitions: partitions, outboxWritten: outboxWritten)
     }
 
-    /// Runs `body` in one write transaction; when it appended to the outbox, nudges the relay afterwards.
+    /// Runs `body` atomically (a savepoint of a transaction it may share with concurrent writes, see
+    /// ``GroupCommit``) and returns once that transaction committed; when it appended to the outbox, nudges the
+    /// relay afterwards.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let (value, appended) = try await database.write { db -> (T, Bool) in
+        let (value, appended) = try await commits.write { db -> (T, Bool) in
             let before = try Self.outboxCount(db)
             let value = try body(db)
             return (value, try Self.outboxCount(db) != before)
