@@ -29,12 +29,10 @@ public enum Outbox {
     @discardableResult
     public static func append(_ message: Message, in db: Database) throws -> Bool {
         let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO magistere_outbox (id, type, source, subject, time, body, headers, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 message.id, message.type, message.source, message.subject, message.time, message.body, headers,
                 Date(),
             ])
@@ -43,12 +41,10 @@ public enum Outbox {
 
     /// The oldest unpublished messages, in the order they were written.
     static func pending(limit: Int, in db: Database) throws -> [(seq: Int64, message: Message)] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT seq, id, type, source, subject, time, body, headers FROM magistere_outbox
                 WHERE published_at IS NULL ORDER BY seq LIMIT ?
-                """, arguments: [limit])
+                """), arguments: [limit])
         return try rows.map { row in
             let headersText: String = row["headers"]
             let headers = try JSONDecoder().decode([String: String].self, from: Data(headersText.utf8))
@@ -61,40 +57,30 @@ public enum Outbox {
 
     /// Marks messages up to and including `seq` as published.
     static func markPublished(upTo seq: Int64, at date: Date, in db: Database) throws {
-        try db.execute(
-            sql: "UPDATE magistere_outbox SET published_at = ? WHERE published_at IS NULL AND seq <= ?",
-            arguments: [date, seq])
+        try db.cachedStatement(sql: "UPDATE magistere_outbox SET published_at = ? WHERE published_at IS NULL AND seq <= ?").execute(arguments: [date, seq])
     }
 
     /// Marks confirmed rows that no queue received (nobody subscribes to their type).
     static func markUnroutable(seqs: [Int64], in db: Database) throws {
         guard !seqs.isEmpty else { return }
-        try db.execute(
-            sql: "UPDATE magistere_outbox SET unroutable = 1 WHERE seq IN (\(databaseQuestionMarks(count: seqs.count)))",
-            arguments: StatementArguments(seqs))
+        try db.cachedStatement(sql: "UPDATE magistere_outbox SET unroutable = 1 WHERE seq IN (\(databaseQuestionMarks(count: seqs.count)))").execute(arguments: StatementArguments(seqs))
     }
 
     static func recordFailure(seq: Int64, error: String, in db: Database) throws {
-        try db.execute(
-            sql: "UPDATE magistere_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?",
-            arguments: [error, seq])
+        try db.cachedStatement(sql: "UPDATE magistere_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?").execute(arguments: [error, seq])
     }
 
     /// How far the relay is behind.
     public static func status(in db: Database, now: Date = Date()) throws -> OutboxStatus {
-        let row = try Row.fetchOne(
-            db,
-            sql: """
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT COUNT(*) AS pending, MIN(created_at) AS oldest, MAX(attempts) AS attempts,
                        (SELECT last_error FROM magistere_outbox WHERE published_at IS NULL ORDER BY seq LIMIT 1) AS error
                 FROM magistere_outbox WHERE published_at IS NULL
-                """)!
-        let published = try Row.fetchOne(
-            db,
-            sql: """
+                """))!
+        let published = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT COUNT(*) AS published, COALESCE(SUM(unroutable), 0) AS unroutable
                 FROM magistere_outbox WHERE published_at IS NOT NULL
-                """)!
+                """))!
         let oldest: Date? = row["oldest"]
         return OutboxStatus(
             pending: row["pending"], published: published["published"], unroutable: published["unroutable"],
@@ -108,12 +94,11 @@ public enum Outbox {
     /// store's write lock for long (see ``OutboxRelay``).
     @discardableResult
     public static func prunePublished(before date: Date, limit: Int = .max, in db: Database) throws -> Int {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 DELETE FROM magistere_outbox WHERE seq IN (
                     SELECT seq FROM magistere_outbox WHERE published_at IS NOT NULL AND published_at < ?
                     ORDER BY published_at LIMIT ?)
-                """, arguments: [date, limit])
+                """).execute(arguments: [date, limit])
         return db.changesCount
     }
 }

@@ -6,6 +6,7 @@ import GRDB
 /// every participant on it.
 struct AttendanceCommand: Sendable {
     let tracker: CompletionTracker
+    let plans: CoursePlans
 
     struct Outcome: Sendable {
         /// Enrolments whose course was completed by this sheet.
@@ -44,7 +45,7 @@ struct AttendanceCommand: Sendable {
         guard session.cancelledAt == nil else {
             throw TrackingError.conflict("the session was cancelled: tracking has stopped", state: "cancelled")
         }
-        guard let plan = try CourseVersionRow.fetch(session.course, db) else {
+        guard let plan = try plans.plan(session.course, db) else {
             throw TrackingError.conflict(
                 "the course version \(session.course.courseID) v\(session.course.version) is not known yet",
                 state: "course-version-unknown")

@@ -32,13 +32,11 @@ struct CompletionTracker: Sendable {
         for done in assessment.done {
             let eventID = DeterministicID.activityCompleted(
                 enrolmentID: enrolment.enrolmentID, activityID: done.activity.id, ruleVersion: rules.version)
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO activity_completion (session_id, enrolment_id, activity_id, rule_version,
                         completed_at, minutes, score, event_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     session.sessionID, enrolment.enrolmentID, done.activity.id, rules.version, done.doneAt,
                     done.activity.estimatedMinutes, done.score, eventID,
                 ])

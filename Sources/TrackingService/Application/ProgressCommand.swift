@@ -12,6 +12,7 @@ import GRDB
 /// passes; then the completion is recomputed in the same transaction.
 struct ProgressCommand: Sendable {
     let tracker: CompletionTracker
+    let plans: CoursePlans
 
     enum Outcome: Sendable {
         case recorded(CompletionTracker.Outcome)
@@ -35,9 +36,7 @@ struct ProgressCommand: Sendable {
                 "enrolment \(enrolmentID) is another participant's: a participant records their own progress only")
         }
         let content = try Self.fingerprint(record)
-        if let previous = try String.fetchOne(
-            db,
-            sql: "SELECT content FROM progress_record WHERE session_id = ? AND enrolment_id = ? AND record_id = ?",
+        if let previous = try String.fetchOne(db.cachedStatement(sql: "SELECT content FROM progress_record WHERE session_id = ? AND enrolment_id = ? AND record_id = ?"),
             arguments: [sessionID, enrolmentID, record.id])
         {
             guard previous == content else {
@@ -52,7 +51,7 @@ struct ProgressCommand: Sendable {
         guard session.cancelledAt == nil else {
             throw TrackingError.conflict("the session was cancelled: tracking has stopped", state: "cancelled")
         }
-        guard let plan = try CourseVersionRow.fetch(session.course, db) else {
+        guard let plan = try plans.plan(session.course, db) else {
             throw TrackingError.conflict(
                 "the course version \(session.course.courseID) v\(session.course.version) is not known yet",
                 state: "course-version-unknown")
@@ -72,11 +71,10 @@ struct ProgressCommand: Sendable {
         try ActivityProgressRow.save(
             current.applying(record, of: activity, at: time), session: sessionID, enrolment: enrolmentID,
             recordedBy: nil, db)
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO progress_record (session_id, enrolment_id, record_id, activity_id, content, actor_id, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [sessionID, enrolmentID, record.id, activity.id, content, senderID, now])
+                """).execute(arguments: [sessionID, enrolmentID, record.id, activity.id, content, senderID, now])
         return .recorded(try tracker.recompute(session: session, enrolment: enrolment, plan: plan, now: now, in: db))
     }
 

@@ -55,18 +55,24 @@ public final class TrackingApplication: Sendable {
         guard let sessionID = try await stores.locate(enrolmentID: enrolmentID) else {
             throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
         }
-        let command = ProgressCommand(tracker: tracker)
+        let store = stores.store(forSession: sessionID)
+        let command = ProgressCommand(tracker: tracker, plans: store.plans)
         let rules = rules
-        return try await stores.store(forSession: sessionID).write { db in
-            let outcome = try command.run(
+        let plans = store.plans
+        let outcome = try await store.write { db in
+            try command.run(
                 record, enrolmentID: enrolmentID, sessionID: sessionID, participantID: caller.subject,
                 senderID: caller.subject, now: now, in: db)
-            let view = try Self.enrolmentView(sessionID: sessionID, enrolmentID: enrolmentID, rules: rules, db)
-            switch outcome {
-            case .replayed: return ProgressReceipt(replayed: true, completedCourse: false, progress: view)
-            case .recorded(let result):
-                return ProgressReceipt(replayed: false, completedCourse: result.newlyCompleted, progress: view)
-            }
+        }
+        // The answer's view is read after the commit, outside the store's single writer (reads run in
+        // parallel): it shows this report and possibly later ones, never less.
+        let view = try await store.read { db in
+            try Self.enrolmentView(sessionID: sessionID, enrolmentID: enrolmentID, rules: rules, plans: plans, db)
+        }
+        switch outcome {
+        case .replayed: return ProgressReceipt(replayed: true, completedCourse: false, progress: view)
+        case .recorded(let result):
+            return ProgressReceipt(replayed: false, completedCourse: result.newlyCompleted, progress: view)
         }
     }
 
@@ -76,8 +82,9 @@ public final class TrackingApplication: Sendable {
         -> AttendanceReceipt
     {
         let now = Timestamp.truncated(self.now())
-        let command = AttendanceCommand(tracker: tracker)
-        let outcome = try await stores.store(forSession: sessionID).write { db in
+        let store = stores.store(forSession: sessionID)
+        let command = AttendanceCommand(tracker: tracker, plans: store.plans)
+        let outcome = try await store.write { db in
             try command.run(sheet, sessionID: sessionID, by: .staff(TrackingScope(caller: caller)), now: now, in: db)
         }
         return AttendanceReceipt(
@@ -95,7 +102,9 @@ public final class TrackingApplication: Sendable {
         }
         let rules = rules
         let scope = TrackingScope(caller: caller)
-        return try await stores.store(forSession: sessionID).read { db in
+        let store = stores.store(forSession: sessionID)
+        let plans = store.plans
+        return try await store.read { db in
             guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
                 let session = try SessionRow.fetch(sessionID, db)
             else { throw TrackingError.notFound(what: "Enrolment", id: enrolmentID) }
@@ -104,7 +113,8 @@ public final class TrackingApplication: Sendable {
                     "enrolment \(enrolmentID)'s progress is for its participant, the trainers and tutors of its "
                         + "session and the managers of academy \(session.academy)")
             }
-            return try Self.enrolmentView(sessionID: sessionID, enrolmentID: enrolmentID, rules: rules, db)
+            return try Self.enrolmentView(
+                sessionID: sessionID, enrolmentID: enrolmentID, rules: rules, plans: plans, db)
         }
     }
 
@@ -112,7 +122,9 @@ public final class TrackingApplication: Sendable {
     public func sessionProgress(sessionID: String, for caller: Caller) async throws -> SessionProgressView {
         let rules = rules
         let scope = TrackingScope(caller: caller)
-        return try await stores.store(forSession: sessionID).read { db in
+        let store = stores.store(forSession: sessionID)
+        let plans = store.plans
+        return try await store.read { db in
             guard let session = try SessionRow.fetch(sessionID, db) else {
                 throw TrackingError.notFound(what: "Session", id: sessionID)
             }
@@ -123,7 +135,7 @@ public final class TrackingApplication: Sendable {
             }
             return SessionProgressView(
                 session: session, enrolments: try EnrolmentRow.fetchAll(session: sessionID, db),
-                plan: try CourseVersionRow.fetch(session.course, db),
+                plan: try plans.plan(session.course, db),
                 progress: try ActivityProgressRow.fetchAll(session: sessionID, db),
                 completions: try CompletionRow.fetchAll(session: sessionID, ruleVersion: rules.version, db),
                 rules: rules)
@@ -135,14 +147,16 @@ public final class TrackingApplication: Sendable {
         SessionSummaryView(progress: try await sessionProgress(sessionID: sessionID, for: caller))
     }
 
-    static func enrolmentView(sessionID: String, enrolmentID: String, rules: CompletionRules, _ db: Database) throws
+    static func enrolmentView(
+        sessionID: String, enrolmentID: String, rules: CompletionRules, plans: CoursePlans, _ db: Database
+    ) throws
         -> EnrolmentProgressView
     {
         guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
             let session = try SessionRow.fetch(sessionID, db)
         else { throw TrackingError.notFound(what: "Enrolment", id: enrolmentID) }
         return EnrolmentProgressView(
-            session: session, enrolment: enrolment, plan: try CourseVersionRow.fetch(session.course, db),
+            session: session, enrolment: enrolment, plan: try plans.plan(session.course, db),
             progress: try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db),
             completion: try CompletionRow.fetch(
                 session: sessionID, enrolment: enrolmentID, ruleVersion: rules.version, db),

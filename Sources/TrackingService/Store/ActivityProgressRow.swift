@@ -16,8 +16,7 @@ enum ActivityProgressRow {
     static func fetch(session sessionID: String, enrolment enrolmentID: String, _ db: Database) throws
         -> [String: ActivityProgress]
     {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM activity_progress WHERE session_id = ? AND enrolment_id = ?",
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM activity_progress WHERE session_id = ? AND enrolment_id = ?"),
             arguments: [sessionID, enrolmentID])
         return Dictionary(uniqueKeysWithValues: rows.map { row in (row["activity_id"], decode(row)) })
     }
@@ -25,7 +24,7 @@ enum ActivityProgressRow {
     /// A whole session's progress, by enrolment id then activity id.
     static func fetchAll(session sessionID: String, _ db: Database) throws -> [String: [String: ActivityProgress]] {
         var result: [String: [String: ActivityProgress]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM activity_progress WHERE session_id = ?", arguments: [sessionID]) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM activity_progress WHERE session_id = ?"), arguments: [sessionID]) {
             let progress = decode(row)
             result[row["enrolment_id"], default: [:]][progress.activityID] = progress
         }
@@ -36,8 +35,7 @@ enum ActivityProgressRow {
         _ progress: ActivityProgress, session sessionID: String, enrolment enrolmentID: String, recordedBy: String?,
         _ db: Database
     ) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO activity_progress (session_id, enrolment_id, activity_id, started_at, seconds_spent,
                     completed_at, best_score, passed_at, attendance, attendance_recorded_at, attendance_recorded_by,
                     last_activity_at, attendance_claimed_at)
@@ -50,8 +48,7 @@ enum ActivityProgressRow {
                     attendance_recorded_by = COALESCE(excluded.attendance_recorded_by, attendance_recorded_by),
                     last_activity_at = excluded.last_activity_at,
                     attendance_claimed_at = excluded.attendance_claimed_at
-                """,
-            arguments: [
+                """).execute(arguments: [
                 sessionID, enrolmentID, progress.activityID, progress.startedAt, progress.secondsSpent,
                 progress.completedAt, progress.bestScore, progress.passedAt, progress.attendance?.rawValue,
                 progress.attendanceRecordedAt, recordedBy, progress.lastActivityAt, progress.attendanceClaimedAt,

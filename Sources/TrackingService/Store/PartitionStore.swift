@@ -17,6 +17,8 @@ public final class PartitionStore: Sendable {
     /// The store's database (the outbox relay of this store publishes from it).
     public let database: DatabasePool
     private let outboxWritten: @Sendable () -> Void
+    /// The published course versions of this store, decoded once.
+    let plans = CoursePlans()
     /// The store's one writer: concurrent writes share transactions (see ``GroupCommit``).
     private let commits: GroupCommit
 
@@ -62,6 +64,6 @@ public final class PartitionStore: Sendable {
     }
 
     private static func outboxCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM magistere_outbox") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM magistere_outbox")) ?? 0
     }
 }

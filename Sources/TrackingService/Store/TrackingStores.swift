@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import GRDB
+import Synchronization
 
 /// Which ``PartitionStore`` holds each of the ``TrackingPartitions/count`` partitions.
 ///
@@ -14,6 +15,8 @@ public final class TrackingStores: Sendable {
     /// The distinct stores, each once.
     public let all: [PartitionStore]
     private let byPartition: [Int: PartitionStore]
+    /// Enrolment id → session id, as found (see ``locate(enrolmentID:)``).
+    private let sessions = Mutex<[String: String]>([:])
 
     /// Stores owning disjoint sets of partitions; every partition must be owned by exactly one.
     public init(_ stores: [PartitionStore]) {
@@ -40,13 +43,20 @@ public final class TrackingStores: Sendable {
     }
 
     /// The session of an enrolment, if tracking knows the enrolment.
+    ///
+    /// An enrolment belongs to one session for good (the projector refuses to track it in another), so a found
+    /// answer is remembered: the hot path (every progress report) skips a read transaction per store.
     public func locate(enrolmentID: String) async throws -> String? {
+        if let known = sessions.withLock({ $0[enrolmentID] }) { return known }
         for store in all {
             let found = try await store.read { db in
                 try String.fetchOne(
                     db, sql: "SELECT session_id FROM enrolment WHERE enrolment_id = ?", arguments: [enrolmentID])
             }
-            if let found { return found }
+            if let found {
+                sessions.withLock { $0[enrolmentID] = found }
+                return found
+            }
         }
         return nil
     }

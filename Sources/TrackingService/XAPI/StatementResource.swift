@@ -91,13 +91,14 @@ final class StatementResource: Sendable {
             let items = group.items
             let tracker = application.tracker
             let logger = logger
+            let plans = group.store.plans
             try await group.store.write { db in
                 for (statement, sessionID) in items {
                     // A statement already stored (same content) is a no-op: no second effect.
                     if try Self.insert(statement, sessionID: sessionID, db), let sessionID {
                         try Self.applyProgress(
-                            statement, sessionID: sessionID, senderID: sender, tracker: tracker, now: stored,
-                            logger: logger, db)
+                            statement, sessionID: sessionID, senderID: sender, tracker: tracker, plans: plans,
+                            now: stored, logger: logger, db)
                     }
                 }
             }
@@ -118,9 +119,11 @@ final class StatementResource: Sendable {
 
     /// Whether tracking holds the course version the session pins (progress is checked against it).
     private func knowsCoursePlan(ofSession sessionID: String) async throws -> Bool {
-        try await stores.store(forSession: sessionID).read { db in
+        let store = stores.store(forSession: sessionID)
+        let plans = store.plans
+        return try await store.read { db in
             guard let session = try SessionRow.fetch(sessionID, db) else { return false }
-            return try CourseVersionRow.fetch(session.course, db) != nil
+            return try plans.plan(session.course, db) != nil
         }
     }
 
@@ -163,8 +166,8 @@ final class StatementResource: Sendable {
     /// be about an activity of the session's course, and its actor must be the enrolment's participant
     /// (whoever sent it: the participant, or a trainer or tutor of the session for them).
     private static func applyProgress(
-        _ statement: XAPIStatement, sessionID: String, senderID: String, tracker: CompletionTracker, now: Date,
-        logger: Logger, _ db: Database
+        _ statement: XAPIStatement, sessionID: String, senderID: String, tracker: CompletionTracker,
+        plans: CoursePlans, now: Date, logger: Logger, _ db: Database
     ) throws {
         guard let verb = XAPIVocabulary.Verb(rawValue: statement.verbID), verb != .voided,
             let iri = statement.objectActivityID, let target = XAPIVocabulary.activity(fromIRI: iri),
@@ -172,7 +175,7 @@ final class StatementResource: Sendable {
         else { return }
         do {
             guard let session = try SessionRow.fetch(sessionID, db), session.course.courseID == target.courseID,
-                let plan = try CourseVersionRow.fetch(session.course, db),
+                let plan = try plans.plan(session.course, db),
                 let activity = plan.activities.first(where: { $0.id == target.activityID }),
                 let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db)
             else { return }
@@ -185,7 +188,7 @@ final class StatementResource: Sendable {
                 let sheet = AttendanceSheet(
                     activityID: activity.id, entries: [.init(enrolmentID: enrolmentID, status: .present)],
                     recordedAt: min(statement.timestamp, now))
-                _ = try AttendanceCommand(tracker: tracker).run(
+                _ = try AttendanceCommand(tracker: tracker, plans: plans).run(
                     sheet, sessionID: sessionID, by: .selfDeclared(senderID: senderID), now: now, in: db)
                 return
             }
@@ -206,7 +209,7 @@ final class StatementResource: Sendable {
             if let violation = record.violations(now: now).first {
                 throw XAPIProblem.invalid(violation.field == "timeSpentSeconds" ? "result.duration" : violation.field, violation.problem)
             }
-            _ = try ProgressCommand(tracker: tracker).run(
+            _ = try ProgressCommand(tracker: tracker, plans: plans).run(
                 record, enrolmentID: enrolmentID, sessionID: sessionID, participantID: enrolment.participantID,
                 senderID: senderID, now: now, in: db)
         } catch let error as TrackingError {
