@@ -105,7 +105,9 @@ let package = Package(
         ),
         // Helpers every test target shares (test targets cannot import each other).
         .target(
-            name: "TestSupport", dependencies: ["Messaging", "ServiceSupport"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+            name: "TestSupport",
+            dependencies: ["Messaging", "ServiceSupport", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], resources: [.copy("Golden")], swiftSettings: swiftSettings),
         .testTarget(
             name: "MessagingTests",

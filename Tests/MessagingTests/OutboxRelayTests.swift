@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Messaging
 import MetricsTestKit
+import TestSupport
 import Testing
 
 /// The relay's bookkeeping: what it does with events nobody receives, and how it keeps its tables small.

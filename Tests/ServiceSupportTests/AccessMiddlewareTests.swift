@@ -8,31 +8,6 @@ import ServiceSupport
 import Synchronization
 import Testing
 
-/// Collects log records, to see that refusals leave a trace.
-final class LogCollector: Sendable {
-    struct Record: Sendable { var level: Logger.Level; var message: String; var metadata: [String: String] }
-    private let records = Mutex<[Record]>([])
-    var all: [Record] { records.withLock { $0 } }
-
-    func handler(_ label: String) -> some LogHandler { Handler(collector: self) }
-
-    struct Handler: LogHandler {
-        let collector: LogCollector
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            collector.records.withLock {
-                $0.append(Record(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
-            }
-        }
-    }
-}
-
 @Suite("Every request passes its route's access rule before its handler")
 struct AccessMiddlewareTests {
     static func application(logs: LogCollector) throws -> some ApplicationProtocol {

@@ -12,22 +12,29 @@ import Testing
 /// The whole flow on a real RabbitMQ node: events in, progress over HTTP, one completion event out.
 @Suite("Tracking on RabbitMQ", .serialized)
 struct RabbitMQFlowTests {
-    @Test("course published, session scheduled, enrolment approved, progress on each required activity: exactly one course.completed, with the right hours, even after duplicates and redelivery")
-    func fullFlow() async throws {
-        let endpoint = try Broker.requireEndpoint()
-        let tag = UUID().uuidString.prefix(8).lowercased()
+    /// Tracking on the test broker, isolated by a tag (its own exchange and queue); the relay polls every 5 s, so
+    /// a completion arriving sooner proves the nudge.
+    static func onRabbitMQ(maxAttempts: Int) throws -> (tag: String, transport: AMQPTransport, TrackingComposition) {
+        let tag = String(UUID().uuidString.prefix(8).lowercased())
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let transport = AMQPTransport(
-            endpoint: endpoint, topology: AMQPTopology(exchange: "test.tracking.\(tag)"), confirmTimeout: .seconds(10),
-            logger: logger)
-        defer { transport.close() }
+            endpoint: try Broker.requireEndpoint(), topology: AMQPTopology(exchange: "test.tracking.\(tag)"),
+            confirmTimeout: .seconds(10), logger: logger)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-amqp-\(tag)")
         let environment = ServiceEnvironment(
             storePath: directory.appendingPathComponent("tracking.sqlite").path, transport: transport, logger: logger,
-            authenticator: try TestAuth.authenticator(), retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 3), outboxPollInterval: .seconds(5))
+            authenticator: try TestAuth.authenticator(),
+            retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: maxAttempts), outboxPollInterval: .seconds(5))
         let composition = try TrackingComposition.build(
             environment, configuration: TrackingConfiguration(queue: "test.tracking.\(tag).events"))
+        return (tag, transport, composition)
+    }
+
+    @Test("course published, session scheduled, enrolment approved, progress on each required activity: exactly one course.completed, with the right hours, even after duplicates and redelivery")
+    func fullFlow() async throws {
+        let (tag, transport, composition) = try Self.onRabbitMQ(maxAttempts: 3)
+        defer { transport.close() }
 
         // An outside system's own queue, bound before anything happens.
         let observer = Subscription(queue: "test.tracking.\(tag).observer", bindings: ["tracking.course.completed.v1"])
@@ -118,21 +125,8 @@ struct RabbitMQFlowTests {
 
     @Test("across RabbitMQ: a progress statement sent while the approval waits in the paused consumer's queue is refused, then applied once it is consumed; a staff change reaches tracking and decides who records attendance")
     func raceAndStaffChange() async throws {
-        let endpoint = try Broker.requireEndpoint()
-        let tag = UUID().uuidString.prefix(8).lowercased()
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let transport = AMQPTransport(
-            endpoint: endpoint, topology: AMQPTopology(exchange: "test.tracking.\(tag)"), confirmTimeout: .seconds(10),
-            logger: logger)
+        let (tag, transport, composition) = try Self.onRabbitMQ(maxAttempts: 5)
         defer { transport.close() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-amqp-\(tag)")
-        let environment = ServiceEnvironment(
-            storePath: directory.appendingPathComponent("tracking.sqlite").path, transport: transport, logger: logger,
-            authenticator: try TestAuth.authenticator(), retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 5),
-            outboxPollInterval: .seconds(5))
-        let composition = try TrackingComposition.build(
-            environment, configuration: TrackingConfiguration(queue: "test.tracking.\(tag).events"))
         try await transport.declare(composition.consumer.subscription)
 
         // Given the course, the session and Alice's approval are in tracking's queue, but nobody consumes yet

@@ -403,3 +403,21 @@ class Platform:
 
     def record(self, teacher: str) -> dict:
         return http("GET", f"{self.enrolment}/teachers/{teacher}/record", headers=self.teacher(teacher)).expect(200).json()
+
+
+def seeded_platform(launcher: Launcher, subject: str) -> dict:
+    """`magistere up` with a published course, an open session of it and `subject`'s approved enrolment (known to
+    tracking), and a token of `subject` holding every role in the session's academy: what the fuzz and hostile-input
+    tests aim their requests at, so that they reach the handlers' logic instead of stopping at 404."""
+    up = launcher.start_up(launcher.directory / "data")
+    up.wait_ready()
+    platform = Platform.of(up)
+    course = platform.publish_course()
+    session = platform.schedule_session(course["courseID"])
+    enrolment_id = platform.approved_enrolment(session["id"], subject)
+    platform.wait_tracked(enrolment_id)
+    token = up.tokens.token(subject, "designer", "manager", "trainer", "tutor", "participant", "operator",
+                            academy=ACADEMY)
+    return {"up": up, "platform": platform, "course": course["courseID"], "session": session["id"],
+            "enrolment": enrolment_id, "token": token, "headers": {"Authorization": f"Bearer {token}"},
+            "directory": launcher.directory}

@@ -24,7 +24,7 @@ import sys
 
 import pytest
 
-from conftest import Platform, skip_unless_ci
+from conftest import seeded_platform, skip_unless_ci
 
 FUZZ_SUBJECT = "fuzz-0001"
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
@@ -43,17 +43,7 @@ def schemathesis_command() -> list[str]:
 @pytest.fixture(scope="module")
 def world(magistere_module):
     """`magistere up` with a course, an open session and the fuzzing caller's approved enrolment."""
-    up = magistere_module.start_up(magistere_module.directory / "data")
-    up.wait_ready()
-    platform = Platform.of(up)
-    course = platform.publish_course()
-    session = platform.schedule_session(course["courseID"])
-    enrolment_id = platform.approved_enrolment(session["id"], FUZZ_SUBJECT)
-    platform.wait_tracked(enrolment_id)
-    token = up.tokens.token(FUZZ_SUBJECT, "designer", "manager", "trainer", "tutor", "participant", "operator",
-                            academy="lyon")
-    return {"up": up, "course": course["courseID"], "session": session["id"], "enrolment": enrolment_id,
-            "token": token, "directory": magistere_module.directory}
+    return seeded_platform(magistere_module, FUZZ_SUBJECT)
 
 
 def pinned_ids(service: str, world: dict) -> list[tuple[str, dict[str, str]]]:

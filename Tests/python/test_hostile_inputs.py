@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from conftest import Platform, http
+from conftest import Platform, http, seeded_platform
 
 SUBJECT = "hostile-0001"
 EXTREME_INTEGERS = [2**63 - 1, -(2**63), 2**63, -(2**63) - 1, 2**64, 10**30, -(10**30), 2**53 + 1]
@@ -35,17 +35,7 @@ HOME_PAGE = "https://magistere.education.gouv.fr"
 
 @pytest.fixture(scope="module")
 def world(magistere_module):
-    up = magistere_module.start_up(magistere_module.directory / "data")
-    up.wait_ready()
-    platform = Platform.of(up)
-    course = platform.publish_course()
-    session = platform.schedule_session(course["courseID"])
-    enrolment_id = platform.approved_enrolment(session["id"], SUBJECT)
-    platform.wait_tracked(enrolment_id)
-    every_role = up.tokens.bearer(SUBJECT, "designer", "manager", "trainer", "tutor", "participant", "operator",
-                                  academy="lyon")
-    return {"up": up, "platform": platform, "course": course["courseID"], "session": session["id"],
-            "enrolment": enrolment_id, "headers": every_role}
+    return seeded_platform(magistere_module, SUBJECT)
 
 
 def assert_alive(world: dict, after: str) -> None:

@@ -19,17 +19,29 @@ struct CompletionTracker: Sendable {
         var newlyDoneActivities: [String]
     }
 
+    /// - Parameter known: the enrolment's progress when the caller has it in hand (read again otherwise).
     func recompute(
-        session: SessionRow, enrolment: EnrolmentRow, plan: CourseVersionRow, now: Date, in db: Database
+        session: SessionRow, enrolment: EnrolmentRow, plan: CourseVersionRow, progress known: [String: ActivityProgress]? = nil,
+        now: Date, in db: Database
     ) throws -> Outcome {
-        let progress = try ActivityProgressRow.fetch(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
+        let progress = try known ?? ActivityProgressRow.fetch(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
         let assessment = rules.assess(
             activities: plan.activities, progress: progress, withdrawn: enrolment.status == .withdrawn)
         guard enrolment.status == .approved else {
             return Outcome(assessment: assessment, newlyCompleted: false, newlyDoneActivities: [])
         }
         var newlyDone: [String] = []
-        for done in assessment.done {
+        // Most reports complete nothing new: the activities already recorded are skipped without computing
+        // their event ids (a SHA-256 each) or trying an insert.
+        let recorded = Set(
+            try String.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT activity_id FROM activity_completion
+                        WHERE session_id = ? AND enrolment_id = ? AND rule_version = ?
+                        """),
+                arguments: [session.sessionID, enrolment.enrolmentID, rules.version]))
+        for done in assessment.done where !recorded.contains(done.activity.id) {
             let eventID = DeterministicID.activityCompleted(
                 enrolmentID: enrolment.enrolmentID, activityID: done.activity.id, ruleVersion: rules.version)
             try db.cachedStatement(sql: """
@@ -51,7 +63,12 @@ struct CompletionTracker: Sendable {
             try Outbox.append(event, id: eventID, time: now, in: db)
         }
         var newlyCompleted = false
-        if let completedAt = assessment.completedAt {
+        if let completedAt = assessment.completedAt,
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT 1 FROM course_completion WHERE session_id = ? AND enrolment_id = ? AND rule_version = ?"),
+                arguments: [session.sessionID, enrolment.enrolmentID, rules.version]) == nil
+        {
             let eventID = DeterministicID.courseCompleted(enrolmentID: enrolment.enrolmentID, ruleVersion: rules.version)
             let completion = CompletionRow(
                 sessionID: session.sessionID, enrolmentID: enrolment.enrolmentID, ruleVersion: rules.version,

@@ -66,16 +66,18 @@ struct ProgressCommand: Sendable {
 
         let time = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
             .effective(stated: record.occurredAt, receivedAt: now)
-        let current = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db)[activity.id]
-            ?? ActivityProgress(activityID: activity.id)
-        try ActivityProgressRow.save(
-            current.applying(record, of: activity, at: time), session: sessionID, enrolment: enrolmentID,
-            recordedBy: nil, db)
+        var progress = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db)
+        let updated = (progress[activity.id] ?? ActivityProgress(activityID: activity.id)).applying(
+            record, of: activity, at: time)
+        progress[activity.id] = updated
+        try ActivityProgressRow.save(updated, session: sessionID, enrolment: enrolmentID, recordedBy: nil, db)
         try db.cachedStatement(sql: """
                 INSERT INTO progress_record (session_id, enrolment_id, record_id, activity_id, content, actor_id, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [sessionID, enrolmentID, record.id, activity.id, content, senderID, now])
-        return .recorded(try tracker.recompute(session: session, enrolment: enrolment, plan: plan, now: now, in: db))
+        return .recorded(
+            try tracker.recompute(
+                session: session, enrolment: enrolment, plan: plan, progress: progress, now: now, in: db))
     }
 
     /// The canonical form of a report, compared to decide replay or conflict.

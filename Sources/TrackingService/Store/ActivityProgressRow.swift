@@ -3,30 +3,38 @@ import GRDB
 
 /// Persistence of ``ActivityProgress``, keyed by session, enrolment and activity.
 enum ActivityProgressRow {
+    /// The columns ``decode(_:)`` reads, by position (a lookup by name costs a case-insensitive search per
+    /// column, and this runs several times per progress report).
+    static let columns = """
+        activity_id, started_at, seconds_spent, completed_at, best_score, passed_at, attendance,
+        attendance_recorded_at, last_activity_at, attendance_claimed_at, enrolment_id
+        """
+
     static func decode(_ row: Row) -> ActivityProgress {
         ActivityProgress(
-            activityID: row["activity_id"], startedAt: row["started_at"], secondsSpent: row["seconds_spent"],
-            completedAt: row["completed_at"], bestScore: row["best_score"], passedAt: row["passed_at"],
-            attendance: (row["attendance"] as String?).flatMap(AttendanceStatus.init(rawValue:)),
-            attendanceRecordedAt: row["attendance_recorded_at"], lastActivityAt: row["last_activity_at"],
-            attendanceClaimedAt: row["attendance_claimed_at"])
+            activityID: row[0], startedAt: row[1], secondsSpent: row[2], completedAt: row[3], bestScore: row[4],
+            passedAt: row[5], attendance: (row[6] as String?).flatMap(AttendanceStatus.init(rawValue:)),
+            attendanceRecordedAt: row[7], lastActivityAt: row[8], attendanceClaimedAt: row[9])
     }
 
     /// One enrolment's progress, by activity id.
     static func fetch(session sessionID: String, enrolment enrolmentID: String, _ db: Database) throws
         -> [String: ActivityProgress]
     {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM activity_progress WHERE session_id = ? AND enrolment_id = ?"),
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT \(columns) FROM activity_progress WHERE session_id = ? AND enrolment_id = ?"),
             arguments: [sessionID, enrolmentID])
-        return Dictionary(uniqueKeysWithValues: rows.map { row in (row["activity_id"], decode(row)) })
+        return Dictionary(uniqueKeysWithValues: rows.map { row in (row[0], decode(row)) })
     }
 
     /// A whole session's progress, by enrolment id then activity id.
     static func fetchAll(session sessionID: String, _ db: Database) throws -> [String: [String: ActivityProgress]] {
         var result: [String: [String: ActivityProgress]] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM activity_progress WHERE session_id = ?"), arguments: [sessionID]) {
+        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM activity_progress WHERE session_id = ?")
+        for row in try Row.fetchAll(statement, arguments: [sessionID]) {
             let progress = decode(row)
-            result[row["enrolment_id"], default: [:]][progress.activityID] = progress
+            result[row[10], default: [:]][progress.activityID] = progress
         }
         return result
     }

@@ -42,8 +42,8 @@ struct SessionRow: Sendable, Equatable {
         academy = row["academy"]
         course = CourseVersionRef(courseID: row["course_id"], version: row["course_version"])
         schoolLevel = SchoolLevel(rawValue: row["school_level"]) ?? .secondary
-        trainerIDs = try JSONDecoder().decode([String].self, from: Data((row["trainer_ids"] as String).utf8))
-        tutorIDs = try JSONDecoder().decode([String].self, from: Data((row["tutor_ids"] as String).utf8))
+        trainerIDs = try Self.ids(row["trainer_ids"])
+        tutorIDs = try Self.ids(row["tutor_ids"])
         scheduled = row["scheduled"]
         cancelledAt = row["cancelled_at"]
         startsAt = row["starts_at"]
@@ -111,6 +111,17 @@ struct SessionRow: Sendable, Equatable {
                 WHERE session_id = ? AND cancelled_at IS NULL
                   AND EXISTS (SELECT 1 FROM early_cancellation WHERE session_id = ?)
                 """).execute(arguments: [sessionID, sessionID, sessionID])
+    }
+
+    /// A JSON array of pseudonymous ids, as ``json(_:)`` writes it. Every progress report reads its session, so
+    /// the plain form (no escapes: ids are letters, digits and `-_.:`) is split directly; anything else goes
+    /// through the JSON decoder.
+    static func ids(_ text: String) throws -> [String] {
+        if text == "[]" { return [] }
+        guard text.hasPrefix("[\""), text.hasSuffix("\"]"), !text.contains("\\") else {
+            return try JSONDecoder().decode([String].self, from: Data(text.utf8))
+        }
+        return text.dropFirst(2).dropLast(2).components(separatedBy: "\",\"")
     }
 
     private static func json(_ ids: [String]) throws -> String {

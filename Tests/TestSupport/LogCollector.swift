@@ -2,18 +2,23 @@ import Logging
 import Synchronization
 
 /// Collects log records, to see that what must leave a trace does.
-final class LogCollector: Sendable {
-    struct Record: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: [String: String]
+public final class LogCollector: Sendable {
+    public struct Record: Sendable {
+        public var level: Logger.Level
+        public var message: String
+        public var metadata: [String: String]
     }
 
     private let records = Mutex<[Record]>([])
-    var all: [Record] { records.withLock { $0 } }
+    public init() {}
+
+    public var all: [Record] { records.withLock { $0 } }
 
     /// A logger whose records land here (no global bootstrap: tests run in one process).
-    var logger: Logger { Logger(label: "test") { _ in Handler(collector: self) } }
+    public var logger: Logger { Logger(label: "test") { _ in Handler(collector: self) } }
+
+    /// A handler for `Logger(label:factory:)`.
+    public func handler(_ label: String) -> some LogHandler { Handler(collector: self) }
 
     struct Handler: LogHandler {
         let collector: LogCollector
