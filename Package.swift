@@ -2,7 +2,7 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let serviceDependencies: [Target.Dependency] = [
@@ -108,7 +108,9 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["Messaging", "ServiceSupport", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts"], resources: [.copy("Golden")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ContractsTests", dependencies: ["Contracts"], resources: [.copy("Golden")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "MessagingTests",
             dependencies: [
@@ -117,7 +119,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-    
+
         .testTarget(
             name: "ServiceSupportTests",
             dependencies: serviceTestDependencies + [
@@ -127,10 +129,17 @@ let package = Package(
             swiftSettings: swiftSettings),
         // What holds across the three services: every route has an access rule.
         .testTarget(
-            name: "PlatformTests", dependencies: ["CatalogService", "EnrolmentService", "TrackingService"] + serviceTestDependencies,
+            name: "PlatformTests",
+            dependencies: ["CatalogService", "EnrolmentService", "TrackingService"] + serviceTestDependencies,
             swiftSettings: swiftSettings),
-        .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService"] + serviceTestDependencies, swiftSettings: swiftSettings),
-        .testTarget(name: "EnrolmentServiceTests", dependencies: ["EnrolmentService"] + serviceTestDependencies, swiftSettings: swiftSettings),
-        .testTarget(name: "TrackingServiceTests", dependencies: ["TrackingService"] + serviceTestDependencies, swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CatalogServiceTests", dependencies: ["CatalogService"] + serviceTestDependencies,
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EnrolmentServiceTests", dependencies: ["EnrolmentService"] + serviceTestDependencies,
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrackingServiceTests", dependencies: ["TrackingService"] + serviceTestDependencies,
+            swiftSettings: swiftSettings),
     ]
 )

@@ -27,7 +27,9 @@ public enum CatalogServiceFactory {
         }
     }
 
-    public static func make(_ environment: ServiceEnvironment, options: Options = .init()) async throws -> PlatformService {
+    public static func make(
+        _ environment: ServiceEnvironment, options: Options = .init()
+    ) async throws -> PlatformService {
         let store = try CatalogStore.open(path: environment.storePath)
         let relay = OutboxRelay(
             database: store.database, transport: environment.transport, service: ServiceName.catalog.rawValue,
@@ -45,7 +47,8 @@ public enum CatalogServiceFactory {
             routes: { router in
                 let reads = router.group().add(middleware: CatalogErrorMiddleware())
                 readController.addRoutes(to: reads)
-                let writes = router.group().add(middleware: CatalogErrorMiddleware()).add(middleware: NoQueryParameters())
+                let writes = router.group().add(middleware: CatalogErrorMiddleware()).add(
+                    middleware: NoQueryParameters())
                 authoringController.addRoutes(to: writes)
             },
             access: CatalogAccess.policy, authenticator: environment.authenticator,
@@ -53,7 +56,9 @@ public enum CatalogServiceFactory {
             background: [relay],
             readiness: [
                 ReadinessCheck("store") {
-                    try await store.database.read { db in _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM catalog_course") }
+                    try await store.database.read { db in
+                        _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM catalog_course")
+                    }
                 }
             ])
     }

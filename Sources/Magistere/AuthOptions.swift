@@ -5,24 +5,34 @@ import ServiceSupport
 
 /// Where the token keys come from: flags for people, `MAGISTERE_AUTH_…` variables for operators.
 struct AuthOptions: ParsableArguments {
-    @Option(name: .customLong("auth-issuer"), help: "Required token issuer (env MAGISTERE_AUTH_ISSUER; default magistere).")
+    @Option(
+        name: .customLong("auth-issuer"), help: "Required token issuer (env MAGISTERE_AUTH_ISSUER; default magistere).")
     var issuer: String?
 
-    @Option(name: .customLong("auth-audience"), help: "Required token audience (env MAGISTERE_AUTH_AUDIENCE; default magistere).")
+    @Option(
+        name: .customLong("auth-audience"),
+        help: "Required token audience (env MAGISTERE_AUTH_AUDIENCE; default magistere).")
     var audience: String?
 
     @Option(
         name: .customLong("auth-hs256-secret"),
-        help: "HS256 secret (env MAGISTERE_AUTH_HS256_SECRET). Visible to every user in `ps`: prefer --auth-hs256-secret-file or the variable.")
+        help:
+            "HS256 secret (env MAGISTERE_AUTH_HS256_SECRET). Visible to every user in `ps`: prefer --auth-hs256-secret-file or the variable."
+    )
     var secret: String?
 
-    @Option(name: .customLong("auth-hs256-secret-file"), help: "File of the HS256 secret (env MAGISTERE_AUTH_HS256_SECRET_FILE).")
+    @Option(
+        name: .customLong("auth-hs256-secret-file"),
+        help: "File of the HS256 secret (env MAGISTERE_AUTH_HS256_SECRET_FILE).")
     var secretFile: String?
 
-    @Option(name: .customLong("auth-public-keys"), help: "Comma-separated PEM public key files (env MAGISTERE_AUTH_PUBLIC_KEYS).")
+    @Option(
+        name: .customLong("auth-public-keys"),
+        help: "Comma-separated PEM public key files (env MAGISTERE_AUTH_PUBLIC_KEYS).")
     var publicKeys: String?
 
-    @Option(name: .customLong("auth-jwks-file"), help: "JWKS file of the identity provider (env MAGISTERE_AUTH_JWKS_FILE).")
+    @Option(
+        name: .customLong("auth-jwks-file"), help: "JWKS file of the identity provider (env MAGISTERE_AUTH_JWKS_FILE).")
     var jwksFile: String?
 
     /// The file `up` and `token` share when no key is configured: the embedded mode's own secret.
@@ -78,7 +88,8 @@ struct AuthOptions: ParsableArguments {
     }
 
     static func read(_ path: String, what: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             throw ValidationError("cannot read the \(what) \(path)")
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -12,7 +12,8 @@ import Messaging
 /// and broker → consumer with the inbox transaction per message.
 struct BenchBusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-bus", abstract: "Benchmark outbox publishing and inbox consuming (writes BENCHMARKS figures).")
+        commandName: "bench-bus",
+        abstract: "Benchmark outbox publishing and inbox consuming (writes BENCHMARKS figures).")
     @OptionGroup var broker: BrokerOptions
     @Option(help: "Events per measurement.") var count = 20_000
     @Option(help: "amqp or embedded.") var transport = "amqp"
@@ -20,14 +21,16 @@ struct BenchBusCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("magistere-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "magistere-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let exchange = "bench.events.\(UUID().uuidString.prefix(8))"
         let bus: any MessageTransport
         switch transport {
         case "amqp":
-            bus = AMQPTransport(endpoint: try broker.endpoint(), topology: AMQPTopology(exchange: exchange), logger: logger)
+            bus = AMQPTransport(
+                endpoint: try broker.endpoint(), topology: AMQPTopology(exchange: exchange), logger: logger)
         case "embedded":
             bus = try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path)
         default:
@@ -36,9 +39,12 @@ struct BenchBusCommand: AsyncParsableCommand {
         let queue = "bench.\(UUID().uuidString.prefix(8).lowercased())"
         try await bus.declare(Subscription(queue: queue, bindings: [CourseArchived.eventType.rawValue]))
 
-        let windowed = try await publishThroughOutbox(bus, batch: 500, count: count, directory: directory, logger: logger)
-        let single = try await publishThroughOutbox(bus, batch: 1, count: min(count, 3_000), directory: directory, logger: logger)
-        let consumed = try await consume(bus, queue: queue, count: count + min(count, 3_000), directory: directory, logger: logger)
+        let windowed = try await publishThroughOutbox(
+            bus, batch: 500, count: count, directory: directory, logger: logger)
+        let single = try await publishThroughOutbox(
+            bus, batch: 1, count: min(count, 3_000), directory: directory, logger: logger)
+        let consumed = try await consume(
+            bus, queue: queue, count: count + min(count, 3_000), directory: directory, logger: logger)
         print("transport: \(transport), events: \(count)")
         print(String(format: "outbox → bus, confirm window 500: %8.0f events/s", windowed))
         print(String(format: "outbox → bus, one confirm at a time: %8.0f events/s", single))
@@ -65,7 +71,9 @@ struct BenchBusCommand: AsyncParsableCommand {
         return Double(count) / (ContinuousClock.now - start).secondsDouble
     }
 
-    private func consume(_ bus: any MessageTransport, queue: String, count: Int, directory: URL, logger: Logger)
+    private func consume(
+        _ bus: any MessageTransport, queue: String, count: Int, directory: URL, logger: Logger
+    )
         async throws -> Double
     {
         let database = try DatabasePool(path: directory.appendingPathComponent("inbox.sqlite").path)
@@ -77,7 +85,9 @@ struct BenchBusCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await bus.consume(subscription) { delivery in
-                    _ = try? await database.write { db in try Inbox.claim(delivery.message.id, consumer: "bench", in: db) }
+                    _ = try? await database.write { db in
+                        try Inbox.claim(delivery.message.id, consumer: "bench", in: db)
+                    }
                     return .ack
                 }
             }

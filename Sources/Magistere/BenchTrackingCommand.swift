@@ -23,14 +23,22 @@ struct BenchTrackingCommand: AsyncParsableCommand {
     func run() async throws {
         let single = try await measure(maximumBatch: 1)
         let grouped = try await measure(maximumBatch: 256)
-        print("tracking progress write path, \(teachers) teachers, \(concurrency) concurrent writers, \(reports) reports")
-        print(String(format: "one transaction per report:  %8.0f reports/s  (%d transactions)", single.rate, single.transactions))
-        print(String(format: "group commit (≤ 256):        %8.0f reports/s  (%d transactions)", grouped.rate, grouped.transactions))
+        print(
+            "tracking progress write path, \(teachers) teachers, \(concurrency) concurrent writers, \(reports) reports")
+        print(
+            String(
+                format: "one transaction per report:  %8.0f reports/s  (%d transactions)", single.rate,
+                single.transactions))
+        print(
+            String(
+                format: "group commit (≤ 256):        %8.0f reports/s  (%d transactions)", grouped.rate,
+                grouped.transactions))
         print(String(format: "group commit / one per report: %.1f×", grouped.rate / single.rate))
     }
 
     private func measure(maximumBatch: Int) async throws -> (rate: Double, transactions: Int) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("magistere-bench-tracking-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "magistere-bench-tracking-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let pool = try ServiceStore.open(path: directory.appendingPathComponent("tracking.sqlite").path) { migrator in
             TrackingMigrations.register(in: &migrator)
@@ -46,21 +54,35 @@ struct BenchTrackingCommand: AsyncParsableCommand {
                 estimatedMinutes: 30, required: true)
         }
         let course = CourseVersionRef(courseID: "bench-course", version: 1)
-        try await projector.apply(CloudEvent(id: UUID().uuidString, time: now, event: CoursePublished(
-            courseID: course.courseID, version: 1, title: "Bench", summary: "s", objectives: ["o"], keywords: [],
-            domain: "Mathématiques", audience: Audience(schoolLevels: [.primary]), origin: .national, nature: .tutored,
-            activities: activities, owner: CourseOwner(organisation: "bench"), publishedAt: now,
-            distanceMinutes: 120, inPersonMinutes: 0, durationBucket: .lessThan3h)))
+        try await projector.apply(
+            CloudEvent(
+                id: UUID().uuidString, time: now,
+                event: CoursePublished(
+                    courseID: course.courseID, version: 1, title: "Bench", summary: "s", objectives: ["o"],
+                    keywords: [],
+                    domain: "Mathématiques", audience: Audience(schoolLevels: [.primary]), origin: .national,
+                    nature: .tutored,
+                    activities: activities, owner: CourseOwner(organisation: "bench"), publishedAt: now,
+                    distanceMinutes: 120, inPersonMinutes: 0, durationBucket: .lessThan3h)))
         let past = now.addingTimeInterval(-3600)
-        try await projector.apply(CloudEvent(id: UUID().uuidString, time: now, event: SessionScheduled(
-            sessionID: "bench-session", course: course, academy: "lyon", schoolLevel: .primary, title: "Bench",
-            calendar: SessionCalendar(enrolmentOpensAt: past, enrolmentClosesAt: past, startsAt: past, endsAt: now),
-            trainerIDs: ["trainer"], tutorIDs: [], capacity: teachers, mode: .designation, actorID: "m", occurredAt: past)))
+        try await projector.apply(
+            CloudEvent(
+                id: UUID().uuidString, time: now,
+                event: SessionScheduled(
+                    sessionID: "bench-session", course: course, academy: "lyon", schoolLevel: .primary, title: "Bench",
+                    calendar: SessionCalendar(
+                        enrolmentOpensAt: past, enrolmentClosesAt: past, startsAt: past, endsAt: now),
+                    trainerIDs: ["trainer"], tutorIDs: [], capacity: teachers, mode: .designation, actorID: "m",
+                    occurredAt: past)))
         let enrolments = (0..<teachers).map { _ in UUID().uuidString.lowercased() }
         for (index, enrolment) in enrolments.enumerated() {
-            try await projector.apply(CloudEvent(id: UUID().uuidString, time: now, event: EnrolmentApproved(
-                enrolmentID: enrolment, sessionID: "bench-session", participantID: "t-\(index)", academy: "lyon",
-                course: course, schoolLevel: .primary, actorID: "m", occurredAt: past)))
+            try await projector.apply(
+                CloudEvent(
+                    id: UUID().uuidString, time: now,
+                    event: EnrolmentApproved(
+                        enrolmentID: enrolment, sessionID: "bench-session", participantID: "t-\(index)",
+                        academy: "lyon",
+                        course: course, schoolLevel: .primary, actorID: "m", occurredAt: past)))
         }
         let before = store.transactionCount
         let started = ContinuousClock.now
@@ -71,7 +93,8 @@ struct BenchTrackingCommand: AsyncParsableCommand {
                     while report < reports {
                         let teacher = report % enrolments.count
                         let record = ProgressRecord(
-                            id: "r-\(report)", activityID: "a\(report / enrolments.count % 4 + 1)", timeSpentSeconds: 60,
+                            id: "r-\(report)", activityID: "a\(report / enrolments.count % 4 + 1)",
+                            timeSpentSeconds: 60,
                             completed: true)
                         _ = try await application.recordProgress(
                             enrolmentID: enrolments[teacher], record: record,

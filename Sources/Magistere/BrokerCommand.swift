@@ -1,10 +1,10 @@
 import ArgumentParser
+import Contracts
 import EnrolmentService
 import Foundation
 import Logging
 import Messaging
 import ServiceSupport
-import Contracts
 import TrackingService
 
 /// `magistere broker setup`: declares the exchange and every consuming service's queues and bindings.
@@ -28,23 +28,30 @@ struct BrokerCommand: AsyncParsableCommand {
             let transport = try broker.transport(logger: logger)
             defer { transport.close() }
             // The subscriptions are the services' own, read from services built on a throw-away store.
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("magistere-setup-\(UUID().uuidString)")
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "magistere-setup-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: scratch) }
             // Never serves HTTP: any key will do.
             let authenticator = try Authenticator(AuthConfiguration(hmacSecret: TokenIssuer.randomSecret()))
             let services = [
                 try EnrolmentServiceFactory.make(
-                    ServiceEnvironment(storePath: scratch.appendingPathComponent("enrolment.sqlite").path, transport: transport, logger: logger,
+                    ServiceEnvironment(
+                        storePath: scratch.appendingPathComponent("enrolment.sqlite").path, transport: transport,
+                        logger: logger,
                         authenticator: authenticator)),
                 try TrackingServiceFactory.make(
-                    ServiceEnvironment(storePath: scratch.appendingPathComponent("tracking.sqlite").path, transport: transport, logger: logger,
+                    ServiceEnvironment(
+                        storePath: scratch.appendingPathComponent("tracking.sqlite").path, transport: transport,
+                        logger: logger,
                         authenticator: authenticator)),
             ]
             try await transport.checkConnection()
             for service in services {
                 for case let consumer as EventConsumer in service.background {
                     try await transport.declare(consumer.subscription)
-                    print("declared \(consumer.subscription.queue) ← \(consumer.subscription.bindings.joined(separator: ", "))")
+                    print(
+                        "declared \(consumer.subscription.queue) ← \(consumer.subscription.bindings.joined(separator: ", "))"
+                    )
                 }
             }
         }
@@ -65,7 +72,8 @@ struct BrokerCommand: AsyncParsableCommand {
         @Option(help: "The vhost (default /).") var vhost = "/"
         @Option(help: "Domain events exchange (env MAGISTERE_AMQP_EXCHANGE; default magistere.events).")
         var exchange: String?
-        @Option(name: .customLong("password-file"), help: "SERVICE=FILE, once per service (catalog, enrolment, tracking).")
+        @Option(
+            name: .customLong("password-file"), help: "SERVICE=FILE, once per service (catalog, enrolment, tracking).")
         var passwordFiles: [String] = []
         @Option(name: .customLong("admin-user"), help: "The administrator's user (default PREFIX + admin).")
         var administrator: String?
@@ -78,7 +86,8 @@ struct BrokerCommand: AsyncParsableCommand {
             for pair in passwordFiles {
                 let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let service = ServiceName(rawValue: parts[0]) else {
-                    throw ValidationError("--password-file takes SERVICE=FILE (catalog, enrolment, tracking), not '\(pair)'")
+                    throw ValidationError(
+                        "--password-file takes SERVICE=FILE (catalog, enrolment, tracking), not '\(pair)'")
                 }
                 passwords[service] = try AuthOptions.read(parts[1], what: "broker password file of \(service.rawValue)")
             }

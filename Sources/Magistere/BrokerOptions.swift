@@ -6,16 +6,22 @@ import Messaging
 
 /// How to reach RabbitMQ: flags for people, `MAGISTERE_…` environment variables for operators.
 struct BrokerOptions: ParsableArguments {
-    @Option(name: .customLong("amqp-url"), help: "Broker URL (env MAGISTERE_AMQP_URL; default amqp://guest:guest@127.0.0.1:5672/).")
+    @Option(
+        name: .customLong("amqp-url"),
+        help: "Broker URL (env MAGISTERE_AMQP_URL; default amqp://guest:guest@127.0.0.1:5672/).")
     var amqpURL: String?
 
     @Option(name: .customLong("amqp-password-file"), help: "Broker password file (env MAGISTERE_AMQP_PASSWORD_FILE).")
     var passwordFile: String?
 
-    @Option(name: .customLong("amqp-producer-users"), help: "catalog=USER,enrolment=USER,tracking=USER (env MAGISTERE_AMQP_PRODUCER_USERS).")
+    @Option(
+        name: .customLong("amqp-producer-users"),
+        help: "catalog=USER,enrolment=USER,tracking=USER (env MAGISTERE_AMQP_PRODUCER_USERS).")
     var producerUsers: String?
 
-    @Option(name: .customLong("exchange"), help: "Domain events exchange (env MAGISTERE_AMQP_EXCHANGE; default magistere.events).")
+    @Option(
+        name: .customLong("exchange"),
+        help: "Domain events exchange (env MAGISTERE_AMQP_EXCHANGE; default magistere.events).")
     var exchange: String?
 
     @Option(name: .customLong("amqp-ca-cert"), help: "CA certificate for amqps:// (env MAGISTERE_AMQP_CA_CERT).")
@@ -26,12 +32,16 @@ struct BrokerOptions: ParsableArguments {
 
     func endpoint() throws -> AMQPEndpoint {
         let ca = Settings.amqpCACertificate.resolve(caCertificate)
-        var endpoint = try AMQPEndpoint(url: Settings.amqpURL.resolve(amqpURL), caCertificatePath: ca.isEmpty ? nil : ca)
+        var endpoint = try AMQPEndpoint(
+            url: Settings.amqpURL.resolve(amqpURL), caCertificatePath: ca.isEmpty ? nil : ca)
         let passwordFile = Settings.amqpPasswordFile.resolve(passwordFile)
-        if !passwordFile.isEmpty { endpoint.password = try AuthOptions.read(passwordFile, what: "broker password file") }
+        if !passwordFile.isEmpty {
+            endpoint.password = try AuthOptions.read(passwordFile, what: "broker password file")
+        }
         guard !endpoint.usesGuestAccountRemotely else {
             throw ValidationError(
-                "the broker account 'guest' is for local tests only: give the platform its own user in MAGISTERE_AMQP_URL")
+                "the broker account 'guest' is for local tests only: give the platform its own user in MAGISTERE_AMQP_URL"
+            )
         }
         if endpoint.tls, let path = endpoint.caCertificatePath, !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("the broker CA certificate \(path) does not exist")
@@ -55,7 +65,8 @@ struct BrokerOptions: ParsableArguments {
         for pair in text.split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, let service = ServiceName(rawValue: parts[0]), !parts[1].isEmpty else {
-                throw ValidationError("--amqp-producer-users: '\(pair)' is not SERVICE=USER (catalog, enrolment, tracking)")
+                throw ValidationError(
+                    "--amqp-producer-users: '\(pair)' is not SERVICE=USER (catalog, enrolment, tracking)")
             }
             users[service] = parts[1]
         }

@@ -23,18 +23,22 @@ struct DeadLettersCommand: AsyncParsableCommand {
             if try await transport.deadLetterQueueIsLegacy(of: queue) {
                 // A quorum dead-letter queue counts each listing as a delivery attempt of every message
                 // listed; on RabbitMQ 4 (limit 20 by default) they would be dropped after 20 listings.
-                FileHandle.standardError.write(Data("""
-                    warning: \(Subscription.deadLetterQueue(of: queue)) is a quorum queue declared by an earlier version: \
-                    each listing counts as a delivery attempt of the messages listed. Recreate it as a classic queue: \
-                    `magistere dead-letters replay`, delete the empty queue, then `magistere broker setup` \
-                    (docs/messaging.md, "Upgrading the dead-letter queues").
+                FileHandle.standardError.write(
+                    Data(
+                        """
+                        warning: \(Subscription.deadLetterQueue(of: queue)) is a quorum queue declared by an earlier version: \
+                        each listing counts as a delivery attempt of the messages listed. Recreate it as a classic queue: \
+                        `magistere dead-letters replay`, delete the empty queue, then `magistere broker setup` \
+                        (docs/messaging.md, "Upgrading the dead-letter queues").
 
-                    """.utf8))
+                        """.utf8))
             }
             if parked.isEmpty { print("no parked messages in \(Subscription.deadLetterQueue(of: queue))") }
             for item in parked {
                 let at = item.parkedAt.map(Timestamp.format) ?? "-"
-                print("\(item.message.id)\t\(item.message.type)\tattempts=\(item.attempts)\tparked=\(at)\treason=\(item.reason)")
+                print(
+                    "\(item.message.id)\t\(item.message.type)\tattempts=\(item.attempts)\tparked=\(at)\treason=\(item.reason)"
+                )
             }
         }
     }

@@ -8,7 +8,8 @@ import Messaging
 /// Developer tools: not needed to run the platform.
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dev", abstract: "Developer tools.", subcommands: [PublishSample.self, BenchBusCommand.self, BenchTrackingCommand.self])
+        commandName: "dev", abstract: "Developer tools.",
+        subcommands: [PublishSample.self, BenchBusCommand.self, BenchTrackingCommand.self])
 
     /// Publishes one sample event through a real outbox and relay, so a subscriber can see the wire format.
     struct PublishSample: AsyncParsableCommand {
@@ -24,7 +25,8 @@ struct DevCommand: AsyncParsableCommand {
             let logger = Logger(label: "magistere.cli")
             let transport = try broker.transport(logger: logger)
             defer { transport.close() }
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("magistere-sample-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "magistere-sample-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let database = try DatabaseQueue(path: directory.appendingPathComponent("outbox.sqlite").path)
@@ -59,7 +61,8 @@ enum SampleEvents {
         return CoursePublished(
             courseID: "crs-sample-\(UUID().uuidString.prefix(8).lowercased())", version: 1,
             title: "Résoudre des problèmes au cycle 3", summary: "Parcours hybride sur la résolution de problèmes.",
-            objectives: ["Identifier les étapes de la résolution de problèmes"], keywords: ["mathématiques", "cycle 3"],
+            objectives: ["Identifier les étapes de la résolution de problèmes"],
+            keywords: ["mathématiques", "cycle 3"],
             domain: "Mathématiques", audience: Audience(schoolLevels: [.primary], gradeLevels: ["CM1", "CM2", "6e"]),
             origin: .national, nature: .tutored, activities: activities, owner: CourseOwner(organisation: "DGESCO"),
             publishedAt: Timestamp.truncated(Date()), distanceMinutes: 155, inPersonMinutes: 180,

@@ -11,7 +11,8 @@ struct EventsCommand: AsyncParsableCommand {
 
     struct Watch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Declare a queue bound to the events exchange and print each CloudEvent that arrives (Ctrl-C stops).")
+            abstract:
+                "Declare a queue bound to the events exchange and print each CloudEvent that arrives (Ctrl-C stops).")
         @OptionGroup var broker: BrokerOptions
         @Option(help: "Routing key pattern to bind (repeatable), e.g. tracking.course.completed.v1 or 'catalog.#'.")
         var binding: [String] = ["#"]
@@ -26,7 +27,9 @@ struct EventsCommand: AsyncParsableCommand {
             let subscription = Subscription(queue: queue, bindings: binding, prefetch: 16)
             try await transport.declare(subscription)
             FileHandle.standardOutput.write(
-                Data("watching \(queue) bound to \(try broker.topology().exchange) with \(binding.joined(separator: ", "))\n".utf8))
+                Data(
+                    "watching \(queue) bound to \(try broker.topology().exchange) with \(binding.joined(separator: ", "))\n"
+                        .utf8))
             let seen = Counted()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {

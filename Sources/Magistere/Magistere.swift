@@ -6,6 +6,10 @@ struct Magistere: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "magistere",
         abstract: "M@gistère: tutored, hybrid continuing professional development for teachers.",
-        subcommands: [UpCommand.self, CatalogCommand.self, EnrolmentCommand.self, TrackingCommand.self, TokenCommand.self, ConfigCommand.self, EventsCommand.self, BrokerCommand.self, DeadLettersCommand.self, MigrationsCommand.self, OutboxCommand.self, DevCommand.self]
+        subcommands: [
+            UpCommand.self, CatalogCommand.self, EnrolmentCommand.self, TrackingCommand.self, TokenCommand.self,
+            ConfigCommand.self, EventsCommand.self, BrokerCommand.self, DeadLettersCommand.self, MigrationsCommand.self,
+            OutboxCommand.self, DevCommand.self,
+        ]
     )
 }

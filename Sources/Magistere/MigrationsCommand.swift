@@ -26,13 +26,17 @@ struct MigrationsCommand: AsyncParsableCommand {
             case "tracking": register = TrackingMigrations.register
             default: throw ValidationError("service must be catalog, enrolment or tracking")
             }
-            let path = store ?? URL(fileURLWithPath: Settings.dataDirectory.resolve(dataDirectory))
+            let path =
+                store
+                ?? URL(fileURLWithPath: Settings.dataDirectory.resolve(dataDirectory))
                 .appendingPathComponent("\(service).sqlite").path
             guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no store at \(path)") }
             let status = try ServiceStore.status(path: path, migrations: register)
             for name in status.applied { print("applied  \(name)") }
             for name in status.pending { print("pending  \(name)  (applied at the next start)") }
-            for name in status.unknown { print("UNKNOWN  \(name)  (written by a newer version: this binary refuses the store)") }
+            for name in status.unknown {
+                print("UNKNOWN  \(name)  (written by a newer version: this binary refuses the store)")
+            }
             if !status.unknown.isEmpty { throw ExitCode(2) }
         }
     }

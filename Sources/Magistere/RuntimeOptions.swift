@@ -58,7 +58,9 @@ struct RuntimeOptions: ParsableArguments {
             logger.info("using RabbitMQ", metadata: ["amqp.endpoint": "\(transport.endpoint)"])
             return transport
         case "embedded":
-            try FileManager.default.createDirectory(atPath: resolvedDataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: resolvedDataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
+            )
             let path = URL(fileURLWithPath: resolvedDataDirectory).appendingPathComponent("bus.sqlite").path
             logger.info("using the embedded bus", metadata: ["bus.path": "\(path)"])
             return try EmbeddedTransport(path: path)

@@ -77,9 +77,12 @@ struct UpCommand: AsyncParsableCommand {
         commandName: "up",
         abstract: "Run the three services in one process (embedded bus by default), with the seed courses.")
     @OptionGroup var runtime: RuntimeOptions
-    @Option(name: .customLong("catalog-port"), help: "env MAGISTERE_CATALOG_PORT; default 8081.") var catalogPort: String?
-    @Option(name: .customLong("enrolment-port"), help: "env MAGISTERE_ENROLMENT_PORT; default 8082.") var enrolmentPort: String?
-    @Option(name: .customLong("tracking-port"), help: "env MAGISTERE_TRACKING_PORT; default 8083.") var trackingPort: String?
+    @Option(name: .customLong("catalog-port"), help: "env MAGISTERE_CATALOG_PORT; default 8081.") var catalogPort:
+        String?
+    @Option(name: .customLong("enrolment-port"), help: "env MAGISTERE_ENROLMENT_PORT; default 8082.") var enrolmentPort:
+        String?
+    @Option(name: .customLong("tracking-port"), help: "env MAGISTERE_TRACKING_PORT; default 8083.") var trackingPort:
+        String?
     @Flag(help: "Do not publish the seed courses.") var noSeed = false
 
     func run() async throws {
@@ -95,10 +98,14 @@ struct UpCommand: AsyncParsableCommand {
         )
         // Consumers' queues exist before the catalogue publishes its seed, so nothing is missed.
         let enrolment = RuntimeOptions.ready(
-            try EnrolmentServiceFactory.make(runtime.environment(for: "enrolment", transport: transport, authenticator: authenticator, logger: logger)),
+            try EnrolmentServiceFactory.make(
+                runtime.environment(
+                    for: "enrolment", transport: transport, authenticator: authenticator, logger: logger)),
             transport)
         let tracking = RuntimeOptions.ready(
-            try TrackingServiceFactory.make(runtime.environment(for: "tracking", transport: transport, authenticator: authenticator, logger: logger)),
+            try TrackingServiceFactory.make(
+                runtime.environment(for: "tracking", transport: transport, authenticator: authenticator, logger: logger)
+            ),
             transport)
         for service in [enrolment, tracking] {
             for case let consumer as EventConsumer in service.background {
@@ -107,7 +114,8 @@ struct UpCommand: AsyncParsableCommand {
         }
         let catalog = RuntimeOptions.ready(
             try await CatalogServiceFactory.make(
-                runtime.environment(for: "catalog", transport: transport, authenticator: authenticator, logger: logger), options: .init(loadSeed: !noSeed)),
+                runtime.environment(for: "catalog", transport: transport, authenticator: authenticator, logger: logger),
+                options: .init(loadSeed: !noSeed)),
             transport)
         let banner = """
 
@@ -128,7 +136,10 @@ struct UpCommand: AsyncParsableCommand {
             ], registry: registry, logger: logger,
             onReady: {
                 // Printed once, when the third server listens.
-                if serversUp.withLock({ count in count += 1; return count == 3 }) {
+                if serversUp.withLock({ count in
+                    count += 1
+                    return count == 3
+                }) {
                     FileHandle.standardOutput.write(Data(banner.utf8))
                 }
             })

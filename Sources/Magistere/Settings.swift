@@ -12,7 +12,9 @@ struct Setting: Sendable {
     var help: String
 
     /// The value: the flag if given, else the environment variable, else the default.
-    func resolve(_ flagValue: String?, environment variables: [String: String] = ProcessInfo.processInfo.environment)
+    func resolve(
+        _ flagValue: String?, environment variables: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> String
     {
         if let flagValue, !flagValue.isEmpty { return flagValue }
@@ -27,7 +29,8 @@ enum Settings {
         help: "Folder of the SQLite stores (<service>.sqlite) and of the embedded bus (bus.sqlite).")
     static let transport = Setting(
         environment: "MAGISTERE_TRANSPORT", flag: "--transport", defaultValue: "amqp",
-        help: "amqp (RabbitMQ) or embedded (SQLite bus in the data folder; one process only). `up` defaults to embedded.")
+        help:
+            "amqp (RabbitMQ) or embedded (SQLite bus in the data folder; one process only). `up` defaults to embedded.")
     static let amqpURL = Setting(
         environment: "MAGISTERE_AMQP_URL", flag: "--amqp-url", defaultValue: "amqp://guest:guest@127.0.0.1:5672/",
         help: "Broker URL; amqps:// for TLS. The password is never logged.")
@@ -71,7 +74,8 @@ enum Settings {
         environment: "MAGISTERE_AUTH_ISSUER", flag: "--auth-issuer", defaultValue: AuthConfiguration.defaultIssuer,
         help: "The `iss` every bearer token must carry (the identity provider's issuer).")
     static let authAudience = Setting(
-        environment: "MAGISTERE_AUTH_AUDIENCE", flag: "--auth-audience", defaultValue: AuthConfiguration.defaultAudience,
+        environment: "MAGISTERE_AUTH_AUDIENCE", flag: "--auth-audience",
+        defaultValue: AuthConfiguration.defaultAudience,
         help: "The `aud` every bearer token must include.")
     static let authSecret = Setting(
         environment: "MAGISTERE_AUTH_HS256_SECRET", flag: "--auth-hs256-secret", defaultValue: "",
@@ -87,7 +91,8 @@ enum Settings {
         help: "The identity provider's JSON Web Key Set, saved as a file.")
 
     static let all: [Setting] = [
-        dataDirectory, transport, amqpURL, amqpPasswordFile, amqpProducerUsers, amqpExchange, amqpCACertificate, queueType, host,
+        dataDirectory, transport, amqpURL, amqpPasswordFile, amqpProducerUsers, amqpExchange, amqpCACertificate,
+        queueType, host,
         catalogPort, enrolmentPort, trackingPort, logFormat, logLevel, authIssuer, authAudience, authSecret,
         authSecretFile, authPublicKeys, authJWKSFile,
     ]

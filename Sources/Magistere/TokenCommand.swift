@@ -18,10 +18,13 @@ struct TokenCommand: AsyncParsableCommand {
 
     @Option(help: "Pseudonymous id of the caller (the token's subject).") var subject: String
     @Option(name: .customLong("role"), help: "A role; repeat for several.") var roles: [Role] = []
-    @Option(help: "Academy code as sessions and courses spell it (lyon…), or national; required for managers and designers.")
+    @Option(
+        help: "Academy code as sessions and courses spell it (lyon…), or national; required for managers and designers."
+    )
     var academy: String?
     @Option(help: "Lifetime in seconds (default 3600).") var ttl: Int = 3600
-    @Option(name: .customLong("data-dir"), help: "Data folder of `magistere up` (env MAGISTERE_DATA_DIR; default data).")
+    @Option(
+        name: .customLong("data-dir"), help: "Data folder of `magistere up` (env MAGISTERE_DATA_DIR; default data).")
     var dataDirectory: String?
     @OptionGroup var auth: AuthOptions
 
@@ -29,7 +32,8 @@ struct TokenCommand: AsyncParsableCommand {
         guard !roles.isEmpty else { throw ValidationError("give at least one --role") }
         if academy == nil, let role = Caller.scopedRoles.intersection(roles).min() {
             throw ValidationError(
-                "a \(role.rawValue) acts in an academy: give --academy CODE, or --academy national for the national scope")
+                "a \(role.rawValue) acts in an academy: give --academy CODE, or --academy national for the national scope"
+            )
         }
         guard (1...(31 * 24 * 3600)).contains(ttl) else { throw ValidationError("--ttl must be 1 s to 31 days") }
     }

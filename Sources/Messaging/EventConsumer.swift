@@ -63,8 +63,10 @@ public final class EventConsumer: Service, Sendable {
         consuming.load(ordering: .relaxed) && transport.isAttached(toQueue: subscription.queue)
     }
 
-    public init(transport: any MessageTransport, queue: String, routes: EventRoutes, prefetch: Int = 64,
-                retry: RetryPolicy = .standard, logger: Logger) {
+    public init(
+        transport: any MessageTransport, queue: String, routes: EventRoutes, prefetch: Int = 64,
+        retry: RetryPolicy = .standard, logger: Logger
+    ) {
         self.transport = transport
         self.routes = routes
         self.subscription = Subscription(queue: queue, bindings: routes.eventTypes, prefetch: prefetch, retry: retry)
@@ -131,7 +133,8 @@ public final class EventConsumer: Service, Sendable {
     }
 
     private func park(_ queue: String, _ reason: String, _ metadata: Logger.Metadata) -> Settlement {
-        logger.error("event parked in the dead-letter queue", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+        logger.error(
+            "event parked in the dead-letter queue", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
         count("parked", queue)
         return .park(reason: reason)
     }

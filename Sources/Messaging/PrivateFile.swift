@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Files that hold personal data or secrets (SQLite stores, the bus file, token secrets): readable and
 /// writable by their owner only (0600), whatever the process's umask, from the first byte on.
@@ -44,5 +45,7 @@ public enum PrivateFile {
 public struct PrivateFileError: Error, CustomStringConvertible {
     public var path: String
     public var errno: Int32
-    public var description: String { "cannot create \(path) as a private file (mode 0600): \(String(cString: strerror(errno)))" }
+    public var description: String {
+        "cannot create \(path) as a private file (mode 0600): \(String(cString: strerror(errno)))"
+    }
 }

@@ -21,7 +21,7 @@ public enum JSONBody {
             return Data(buffer: try await request.body.collect(upTo: limit))
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw tooLarge(limit)
-        } catch where "\(type(of: error))".contains("TooManyBytes") {
+        } catch  where "\(type(of: error))".contains("TooManyBytes") {
             throw tooLarge(limit)
         }
     }
@@ -40,7 +40,8 @@ public enum JSONBody {
             return try EventCoding.decode(type, from: data)
         } catch {
             if error.problem.hasPrefix("The given data was not valid JSON") || error.field.isEmpty {
-                throw Problem.malformed(error.field, error.problem.hasPrefix("The given data") ? "not valid JSON" : error.problem)
+                throw Problem.malformed(
+                    error.field, error.problem.hasPrefix("The given data") ? "not valid JSON" : error.problem)
             }
             throw Problem.invalid(error.field, error.problem)
         }

@@ -14,7 +14,9 @@ public struct ObservabilityMiddleware<Context: RequestContext>: RouterMiddleware
 
     public init(service: String) { self.service = service }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         var context = context

@@ -60,15 +60,17 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
     }
 
     public static func notFound(_ what: String, id: String) -> Problem {
-        Problem(.notFound, kind: "not-found", title: "\(what) not found", detail: "no \(what.lowercased()) with id '\(id)'")
+        Problem(
+            .notFound, kind: "not-found", title: "\(what) not found", detail: "no \(what.lowercased()) with id '\(id)'")
     }
 
     /// 409: the operation conflicts with the current state, which is named.
     public static func conflict(_ detail: String, currentState: String? = nil) -> Problem {
         var extensions: [String: String] = [:]
         if let currentState { extensions["currentState"] = currentState }
-        return Problem(.conflict, kind: "conflict", title: "The request conflicts with the current state", detail: detail,
-                       extensions: extensions)
+        return Problem(
+            .conflict, kind: "conflict", title: "The request conflicts with the current state", detail: detail,
+            extensions: extensions)
     }
 
     /// 412: `If-Match` does not match the current version.

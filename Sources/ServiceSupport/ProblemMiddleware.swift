@@ -10,7 +10,9 @@ import Logging
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         do {
@@ -35,17 +37,21 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public static func problem(for error: HTTPError) -> Problem {
         switch error.status {
         case .notFound:
-            return Problem(.notFound, kind: "not-found", title: "Not found", detail: error.body ?? "no such resource",
-                           headers: error.headers)
+            return Problem(
+                .notFound, kind: "not-found", title: "Not found", detail: error.body ?? "no such resource",
+                headers: error.headers)
         case .contentTooLarge:
-            return Problem(.contentTooLarge, kind: "too-large", title: "Request body too large",
-                           detail: error.body ?? "the body is over the size limit", headers: error.headers)
+            return Problem(
+                .contentTooLarge, kind: "too-large", title: "Request body too large",
+                detail: error.body ?? "the body is over the size limit", headers: error.headers)
         case .methodNotAllowed:
-            return Problem(.methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",
-                           detail: error.body, headers: error.headers)
+            return Problem(
+                .methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",
+                detail: error.body, headers: error.headers)
         default:
-            return Problem(error.status, kind: "http", title: error.status.reasonPhrase, detail: error.body,
-                           headers: error.headers)
+            return Problem(
+                error.status, kind: "http", title: error.status.reasonPhrase, detail: error.body,
+                headers: error.headers)
         }
     }
 }

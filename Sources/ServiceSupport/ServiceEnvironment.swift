@@ -16,7 +16,8 @@ public struct ServiceEnvironment: Sendable {
     public var outboxPollInterval: Duration
 
     public init(
-        storePath: String, transport: any MessageTransport, logger: Logger, authenticator: Authenticator, retry: RetryPolicy = .standard,
+        storePath: String, transport: any MessageTransport, logger: Logger, authenticator: Authenticator,
+        retry: RetryPolicy = .standard,
         outboxPollInterval: Duration = .milliseconds(50)
     ) {
         self.storePath = storePath

@@ -22,14 +22,17 @@ public struct ServiceRequestContext: RequestContext {
 
 /// Decodes request bodies with the platform's JSON rules and problem+json errors.
 public struct EventCodingRequestDecoder: RequestDecoder {
-    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+    public func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, context: some RequestContext
+    ) async throws -> T {
         try await JSONBody.decode(type, from: request)
     }
 }
 
 /// Encodes responses with the platform's JSON rules.
 public struct EventCodingResponseEncoder: ResponseEncoder {
-    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response
+    {
         let data = try EventCoding.encode(value)
         return Response(
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))

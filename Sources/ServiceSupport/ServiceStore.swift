@@ -48,7 +48,9 @@ public enum ServiceStore {
     }
 
     /// Applied and pending migrations, for `magistere migrations status`.
-    public static func status(path: String, migrations: (inout DatabaseMigrator) -> Void) throws
+    public static func status(
+        path: String, migrations: (inout DatabaseMigrator) -> Void
+    ) throws
         -> (applied: [String], pending: [String], unknown: [String])
     {
         let migrator = migrator(migrations)

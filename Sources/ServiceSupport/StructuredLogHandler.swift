@@ -43,7 +43,10 @@ public struct StructuredLogHandler: LogHandler {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             line = String(decoding: data, as: UTF8.self)
         case .logfmt:
-            var parts = ["time=\(time)", "level=\(event.level.rawValue)", "logger=\(label)", "msg=\(Self.quote(event.message.description))"]
+            var parts = [
+                "time=\(time)", "level=\(event.level.rawValue)", "logger=\(label)",
+                "msg=\(Self.quote(event.message.description))",
+            ]
             for key in fields.keys.sorted() { parts.append("\(key)=\(Self.quote(fields[key]!.description))") }
             line = parts.joined(separator: " ")
         }
@@ -53,9 +56,11 @@ public struct StructuredLogHandler: LogHandler {
     /// A logfmt value: bare when it can be, otherwise quoted with every control character escaped, so that
     /// no value (a client's text, say) can start a line of its own or hide one with a carriage return.
     static func quote(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in
-            scalar == " " || scalar == "\"" || scalar == "=" || scalar == "\\" || Self.isControl(scalar)
-        }
+        let needsQuotes =
+            value.isEmpty
+            || value.unicodeScalars.contains { scalar in
+                scalar == " " || scalar == "\"" || scalar == "=" || scalar == "\\" || Self.isControl(scalar)
+            }
         guard needsQuotes else { return value }
         var escaped = ""
         for scalar in value.unicodeScalars {

@@ -17,7 +17,9 @@ public enum TrackingServiceFactory {
     }
 
     /// The same, with tracking's own settings (e.g. another queue name, for tests sharing a broker).
-    public static func make(_ environment: ServiceEnvironment, configuration: TrackingConfiguration) throws
+    public static func make(
+        _ environment: ServiceEnvironment, configuration: TrackingConfiguration
+    ) throws
         -> PlatformService
     {
         try TrackingComposition.build(environment, configuration: configuration).service
@@ -34,7 +36,9 @@ struct TrackingComposition: Sendable {
     let statements: StatementResource
     let service: PlatformService
 
-    static func build(_ environment: ServiceEnvironment, configuration: TrackingConfiguration) throws
+    static func build(
+        _ environment: ServiceEnvironment, configuration: TrackingConfiguration
+    ) throws
         -> TrackingComposition
     {
         let logger = environment.logger
@@ -79,7 +83,9 @@ struct TrackingComposition: Sendable {
                     for store in stores.all { _ = try await store.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
                 },
                 ReadinessCheck("consumer") {
-                    guard consumer.isRunning else { throw TransportError("the tracking.events consumer is not running") }
+                    guard consumer.isRunning else {
+                        throw TransportError("the tracking.events consumer is not running")
+                    }
                 },
             ])
         return TrackingComposition(

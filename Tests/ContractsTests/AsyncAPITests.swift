@@ -66,7 +66,8 @@ struct AsyncAPITests {
             let messages = operation["messages"]?.items ?? []
             #expect(messages.count == 1, "\(name)")
             let message = messages.first?["$ref"]?.scalar ?? ""
-            #expect(message.hasPrefix("\(channel)/messages/") && document.resolve(message) != nil, "\(name): \(message)")
+            #expect(
+                message.hasPrefix("\(channel)/messages/") && document.resolve(message) != nil, "\(name): \(message)")
         }
         #expect(sent.sorted() == catalogued.keys.sorted())
     }

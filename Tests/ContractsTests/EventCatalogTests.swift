@@ -35,7 +35,8 @@ struct EventCatalogTests {
     @Test("the module serves the schema of every event type from its bundle")
     func bundledSchemas() throws {
         for type in EventCatalog.all {
-            let served = try #require(EventSchemas.schema(for: type.eventType), "no bundled schema for \(type.eventType)")
+            let served = try #require(
+                EventSchemas.schema(for: type.eventType), "no bundled schema for \(type.eventType)")
             #expect(served == (try Data(contentsOf: ContractFiles.schemaURL(for: type.eventType))))
         }
         #expect(EventSchemas.schema(for: "catalog.course.published.v9") == nil)
@@ -48,7 +49,10 @@ struct EventCatalogTests {
         let approved = EventCatalog.type(for: EnrolmentApproved.eventType).map(ObjectIdentifier.init)
         #expect(approved == ObjectIdentifier(EnrolmentApproved.self))
         #expect(EventCatalog.type(named: "tracking.course.completed.v2") == nil)
-        #expect(EventCatalog.published(by: .tracking).map { $0.eventType } == [ActivityCompleted.eventType, CourseCompleted.eventType])
+        #expect(
+            EventCatalog.published(by: .tracking).map { $0.eventType } == [
+                ActivityCompleted.eventType, CourseCompleted.eventType,
+            ])
     }
 
     @Test("each example's envelope comes from the event's producer, about the event's aggregate")

@@ -26,7 +26,8 @@ struct PersonalDataTests {
         let aboutPeopleButNotAPerson: Set = ["trainerNotes"]
         for contract in ContractCase.all {
             for key in Self.keys(of: try JSONValue.parse(contract.golden()))
-            where people.contains(where: { key.lowercased().hasPrefix($0) }) && !aboutPeopleButNotAPerson.contains(key) {
+            where people.contains(where: { key.lowercased().hasPrefix($0) }) && !aboutPeopleButNotAPerson.contains(key)
+            {
                 #expect(key.hasSuffix("ID") || key.hasSuffix("IDs"), "\(contract.eventType).\(key)")
             }
         }

@@ -11,7 +11,9 @@ struct SchemaTests {
         #expect(problems.isEmpty, "\(contract.eventType): \(problems.joined(separator: "; "))")
     }
 
-    @Test("the schema's envelope names the event's type and the only service allowed to publish it", arguments: ContractCase.all)
+    @Test(
+        "the schema's envelope names the event's type and the only service allowed to publish it",
+        arguments: ContractCase.all)
     func envelopeConstants(_ contract: ContractCase) throws {
         let schema = try contract.schema()
         #expect(schema["$schema"]?.stringValue == "https://json-schema.org/draft/2020-12/schema")
@@ -34,7 +36,8 @@ struct SchemaTests {
         #expect(walk.removals > 10)
     }
 
-    @Test("the schema documents exactly the fields the golden file carries, at every level", arguments: ContractCase.all)
+    @Test(
+        "the schema documents exactly the fields the golden file carries, at every level", arguments: ContractCase.all)
     func propertiesAreTheGoldenKeys(_ contract: ContractCase) throws {
         var walk = try FieldWalk(contract: contract)
         try walk.run()
@@ -89,7 +92,8 @@ struct SchemaTests {
         ]
         for (path, value) in broken {
             let instance = value.map { golden.setting($0, at: path) } ?? golden.removing(path)
-            #expect(!validator.validate(instance).isEmpty, "the validator accepted \(path) = \(String(describing: value))")
+            #expect(
+                !validator.validate(instance).isEmpty, "the validator accepted \(path) = \(String(describing: value))")
         }
         #expect(validator.validate(golden).isEmpty)
     }
@@ -151,7 +155,8 @@ struct FieldWalk {
                 case (nil, true):
                     mismatches.append("\(field): the schema requires it, but decoding succeeds without it")
                 case (let violation?, false):
-                    mismatches.append("\(field): decoding fails without it (\(violation)), but the schema does not require it")
+                    mismatches.append(
+                        "\(field): decoding fails without it (\(violation)), but the schema does not require it")
                 case (let violation?, true) where violation.field != field.description:
                     mismatches.append("\(field): the violation names '\(violation.field)' instead")
                 default:

@@ -11,7 +11,9 @@ struct DeadLetterBrowseTests {
         try await transport.declare(subscription)
         try await transport.publish([message])
         try await whileConsuming(transport, subscription, { _ in .park(reason: "poison") }) {
-            try await expectEventually { try await transport.parkedMessages(queue: subscription.queue, limit: 10).count == 1 }
+            try await expectEventually {
+                try await transport.parkedMessages(queue: subscription.queue, limit: 10).count == 1
+            }
         }
     }
 
@@ -26,7 +28,8 @@ struct DeadLetterBrowseTests {
         // gives every quorum queue a limit (20) by default; 3.10 only through a policy such as this one
         let policy = "test-delivery-limit-\(fixture.queue)"
         let pattern = "^" + NSRegularExpression.escapedPattern(for: subscription.deadLetterQueue) + "$"
-        try await controlNode("ctl", node, "set_policy", "--apply-to", "queues", policy, pattern, #"{"delivery-limit":3}"#)
+        try await controlNode(
+            "ctl", node, "set_policy", "--apply-to", "queues", policy, pattern, #"{"delivery-limit":3}"#)
         let message = try TransportFixture.message(ThingHappened(thingID: "b", number: 1))
         try await Self.park(message, transport, subscription)
 
@@ -41,7 +44,13 @@ struct DeadLetterBrowseTests {
         // And it replays, as a first attempt
         #expect(try await transport.replayParked(queue: fixture.queue, limit: 10) == 1)
         let seen = Recorder<Delivery>()
-        try await whileConsuming(transport, subscription, { seen.append($0); return .ack }) {
+        try await whileConsuming(
+            transport, subscription,
+            {
+                seen.append($0)
+                return .ack
+            }
+        ) {
             try await expectEventually { seen.count == 1 }
         }
         #expect(seen.all.first?.message.id == message.id)

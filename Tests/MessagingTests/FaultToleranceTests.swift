@@ -53,10 +53,13 @@ struct FaultToleranceTests {
     /// at a number it names is written. Returns once every effect is applied and the outbox is empty.
     static func flow(total: Int, faults: [Int: @Sendable () async throws -> Void], timeout: Duration) async throws {
         let fixture = try TransportFixture(.amqp, endpoint: try faultEndpoint())
-        let producer = try Producer(path: fixture.directory.appendingPathComponent("producer.sqlite").path, transport: fixture.transport)
+        let producer = try Producer(
+            path: fixture.directory.appendingPathComponent("producer.sqlite").path, transport: fixture.transport)
         let store = try EffectStore(path: fixture.directory.appendingPathComponent("consumer.sqlite").path)
         var routes = EventRoutes()
-        routes.on(ThingHappened.self) { envelope, delivery in try await store.apply(delivery, number: envelope.data.number) }
+        routes.on(ThingHappened.self) { envelope, delivery in
+            try await store.apply(delivery, number: envelope.data.number)
+        }
         let consumer = EventConsumer(
             transport: fixture.transport, queue: fixture.queue, routes: routes,
             retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: 50), logger: TestEnvironment.logger)
@@ -103,7 +106,9 @@ struct FaultToleranceTests {
             Subscription(queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue]))
         for start in stride(from: 0, to: total, by: 500) {
             try await fixture.transport.publish(
-                try (start..<(start + 500)).map { try TransportFixture.message(ThingHappened(thingID: "k", number: $0)) })
+                try (start..<(start + 500)).map {
+                    try TransportFixture.message(ThingHappened(thingID: "k", number: $0))
+                })
         }
 
         // The probe writes its store while the test reads it: wait on locks, and count a busy read as "not yet".

@@ -17,8 +17,9 @@ struct OutboxRelayTests {
         return database
     }
 
-    @Test("an event no queue receives is counted, logged and recorded as unroutable, and does not hold back the outbox",
-          arguments: TransportKind.allCases)
+    @Test(
+        "an event no queue receives is counted, logged and recorded as unroutable, and does not hold back the outbox",
+        arguments: TransportKind.allCases)
     func unroutableEvent(kind: TransportKind) async throws {
         // Given a consumer bound to one type, and an outbox holding an event of a type nobody binds
         // (like `tracking.activity.completed.v1` while no service subscribes to it), then a bound one
@@ -65,14 +66,22 @@ struct OutboxRelayTests {
         #expect(try metrics.expectCounter("magistere_outbox_published_total", [("service", "test")]).totalValue == 1)
 
         let seen = Recorder<String>()
-        try await whileConsuming(fixture.transport, subscription, { seen.append($0.message.id); return .ack }) {
+        try await whileConsuming(
+            fixture.transport, subscription,
+            {
+                seen.append($0.message.id)
+                return .ack
+            }
+        ) {
             try await expectEventually { seen.count >= 1 }
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(seen.all == [routable.id])
     }
 
-    @Test("old published outbox rows and inbox rows are pruned on a timer in bounded batches, while the outbox never empties")
+    @Test(
+        "old published outbox rows and inbox rows are pruned on a timer in bounded batches, while the outbox never empties"
+    )
     func pruningWhileBusy() async throws {
         // Given a store with rows past the retention (published 10 days ago, received 10 days ago),
         // recent ones, and an event that can never be published: no broker listens where the relay
@@ -98,7 +107,8 @@ struct OutboxRelayTests {
             stuck.id = "pending"
             try Outbox.append(stuck, in: db)
             try db.execute(
-                sql: "UPDATE magistere_outbox SET created_at = ? WHERE id = 'pending'", arguments: [now.addingTimeInterval(-10 * day)])
+                sql: "UPDATE magistere_outbox SET created_at = ? WHERE id = 'pending'",
+                arguments: [now.addingTimeInterval(-10 * day)])
         }
         let unreachable = AMQPTransport(
             endpoint: try AMQPEndpoint(url: "amqp://guest:guest@127.0.0.1:1/"), confirmTimeout: .seconds(1),
@@ -122,7 +132,9 @@ struct OutboxRelayTests {
                     == ["published-5", "published-6"]
             }
             try await expectEventually("old inbox rows pruned", timeout: .seconds(10)) {
-                try await ids("SELECT message_id FROM magistere_inbox ORDER BY message_id") == ["received-5", "received-6"]
+                try await ids("SELECT message_id FROM magistere_inbox ORDER BY message_id") == [
+                    "received-5", "received-6",
+                ]
             }
             #expect(try await database.read { db in try Outbox.status(in: db) }.pending == 1)
             group.cancelAll()

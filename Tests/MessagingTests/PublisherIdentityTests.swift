@@ -36,7 +36,8 @@ struct PublisherIdentityTests {
         }
 
         static func ctl(_ arguments: String...) throws {
-            let control = try #require(TestEnvironment.nodeControl, "MAGISTERE_TEST_NODE_CTL is not set: run scripts/test")
+            let control = try #require(
+                TestEnvironment.nodeControl, "MAGISTERE_TEST_NODE_CTL is not set: run scripts/test")
             let node = try #require(ProcessInfo.processInfo.environment["MAGISTERE_TEST_NODE"])
             let process = Process()
             process.executableURL = URL(fileURLWithPath: control)
@@ -49,7 +50,9 @@ struct PublisherIdentityTests {
         }
     }
 
-    @Test("an event type is applied only when its producer's broker user published it, also after a retry; another service's user is parked")
+    @Test(
+        "an event type is applied only when its producer's broker user published it, also after a retry; another service's user is parked"
+    )
     func onlyTheProducersUser() async throws {
         let users = try Users()
         defer { users.delete() }
@@ -57,7 +60,8 @@ struct PublisherIdentityTests {
         let queue = "test.identity.\(users.tag).events"
         // Given enrolment's consumer (its user implies catalog's by convention), failing each event's first attempt
         let consumerTransport = AMQPTransport(
-            endpoint: users.endpoint(.enrolment), topology: AMQPTopology(exchange: exchange), confirmTimeout: .seconds(10),
+            endpoint: users.endpoint(.enrolment), topology: AMQPTopology(exchange: exchange),
+            confirmTimeout: .seconds(10),
             logger: TestEnvironment.logger)
         defer { consumerTransport.close() }
         #expect(consumerTransport.expectedPublisher(of: .catalog) == users.name(.catalog))
@@ -81,9 +85,11 @@ struct PublisherIdentityTests {
         let genuine = try TransportFixture.message(CourseArchived(courseID: "crs-1", archivedAt: Date()))
         let forged = try TransportFixture.message(CourseArchived(courseID: "crs-2", archivedAt: Date()))
         let catalog = AMQPTransport(
-            endpoint: users.endpoint(.catalog), topology: AMQPTopology(exchange: exchange), logger: TestEnvironment.logger)
+            endpoint: users.endpoint(.catalog), topology: AMQPTopology(exchange: exchange),
+            logger: TestEnvironment.logger)
         let tracking = AMQPTransport(
-            endpoint: users.endpoint(.tracking), topology: AMQPTopology(exchange: exchange), logger: TestEnvironment.logger)
+            endpoint: users.endpoint(.tracking), topology: AMQPTopology(exchange: exchange),
+            logger: TestEnvironment.logger)
         defer {
             catalog.close()
             tracking.close()

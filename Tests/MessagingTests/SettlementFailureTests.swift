@@ -8,7 +8,9 @@ import Testing
 /// lives on: it is handed back to the queue, delivered again, and nothing is lost.
 @Suite("Retries and parks the broker does not store (AMQP)")
 struct SettlementFailureTests {
-    @Test("a retry into a delay queue that does not exist is returned by the broker: the delivery comes back, nothing is lost")
+    @Test(
+        "a retry into a delay queue that does not exist is returned by the broker: the delivery comes back, nothing is lost"
+    )
     func unroutableRetry() async throws {
         // Given a message in a consumer's queue
         let fixture = try TransportFixture(.amqp)
@@ -22,10 +24,13 @@ struct SettlementFailureTests {
         // When its first delivery asks for a retry after a delay no delay queue was declared for
         // (`<queue>.retry.77ms`), so that the broker has no queue to put the retry in
         let seen = Recorder<Delivery>()
-        try await whileConsuming(transport, subscription, { delivery in
-            seen.append(delivery)
-            return seen.count == 1 ? .retry(after: .milliseconds(77), reason: "database is busy") : .ack
-        }) {
+        try await whileConsuming(
+            transport, subscription,
+            { delivery in
+                seen.append(delivery)
+                return seen.count == 1 ? .retry(after: .milliseconds(77), reason: "database is busy") : .ack
+            }
+        ) {
             // Then the delivery comes back (it was neither dropped nor left unacknowledged)
             try await expectEventually("the delivery whose retry was not stored comes back") { seen.count >= 2 }
             try await Task.sleep(for: .milliseconds(300))
@@ -34,10 +39,13 @@ struct SettlementFailureTests {
         #expect(seen.all.last?.redelivered == true)
         #expect(seen.all.last?.attempt == 1, "handed back as it was, not counted as a retry")
         #expect(try await transport.depth(of: fixture.queue) == 0)
-        #expect(try await transport.depth(of: AMQPTopology.retryQueue(of: fixture.queue, delay: .milliseconds(50))) == 0)
+        #expect(
+            try await transport.depth(of: AMQPTopology.retryQueue(of: fixture.queue, delay: .milliseconds(50))) == 0)
     }
 
-    @Test("a park into a deleted dead-letter queue is not taken as stored: the delivery comes back, and is parked once the queue is back")
+    @Test(
+        "a park into a deleted dead-letter queue is not taken as stored: the delivery comes back, and is parked once the queue is back"
+    )
     func unroutablePark() async throws {
         let node = try TestEnvironment.requireNode()
         // Given a consumer that parks what it receives
@@ -51,16 +59,19 @@ struct SettlementFailureTests {
 
         let deadLetterQueueDeleted = Recorder<Bool>()
         let seen = Recorder<Delivery>()
-        try await whileConsuming(transport, subscription, { delivery in
-            seen.append(delivery)
-            // The consumer declares the dead-letter queue when it connects: the first delivery waits
-            // until the test has deleted it.
-            let deadline = ContinuousClock.now + .seconds(30)
-            while deadLetterQueueDeleted.count == 0, !Task.isCancelled, ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(10))
+        try await whileConsuming(
+            transport, subscription,
+            { delivery in
+                seen.append(delivery)
+                // The consumer declares the dead-letter queue when it connects: the first delivery waits
+                // until the test has deleted it.
+                let deadline = ContinuousClock.now + .seconds(30)
+                while deadLetterQueueDeleted.count == 0, !Task.isCancelled, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                return .park(reason: "poison")
             }
-            return .park(reason: "poison")
-        }) {
+        ) {
             try await expectEventually { seen.count == 1 }
             // When its dead-letter queue has been deleted (by an operator, say)
             try await controlNode("ctl", node, "delete_queue", subscription.deadLetterQueue)
@@ -82,7 +93,9 @@ struct SettlementFailureTests {
         #expect(try await transport.depth(of: fixture.queue) == 0)
     }
 
-    @Test("a park the broker refuses (basic.nack: the dead-letter queue is full) hands the delivery back; it is parked once there is room")
+    @Test(
+        "a park the broker refuses (basic.nack: the dead-letter queue is full) hands the delivery back; it is parked once there is room"
+    )
     func refusedPark() async throws {
         let node = try TestEnvironment.requireNode()
         let fixture = try TransportFixture(.amqp)
@@ -100,10 +113,13 @@ struct SettlementFailureTests {
         try await transport.publish([message])
 
         let seen = Recorder<Delivery>()
-        try await whileConsuming(transport, subscription, { delivery in
-            seen.append(delivery)
-            return .park(reason: "poison")
-        }) {
+        try await whileConsuming(
+            transport, subscription,
+            { delivery in
+                seen.append(delivery)
+                return .park(reason: "poison")
+            }
+        ) {
             // When the consumer parks the message, Then the broker's refusal hands it back, again and again
             try await expectEventually("the delivery whose park was refused comes back") { seen.count >= 3 }
             #expect(try await transport.parkedMessages(queue: fixture.queue, limit: 10).isEmpty)

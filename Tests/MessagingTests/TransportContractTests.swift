@@ -9,17 +9,25 @@ import Testing
 struct TransportContractTests {
     static let fast = RetryPolicy(delays: [.milliseconds(50), .milliseconds(100)], maxAttempts: 3)
 
-    @Test("a published message reaches a bound queue with its id, type, source, subject, body and trace context",
-          arguments: TransportKind.allCases)
+    @Test(
+        "a published message reaches a bound queue with its id, type, source, subject, body and trace context",
+        arguments: TransportKind.allCases)
     func roundTrip(kind: TransportKind) async throws {
         let fixture = try TransportFixture(kind)
-        let subscription = Subscription(queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: Self.fast)
+        let subscription = Subscription(
+            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: Self.fast)
         try await fixture.transport.declare(subscription)
         let sent = try TransportFixture.message(ThingHappened(thingID: "t-1", number: 7))
         try await fixture.transport.publish([sent])
 
         let seen = Recorder<Delivery>()
-        try await whileConsuming(fixture.transport, subscription, { seen.append($0); return .ack }) {
+        try await whileConsuming(
+            fixture.transport, subscription,
+            {
+                seen.append($0)
+                return .ack
+            }
+        ) {
             try await expectEventually { seen.count == 1 }
         }
         let got = try #require(seen.all.first)
@@ -45,18 +53,26 @@ struct TransportContractTests {
         try await fixture.transport.publish([other, wanted])
 
         let seen = Recorder<String>()
-        try await whileConsuming(fixture.transport, subscription, { seen.append($0.message.id); return .ack }) {
+        try await whileConsuming(
+            fixture.transport, subscription,
+            {
+                seen.append($0.message.id)
+                return .ack
+            }
+        ) {
             try await expectEventually { seen.count >= 1 }
             try await Task.sleep(for: .milliseconds(300))
         }
         #expect(seen.all == [wanted.id])
     }
 
-    @Test("a message no queue is bound to is confirmed and reported unroutable; the others are published as usual",
-          arguments: TransportKind.allCases)
+    @Test(
+        "a message no queue is bound to is confirmed and reported unroutable; the others are published as usual",
+        arguments: TransportKind.allCases)
     func unroutable(kind: TransportKind) async throws {
         let fixture = try TransportFixture(kind)
-        let subscription = Subscription(queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: Self.fast)
+        let subscription = Subscription(
+            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: Self.fast)
         try await fixture.transport.declare(subscription)
         let first = try TransportFixture.message(ThingHappened(thingID: "u", number: 1))
         var nobodys = try TransportFixture.message(ThingHappened(thingID: "u", number: 2))
@@ -67,7 +83,13 @@ struct TransportContractTests {
 
         #expect(receipt.unroutable == [1])
         let seen = Recorder<String>()
-        try await whileConsuming(fixture.transport, subscription, { seen.append($0.message.id); return .ack }) {
+        try await whileConsuming(
+            fixture.transport, subscription,
+            {
+                seen.append($0.message.id)
+                return .ack
+            }
+        ) {
             try await expectEventually { seen.count >= 2 }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -75,30 +97,38 @@ struct TransportContractTests {
         #expect(try await fixture.transport.publish([first]).unroutable.isEmpty)
     }
 
-    @Test("messages published before anyone consumes are kept, and arrive in publishing order",
-          arguments: TransportKind.allCases)
+    @Test(
+        "messages published before anyone consumes are kept, and arrive in publishing order",
+        arguments: TransportKind.allCases)
     func ordering(kind: TransportKind) async throws {
         let fixture = try TransportFixture(kind)
-        let subscription = Subscription(queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: Self.fast)
+        let subscription = Subscription(
+            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: Self.fast)
         try await fixture.transport.declare(subscription)
         let batch = try (0..<200).map { try TransportFixture.message(ThingHappened(thingID: "o", number: $0)) }
         try await fixture.transport.publish(batch)
         for number in 200..<250 {
-            try await fixture.transport.publish([try TransportFixture.message(ThingHappened(thingID: "o", number: number))])
+            try await fixture.transport.publish([
+                try TransportFixture.message(ThingHappened(thingID: "o", number: number))
+            ])
         }
         let seen = Recorder<Int>()
-        try await whileConsuming(fixture.transport, subscription, { delivery in
-            let event = try? EventCoding.decode(CloudEvent<ThingHappened>.self, from: delivery.message.body)
-            seen.append(event?.data.number ?? -1)
-            return .ack
-        }) {
+        try await whileConsuming(
+            fixture.transport, subscription,
+            { delivery in
+                let event = try? EventCoding.decode(CloudEvent<ThingHappened>.self, from: delivery.message.body)
+                seen.append(event?.data.number ?? -1)
+                return .ack
+            }
+        ) {
             try await expectEventually { seen.count == 250 }
         }
         #expect(seen.all == Array(0..<250))
     }
 
-    @Test("a handler that throws gets the message again, and its effect is committed once",
-          arguments: TransportKind.allCases)
+    @Test(
+        "a handler that throws gets the message again, and its effect is committed once",
+        arguments: TransportKind.allCases)
     func redelivery(kind: TransportKind) async throws {
         let fixture = try TransportFixture(kind)
         let store = try EffectStore(path: fixture.directory.appendingPathComponent("effects.sqlite").path)
@@ -106,24 +136,29 @@ struct TransportContractTests {
             if delivery.attempt == 1 { throw TransportError("database is busy") }
             try await store.apply(delivery, number: envelope.data.number)
         }
-        let consumer = EventConsumer(transport: fixture.transport, queue: fixture.queue, routes: routes, retry: Self.fast,
-                                     logger: TestEnvironment.logger)
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes, retry: Self.fast,
+            logger: TestEnvironment.logger)
         try await fixture.transport.declare(consumer.subscription)
         let message = try TransportFixture.message(ThingHappened(thingID: "r", number: 1))
         try await fixture.transport.publish([message])
         let attempts = Recorder<Int>()
-        try await whileConsuming(fixture.transport, consumer.subscription, { delivery in
-            attempts.append(delivery.attempt)
-            return await consumer.settle(delivery)
-        }) {
+        try await whileConsuming(
+            fixture.transport, consumer.subscription,
+            { delivery in
+                attempts.append(delivery.attempt)
+                return await consumer.settle(delivery)
+            }
+        ) {
             try await expectEventually { try await store.count() == 1 }
         }
         #expect(attempts.all == [1, 2])
         #expect(try await store.count() == 1)
     }
 
-    @Test("a message that keeps failing is retried with delay, then parked with its reason, then replayed",
-          arguments: TransportKind.allCases)
+    @Test(
+        "a message that keeps failing is retried with delay, then parked with its reason, then replayed",
+        arguments: TransportKind.allCases)
     func deadLetterAndReplay(kind: TransportKind) async throws {
         let fixture = try TransportFixture(kind)
         let store = try EffectStore(path: fixture.directory.appendingPathComponent("effects.sqlite").path)
@@ -132,17 +167,21 @@ struct TransportContractTests {
             guard healthy.count > 0 else { throw TransportError("referenced course unknown") }
             try await store.apply(delivery, number: envelope.data.number)
         }
-        let consumer = EventConsumer(transport: fixture.transport, queue: fixture.queue, routes: routes, retry: Self.fast,
-                                     logger: TestEnvironment.logger)
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes, retry: Self.fast,
+            logger: TestEnvironment.logger)
         try await fixture.transport.declare(consumer.subscription)
         let message = try TransportFixture.message(ThingHappened(thingID: "d", number: 9))
         try await fixture.transport.publish([message])
         let attempts = Recorder<Int>()
         let started = ContinuousClock.now
-        try await whileConsuming(fixture.transport, consumer.subscription, { delivery in
-            attempts.append(delivery.attempt)
-            return await consumer.settle(delivery)
-        }) {
+        try await whileConsuming(
+            fixture.transport, consumer.subscription,
+            { delivery in
+                attempts.append(delivery.attempt)
+                return await consumer.settle(delivery)
+            }
+        ) {
             try await expectEventually {
                 try await fixture.transport.parkedMessages(queue: fixture.queue, limit: 10).count == 1
             }
@@ -169,10 +208,13 @@ struct TransportContractTests {
         let store = try EffectStore(path: fixture.directory.appendingPathComponent("effects.sqlite").path)
         let duplicatesDropped = Recorder<String>()
         let routes = Self.routes { envelope, delivery in
-            if try await !store.apply(delivery, number: envelope.data.number) { duplicatesDropped.append(delivery.message.id) }
+            if try await !store.apply(delivery, number: envelope.data.number) {
+                duplicatesDropped.append(delivery.message.id)
+            }
         }
-        let consumer = EventConsumer(transport: fixture.transport, queue: fixture.queue, routes: routes, retry: Self.fast,
-                                     logger: TestEnvironment.logger)
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes, retry: Self.fast,
+            logger: TestEnvironment.logger)
         try await fixture.transport.declare(consumer.subscription)
         let message = try TransportFixture.message(ThingHappened(thingID: "dup", number: 1))
         let other = try TransportFixture.message(ThingHappened(thingID: "dup", number: 2))
@@ -183,16 +225,18 @@ struct TransportContractTests {
         #expect(try await store.numbers() == [1, 2])
     }
 
-    @Test("malformed payloads, unknown versions and forged sources are parked at once and do not block the queue",
-          arguments: TransportKind.allCases)
+    @Test(
+        "malformed payloads, unknown versions and forged sources are parked at once and do not block the queue",
+        arguments: TransportKind.allCases)
     func poison(kind: TransportKind) async throws {
         let fixture = try TransportFixture(kind)
         let store = try EffectStore(path: fixture.directory.appendingPathComponent("effects.sqlite").path)
         let routes = Self.routes { envelope, delivery in try await store.apply(delivery, number: envelope.data.number) }
         var subscriptionRoutes = routes
         subscriptionRoutes.on(ThingHappenedV2.self) { _, _ in }
-        let consumer = EventConsumer(transport: fixture.transport, queue: fixture.queue, routes: routes, retry: Self.fast,
-                                     logger: TestEnvironment.logger)
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes, retry: Self.fast,
+            logger: TestEnvironment.logger)
         var subscription = consumer.subscription
         subscription.bindings = ["catalog.thing.#"]
         try await fixture.transport.declare(subscription)
@@ -200,19 +244,25 @@ struct TransportContractTests {
         var notJSON = try TransportFixture.message(ThingHappened(thingID: "p", number: 0))
         notJSON.body = Data("{not json".utf8)
         var missingField = try TransportFixture.message(ThingHappened(thingID: "p", number: 0))
-        missingField.body = Data(String(decoding: missingField.body, as: UTF8.self).replacingOccurrences(of: "\"number\":0,", with: "").utf8)
+        missingField.body = Data(
+            String(decoding: missingField.body, as: UTF8.self).replacingOccurrences(of: "\"number\":0,", with: "").utf8)
         let unknownVersion = try TransportFixture.message(ThingHappenedV2(thingID: "p"))
         let forged = try TransportFixture.message(ThingHappened(thingID: "p", number: 0), source: "/magistere/tracking")
         let good = try TransportFixture.message(ThingHappened(thingID: "ok", number: 5))
         try await fixture.transport.publish([notJSON, missingField, unknownVersion, forged, good])
 
         let attempts = Recorder<Int>()
-        try await whileConsuming(fixture.transport, subscription, { delivery in
-            attempts.append(delivery.attempt)
-            return await consumer.settle(delivery)
-        }) {
+        try await whileConsuming(
+            fixture.transport, subscription,
+            { delivery in
+                attempts.append(delivery.attempt)
+                return await consumer.settle(delivery)
+            }
+        ) {
             try await expectEventually { try await store.count() == 1 }
-            try await expectEventually { try await fixture.transport.parkedMessages(queue: fixture.queue, limit: 10).count == 4 }
+            try await expectEventually {
+                try await fixture.transport.parkedMessages(queue: fixture.queue, limit: 10).count == 4
+            }
         }
         #expect(attempts.all.allSatisfy { $0 == 1 }, "poison is parked at once, never retried")
         let reasons = try await fixture.transport.parkedMessages(queue: fixture.queue, limit: 10).map(\.reason)

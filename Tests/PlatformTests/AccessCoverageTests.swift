@@ -1,4 +1,3 @@
-@_exported import TestSupport
 import CatalogService
 import EnrolmentService
 import Foundation
@@ -6,6 +5,7 @@ import Hummingbird
 import Logging
 import Messaging
 import ServiceSupport
+@_exported import TestSupport
 import Testing
 import TrackingService
 
@@ -34,7 +34,8 @@ struct AccessCoverageTests {
     @Test("each router's routes are exactly the routes of its access table")
     func routesAndRulesAgree() async throws {
         for service in try await Self.services() {
-            let routes = Set(service.router(registry: nil).routes.map { AccessPolicy.key($0.method, $0.path.description) })
+            let routes = Set(
+                service.router(registry: nil).routes.map { AccessPolicy.key($0.method, $0.path.description) })
             let rules = Set(service.accessPolicy.rules.keys)
             #expect(routes.subtracting(rules).isEmpty, "\(service.name): routes without an access rule")
             #expect(rules.subtracting(routes).isEmpty, "\(service.name): access rules for routes that do not exist")
@@ -46,12 +47,17 @@ struct AccessCoverageTests {
     func openRoutes() async throws {
         var open: Set<String> = []
         for service in try await Self.services() {
-            for (route, rule) in service.accessPolicy.rules where rule == .anyone { open.insert("\(service.name.rawValue) \(route)") }
+            for (route, rule) in service.accessPolicy.rules where rule == .anyone {
+                open.insert("\(service.name.rawValue) \(route)")
+            }
         }
-        let expected: Set<String> = Set(["catalog", "enrolment", "tracking"].flatMap { service in
-            ["GET /health", "GET /ready", "GET /openapi.json"].map { "\(service) \($0)" }
-        }).union([
-            "catalog GET /courses", "catalog GET /search", "catalog GET /courses/{id}", "catalog GET /courses/{id}/versions",
+        let expected: Set<String> = Set(
+            ["catalog", "enrolment", "tracking"].flatMap { service in
+                ["GET /health", "GET /ready", "GET /openapi.json"].map { "\(service) \($0)" }
+            }
+        ).union([
+            "catalog GET /courses", "catalog GET /search", "catalog GET /courses/{id}",
+            "catalog GET /courses/{id}/versions",
             "catalog GET /courses/{id}/versions/{version}", "tracking GET /xapi/about",
         ])
         #expect(open == expected)

@@ -28,14 +28,20 @@ struct OpenAPIConformanceTests {
         }
     }
 
-    @Test("it is OpenAPI 3.1 and documents every route the router serves, and only those", arguments: ServiceName.allCases)
+    @Test(
+        "it is OpenAPI 3.1 and documents every route the router serves, and only those", arguments: ServiceName.allCases
+    )
     func routesMatch(_ name: ServiceName) async throws {
         let (service, _, json) = try await Self.service(name)
         #expect(json["openapi"] as? String == "3.1.0")
         let routed = Set(service.router(registry: nil).routes.map { "\($0.method.rawValue) \($0.path.description)" })
         let documented = Set(try Self.operations(json).map(\.key))
-        #expect(routed.subtracting(documented).isEmpty, "\(name): routes missing from the document: \(routed.subtracting(documented).sorted())")
-        #expect(documented.subtracting(routed).isEmpty, "\(name): documented but not routed: \(documented.subtracting(routed).sorted())")
+        #expect(
+            routed.subtracting(documented).isEmpty,
+            "\(name): routes missing from the document: \(routed.subtracting(documented).sorted())")
+        #expect(
+            documented.subtracting(routed).isEmpty,
+            "\(name): documented but not routed: \(documented.subtracting(routed).sorted())")
         #expect(routed.count >= 8)
     }
 
@@ -57,7 +63,10 @@ struct OpenAPIConformanceTests {
             #expect(reference.hasPrefix("#/"), "\(name): \(reference) points outside the document")
             var node: Any? = json
             for part in reference.dropFirst(2).split(separator: "/") {
-                node = (node as? [String: Any])?[String(part).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")]
+                node =
+                    (node as? [String: Any])?[
+                        String(part).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+                    ]
             }
             #expect(node != nil, "\(name): \(reference) does not resolve")
         }
@@ -94,7 +103,9 @@ struct OpenAPIConformanceTests {
         #expect(checked == policy.rules.count, "\(name): one documented operation per access rule")
     }
 
-    @Test("GET /openapi.json serves the file byte for byte, as JSON, to anyone; a query parameter is a 400 problem", arguments: ServiceName.allCases)
+    @Test(
+        "GET /openapi.json serves the file byte for byte, as JSON, to anyone; a query parameter is a 400 problem",
+        arguments: ServiceName.allCases)
     func servedAsTheFile(_ name: ServiceName) async throws {
         let (service, document, _) = try await Self.service(name)
         try await Application(router: service.router(registry: nil)).test(.router) { client in

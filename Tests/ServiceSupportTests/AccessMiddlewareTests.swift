@@ -1,4 +1,3 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import ServiceSupport
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("Every request passes its route's access rule before its handler")
@@ -41,11 +41,16 @@ struct AccessMiddlewareTests {
             #expect(missing.status == .unauthorized)
             #expect(missing.headers[.contentType] == "application/problem+json")
             #expect(missing.headers[.wwwAuthenticate] == "Bearer realm=\"magistere\"")
-            let expired = try await TestAuth.token("ens-0001", .participant, lifetime: 60, now: Date().addingTimeInterval(-7200))
-            let late = try await client.execute(uri: "/mine", method: .get, headers: [.authorization: "Bearer \(expired)"])
+            let expired = try await TestAuth.token(
+                "ens-0001", .participant, lifetime: 60, now: Date().addingTimeInterval(-7200))
+            let late = try await client.execute(
+                uri: "/mine", method: .get, headers: [.authorization: "Bearer \(expired)"])
             #expect(late.status == .unauthorized)
-            #expect(late.headers[.wwwAuthenticate]?.contains("error=\"invalid_token\", error_description=\"the token has expired\"") == true)
-            let basic = try await client.execute(uri: "/mine", method: .get, headers: [.authorization: "Basic Z3Vlc3Q6Z3Vlc3Q="])
+            #expect(
+                late.headers[.wwwAuthenticate]?.contains(
+                    "error=\"invalid_token\", error_description=\"the token has expired\"") == true)
+            let basic = try await client.execute(
+                uri: "/mine", method: .get, headers: [.authorization: "Basic Z3Vlc3Q6Z3Vlc3Q="])
             #expect(basic.status == .unauthorized)
         }
     }
@@ -70,12 +75,16 @@ struct AccessMiddlewareTests {
             #expect(byRole.status == .forbidden)
             #expect(byRole.headers[.contentType] == "application/problem+json")
             let otherAcademy = try await TestAuth.headers("manager-creteil", .manager, academy: "ac-creteil")
-            let byScope = try await client.execute(uri: "/academies/ac-lyon/things", method: .post, headers: otherAcademy)
+            let byScope = try await client.execute(
+                uri: "/academies/ac-lyon/things", method: .post, headers: otherAcademy)
             #expect(byScope.status == .forbidden)
             let own = try await TestAuth.headers("manager-lyon", .manager, academy: "ac-lyon")
-            #expect(try await client.execute(uri: "/academies/ac-lyon/things", method: .post, headers: own).status == .ok)
+            #expect(
+                try await client.execute(uri: "/academies/ac-lyon/things", method: .post, headers: own).status == .ok)
             let national = try await TestAuth.headers("manager-dgesco", .manager, academy: "national")
-            #expect(try await client.execute(uri: "/academies/ac-lyon/things", method: .post, headers: national).status == .ok)
+            #expect(
+                try await client.execute(uri: "/academies/ac-lyon/things", method: .post, headers: national).status
+                    == .ok)
             let metrics = try await client.execute(uri: "/metrics", method: .get, headers: own)
             #expect(metrics.status == .forbidden)
         }
@@ -118,9 +127,15 @@ struct JSONShapeLimitsTests {
     @Test("33 levels of nesting, or a 33 KiB string, are refused with a 400; brackets inside strings do not count")
     func limits() throws {
         let limits = JSONShapeLimits.standard
-        #expect(throws: Never.self) { try limits.check(Data((String(repeating: "[", count: 32) + String(repeating: "]", count: 32)).utf8)) }
-        #expect(throws: Problem.self) { try limits.check(Data((String(repeating: "[", count: 33) + String(repeating: "]", count: 33)).utf8)) }
-        #expect(throws: Never.self) { try limits.check(Data("{\"a\":\"\(String(repeating: "[{", count: 100))\\\"\"}".utf8)) }
+        #expect(throws: Never.self) {
+            try limits.check(Data((String(repeating: "[", count: 32) + String(repeating: "]", count: 32)).utf8))
+        }
+        #expect(throws: Problem.self) {
+            try limits.check(Data((String(repeating: "[", count: 33) + String(repeating: "]", count: 33)).utf8))
+        }
+        #expect(throws: Never.self) {
+            try limits.check(Data("{\"a\":\"\(String(repeating: "[{", count: 100))\\\"\"}".utf8))
+        }
         #expect(throws: Problem.self) { try limits.check(Data("[\"\(String(repeating: "é", count: 17_000))\"]".utf8)) }
         do {
             try limits.check(Data(String(repeating: "{\"a\":", count: 40).utf8))

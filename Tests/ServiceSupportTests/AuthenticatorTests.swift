@@ -8,7 +8,9 @@ import Testing
 struct AuthenticatorTests {
     static let secret = "an-hs256-secret-for-these-tests-only-0123456789"
 
-    static func authenticator(_ configuration: AuthConfiguration = AuthConfiguration(hmacSecret: secret)) throws -> Authenticator {
+    static func authenticator(
+        _ configuration: AuthConfiguration = AuthConfiguration(hmacSecret: secret)
+    ) throws -> Authenticator {
         try Authenticator(configuration)
     }
 
@@ -45,19 +47,25 @@ struct AuthenticatorTests {
     func refusals() async throws {
         let authenticator = try Self.authenticator()
         let issuer = try await TokenIssuer(secret: Self.secret)
-        let expired = try await issuer.token(subject: "ens-0001", roles: [.participant], lifetime: 60, now: Date().addingTimeInterval(-3600))
+        let expired = try await issuer.token(
+            subject: "ens-0001", roles: [.participant], lifetime: 60, now: Date().addingTimeInterval(-3600))
         #expect(await Self.refusal(expired, by: authenticator) == "the token has expired")
-        let early = try await issuer.token(subject: "ens-0001", roles: [.participant], now: Date().addingTimeInterval(3600))
+        let early = try await issuer.token(
+            subject: "ens-0001", roles: [.participant], now: Date().addingTimeInterval(3600))
         #expect(await Self.refusal(early, by: authenticator) == "the token is not valid yet")
-        let elsewhere = try await TokenIssuer(secret: Self.secret, issuer: "https://idp.example").token(subject: "ens-0001", roles: [.participant])
+        let elsewhere = try await TokenIssuer(secret: Self.secret, issuer: "https://idp.example").token(
+            subject: "ens-0001", roles: [.participant])
         #expect(await Self.refusal(elsewhere, by: authenticator)?.contains("issued by 'https://idp.example'") == true)
-        let otherAudience = try await TokenIssuer(secret: Self.secret, audience: "another-app").token(subject: "ens-0001", roles: [.participant])
+        let otherAudience = try await TokenIssuer(secret: Self.secret, audience: "another-app").token(
+            subject: "ens-0001", roles: [.participant])
         #expect(await Self.refusal(otherAudience, by: authenticator) == "the token is not meant for 'magistere'")
-        let forged = try await TokenIssuer(secret: String(Self.secret.reversed())).token(subject: "ens-0001", roles: [.participant])
+        let forged = try await TokenIssuer(secret: String(Self.secret.reversed())).token(
+            subject: "ens-0001", roles: [.participant])
         #expect(await Self.refusal(forged, by: authenticator) == "the token's signature is not valid")
         #expect(await Self.refusal("not-a-token", by: authenticator) != nil)
         // Thirty seconds of clock skew are tolerated, no more.
-        let justExpired = try await issuer.token(subject: "ens-0001", roles: [.participant], lifetime: 60, now: Date().addingTimeInterval(-70))
+        let justExpired = try await issuer.token(
+            subject: "ens-0001", roles: [.participant], lifetime: 60, now: Date().addingTimeInterval(-70))
         #expect(await Self.refusal(justExpired, by: authenticator) == nil)
     }
 
@@ -84,7 +92,9 @@ struct AuthenticatorTests {
         let caller = try await authenticator.caller(fromToken: try await keys.sign(claims))
         #expect(caller.roles == [.participant])
         claims.academy = "ac lyon; drop"
-        #expect(await Self.refusal(try await keys.sign(claims), by: authenticator) == "the token's academy is not an academy code")
+        #expect(
+            await Self.refusal(try await keys.sign(claims), by: authenticator)
+                == "the token's academy is not an academy code")
     }
 
     @Test("RS256 with the identity provider's PEM public key; an HS256 token keyed with that public key is refused")
@@ -102,7 +112,9 @@ struct AuthenticatorTests {
         #expect(await Self.refusal(try await confused.sign(Self.claims()), by: authenticator) != nil)
         // Another RSA key.
         let stranger = JWTKeyCollection()
-        await stranger.add(rsa: try Insecure.RSA.PrivateKey(backing: try _RSA.Signing.PrivateKey(keySize: .bits2048)), digestAlgorithm: .sha256)
+        await stranger.add(
+            rsa: try Insecure.RSA.PrivateKey(backing: try _RSA.Signing.PrivateKey(keySize: .bits2048)),
+            digestAlgorithm: .sha256)
         #expect(await Self.refusal(try await stranger.sign(Self.claims()), by: authenticator) != nil)
     }
 
@@ -110,7 +122,8 @@ struct AuthenticatorTests {
     func es256() async throws {
         let key = ES256PrivateKey()
         let parameters = try #require(key.publicKey.parameters)
-        let jwks = #"{"keys":[{"kty":"EC","crv":"P-256","alg":"ES256","use":"sig","kid":"idp-2026","x":"\#(parameters.x)","y":"\#(parameters.y)"}]}"#
+        let jwks =
+            #"{"keys":[{"kty":"EC","crv":"P-256","alg":"ES256","use":"sig","kid":"idp-2026","x":"\#(parameters.x)","y":"\#(parameters.y)"}]}"#
         let fromJWKS = try Self.authenticator(AuthConfiguration(jwks: jwks))
         let signer = JWTKeyCollection()
         await signer.add(ecdsa: key, kid: "idp-2026")
@@ -120,7 +133,10 @@ struct AuthenticatorTests {
         let plain = JWTKeyCollection()
         await plain.add(ecdsa: key)
         #expect(try await fromPEM.caller(fromToken: try await plain.sign(Self.claims())).subject == "ens-0001")
-        #expect(await Self.refusal(try await TokenIssuer(secret: Self.secret).token(subject: "ens-0001", roles: [.participant]), by: fromJWKS) != nil)
+        #expect(
+            await Self.refusal(
+                try await TokenIssuer(secret: Self.secret).token(subject: "ens-0001", roles: [.participant]),
+                by: fromJWKS) != nil)
     }
 
     @Test("a configuration without keys, with a short secret, or with a PEM that is no key does not start")
@@ -128,7 +144,8 @@ struct AuthenticatorTests {
         #expect(throws: AuthConfigurationError.self) { try Authenticator(AuthConfiguration()) }
         #expect(throws: AuthConfigurationError.self) { try Authenticator(AuthConfiguration(hmacSecret: "short")) }
         #expect(throws: AuthConfigurationError.self) {
-            try Authenticator(AuthConfiguration(publicKeyPEMs: ["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"]))
+            try Authenticator(
+                AuthConfiguration(publicKeyPEMs: ["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"]))
         }
         #expect(throws: AuthConfigurationError.self) { try Authenticator(AuthConfiguration(jwks: "{\"keys\": 3}")) }
     }

@@ -16,7 +16,8 @@ struct GroupCommitTests {
     }
 
     static func database() throws -> DatabasePool {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("group-\(UUID().uuidString).sqlite").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("group-\(UUID().uuidString).sqlite")
+            .path
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
         let pool = try DatabasePool(path: path, configuration: configuration)
@@ -102,7 +103,8 @@ struct GroupCommitTests {
                             if first.take() { Thread.sleep(forTimeInterval: 0.1) }
                             // A deferred foreign key: the savepoint accepts it, the commit refuses it.
                             try db.execute(
-                                sql: "INSERT INTO report (id, parent) VALUES (?, ?)", arguments: [index, index == 3 ? 99 : 1])
+                                sql: "INSERT INTO report (id, parent) VALUES (?, ?)",
+                                arguments: [index, index == 3 ? 99 : 1])
                         }
                         return false
                     } catch {

@@ -8,7 +8,10 @@ import Testing
 
 @Suite("Every service error is application/problem+json that says what is wrong and where")
 struct ProblemTests {
-    struct Payload: Codable, Sendable { var title: String; var minutes: Int }
+    struct Payload: Codable, Sendable {
+        var title: String
+        var minutes: Int
+    }
 
     static func app() -> some ApplicationProtocol {
         let router = Router(context: ServiceRequestContext.self)
@@ -31,13 +34,17 @@ struct ProblemTests {
     func limits() async throws {
         try await Self.app().test(.router) { client in
             let big = ByteBuffer(string: "{\"title\":\"" + String(repeating: "x", count: 300_000) + "\",\"minutes\":1}")
-            try await client.execute(uri: "/things", method: .post, headers: [.contentType: "application/json"], body: big) { response in
+            try await client.execute(
+                uri: "/things", method: .post, headers: [.contentType: "application/json"], body: big
+            ) { response in
                 #expect(response.status == .contentTooLarge)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let body = try Self.json(response.body)
                 #expect(body["status"] as? Int == 413)
             }
-            try await client.execute(uri: "/things", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(
+                uri: "/things", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "{}")
+            ) { response in
                 #expect(response.status == .unsupportedMediaType)
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
@@ -47,18 +54,27 @@ struct ProblemTests {
     @Test("a missing field is named; a rule broken is 422 naming the field; unknown routes are problems too")
     func fields() async throws {
         try await Self.app().test(.router) { client in
-            try await client.execute(uri: "/things", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"title\":\"a\"}")) { response in
+            try await client.execute(
+                uri: "/things", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: "{\"title\":\"a\"}")
+            ) { response in
                 #expect(response.status == .unprocessableContent)
                 let body = try Self.json(response.body)
                 let errors = try #require(body["errors"] as? [[String: String]])
                 #expect(errors.first?["field"] == "minutes")
             }
-            try await client.execute(uri: "/things", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"title\":\"a\",\"minutes\":-5}")) { response in
+            try await client.execute(
+                uri: "/things", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: "{\"title\":\"a\",\"minutes\":-5}")
+            ) { response in
                 #expect(response.status == .unprocessableContent)
                 let body = try Self.json(response.body)
                 #expect(body["detail"] as? String == "minutes: must not be negative")
             }
-            try await client.execute(uri: "/things", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{not json")) { response in
+            try await client.execute(
+                uri: "/things", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: "{not json")
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
@@ -80,7 +96,8 @@ struct ProblemTests {
 struct ServiceStoreTests {
     @Test("a store migrated by a newer version is refused with a message naming the unknown migration")
     func newerStore() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite")
+            .path
         let newer = try ServiceStore.open(path: path) { migrator in
             migrator.registerMigration("svc.v1") { db in try db.execute(sql: "CREATE TABLE a (x)") }
             migrator.registerMigration("svc.v2") { db in try db.execute(sql: "CREATE TABLE b (x)") }

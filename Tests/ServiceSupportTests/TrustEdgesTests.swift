@@ -5,9 +5,10 @@ import HummingbirdTesting
 import JWTKit
 import Logging
 import Messaging
-@testable import ServiceSupport
 import TestSupport
 import Testing
+
+@testable import ServiceSupport
 
 /// The shared edges of every service (issue 11): national scope only when the token says so, readiness
 /// without leaks, keys that fail loudly, logs that cannot be forged, private files, stable problem types.
@@ -28,7 +29,8 @@ struct SharedTrustEdgesTests {
             }
             // The same token naming the national scope may act in any academy; a participant needs no academy.
             let national = try await TestAuth.headers("mgr-n", .manager, academy: "national")
-            #expect(try await client.execute(uri: "/academies/lyon/things", method: .post, headers: national).status == .ok)
+            #expect(
+                try await client.execute(uri: "/academies/lyon/things", method: .post, headers: national).status == .ok)
             let teacher = try await TestAuth.headers("ens-1", .participant)
             #expect(try await client.execute(uri: "/mine", method: .get, headers: teacher).status == .ok)
         }
@@ -58,7 +60,9 @@ struct SharedTrustEdgesTests {
             background: [],
             readiness: [
                 ReadinessCheck("store") {},
-                ReadinessCheck("bus") { throw TransportError("connection to broker-7.internal:5672 refused: ACCESS_REFUSED") },
+                ReadinessCheck("bus") {
+                    throw TransportError("connection to broker-7.internal:5672 refused: ACCESS_REFUSED")
+                },
             ])
         let application = Application(
             router: service.router(registry: nil), logger: Logger(label: "test") { logs.handler($0) })

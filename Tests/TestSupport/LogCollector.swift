@@ -31,7 +31,8 @@ public final class LogCollector: Sendable {
         func log(event: LogEvent) {
             let merged = metadata.merging(event.metadata ?? [:]) { $1 }
             collector.records.withLock {
-                $0.append(Record(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
+                $0.append(
+                    Record(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
             }
         }
     }

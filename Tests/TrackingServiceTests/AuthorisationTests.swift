@@ -21,10 +21,14 @@ struct AuthorisationTests {
     static func seeded() async throws -> TrackingFixture {
         let fixture = try TrackingFixture()
         try await fixture.seed(enrolments: [aliceEnrolment: alice, bobEnrolment: bob])
-        try await fixture.projector.apply(Events.envelope(Events.sessionScheduled(
-            otherSession, trainerIDs: [otherTrainer], tutorIDs: [], academy: "marseille")))
-        try await fixture.projector.apply(Events.envelope(Events.approved(
-            otherSession, enrolmentID: "e-carol", participantID: "p-carol", academy: "marseille")))
+        try await fixture.projector.apply(
+            Events.envelope(
+                Events.sessionScheduled(
+                    otherSession, trainerIDs: [otherTrainer], tutorIDs: [], academy: "marseille")))
+        try await fixture.projector.apply(
+            Events.envelope(
+                Events.approved(
+                    otherSession, enrolmentID: "e-carol", participantID: "p-carol", academy: "marseille")))
         return fixture
     }
 
@@ -32,10 +36,13 @@ struct AuthorisationTests {
     static let otherTrainer = "trainer-2"
 
     /// A request with a body the route accepts, so that only access decides.
-    static func request(_ route: String, fixture: TrackingFixture) -> (method: HTTPRequest.Method, uri: String, body: String?) {
+    static func request(
+        _ route: String, fixture: TrackingFixture
+    ) -> (method: HTTPRequest.Method, uri: String, body: String?) {
         let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
         let method = HTTPRequest.Method(parts[0])!
-        let uri = parts[1]
+        let uri =
+            parts[1]
             .replacingOccurrences(of: "/enrolments/{id}", with: "/enrolments/\(aliceEnrolment)")
             .replacingOccurrences(of: "/sessions/{id}", with: "/sessions/\(fixture.sessionID)")
             + (route.hasPrefix("PUT /xapi/statements") ? "?statementId=\(UUID().uuidString)" : "")
@@ -51,11 +58,14 @@ struct AuthorisationTests {
         try await fixture.application().test(.router) { client in
             for (route, rule) in rules.sorted(by: { $0.key < $1.key }) {
                 let (method, uri, body) = Self.request(route, fixture: fixture)
-                let base: HTTPFields = [.contentType: "application/json", HTTPField.Name("X-Experience-API-Version")!: "1.0.3"]
+                let base: HTTPFields = [
+                    .contentType: "application/json", HTTPField.Name("X-Experience-API-Version")!: "1.0.3",
+                ]
                 func call(_ token: HTTPFields) async throws -> TestResponse {
                     var headers = base
                     headers.append(contentsOf: token)
-                    return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+                    return try await client.execute(
+                        uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
                 }
                 let refused: [Role]
                 switch rule {
@@ -74,8 +84,11 @@ struct AuthorisationTests {
                 let anonymous = try await call([:])
                 #expect(anonymous.status == .unauthorized, "\(route) without a token")
                 #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true, "\(route) without a token")
-                let expired = try await TestAuth.token("someone", .participant, .trainer, .manager, lifetime: 60, now: Date(timeIntervalSinceNow: -3600))
-                #expect(try await call([.authorization: "Bearer \(expired)"]).status == .unauthorized, "\(route) with an expired token")
+                let expired = try await TestAuth.token(
+                    "someone", .participant, .trainer, .manager, lifetime: 60, now: Date(timeIntervalSinceNow: -3600))
+                #expect(
+                    try await call([.authorization: "Bearer \(expired)"]).status == .unauthorized,
+                    "\(route) with an expired token")
             }
         }
         #expect(try await fixture.snapshot() == before)
@@ -88,9 +101,11 @@ struct AuthorisationTests {
         let fixture = try await Self.seeded()
         let before = try await fixture.snapshot()
         try await fixture.application().test(.router) { client in
-            let sheet = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: Self.aliceEnrolment, status: .present)])
+            let sheet = AttendanceSheet(
+                activityID: "meeting", entries: [.init(enrolmentID: Self.aliceEnrolment, status: .present)])
             let response = try await client.send(
-                .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, headers: try await Callers.trainer(Self.otherTrainer))
+                .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet,
+                headers: try await Callers.trainer(Self.otherTrainer))
             #expect(response.status == .forbidden)
             #expect(response.headers[.contentType] == "application/problem+json")
         }
@@ -103,13 +118,19 @@ struct AuthorisationTests {
         let before = try await fixture.snapshot()
         let stranger = try await Callers.trainer(Self.otherTrainer)
         try await fixture.application().test(.router) { client in
-            for uri in ["/sessions/\(fixture.sessionID)/progress", "/sessions/\(fixture.sessionID)/summary", "/enrolments/\(Self.aliceEnrolment)/progress"] {
+            for uri in [
+                "/sessions/\(fixture.sessionID)/progress", "/sessions/\(fixture.sessionID)/summary",
+                "/enrolments/\(Self.aliceEnrolment)/progress",
+            ] {
                 let response = try await client.execute(uri: uri, method: .get, headers: stranger)
                 #expect(response.status == .forbidden, "\(uri)")
                 #expect(!response.text.contains(Self.alice), "\(uri) leaks nothing")
             }
             // Their own session is theirs.
-            #expect(try await client.execute(uri: "/sessions/\(Self.otherSession)/progress", method: .get, headers: stranger).status == .ok)
+            #expect(
+                try await client.execute(
+                    uri: "/sessions/\(Self.otherSession)/progress", method: .get, headers: stranger
+                ).status == .ok)
         }
         #expect(try await fixture.snapshot() == before)
     }
@@ -120,11 +141,13 @@ struct AuthorisationTests {
         let before = try await fixture.snapshot()
         try await fixture.application().test(.router) { client in
             let response = try await client.execute(
-                uri: "/enrolments/\(Self.bobEnrolment)/progress", method: .get, headers: try await Callers.participant(Self.alice))
+                uri: "/enrolments/\(Self.bobEnrolment)/progress", method: .get,
+                headers: try await Callers.participant(Self.alice))
             #expect(response.status == .forbidden)
             #expect(!response.text.contains(Self.bob))
             let own = try await client.execute(
-                uri: "/enrolments/\(Self.aliceEnrolment)/progress", method: .get, headers: try await Callers.participant(Self.alice))
+                uri: "/enrolments/\(Self.aliceEnrolment)/progress", method: .get,
+                headers: try await Callers.participant(Self.alice))
             #expect(own.status == .ok)
         }
         #expect(try await fixture.snapshot() == before)
@@ -137,7 +160,8 @@ struct AuthorisationTests {
         try await fixture.application().test(.router) { client in
             let record = ProgressRecord(id: "r1", activityID: "video", timeSpentSeconds: 600, completed: true)
             let response = try await client.send(
-                .post, "/enrolments/\(Self.bobEnrolment)/progress", json: record, headers: try await Callers.participant(Self.alice))
+                .post, "/enrolments/\(Self.bobEnrolment)/progress", json: record,
+                headers: try await Callers.participant(Self.alice))
             #expect(response.status == .forbidden)
         }
         #expect(try await fixture.snapshot() == before)
@@ -149,11 +173,15 @@ struct AuthorisationTests {
         let before = try await fixture.snapshot()
         let marseille = try await Callers.manager("ien-marseille", academy: "marseille")
         try await fixture.application().test(.router) { client in
-            for uri in ["/sessions/\(fixture.sessionID)/progress", "/sessions/\(fixture.sessionID)/summary", "/enrolments/\(Self.aliceEnrolment)/progress"] {
+            for uri in [
+                "/sessions/\(fixture.sessionID)/progress", "/sessions/\(fixture.sessionID)/summary",
+                "/enrolments/\(Self.aliceEnrolment)/progress",
+            ] {
                 let response = try await client.execute(uri: uri, method: .get, headers: marseille)
                 #expect(response.status == .forbidden, "\(uri)")
             }
-            let own = try await client.execute(uri: "/sessions/\(Self.otherSession)/summary", method: .get, headers: marseille)
+            let own = try await client.execute(
+                uri: "/sessions/\(Self.otherSession)/summary", method: .get, headers: marseille)
             #expect(own.status == .ok)
         }
         #expect(try await fixture.snapshot() == before)
@@ -166,15 +194,23 @@ struct AuthorisationTests {
         let fixture = try await Self.seeded()
         let readers = [
             ("trainer", try await Callers.trainer()), ("tutor", try await Callers.tutor()),
-            ("manager of lyon", try await Callers.manager()), ("national manager", try await Callers.manager(academy: "national")),
+            ("manager of lyon", try await Callers.manager()),
+            ("national manager", try await Callers.manager(academy: "national")),
         ]
         try await fixture.application().test(.router) { client in
             for (who, token) in readers {
-                let table = try await client.execute(uri: "/sessions/\(fixture.sessionID)/progress", method: .get, headers: token)
+                let table = try await client.execute(
+                    uri: "/sessions/\(fixture.sessionID)/progress", method: .get, headers: token)
                 #expect(table.status == .ok, "\(who)")
                 #expect(try table.decode(SessionProgressView.self).participants.count == 2, "\(who)")
-                #expect(try await client.execute(uri: "/sessions/\(fixture.sessionID)/summary", method: .get, headers: token).status == .ok, "\(who)")
-                #expect(try await client.execute(uri: "/enrolments/\(Self.bobEnrolment)/progress", method: .get, headers: token).status == .ok, "\(who)")
+                #expect(
+                    try await client.execute(
+                        uri: "/sessions/\(fixture.sessionID)/summary", method: .get, headers: token
+                    ).status == .ok, "\(who)")
+                #expect(
+                    try await client.execute(
+                        uri: "/enrolments/\(Self.bobEnrolment)/progress", method: .get, headers: token
+                    ).status == .ok, "\(who)")
             }
         }
     }
@@ -187,8 +223,11 @@ struct AuthorisationTests {
         #expect(!scope.isStaff(of: session))
         #expect(TrackingScope(caller: Caller(subject: Plan.trainer, roles: [.trainer])).isStaff(of: session))
         #expect(TrackingScope(caller: Caller(subject: Plan.tutor, roles: [.tutor])).follows(session))
-        #expect(!TrackingScope(caller: Caller(subject: "ien-2", roles: [.manager], academy: "marseille")).follows(session))
+        #expect(
+            !TrackingScope(caller: Caller(subject: "ien-2", roles: [.manager], academy: "marseille")).follows(session))
         #expect(TrackingScope(caller: Caller(subject: "ien-0", roles: [.manager], isNational: true)).follows(session))
-        #expect(!TrackingScope(caller: Caller(subject: "ien-9", roles: [.manager])).follows(session), "no academy claim: no scope")
+        #expect(
+            !TrackingScope(caller: Caller(subject: "ien-9", roles: [.manager])).follows(session),
+            "no academy claim: no scope")
     }
 }

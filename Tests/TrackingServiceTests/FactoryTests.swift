@@ -8,7 +8,8 @@ import Testing
 struct FactoryTests {
     @Test("make opens the store, names the service, runs a relay and a consumer, and checks readiness")
     func make() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-factory-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tracking-factory-\(UUID().uuidString)")
         let environment = try ServiceSupportEnvironment.embedded(directory)
         let service = try TrackingServiceFactory.make(environment)
         #expect(service.name == .tracking)

@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
-import HummingbirdTesting
 import Hummingbird
+import HummingbirdTesting
 import Logging
 import Messaging
 import ServiceSupport
@@ -31,7 +31,9 @@ struct RabbitMQFlowTests {
         return (tag, transport, composition)
     }
 
-    @Test("course published, session scheduled, enrolment approved, progress on each required activity: exactly one course.completed, with the right hours, even after duplicates and redelivery")
+    @Test(
+        "course published, session scheduled, enrolment approved, progress on each required activity: exactly one course.completed, with the right hours, even after duplicates and redelivery"
+    )
     func fullFlow() async throws {
         let (tag, transport, composition) = try Self.onRabbitMQ(maxAttempts: 3)
         defer { transport.close() }
@@ -59,7 +61,9 @@ struct RabbitMQFlowTests {
             }
             group.addTask {
                 try await transport.consume(observer) { delivery in
-                    if let event = try? EventCoding.decode(CloudEvent<CourseCompleted>.self, from: delivery.message.body) {
+                    if let event = try? EventCoding.decode(
+                        CloudEvent<CourseCompleted>.self, from: delivery.message.body)
+                    {
                         seen.append(event)
                         arrivals.append(.now)
                     }
@@ -69,7 +73,8 @@ struct RabbitMQFlowTests {
             // The consumer built the read models from the events.
             let tracked = try await eventually {
                 (try? await composition.application.enrolmentProgress(
-                    enrolmentID: enrolmentID, for: Caller(subject: "p-alice", roles: [.participant])))?.activities.count == Plan.activities.count
+                    enrolmentID: enrolmentID, for: Caller(subject: "p-alice", roles: [.participant])))?.activities.count
+                    == Plan.activities.count
             }
             try #require(tracked, "the approval and the course never reached tracking")
 
@@ -81,28 +86,38 @@ struct RabbitMQFlowTests {
                     ProgressRecord(id: "quiz-2", activityID: "quiz", timeSpentSeconds: 600, score: 0.75),
                 ]
                 for step in steps {
-                    let response = try await client.send(.post, uri, json: step, headers: try await Callers.participant("p-alice"))
+                    let response = try await client.send(
+                        .post, uri, json: step, headers: try await Callers.participant("p-alice"))
                     #expect(response.status == .created)
                 }
                 #expect(seen.count == 0)
                 let lastStep = ContinuousClock.now
-                let sheet = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: enrolmentID, status: .present)])
-                let attendance = try await client.send(.post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
+                let sheet = AttendanceSheet(
+                    activityID: "meeting", entries: [.init(enrolmentID: enrolmentID, status: .present)])
+                let attendance = try await client.send(
+                    .post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
                 #expect(attendance.status == .ok)
-                try #require(try await eventually(timeout: .seconds(10)) { seen.count >= 1 }, "no course.completed observed")
+                try #require(
+                    try await eventually(timeout: .seconds(10)) { seen.count >= 1 }, "no course.completed observed")
                 // The relay polls every 5 s here: arriving within a second proves the nudge.
                 #expect(try #require(arrivals.all.first) - lastStep < .seconds(1))
 
                 // Duplicates: the same reports again, new reports, the same attendance, and a redelivered approval.
                 for step in steps {
-                    let replay = try await client.send(.post, uri, json: step, headers: try await Callers.participant("p-alice"))
+                    let replay = try await client.send(
+                        .post, uri, json: step, headers: try await Callers.participant("p-alice"))
                     #expect(replay.status == .ok)
                 }
-                try await client.send(.post, uri, json: ProgressRecord(id: "video-2", activityID: "video", timeSpentSeconds: 60, completed: true), headers: try await Callers.participant("p-alice"))
-                try await client.send(.post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
+                try await client.send(
+                    .post, uri,
+                    json: ProgressRecord(id: "video-2", activityID: "video", timeSpentSeconds: 60, completed: true),
+                    headers: try await Callers.participant("p-alice"))
+                try await client.send(
+                    .post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
             }
             try await transport.publish([try Broker.message(approval)])
-            let renewed = Events.envelope(Events.approved(sessionID, enrolmentID: enrolmentID, participantID: "p-alice"))
+            let renewed = Events.envelope(
+                Events.approved(sessionID, enrolmentID: enrolmentID, participantID: "p-alice"))
             try await transport.publish([try Broker.message(renewed)])
             try await Task.sleep(for: .seconds(2))
             group.cancelAll()
@@ -119,11 +134,15 @@ struct RabbitMQFlowTests {
         #expect(event.data.inPersonMinutes == 180)
         #expect(event.data.schoolLevel == .primary)
         #expect(event.data.ruleVersion == 1)
-        let inbox = try await composition.stores.all[0].read { db in try Inbox.count(consumer: "test.tracking.\(tag).events", in: db) }
+        let inbox = try await composition.stores.all[0].read { db in
+            try Inbox.count(consumer: "test.tracking.\(tag).events", in: db)
+        }
         #expect(inbox == 4, "course, session and two distinct approval messages; the redelivery was dropped")
     }
 
-    @Test("across RabbitMQ: a progress statement sent while the approval waits in the paused consumer's queue is refused, then applied once it is consumed; a staff change reaches tracking and decides who records attendance")
+    @Test(
+        "across RabbitMQ: a progress statement sent while the approval waits in the paused consumer's queue is refused, then applied once it is consumed; a staff change reaches tracking and decides who records attendance"
+    )
     func raceAndStaffChange() async throws {
         let (tag, transport, composition) = try Self.onRabbitMQ(maxAttempts: 5)
         defer { transport.close() }
@@ -135,7 +154,8 @@ struct RabbitMQFlowTests {
         try await transport.publish([
             try Broker.message(Events.envelope(Events.coursePublished())),
             try Broker.message(Events.envelope(Events.sessionScheduled(sessionID))),
-            try Broker.message(Events.envelope(Events.approved(sessionID, enrolmentID: enrolmentID, participantID: "p-alice"))),
+            try Broker.message(
+                Events.envelope(Events.approved(sessionID, enrolmentID: enrolmentID, participantID: "p-alice"))),
         ])
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let statement = XAPIStatementsTests.statement(id: UUID().uuidString.lowercased(), registration: enrolmentID)
@@ -165,8 +185,11 @@ struct RabbitMQFlowTests {
                 let retried = try await client.send(.post, "/xapi/statements", raw: statement, headers: alice)
                 #expect(retried.status == .ok)
                 let progress = try await client.execute(
-                    uri: "/enrolments/\(enrolmentID)/progress", method: .get, headers: try await Callers.participant("p-alice"))
-                #expect(try progress.decode(EnrolmentProgressView.self).activities.first { $0.activityID == "video" }?.done == true)
+                    uri: "/enrolments/\(enrolmentID)/progress", method: .get,
+                    headers: try await Callers.participant("p-alice"))
+                #expect(
+                    try progress.decode(EnrolmentProgressView.self).activities.first { $0.activityID == "video" }?.done
+                        == true)
 
                 // When enrolment announces that trainer-2 replaces trainer-1
                 try await transport.publish([
@@ -182,12 +205,14 @@ struct RabbitMQFlowTests {
                 }
                 try #require(moved, "the staff change never reached tracking")
                 // Then the removed trainer is refused and the new one records the attendance
-                let sheet = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: enrolmentID, status: .present)])
+                let sheet = AttendanceSheet(
+                    activityID: "meeting", entries: [.init(enrolmentID: enrolmentID, status: .present)])
                 let removed = try await client.send(
                     .post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
                 #expect(removed.status == .forbidden)
                 let added = try await client.send(
-                    .post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer("trainer-2"))
+                    .post, "/sessions/\(sessionID)/attendance", json: sheet,
+                    headers: try await Callers.trainer("trainer-2"))
                 #expect(added.status == .ok)
             }
             group.cancelAll()

@@ -15,7 +15,9 @@ struct TrustEdgesTests {
     static let alice = "p-alice"
     static let enrolment = XAPIStatementsTests.enrolment
 
-    static func post(_ client: some TestClientProtocol, _ body: String, as headers: HTTPFields) async throws
+    static func post(
+        _ client: some TestClientProtocol, _ body: String, as headers: HTTPFields
+    ) async throws
         -> TestResponse
     {
         try await client.send(.post, "/xapi/statements", raw: body, headers: headers)
@@ -39,7 +41,8 @@ struct TrustEdgesTests {
             #expect(response.status == .badRequest)
             #expect(response.text.contains("result.duration"))
             let progress = try await client.execute(
-                uri: "/enrolments/\(Self.enrolment)/progress", method: .get, headers: try await Callers.participant(Self.alice))
+                uri: "/enrolments/\(Self.enrolment)/progress", method: .get,
+                headers: try await Callers.participant(Self.alice))
             #expect(progress.status == .ok)
         }
         #expect(try await fixture.rowCount("progress_record") == 0)
@@ -52,12 +55,14 @@ struct TrustEdgesTests {
         let alice = try await XAPIStatementsTests.alice()
         let one = XAPIStatementsTests.statement(registration: nil)
         try await fixture.application().test(.router) { client in
-            let tooMany = try await Self.post(client, "[" + Array(repeating: one, count: 251).joined(separator: ",") + "]", as: alice)
+            let tooMany = try await Self.post(
+                client, "[" + Array(repeating: one, count: 251).joined(separator: ",") + "]", as: alice)
             #expect(tooMany.status == .contentTooLarge)
             #expect(tooMany.headers[.contentType] == "application/problem+json")
             #expect(tooMany.text.contains("at most 250"))
             #expect(try await fixture.rowCount("xapi_statement") == 0)
-            let enough = try await Self.post(client, "[" + Array(repeating: one, count: 250).joined(separator: ",") + "]", as: alice)
+            let enough = try await Self.post(
+                client, "[" + Array(repeating: one, count: 250).joined(separator: ",") + "]", as: alice)
             #expect(enough.status == .ok)
         }
         #expect(try await fixture.rowCount("xapi_statement") == 250)
@@ -88,7 +93,8 @@ struct TrustEdgesTests {
                 as: alice)
             #expect(attended.status == .ok)
             // Then the course is not completed, the meeting not attended, and the trainer sees her claim
-            let mine = try await client.execute(uri: "/enrolments/\(Self.enrolment)/progress", method: .get, headers: participant)
+            let mine = try await client.execute(
+                uri: "/enrolments/\(Self.enrolment)/progress", method: .get, headers: participant)
             let view = try mine.decode(EnrolmentProgressView.self)
             let meeting = try #require(view.activities.first { $0.activityID == "meeting" })
             #expect(meeting.attendance == nil)
@@ -105,7 +111,8 @@ struct TrustEdgesTests {
             // When the trainer records her present, the course completes (once)
             let sheet = try await client.send(
                 .post, "/sessions/\(fixture.sessionID)/attendance",
-                json: AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)]),
+                json: AttendanceSheet(
+                    activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)]),
                 headers: try await Callers.trainer())
             #expect(sheet.status == .ok)
         }
@@ -135,7 +142,11 @@ struct TrustEdgesTests {
         try migrator.migrate(queue)
         // Then the self-declared presence is a claim, the trainer's stays
         let rows = try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT enrolment_id, attendance, attendance_claimed_at FROM activity_progress ORDER BY enrolment_id")
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT enrolment_id, attendance, attendance_claimed_at FROM activity_progress ORDER BY enrolment_id"
+            )
         }
         #expect(rows[0]["attendance"] as String? == nil)
         #expect(rows[0]["attendance_claimed_at"] as String? != nil)
@@ -157,14 +168,16 @@ struct TrustEdgesTests {
             for (id, activity, score) in [("r1", "video", nil), ("r2", "quiz", 0.9)] as [(String, String, Double?)] {
                 let response = try await client.send(
                     .post, "/enrolments/\(Self.enrolment)/progress",
-                    json: ProgressRecord(id: id, activityID: activity, completed: score == nil ? true : nil, score: score,
-                                         occurredAt: lastYear),
+                    json: ProgressRecord(
+                        id: id, activityID: activity, completed: score == nil ? true : nil, score: score,
+                        occurredAt: lastYear),
                     headers: participant)
                 #expect(response.status == .created)
             }
             let sheet = try await client.send(
                 .post, "/sessions/\(fixture.sessionID)/attendance",
-                json: AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)]),
+                json: AttendanceSheet(
+                    activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)]),
                 headers: try await Callers.trainer())
             #expect(sheet.status == .ok)
         }
@@ -190,8 +203,11 @@ struct TrustEdgesTests {
             #expect(sheet.status == .ok)
         }
         let (audit, attendedAt) = try await fixture.store.read { db in
-            (try AuditEntry.fetchAll(session: fixture.sessionID, db),
-             try ActivityProgressRow.fetch(session: fixture.sessionID, enrolment: Self.enrolment, db)["meeting"]?.attendanceRecordedAt)
+            (
+                try AuditEntry.fetchAll(session: fixture.sessionID, db),
+                try ActivityProgressRow.fetch(session: fixture.sessionID, enrolment: Self.enrolment, db)["meeting"]?
+                    .attendanceRecordedAt
+            )
         }
         #expect(audit.map(\.action) == ["attendance-backdated"])
         #expect(audit.first?.actorID == Plan.trainer)
@@ -218,12 +234,14 @@ struct TrustEdgesTests {
             #expect(try await fixture.rowCount("xapi_statement") == 0)
             // When the approval arrives and the client sends it again
             try await fixture.projector.apply(
-                Events.envelope(Events.approved(fixture.sessionID, enrolmentID: Self.enrolment, participantID: Self.alice)))
+                Events.envelope(
+                    Events.approved(fixture.sessionID, enrolmentID: Self.enrolment, participantID: Self.alice)))
             let again = try await Self.post(client, body, as: alice)
             // Then it is stored and its progress applied
             #expect(again.status == .ok)
             let progress = try await client.execute(
-                uri: "/enrolments/\(Self.enrolment)/progress", method: .get, headers: try await Callers.participant(Self.alice))
+                uri: "/enrolments/\(Self.enrolment)/progress", method: .get,
+                headers: try await Callers.participant(Self.alice))
             let video = try progress.decode(EnrolmentProgressView.self).activities.first { $0.activityID == "video" }
             #expect(video?.done == true)
         }
@@ -247,7 +265,8 @@ struct TrustEdgesTests {
         try await fixture.projector.apply(Events.envelope(Events.coursePublished()))
         // Given the cancellation arrives first
         try await fixture.projector.apply(
-            Events.envelope(SessionCancelled(sessionID: fixture.sessionID, actorID: "ien-1", reason: "r", occurredAt: Events.t0)))
+            Events.envelope(
+                SessionCancelled(sessionID: fixture.sessionID, actorID: "ien-1", reason: "r", occurredAt: Events.t0)))
         // When the session and an approval arrive after it
         try await fixture.projector.apply(Events.envelope(Events.sessionScheduled(fixture.sessionID)))
         try await fixture.projector.apply(
@@ -273,14 +292,16 @@ struct TrustEdgesTests {
         try await fixture.projector.apply(
             Events.envelope(
                 SessionStaffChanged(
-                    sessionID: fixture.sessionID, academy: Plan.academy, trainerIDs: ["trainer-2"], tutorIDs: [Plan.tutor],
+                    sessionID: fixture.sessionID, academy: Plan.academy, trainerIDs: ["trainer-2"],
+                    tutorIDs: [Plan.tutor],
                     actorID: "ien-1", occurredAt: Events.t0.addingTimeInterval(120))))
         try await fixture.projector.apply(
             Events.envelope(
                 SessionStaffChanged(
                     sessionID: fixture.sessionID, academy: Plan.academy, trainerIDs: ["trainer-old"], tutorIDs: [],
                     actorID: "ien-1", occurredAt: Events.t0.addingTimeInterval(60))))
-        let sheet = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)])
+        let sheet = AttendanceSheet(
+            activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)])
         try await fixture.application().test(.router) { client in
             let removed = try await client.send(
                 .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
@@ -289,7 +310,8 @@ struct TrustEdgesTests {
                 uri: "/sessions/\(fixture.sessionID)/progress", method: .get, headers: try await Callers.trainer())
             #expect(removedRead.status == .forbidden)
             let added = try await client.send(
-                .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, headers: try await Callers.trainer("trainer-2"))
+                .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet,
+                headers: try await Callers.trainer("trainer-2"))
             #expect(added.status == .ok)
         }
     }

@@ -21,10 +21,14 @@ struct XAPIAuthorisationTests {
     static func seeded() async throws -> TrackingFixture {
         let fixture = try TrackingFixture()
         try await fixture.seed(enrolments: [aliceEnrolment: "p-alice"])
-        try await fixture.projector.apply(Events.envelope(Events.sessionScheduled(
-            otherSession, trainerIDs: [otherTrainer], tutorIDs: [], academy: "marseille")))
-        try await fixture.projector.apply(Events.envelope(Events.approved(
-            otherSession, enrolmentID: carolEnrolment, participantID: "p-carol", academy: "marseille")))
+        try await fixture.projector.apply(
+            Events.envelope(
+                Events.sessionScheduled(
+                    otherSession, trainerIDs: [otherTrainer], tutorIDs: [], academy: "marseille")))
+        try await fixture.projector.apply(
+            Events.envelope(
+                Events.approved(
+                    otherSession, enrolmentID: carolEnrolment, participantID: "p-carol", academy: "marseille")))
         return fixture
     }
 
@@ -76,13 +80,18 @@ struct XAPIAuthorisationTests {
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let before = try await fixture.snapshot()
         try await fixture.application().test(.router) { client in
-            let other = try await client.send(.post, "/xapi/statements", raw: Self.statement("p-bob", registration: nil), headers: alice)
+            let other = try await client.send(
+                .post, "/xapi/statements", raw: Self.statement("p-bob", registration: nil), headers: alice)
             #expect(other.status == .forbidden)
-            let mbox = #"{"actor": {"mbox": "mailto:alice@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}, "object": {"id": "https://example.org/a"}}"#
-            #expect(try await client.send(.post, "/xapi/statements", raw: mbox, headers: alice).status == .forbidden, "only the platform account is the caller")
+            let mbox =
+                #"{"actor": {"mbox": "mailto:alice@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}, "object": {"id": "https://example.org/a"}}"#
+            #expect(
+                try await client.send(.post, "/xapi/statements", raw: mbox, headers: alice).status == .forbidden,
+                "only the platform account is the caller")
             let id = UUID().uuidString
             let put = try await client.send(
-                .put, "/xapi/statements?statementId=\(id)", raw: Self.statement("p-bob", registration: nil, id: id), headers: alice)
+                .put, "/xapi/statements?statementId=\(id)", raw: Self.statement("p-bob", registration: nil, id: id),
+                headers: alice)
             #expect(put.status == .forbidden)
         }
         #expect(try await fixture.snapshot() == before)
@@ -94,12 +103,14 @@ struct XAPIAuthorisationTests {
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let before = try await fixture.snapshot()
         try await fixture.application().test(.router) { client in
-            let batch = "[\(Self.statement("p-alice", registration: Self.aliceEnrolment)), \(Self.statement("p-carol", registration: Self.carolEnrolment))]"
+            let batch =
+                "[\(Self.statement("p-alice", registration: Self.aliceEnrolment)), \(Self.statement("p-carol", registration: Self.carolEnrolment))]"
             let response = try await client.send(.post, "/xapi/statements", raw: batch, headers: alice)
             #expect(response.status == .forbidden)
             #expect((response.json["detail"] as? String)?.hasPrefix("statement [1]:") == true)
         }
-        #expect(try await fixture.snapshot() == before, "Alice's own statement was not stored, her progress did not change")
+        #expect(
+            try await fixture.snapshot() == before, "Alice's own statement was not stored, her progress did not change")
     }
 
     @Test("a participant's own statement about another participant's enrolment is refused")
@@ -109,7 +120,8 @@ struct XAPIAuthorisationTests {
         let before = try await fixture.snapshot()
         try await fixture.application().test(.router) { client in
             let response = try await client.send(
-                .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.carolEnrolment), headers: alice)
+                .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.carolEnrolment),
+                headers: alice)
             #expect(response.status == .forbidden)
         }
         #expect(try await fixture.snapshot() == before)
@@ -121,15 +133,20 @@ struct XAPIAuthorisationTests {
         let trainer = XAPIStatementsTests.xapi(try await Callers.trainer())
         try await fixture.application().test(.router) { client in
             let response = try await client.send(
-                .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment), headers: trainer)
+                .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment),
+                headers: trainer)
             #expect(response.status == .ok)
             let id = try #require(try Self.ids(response).first)
-            let stored = try await client.execute(uri: "/xapi/statements?statementId=\(id)", method: .get, headers: trainer)
+            let stored = try await client.execute(
+                uri: "/xapi/statements?statementId=\(id)", method: .get, headers: trainer)
             #expect(stored.status == .ok)
             let authority = stored.json["authority"] as? [String: Any]
-            #expect((authority?["account"] as? [String: Any])?["name"] as? String == Plan.trainer, "the LRS records who sent it")
+            #expect(
+                (authority?["account"] as? [String: Any])?["name"] as? String == Plan.trainer,
+                "the LRS records who sent it")
             let view = try await client.execute(
-                uri: "/enrolments/\(Self.aliceEnrolment)/progress", method: .get, headers: try await Callers.participant("p-alice")
+                uri: "/enrolments/\(Self.aliceEnrolment)/progress", method: .get,
+                headers: try await Callers.participant("p-alice")
             ).decode(EnrolmentProgressView.self)
             let video = try #require(view.activities.first { $0.activityID == "video" })
             #expect(video.done)
@@ -145,7 +162,8 @@ struct XAPIAuthorisationTests {
         let before = try await fixture.snapshot()
         try await fixture.application().test(.router) { client in
             let response = try await client.send(
-                .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment), headers: stranger)
+                .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment),
+                headers: stranger)
             #expect(response.status == .forbidden)
             let unregistered = try await client.send(
                 .post, "/xapi/statements", raw: Self.statement("p-alice", registration: nil), headers: stranger)
@@ -161,12 +179,19 @@ struct XAPIAuthorisationTests {
         let carol = XAPIStatementsTests.xapi(try await Callers.participant("p-carol"))
         let target = UUID().uuidString.lowercased()
         try await fixture.application().test(.router) { client in
-            #expect(try await client.send(.post, "/xapi/statements", raw: Self.statement("p-carol", registration: Self.carolEnrolment, id: target), headers: carol).status == .ok)
+            #expect(
+                try await client.send(
+                    .post, "/xapi/statements",
+                    raw: Self.statement("p-carol", registration: Self.carolEnrolment, id: target), headers: carol
+                ).status == .ok)
             let before = try await fixture.snapshot()
-            let voiding = try await client.send(.post, "/xapi/statements", raw: XAPIStatementsTests.voiding(target, by: "p-alice"), headers: alice)
+            let voiding = try await client.send(
+                .post, "/xapi/statements", raw: XAPIStatementsTests.voiding(target, by: "p-alice"), headers: alice)
             #expect(voiding.status == .forbidden)
             #expect(try await fixture.snapshot() == before)
-            #expect(try await client.execute(uri: "/xapi/statements?statementId=\(target)", method: .get, headers: carol).status == .ok)
+            #expect(
+                try await client.execute(uri: "/xapi/statements?statementId=\(target)", method: .get, headers: carol)
+                    .status == .ok)
         }
     }
 
@@ -178,22 +203,34 @@ struct XAPIAuthorisationTests {
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let carol = XAPIStatementsTests.xapi(try await Callers.participant("p-carol"))
         try await fixture.application().test(.router) { client in
-            let mine = try await client.send(.post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment), headers: alice)
-            let hers = try await client.send(.post, "/xapi/statements", raw: Self.statement("p-carol", registration: Self.carolEnrolment), headers: carol)
+            let mine = try await client.send(
+                .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment),
+                headers: alice)
+            let hers = try await client.send(
+                .post, "/xapi/statements", raw: Self.statement("p-carol", registration: Self.carolEnrolment),
+                headers: carol)
             let mineID = try #require(try Self.ids(mine).first)
             let hersID = try #require(try Self.ids(hers).first)
 
             let all = try await client.execute(uri: "/xapi/statements", method: .get, headers: alice)
             #expect(Self.statements(all).compactMap { $0["id"] as? String } == [mineID])
-            let byRegistration = try await client.execute(uri: "/xapi/statements?registration=\(Self.carolEnrolment)", method: .get, headers: alice)
+            let byRegistration = try await client.execute(
+                uri: "/xapi/statements?registration=\(Self.carolEnrolment)", method: .get, headers: alice)
             #expect(Self.statements(byRegistration).isEmpty)
-            let other = try await client.execute(uri: "/xapi/statements?agent=\(Self.agent("p-carol"))", method: .get, headers: alice)
+            let other = try await client.execute(
+                uri: "/xapi/statements?agent=\(Self.agent("p-carol"))", method: .get, headers: alice)
             #expect(other.status == .forbidden)
             #expect(XAPIStatementsTests.header(other, "X-Experience-API-Version") == "1.0.3")
-            let own = try await client.execute(uri: "/xapi/statements?agent=\(Self.agent("p-alice"))", method: .get, headers: alice)
+            let own = try await client.execute(
+                uri: "/xapi/statements?agent=\(Self.agent("p-alice"))", method: .get, headers: alice)
             #expect(Self.statements(own).count == 1)
-            #expect(try await client.execute(uri: "/xapi/statements?statementId=\(hersID)", method: .get, headers: alice).status == .forbidden)
-            #expect(try await client.execute(uri: "/xapi/statements?statementId=\(UUID().uuidString)", method: .get, headers: alice).status == .notFound)
+            #expect(
+                try await client.execute(uri: "/xapi/statements?statementId=\(hersID)", method: .get, headers: alice)
+                    .status == .forbidden)
+            #expect(
+                try await client.execute(
+                    uri: "/xapi/statements?statementId=\(UUID().uuidString)", method: .get, headers: alice
+                ).status == .notFound)
         }
     }
 
@@ -203,27 +240,48 @@ struct XAPIAuthorisationTests {
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let carol = XAPIStatementsTests.xapi(try await Callers.participant("p-carol"))
         try await fixture.application().test(.router) { client in
-            let aliceID = try #require(try Self.ids(try await client.send(.post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment), headers: alice)).first)
-            let carolID = try #require(try Self.ids(try await client.send(.post, "/xapi/statements", raw: Self.statement("p-carol", registration: Self.carolEnrolment), headers: carol)).first)
+            let aliceID = try #require(
+                try Self.ids(
+                    try await client.send(
+                        .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment),
+                        headers: alice)
+                ).first)
+            let carolID = try #require(
+                try Self.ids(
+                    try await client.send(
+                        .post, "/xapi/statements", raw: Self.statement("p-carol", registration: Self.carolEnrolment),
+                        headers: carol)
+                ).first)
             // Under no session (no registration): its actor's only.
-            try await client.send(.post, "/xapi/statements", raw: Self.statement("p-alice", registration: nil), headers: alice)
+            try await client.send(
+                .post, "/xapi/statements", raw: Self.statement("p-alice", registration: nil), headers: alice)
 
             let readers: [(String, HTTPFields, Set<String>)] = [
                 ("trainer", XAPIStatementsTests.xapi(try await Callers.trainer()), [aliceID]),
                 ("tutor", XAPIStatementsTests.xapi(try await Callers.tutor()), [aliceID]),
                 ("other trainer", XAPIStatementsTests.xapi(try await Callers.trainer(Self.otherTrainer)), [carolID]),
                 ("manager of lyon", XAPIStatementsTests.xapi(try await Callers.manager()), [aliceID]),
-                ("manager of marseille", XAPIStatementsTests.xapi(try await Callers.manager(academy: "marseille")), [carolID]),
-                ("national manager", XAPIStatementsTests.xapi(try await Callers.manager(academy: "national")), [aliceID, carolID]),
+                (
+                    "manager of marseille", XAPIStatementsTests.xapi(try await Callers.manager(academy: "marseille")),
+                    [carolID]
+                ),
+                (
+                    "national manager", XAPIStatementsTests.xapi(try await Callers.manager(academy: "national")),
+                    [aliceID, carolID]
+                ),
             ]
             for (who, token, expected) in readers {
                 let all = try await client.execute(uri: "/xapi/statements", method: .get, headers: token)
                 #expect(Set(Self.statements(all).compactMap { $0["id"] as? String }) == expected, "\(who)")
-                let byAgent = try await client.execute(uri: "/xapi/statements?agent=\(Self.agent("p-carol"))", method: .get, headers: token)
+                let byAgent = try await client.execute(
+                    uri: "/xapi/statements?agent=\(Self.agent("p-carol"))", method: .get, headers: token)
                 #expect(byAgent.status == .ok, "\(who) may filter on an agent")
-                #expect(Set(Self.statements(byAgent).compactMap { $0["id"] as? String }) == expected.intersection([carolID]), "\(who)")
+                #expect(
+                    Set(Self.statements(byAgent).compactMap { $0["id"] as? String })
+                        == expected.intersection([carolID]), "\(who)")
                 for id in [aliceID, carolID] {
-                    let one = try await client.execute(uri: "/xapi/statements?statementId=\(id)", method: .get, headers: token)
+                    let one = try await client.execute(
+                        uri: "/xapi/statements?statementId=\(id)", method: .get, headers: token)
                     #expect(one.status == (expected.contains(id) ? .ok : .forbidden), "\(who) reading \(id)")
                 }
             }
@@ -253,9 +311,14 @@ struct XAPIAuthorisationTests {
             let big = try await client.execute(uri: "/xapi/statements?limit=100000", method: .get, headers: alice)
             #expect(big.status == .ok, "a large limit is capped, not refused")
             let deepBody = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
-            #expect(try await client.send(.post, "/xapi/statements", raw: deepBody, headers: alice).status == .badRequest)
-            #expect(try await client.send(.put, "/xapi/statements?statementId=\(UUID().uuidString)&x=1", raw: "{}", headers: alice).status == .badRequest)
-            #expect(try await client.send(.post, "/xapi/statements?x=1", raw: "{}", headers: alice).status == .badRequest)
+            #expect(
+                try await client.send(.post, "/xapi/statements", raw: deepBody, headers: alice).status == .badRequest)
+            #expect(
+                try await client.send(
+                    .put, "/xapi/statements?statementId=\(UUID().uuidString)&x=1", raw: "{}", headers: alice
+                ).status == .badRequest)
+            #expect(
+                try await client.send(.post, "/xapi/statements?x=1", raw: "{}", headers: alice).status == .badRequest)
         }
         #expect(try await fixture.rowCount("xapi_statement") == 0)
     }

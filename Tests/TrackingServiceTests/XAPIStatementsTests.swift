@@ -53,14 +53,17 @@ struct XAPIStatementsTests {
         let fixture = try TrackingFixture()
         let alice = try await Self.alice()
         try await fixture.application().test(.router) { client in
-            let missing = try await client.send(.post, "/xapi/statements", raw: Self.statement(), headers: alice.setting(Self.versionHeader, nil))
+            let missing = try await client.send(
+                .post, "/xapi/statements", raw: Self.statement(), headers: alice.setting(Self.versionHeader, nil))
             #expect(missing.status == .badRequest)
             #expect(Self.header(missing, "X-Experience-API-Version") == "1.0.3")
-            let forbidden = try await client.send(.post, "/xapi/statements", raw: Self.statement(participant: "p-bob", registration: nil), headers: alice)
+            let forbidden = try await client.send(
+                .post, "/xapi/statements", raw: Self.statement(participant: "p-bob", registration: nil), headers: alice)
             #expect(forbidden.status == .forbidden)
             #expect(forbidden.headers[.contentType] == "application/problem+json")
             #expect(Self.header(forbidden, "X-Experience-API-Version") == "1.0.3")
-            let ok = try await client.send(.post, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
+            let ok = try await client.send(
+                .post, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
             #expect(ok.status == .ok)
             #expect(Self.header(ok, "X-Experience-API-Version") == "1.0.3")
             #expect(Self.header(ok, "X-Experience-API-Consistent-Through").flatMap(Timestamp.parse) != nil)
@@ -74,7 +77,8 @@ struct XAPIStatementsTests {
         let fixture = try TrackingFixture()
         let alice = try await Self.alice()
         try await fixture.application().test(.router) { client in
-            let posted = try await client.send(.post, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
+            let posted = try await client.send(
+                .post, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
             let ids = try JSONDecoder().decode([String].self, from: Data(posted.body.readableBytesView))
             let id = try #require(ids.first)
             let got = try await client.execute(uri: "/xapi/statements?statementId=\(id)", method: .get, headers: alice)
@@ -84,7 +88,8 @@ struct XAPIStatementsTests {
             #expect(got.json["timestamp"] != nil)
             #expect((got.json["actor"] as? [String: Any])?["name"] == nil)
             #expect(!got.text.contains("Alice Martin"))
-            let missing = try await client.execute(uri: "/xapi/statements?statementId=\(UUID().uuidString)", method: .get, headers: alice)
+            let missing = try await client.execute(
+                uri: "/xapi/statements?statementId=\(UUID().uuidString)", method: .get, headers: alice)
             #expect(missing.status == .notFound)
         }
     }
@@ -95,15 +100,21 @@ struct XAPIStatementsTests {
         let alice = try await Self.alice()
         let id = UUID().uuidString.lowercased()
         try await fixture.application().test(.router) { client in
-            let first = try await client.send(.put, "/xapi/statements?statementId=\(id)", raw: Self.statement(registration: nil), headers: alice)
-            let again = try await client.send(.put, "/xapi/statements?statementId=\(id)", raw: Self.statement(registration: nil), headers: alice)
-            let viaPost = try await client.send(.post, "/xapi/statements", raw: Self.statement(id: id, registration: nil), headers: alice)
-            let other = try await client.send(.put, "/xapi/statements?statementId=\(id)", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/failed", registration: nil), headers: alice)
+            let first = try await client.send(
+                .put, "/xapi/statements?statementId=\(id)", raw: Self.statement(registration: nil), headers: alice)
+            let again = try await client.send(
+                .put, "/xapi/statements?statementId=\(id)", raw: Self.statement(registration: nil), headers: alice)
+            let viaPost = try await client.send(
+                .post, "/xapi/statements", raw: Self.statement(id: id, registration: nil), headers: alice)
+            let other = try await client.send(
+                .put, "/xapi/statements?statementId=\(id)",
+                raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/failed", registration: nil), headers: alice)
             #expect(first.status == .noContent)
             #expect(again.status == .noContent)
             #expect(viaPost.status == .ok)
             #expect(other.status == .conflict)
-            let noID = try await client.send(.put, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
+            let noID = try await client.send(
+                .put, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
             #expect(noID.status == .badRequest)
         }
         #expect(try await fixture.rowCount("xapi_statement") == 1)
@@ -114,7 +125,10 @@ struct XAPIStatementsTests {
         let fixture = try TrackingFixture()
         let alice = try await Self.alice()
         try await fixture.application().test(.router) { client in
-            let noActor = try await client.send(.post, "/xapi/statements", raw: #"{"verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}, "object": {"id": "http://x/y"}}"#, headers: alice)
+            let noActor = try await client.send(
+                .post, "/xapi/statements",
+                raw: #"{"verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}, "object": {"id": "http://x/y"}}"#,
+                headers: alice)
             #expect(noActor.status == .badRequest)
             let batch = "[\(Self.statement(registration: nil)), {\"actor\": {\"mbox\": \"alice@example.org\"}}]"
             let badBatch = try await client.send(.post, "/xapi/statements", raw: batch, headers: alice)
@@ -131,17 +145,26 @@ struct XAPIStatementsTests {
         let alice = try await Self.alice()
         let target = UUID().uuidString.lowercased()
         try await fixture.application().test(.router) { client in
-            try await client.send(.put, "/xapi/statements?statementId=\(target)", raw: Self.statement(registration: nil), headers: alice)
+            try await client.send(
+                .put, "/xapi/statements?statementId=\(target)", raw: Self.statement(registration: nil), headers: alice)
             let voiding = Self.voiding(target, by: "p-alice")
             let voided = try await client.send(.post, "/xapi/statements", raw: voiding, headers: alice)
             #expect(voided.status == .ok)
-            #expect(try await client.execute(uri: "/xapi/statements?statementId=\(target)", method: .get, headers: alice).status == .notFound)
-            #expect(try await client.execute(uri: "/xapi/statements?voidedStatementId=\(target)", method: .get, headers: alice).status == .ok)
+            #expect(
+                try await client.execute(uri: "/xapi/statements?statementId=\(target)", method: .get, headers: alice)
+                    .status == .notFound)
+            #expect(
+                try await client.execute(
+                    uri: "/xapi/statements?voidedStatementId=\(target)", method: .get, headers: alice
+                ).status == .ok)
             let all = try await client.execute(uri: "/xapi/statements", method: .get, headers: alice)
             #expect((all.json["statements"] as? [[String: Any]])?.count == 1, "only the voiding statement")
-            let voidingID = try #require(try JSONDecoder().decode([String].self, from: Data(voided.body.readableBytesView)).first)
+            let voidingID = try #require(
+                try JSONDecoder().decode([String].self, from: Data(voided.body.readableBytesView)).first)
             let voidTheVoid = Self.voiding(voidingID, by: "p-alice")
-            #expect(try await client.send(.post, "/xapi/statements", raw: voidTheVoid, headers: alice).status == .badRequest)
+            #expect(
+                try await client.send(.post, "/xapi/statements", raw: voidTheVoid, headers: alice).status == .badRequest
+            )
         }
     }
 
@@ -152,16 +175,22 @@ struct XAPIStatementsTests {
         let bob = Self.xapi(try await Callers.participant("p-bob"))
         try await fixture.application().test(.router) { client in
             for index in 0..<6 {
-                let posted = try await client.send(.post, "/xapi/statements", raw: Self.statement(
-                    verb: index % 2 == 0 ? "http://adlnet.gov/expapi/verbs/completed" : "http://adlnet.gov/expapi/verbs/failed",
-                    participant: index < 5 ? "p-alice" : "p-bob", registration: nil), headers: index < 5 ? alice : bob)
+                let posted = try await client.send(
+                    .post, "/xapi/statements",
+                    raw: Self.statement(
+                        verb: index % 2 == 0
+                            ? "http://adlnet.gov/expapi/verbs/completed" : "http://adlnet.gov/expapi/verbs/failed",
+                        participant: index < 5 ? "p-alice" : "p-bob", registration: nil),
+                    headers: index < 5 ? alice : bob)
                 #expect(posted.status == .ok)
             }
             let agent = #"{"account":{"homePage":"https://magistere.education.gouv.fr","name":"p-alice"}}"#
                 .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let byAgent = try await client.execute(uri: "/xapi/statements?agent=\(agent)", method: .get, headers: alice)
             #expect((byAgent.json["statements"] as? [Any])?.count == 5)
-            let byVerb = try await client.execute(uri: "/xapi/statements?verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Ffailed", method: .get, headers: alice)
+            let byVerb = try await client.execute(
+                uri: "/xapi/statements?verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Ffailed", method: .get,
+                headers: alice)
             #expect((byVerb.json["statements"] as? [Any])?.count == 2)
 
             var seen: [String] = []
@@ -189,19 +218,44 @@ struct XAPIStatementsTests {
             #expect(try await client.send(.post, "/xapi/statements", raw: watched, headers: alice).status == .ok)
             #expect(try await client.send(.post, "/xapi/statements", raw: watched, headers: alice).status == .ok)
             let quiz = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "quiz")
-            try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/failed", object: quiz, result: #"{"score": {"scaled": 0.5}}"#), headers: alice)
-            try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/passed", object: quiz, result: #"{"score": {"scaled": 0.9}}"#), headers: alice)
+            try await client.send(
+                .post, "/xapi/statements",
+                raw: Self.statement(
+                    verb: "http://adlnet.gov/expapi/verbs/failed", object: quiz, result: #"{"score": {"scaled": 0.5}}"#),
+                headers: alice)
+            try await client.send(
+                .post, "/xapi/statements",
+                raw: Self.statement(
+                    verb: "http://adlnet.gov/expapi/verbs/passed", object: quiz, result: #"{"score": {"scaled": 0.9}}"#),
+                headers: alice)
             let meeting = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "meeting")
-            try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/attended", object: meeting), headers: alice)
+            try await client.send(
+                .post, "/xapi/statements",
+                raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/attended", object: meeting), headers: alice)
             // Someone else's statement about Alice's registration is refused, whoever sends it.
             let forum = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "forum")
             let mallory = Self.xapi(try await Callers.participant("p-mallory"))
-            #expect(try await client.send(.post, "/xapi/statements", raw: Self.statement(object: forum, participant: "p-mallory"), headers: mallory).status == .forbidden)
-            #expect(try await client.send(.post, "/xapi/statements", raw: Self.statement(object: forum, participant: "p-mallory"), headers: alice).status == .forbidden)
-            let tooLong = try await client.send(.post, "/xapi/statements", raw: Self.statement(verb: "http://adlnet.gov/expapi/verbs/progressed", result: #"{"duration": "PT9H"}"#), headers: alice)
+            #expect(
+                try await client.send(
+                    .post, "/xapi/statements", raw: Self.statement(object: forum, participant: "p-mallory"),
+                    headers: mallory
+                ).status == .forbidden)
+            #expect(
+                try await client.send(
+                    .post, "/xapi/statements", raw: Self.statement(object: forum, participant: "p-mallory"),
+                    headers: alice
+                ).status == .forbidden)
+            let tooLong = try await client.send(
+                .post, "/xapi/statements",
+                raw: Self.statement(
+                    verb: "http://adlnet.gov/expapi/verbs/progressed", result: #"{"duration": "PT9H"}"#), headers: alice
+            )
             #expect(tooLong.status == .badRequest)
 
-            let view = try await client.execute(uri: "/enrolments/\(Self.enrolment)/progress", method: .get, headers: try await Callers.participant("p-alice")).decode(EnrolmentProgressView.self)
+            let view = try await client.execute(
+                uri: "/enrolments/\(Self.enrolment)/progress", method: .get,
+                headers: try await Callers.participant("p-alice")
+            ).decode(EnrolmentProgressView.self)
             let video = try #require(view.activities.first { $0.activityID == "video" })
             #expect(video.done)
             #expect(video.secondsSpent == 1500, "the repeated statement added nothing")
@@ -212,7 +266,8 @@ struct XAPIStatementsTests {
             #expect(meetingView?.attendanceClaimedAt != nil)
             #expect(view.activities.first { $0.activityID == "forum" }?.done == false)
             #expect(view.completion == nil)
-            let sheet = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)])
+            let sheet = AttendanceSheet(
+                activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)])
             let recorded = try await client.send(
                 .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
             #expect(recorded.status == .ok)

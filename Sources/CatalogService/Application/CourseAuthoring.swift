@@ -82,7 +82,9 @@ public struct CourseAuthoring: Sendable {
     }
 
     /// Archives the course, writing `catalog.course.archived.v1` to the outbox in the same transaction.
-    public func archive(_ id: String, in scope: AuthoringScope, reason: String?, expectedRevision: Int? = nil)
+    public func archive(
+        _ id: String, in scope: AuthoringScope, reason: String?, expectedRevision: Int? = nil
+    )
         async throws -> Course
     {
         let now = clock()

@@ -1,5 +1,5 @@
-import Foundation
 import Contracts
+import Foundation
 
 /// One step of a course ("activité"): what the participant does, alone or together, at a distance
 /// or in person, and for how long.
@@ -100,10 +100,12 @@ public struct Activity: Codable, Sendable, Equatable {
                         .init(field: "\(path).passThreshold", problem: "must be a fraction above 0 and at most 1"))
                 }
             } else {
-                issues.append(.init(field: "\(path).passThreshold", problem: "a self-assessment quiz needs a pass threshold"))
+                issues.append(
+                    .init(field: "\(path).passThreshold", problem: "a self-assessment quiz needs a pass threshold"))
             }
         } else if passThreshold != nil {
-            issues.append(.init(field: "\(path).passThreshold", problem: "only self-assessment quizzes have a pass threshold"))
+            issues.append(
+                .init(field: "\(path).passThreshold", problem: "only self-assessment quizzes have a pass threshold"))
         }
         return issues
     }

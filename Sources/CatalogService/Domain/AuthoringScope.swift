@@ -47,7 +47,8 @@ public struct AuthoringScope: Sendable, Hashable, CustomStringConvertible {
         }
 
         public var description: String {
-            let owner = origin.kind == .national
+            let owner =
+                origin.kind == .national
                 ? "the national offer" : "the offer of academy \(origin.academy ?? "(none)")"
             return "this course belongs to \(owner); this designer authors \(scope) only"
         }

@@ -10,6 +10,8 @@ public enum CatalogIdentifier {
 
     public static func isValid(_ id: String) -> Bool {
         (1...64).contains(id.count)
-            && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }
+            && id.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+            }
     }
 }

@@ -108,7 +108,9 @@ public struct Course: Sendable, Equatable {
 
     /// Inserts an activity at `position` (at the end when nil) and returns it with its id.
     @discardableResult
-    public mutating func addActivity(_ activity: Activity, at position: Int? = nil, date: Date) throws(CatalogRuleError)
+    public mutating func addActivity(
+        _ activity: Activity, at position: Int? = nil, date: Date
+    ) throws(CatalogRuleError)
         -> Activity
     {
         let index = try editDraft(at: date) { (draft: inout CourseDraft) throws(CatalogRuleError) -> Int in
@@ -123,7 +125,9 @@ public struct Course: Sendable, Equatable {
     }
 
     /// Replaces the activity with id `activityID`, keeping its id and position.
-    public mutating func replaceActivity(_ activityID: String, with activity: Activity, at date: Date)
+    public mutating func replaceActivity(
+        _ activityID: String, with activity: Activity, at date: Date
+    )
         throws(CatalogRuleError)
     {
         try editDraft(at: date) { (draft: inout CourseDraft) throws(CatalogRuleError) in
@@ -152,7 +156,9 @@ public struct Course: Sendable, Equatable {
             let current = draft.activities.map(\.id)
             guard ids.count == Set(ids).count, Set(ids) == Set(current) else {
                 throw .invalid([
-                    .init(field: "activityIDs", problem: "must list each activity id of the draft exactly once: \(current)")
+                    .init(
+                        field: "activityIDs",
+                        problem: "must list each activity id of the draft exactly once: \(current)")
                 ])
             }
             let byID = Dictionary(uniqueKeysWithValues: draft.activities.map { ($0.id, $0) })
@@ -173,7 +179,9 @@ public struct Course: Sendable, Equatable {
         }
         let issues = content.publicationIssues
         guard issues.isEmpty else { throw .invalid(issues) }
-        if let publisher { content.owner = CourseOwner(organisation: content.owner.organisation, designerID: publisher) }
+        if let publisher {
+            content.owner = CourseOwner(organisation: content.owner.organisation, designerID: publisher)
+        }
         let version = CourseVersion(
             courseID: id, number: (latestVersion?.number ?? 0) + 1, content: content, derivedFrom: derivedFrom,
             publishedAt: date)

@@ -102,7 +102,8 @@ public struct CourseDraft: Codable, Sendable, Equatable {
         for (index, activity) in activities.enumerated() {
             issues += activity.issues(at: "activities[\(index)]")
             if !activity.id.isEmpty && !seen.insert(activity.id).inserted {
-                issues.append(.init(field: "activities[\(index)].id", problem: "'\(activity.id)' is used by another activity"))
+                issues.append(
+                    .init(field: "activities[\(index)].id", problem: "'\(activity.id)' is used by another activity"))
             }
         }
         return issues
@@ -121,7 +122,8 @@ public struct CourseDraft: Codable, Sendable, Equatable {
             issues.append(.init(field: "domain", problem: "a published course needs a domain"))
         }
         if audience.schoolLevels.isEmpty {
-            issues.append(.init(field: "audience.schoolLevels", problem: "a published course names at least one school level"))
+            issues.append(
+                .init(field: "audience.schoolLevels", problem: "a published course names at least one school level"))
         }
         if activities.isEmpty {
             issues.append(.init(field: "activities", problem: "a published course needs at least one activity"))
@@ -135,10 +137,13 @@ public struct CourseDraft: Codable, Sendable, Equatable {
     public func assigningMissingActivityIDs() -> CourseDraft {
         var copy = self
         // Numbers beyond the activity cap cannot be ours (and `a<Int.max>` + 1 would overflow): ignored.
-        var next = (activities.compactMap { activity -> Int? in
-            guard activity.id.first == "a", let number = Int(activity.id.dropFirst()), number < 1_000_000 else { return nil }
-            return number
-        }.max() ?? 0) + 1
+        var next =
+            (activities.compactMap { activity -> Int? in
+                guard activity.id.first == "a", let number = Int(activity.id.dropFirst()), number < 1_000_000 else {
+                    return nil
+                }
+                return number
+            }.max() ?? 0) + 1
         for index in copy.activities.indices where copy.activities[index].id.isEmpty {
             while activities.contains(where: { $0.id == "a\(next)" }) { next += 1 }
             copy.activities[index].id = "a\(next)"

@@ -13,7 +13,8 @@ public struct CourseVersion: Sendable, Equatable {
     public let derivedFrom: CourseVersionRef?
     public let publishedAt: Date
 
-    public init(courseID: String, number: Int, content: CourseDraft, derivedFrom: CourseVersionRef?, publishedAt: Date) {
+    public init(courseID: String, number: Int, content: CourseDraft, derivedFrom: CourseVersionRef?, publishedAt: Date)
+    {
         self.courseID = courseID
         self.number = number
         self.content = content

@@ -5,7 +5,9 @@ import ServiceSupport
 /// ``AuthoringScope`` (403), to RFC 9457 problems, in one place, for every catalogue route (the
 /// shared ``ProblemMiddleware`` renders them, after ``AccessMiddleware`` has logged each 403).
 struct CatalogErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         do {

@@ -19,18 +19,23 @@ struct CatalogueController: Sendable {
         single.get("courses/{id}/versions/{version}", use: version)
     }
 
-    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CataloguePage> {
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CataloguePage>
+    {
         let query = try CatalogueQueryParameters.parse(request, allowed: CatalogueQueryParameters.listing)
         return JSONResponse(CatalogueSearch.run(query, in: catalogue.snapshot, rankedIDs: nil))
     }
 
-    @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CataloguePage> {
+    @Sendable func search(
+        _ request: Request, context: ServiceRequestContext
+    ) async throws -> JSONResponse<CataloguePage> {
         let query = try CatalogueQueryParameters.parse(request, allowed: CatalogueQueryParameters.search)
         let snapshot = catalogue.snapshot
         var ranked: [String]?
         if let text = query.text {
             let store = authoring.store
-            ranked = try await catalogue.rankedIDs(for: text, generation: snapshot.generation) { try await store.search($0) }
+            ranked = try await catalogue.rankedIDs(for: text, generation: snapshot.generation) {
+                try await store.search($0)
+            }
         }
         return JSONResponse(CatalogueSearch.run(query, in: snapshot, rankedIDs: ranked))
     }
@@ -45,19 +50,26 @@ struct CatalogueController: Sendable {
         return JSONResponse(CourseView(unpublished: course, snapshot: snapshot))
     }
 
-    @Sendable func versions(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<VersionHistory> {
+    @Sendable func versions(
+        _ request: Request, context: ServiceRequestContext
+    ) async throws -> JSONResponse<VersionHistory> {
         let id = try PathParameters.courseID(context)
         if let entry = catalogue.snapshot.entries[id] {
             return JSONResponse(VersionHistory(courseID: id, versions: entry.versions))
         }
-        guard let versions = try await authoring.store.versions(of: id) else { throw Problem.notFound("Course", id: id) }
+        guard let versions = try await authoring.store.versions(of: id) else {
+            throw Problem.notFound("Course", id: id)
+        }
         return JSONResponse(VersionHistory(courseID: id, versions: versions))
     }
 
-    @Sendable func version(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CoursePublished> {
+    @Sendable func version(
+        _ request: Request, context: ServiceRequestContext
+    ) async throws -> JSONResponse<CoursePublished> {
         let id = try PathParameters.courseID(context)
         guard let number = Int(try context.parameters.require("version")) else {
-            throw Problem(.notFound, kind: "not-found", title: "Version not found", detail: "{version} is not a version number")
+            throw Problem(
+                .notFound, kind: "not-found", title: "Version not found", detail: "{version} is not a version number")
         }
         guard let version = catalogue.snapshot.entries[id]?.version(number) else {
             throw Problem.notFound("Version", id: "\(id)/versions/\(number)")

@@ -1,12 +1,14 @@
-import Foundation
 import Contracts
+import Foundation
 import Hummingbird
 import ServiceSupport
 
 /// Reads a ``CatalogueQuery`` from a URL's query string, strictly: an unknown or repeated parameter,
 /// or a value out of range, is a 400 problem naming the parameter.
 enum CatalogueQueryParameters {
-    static let filters = ["schoolLevel", "origin", "academy", "domain", "modality", "nature", "duration", "sort", "page", "limit"]
+    static let filters = [
+        "schoolLevel", "origin", "academy", "domain", "modality", "nature", "duration", "sort", "page", "limit",
+    ]
     /// What `GET /courses` accepts.
     static let listing = Set(filters)
     /// What `GET /search` accepts: the listing's parameters and `q`.
@@ -24,7 +26,8 @@ enum CatalogueQueryParameters {
             guard values[name] == nil else { throw invalid(name, "give this parameter once") }
             values[name] = String(value)
         }
-        func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) throws -> T? where T.RawValue == String {
+        func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) throws -> T?
+        where T.RawValue == String {
             guard let text = values[name] else { return nil }
             guard let value = T(rawValue: text) else {
                 throw invalid(name, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")

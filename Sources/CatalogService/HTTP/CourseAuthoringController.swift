@@ -39,14 +39,18 @@ struct CourseAuthoringController: Sendable {
         return view(course)
     }
 
-    @Sendable func replaceDraft(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+    @Sendable func replaceDraft(
+        _ request: Request, context: ServiceRequestContext
+    ) async throws -> JSONResponse<DraftView> {
         let content = try await JSONBody.decode(CourseDraft.self, from: request)
         return try await edit(request, context) { course, now in try course.replaceDraft(with: content, at: now) }
     }
 
     // MARK: - Activities
 
-    @Sendable func addActivity(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+    @Sendable func addActivity(
+        _ request: Request, context: ServiceRequestContext
+    ) async throws -> JSONResponse<DraftView> {
         let body = try await JSONBody.decode(AuthoringRequests.NewActivity.self, from: request)
         let id = try PathParameters.courseID(context)
         let (course, activity) = try await authoring.change(
@@ -55,7 +59,9 @@ struct CourseAuthoringController: Sendable {
         return created(course, location: "/courses/\(id)/draft/activities/\(activity.id)")
     }
 
-    @Sendable func replaceActivity(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+    @Sendable func replaceActivity(
+        _ request: Request, context: ServiceRequestContext
+    ) async throws -> JSONResponse<DraftView> {
         let activity = try await JSONBody.decode(Activity.self, from: request)
         let activityID = try PathParameters.activityID(context)
         return try await edit(request, context) { course, now in
@@ -63,21 +69,29 @@ struct CourseAuthoringController: Sendable {
         }
     }
 
-    @Sendable func removeActivity(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
+    @Sendable func removeActivity(
+        _ request: Request, context: ServiceRequestContext
+    ) async throws -> JSONResponse<DraftView> {
         let activityID = try PathParameters.activityID(context)
         return try await edit(request, context) { course, now in try course.removeActivity(activityID, at: now) }
     }
 
-    @Sendable func reorderActivities(_ request: Request, context: ServiceRequestContext) async throws
+    @Sendable func reorderActivities(
+        _ request: Request, context: ServiceRequestContext
+    ) async throws
         -> JSONResponse<DraftView>
     {
         let order = try await JSONBody.decode(AuthoringRequests.ActivityOrder.self, from: request)
-        return try await edit(request, context) { course, now in try course.reorderActivities(order.activityIDs, at: now) }
+        return try await edit(request, context) { course, now in
+            try course.reorderActivities(order.activityIDs, at: now)
+        }
     }
 
     // MARK: - Life cycle
 
-    @Sendable func publish(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CoursePublished> {
+    @Sendable func publish(
+        _ request: Request, context: ServiceRequestContext
+    ) async throws -> JSONResponse<CoursePublished> {
         let id = try PathParameters.courseID(context)
         let caller = try context.requireCaller()
         let (course, version) = try await authoring.publish(
@@ -87,13 +101,16 @@ struct CourseAuthoringController: Sendable {
         return JSONResponse(version.event, status: .created, headers: headers)
     }
 
-    @Sendable func archive(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CourseView> {
+    @Sendable func archive(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CourseView>
+    {
         let id = try PathParameters.courseID(context)
         let body = try await Self.optionalBody(AuthoringRequests.Archive.self, from: request)
         let course = try await authoring.archive(
-            id, in: try Self.scope(context), reason: body?.reason, expectedRevision: EntityTag.expectedRevision(request))
+            id, in: try Self.scope(context), reason: body?.reason, expectedRevision: EntityTag.expectedRevision(request)
+        )
         let snapshot = authoring.catalogue.snapshot
-        let view = snapshot.entries[id].map { CourseView(entry: $0, snapshot: snapshot) }
+        let view =
+            snapshot.entries[id].map { CourseView(entry: $0, snapshot: snapshot) }
             ?? CourseView(unpublished: course, snapshot: snapshot)
         return JSONResponse(view, headers: EntityTag.headers(course.revision))
     }

@@ -24,7 +24,8 @@ enum EntityTag {
         for value in values {
             var tag = Substring(value)
             if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
-            if tag.hasPrefix("\""), tag.hasSuffix("\""), tag.count >= 2, let revision = Int(tag.dropFirst().dropLast()) {
+            if tag.hasPrefix("\""), tag.hasSuffix("\""), tag.count >= 2, let revision = Int(tag.dropFirst().dropLast())
+            {
                 return revision
             }
         }

@@ -4,7 +4,9 @@ import Hummingbird
 /// the ones it does not know: a filter sent to the wrong route is a client's mistake to report, not
 /// to ignore.
 struct NoQueryParameters<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         if let (name, _) = request.uri.queryParameters.first {

@@ -16,7 +16,9 @@ enum PathParameters {
         try identifier("activityID", naming: "Activity", in: context)
     }
 
-    private static func identifier(_ name: String, naming what: String, in context: ServiceRequestContext) throws
+    private static func identifier(
+        _ name: String, naming what: String, in context: ServiceRequestContext
+    ) throws
         -> String
     {
         let id = try context.parameters.require(name)

@@ -48,7 +48,9 @@ public enum CatalogueSearch {
     public static let facetNames = ["origin", "academy", "schoolLevel", "domain", "modality", "nature", "duration"]
 
     /// Answers `query`; `rankedIDs` is the full-text ranking when the query has words.
-    public static func run(_ query: CatalogueQuery, in snapshot: CatalogueSnapshot, rankedIDs: [String]?) -> CataloguePage {
+    public static func run(
+        _ query: CatalogueQuery, in snapshot: CatalogueSnapshot, rankedIDs: [String]?
+    ) -> CataloguePage {
         let candidates: [CatalogueEntry]
         if let rankedIDs {
             let ranked = rankedIDs.compactMap { snapshot.entries[$0] }.filter(\.isInOffer)
@@ -102,7 +104,9 @@ public enum CatalogueSearch {
             default: nil
             }
         guard let wanted else { return true }
-        return values.contains { $0.compare(wanted, options: [.caseInsensitive, .diacriticInsensitive]) == .orderedSame }
+        return values.contains {
+            $0.compare(wanted, options: [.caseInsensitive, .diacriticInsensitive]) == .orderedSame
+        }
     }
 
     static func item(_ entry: CatalogueEntry) -> CataloguePage.Item {

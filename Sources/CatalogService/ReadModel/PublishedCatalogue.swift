@@ -24,7 +24,9 @@ public final class PublishedCatalogue: Sendable {
 
     /// Replaces the whole catalogue (at start-up, from the store).
     public func load(_ courses: [(course: Course, versions: [CoursePublished])]) {
-        let entries = courses.filter { !$0.versions.isEmpty }.map { CatalogueEntry(course: $0.course, versions: $0.versions) }
+        let entries = courses.filter { !$0.versions.isEmpty }.map {
+            CatalogueEntry(course: $0.course, versions: $0.versions)
+        }
         current.withLock { snapshot in
             snapshot = CatalogueSnapshot(
                 generation: snapshot.generation + 1,

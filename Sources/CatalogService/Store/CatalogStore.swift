@@ -74,7 +74,8 @@ public struct CatalogStore: Sendable {
             guard let source = try Self.load(sourceID, in: db) else { throw CatalogStoreError.courseNotFound(sourceID) }
             guard source.status != .archived else { throw CatalogRuleError.archived(courseID: sourceID) }
             let wanted = version ?? source.latestVersion?.number ?? 0
-            guard wanted >= 1, let record = try VersionRecord.fetchOne(db, key: ["course_id": sourceID, "version": wanted])
+            guard wanted >= 1,
+                let record = try VersionRecord.fetchOne(db, key: ["course_id": sourceID, "version": wanted])
             else { throw CatalogRuleError.unknownVersion(wanted) }
             let course = try make(CourseVersion(try record.event))
             guard try CourseRecord.fetchOne(db, key: course.id) == nil else {
@@ -155,17 +156,21 @@ public struct CatalogStore: Sendable {
         if let version = course.latestVersion, version.number != previous?.latestVersion?.number {
             let event = version.event
             try VersionRecord(event).insert(db)
-            try Outbox.append(event, id: "catalog.course.published:\(event.courseID):\(event.version)", time: version.publishedAt, in: db)
+            try Outbox.append(
+                event, id: "catalog.course.published:\(event.courseID):\(event.version)", time: version.publishedAt,
+                in: db)
             try db.execute(sql: "DELETE FROM catalog_search WHERE course_id = ?", arguments: [course.id])
             try db.execute(
-                sql: "INSERT INTO catalog_search (course_id, title, summary, objectives, keywords) VALUES (?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO catalog_search (course_id, title, summary, objectives, keywords) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
                     course.id, event.title, event.summary, event.objectives.joined(separator: "\n"),
                     event.keywords.joined(separator: "\n"),
                 ])
         }
         if course.status == .archived, previous?.status != .archived {
-            let event = CourseArchived(courseID: course.id, archivedAt: course.archivedAt ?? course.updatedAt, reason: course.archiveReason)
+            let event = CourseArchived(
+                courseID: course.id, archivedAt: course.archivedAt ?? course.updatedAt, reason: course.archiveReason)
             try Outbox.append(event, id: "catalog.course.archived:\(course.id)", time: event.archivedAt, in: db)
             try db.execute(sql: "DELETE FROM catalog_search WHERE course_id = ?", arguments: [course.id])
         }

@@ -36,7 +36,8 @@ public struct SchoolYear: Hashable, Comparable, Sendable, Codable, CustomStringC
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let year = SchoolYear(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a school year like 2026-2027")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected a school year like 2026-2027")
         }
         self = year
     }

@@ -38,11 +38,16 @@ public struct DesignationList: Sendable, Equatable {
         // "\r\n" is one Character in Swift: split on any newline character.
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         guard let headerLine = lines.first, !headerLine.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw DesignationFileRejected([LineError(line: 1, field: "header", problem: "the file is empty: expected a header participantID[,group]")])
+            throw DesignationFileRejected([
+                LineError(
+                    line: 1, field: "header", problem: "the file is empty: expected a header participantID[,group]")
+            ])
         }
         let header = fields(headerLine).map { $0.trimmingCharacters(in: .whitespaces) }
         guard header == ["participantID"] || header == ["participantID", "group"] else {
-            throw DesignationFileRejected([LineError(line: 1, field: "header", problem: "expected participantID or participantID,group")])
+            throw DesignationFileRejected([
+                LineError(line: 1, field: "header", problem: "expected participantID or participantID,group")
+            ])
         }
         var seen: [String: Int] = [:]
         for (index, raw) in lines.enumerated().dropFirst() {
@@ -50,7 +55,9 @@ public struct DesignationList: Sendable, Equatable {
             if raw.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             let values = fields(raw).map { $0.trimmingCharacters(in: .whitespaces) }
             guard values.count <= header.count else {
-                errors.append(LineError(line: line, field: "line", problem: "expected \(header.count) field(s), got \(values.count)"))
+                errors.append(
+                    LineError(
+                        line: line, field: "line", problem: "expected \(header.count) field(s), got \(values.count)"))
                 continue
             }
             let participant = values[0]
@@ -60,8 +67,10 @@ public struct DesignationList: Sendable, Equatable {
                 errors.append(LineError(line: line, field: "participantID", problem: "is missing"))
                 lineIsGood = false
             } else if !PseudonymousIdentifier.isValid(participant) {
-                errors.append(LineError(
-                    line: line, field: "participantID", problem: "must be a pseudonymous id (letters, digits, - _ . :), never a name or an e-mail"))
+                errors.append(
+                    LineError(
+                        line: line, field: "participantID",
+                        problem: "must be a pseudonymous id (letters, digits, - _ . :), never a name or an e-mail"))
                 lineIsGood = false
             } else if let first = seen[participant] {
                 errors.append(LineError(line: line, field: "participantID", problem: "already listed on line \(first)"))
@@ -80,7 +89,8 @@ public struct DesignationList: Sendable, Equatable {
             errors.append(LineError(line: 2, field: "participantID", problem: "the file lists no teacher"))
         }
         if entries.count > maximumEntries {
-            errors.append(LineError(line: lines.count, field: "line", problem: "at most \(maximumEntries) teachers per file"))
+            errors.append(
+                LineError(line: lines.count, field: "line", problem: "at most \(maximumEntries) teachers per file"))
         }
         guard errors.isEmpty else { throw DesignationFileRejected(reporting: errors) }
         return DesignationList(entries: entries)
@@ -98,7 +108,12 @@ public struct DesignationList: Sendable, Equatable {
             if quoted {
                 if character == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
+                        if next == "\"" {
+                            current.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
                     } else {
                         quoted = false
                     }

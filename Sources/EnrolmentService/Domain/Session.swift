@@ -27,10 +27,12 @@ public struct Session: Codable, Sendable, Equatable {
         var violations: [PlanViolation] = []
         if let course {
             if course.archivedAt != nil {
-                violations.append(.init("course", "course \(course.ref.courseID) is archived: no new session may run it"))
+                violations.append(
+                    .init("course", "course \(course.ref.courseID) is archived: no new session may run it"))
             }
             if !course.schoolLevels.contains(plan.schoolLevel) {
-                violations.append(.init("schoolLevel", "the course is not designed for \(plan.schoolLevel.rawValue) teachers"))
+                violations.append(
+                    .init("schoolLevel", "the course is not designed for \(plan.schoolLevel.rawValue) teachers"))
             }
         } else {
             violations.append(
@@ -95,7 +97,8 @@ public struct Session: Codable, Sendable, Equatable {
         case (.inPreparation, .open):
             guard !trainerIDs.isEmpty else {
                 throw SessionRuleViolation(
-                    command: command.name, currentState: state, reason: "a session cannot open without at least one trainer")
+                    command: command.name, currentState: state,
+                    reason: "a session cannot open without at least one trainer")
             }
             state = .openForEnrolment
         case (.openForEnrolment, .start):
@@ -124,7 +127,8 @@ public struct Session: Codable, Sendable, Equatable {
     public func admit(_ entry: EnrolmentEntry) throws(SessionRuleViolation) {
         guard state.takesEnrolments else {
             throw SessionRuleViolation(
-                command: "enrol", currentState: state, reason: "the session is \(state.rawValue): it takes no enrolment")
+                command: "enrol", currentState: state, reason: "the session is \(state.rawValue): it takes no enrolment"
+            )
         }
         guard entry.mode == mode else {
             throw SessionRuleViolation(
@@ -164,7 +168,8 @@ public struct Session: Codable, Sendable, Equatable {
     /// Checks an academy code: the code a manager's token names, so that a session spelt otherwise is
     /// never out of every academy manager's reach.
     public static func academyViolations(_ academy: String) -> [PlanViolation] {
-        PseudonymousIdentifier.isValid(academy) ? [] : [.init("academy", "must be an academy code of 1 to 64 letters, digits, - _ . :")]
+        PseudonymousIdentifier.isValid(academy)
+            ? [] : [.init("academy", "must be an academy code of 1 to 64 letters, digits, - _ . :")]
     }
 
     static func calendarViolations(_ calendar: SessionCalendar, course: CourseVersion?) -> [PlanViolation] {
@@ -186,9 +191,11 @@ public struct Session: Codable, Sendable, Equatable {
             if let course {
                 if let activity = course.activities.first(where: { $0.id == meeting.activityID }) {
                     if activity.kind != .inPersonMeeting && activity.kind != .virtualClass {
-                        violations.append(.init(
-                            "\(field).activityID",
-                            "activity \(meeting.activityID) is a \(activity.kind.rawValue), not an in-person meeting or a virtual class"))
+                        violations.append(
+                            .init(
+                                "\(field).activityID",
+                                "activity \(meeting.activityID) is a \(activity.kind.rawValue), not an in-person meeting or a virtual class"
+                            ))
                     }
                 } else {
                     violations.append(.init("\(field).activityID", "the course has no activity \(meeting.activityID)"))

@@ -26,6 +26,7 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
         inPersonMinutes = ofTheYear.reduce(0) { $0 + $1.inPersonMinutes }
         totalMinutes = distanceMinutes + inPersonMinutes
         obligation =
-            schoolLevel == .primary ? PrimaryObligation(distanceMinutes: distanceMinutes, inPersonMinutes: inPersonMinutes) : nil
+            schoolLevel == .primary
+            ? PrimaryObligation(distanceMinutes: distanceMinutes, inPersonMinutes: inPersonMinutes) : nil
     }
 }

@@ -11,7 +11,10 @@ enum EnrolmentEventHandlers {
             let applied = try await store.coursePublished(envelope)
             logger.debug(
                 applied ? "course version recorded" : "duplicate course publication ignored",
-                metadata: ["event.id": "\(envelope.id)", "course.id": "\(envelope.data.courseID)", "course.version": "\(envelope.data.version)"])
+                metadata: [
+                    "event.id": "\(envelope.id)", "course.id": "\(envelope.data.courseID)",
+                    "course.version": "\(envelope.data.version)",
+                ])
         }
         routes.on(CourseArchived.self) { envelope, _ in
             try await store.courseArchived(envelope)

@@ -4,7 +4,9 @@ import ServiceSupport
 /// Maps the enrolment domain's typed errors to problems, in one place: illegal transitions and broken
 /// session rules are 409 with the current state, broken plans 422 naming each field, unknown ids 404.
 struct DomainErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         do {
@@ -16,7 +18,8 @@ struct DomainErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as InvalidPlan {
             throw Problem.validation(error.violations.map { .init(field: $0.field, problem: $0.problem) })
         } catch let error as DesignationFileRejected {
-            throw Problem.validation(error.errors.map { .init(field: "line \($0.line): \($0.field)", problem: $0.problem) })
+            throw Problem.validation(
+                error.errors.map { .init(field: "line \($0.line): \($0.field)", problem: $0.problem) })
         } catch let error as EnrolmentFailure {
             switch error {
             case .notFound(let what, let id):

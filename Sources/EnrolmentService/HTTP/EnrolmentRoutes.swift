@@ -22,14 +22,18 @@ struct EnrolmentRoutes {
         }
         group.post("/sessions/{id}/designations") { request, context in
             _ = try QueryParameters(request)
-            let (sessionID, actor) = try await resources.managedSession(context, to: "designate teachers to this session")
+            let (sessionID, actor) = try await resources.managedSession(
+                context, to: "designate teachers to this session")
             let body = try await JSONBody.decode(RequestBodies.Designation.self, from: request)
             try RequestBodies.checkParticipant(body.participantID)
-            if let group = body.group, group.isEmpty || group.count > 64 { throw Problem.invalid("group", "1 to 64 characters") }
+            if let group = body.group, group.isEmpty || group.count > 64 {
+                throw Problem.invalid("group", "1 to 64 characters")
+            }
             let view = try await store.enter(
                 session: sessionID, participant: body.participantID,
                 by: .designation(acceptanceRequired: body.acceptanceRequired ?? false), group: body.group, actor: actor)
-            return try Reply.json(view, .created, location: "/enrolments/\(view.id)", request: request, context: context)
+            return try Reply.json(
+                view, .created, location: "/enrolments/\(view.id)", request: request, context: context)
         }
         group.post("/sessions/{id}/designations.csv") { request, context in
             try await designateInBulk(request, context)
@@ -37,7 +41,8 @@ struct EnrolmentRoutes {
         group.get("/sessions/{id}/enrolments") { request, context in
             let query = try QueryParameters(request, allowed: ["state"])
             let state = try query.parse(
-                "state", expected: EnrolmentState.allCases.map(\.rawValue).joined(separator: ", "), EnrolmentState.init(rawValue:))
+                "state", expected: EnrolmentState.allCases.map(\.rawValue).joined(separator: ", "),
+                EnrolmentState.init(rawValue:))
             let session = try await resources.session(context)
             try EnrolmentScope(try context.requireCaller()).requireStaff(of: session, to: "list its enrolments")
             let list = try await store.enrolments(session: session.id, state: state)
@@ -64,7 +69,8 @@ struct EnrolmentRoutes {
                 try Self.authorise(command, on: enrolment, in: session, by: EnrolmentScope(caller))
                 let body = try await RequestBodies.optional(RequestBodies.Decision.self, from: request)
                 try RequestBodies.checkReason(body?.reason)
-                let view = try await store.apply(command, toEnrolment: enrolment.id, actor: caller.subject, reason: body?.reason)
+                let view = try await store.apply(
+                    command, toEnrolment: enrolment.id, actor: caller.subject, reason: body?.reason)
                 return try Reply.json(view, request: request, context: context)
             }
         }
@@ -86,7 +92,9 @@ struct EnrolmentRoutes {
     }
 
     /// A teacher applies or enrols; a manager may do it for them by naming the participant.
-    private func enter(_ request: Request, _ context: ServiceRequestContext, _ entry: EnrolmentEntry) async throws -> Response {
+    private func enter(
+        _ request: Request, _ context: ServiceRequestContext, _ entry: EnrolmentEntry
+    ) async throws -> Response {
         _ = try QueryParameters(request)
         let caller = try context.requireCaller()
         let session = try await resources.session(context)
@@ -94,7 +102,8 @@ struct EnrolmentRoutes {
         let participant = body?.participantID ?? caller.subject
         try RequestBodies.checkParticipant(participant)
         try EnrolmentScope(caller).requireEntrant(participant, of: session)
-        let view = try await store.enter(session: session.id, participant: participant, by: entry, actor: caller.subject)
+        let view = try await store.enter(
+            session: session.id, participant: participant, by: entry, actor: caller.subject)
         return try Reply.json(view, .created, location: "/enrolments/\(view.id)", request: request, context: context)
     }
 
@@ -103,7 +112,8 @@ struct EnrolmentRoutes {
         let query = try QueryParameters(request, allowed: ["acceptanceRequired"])
         let acceptance = try query.parse("acceptanceRequired", expected: "true or false") { Bool($0) } ?? false
         let (sessionID, actor) = try await resources.managedSession(context, to: "designate teachers to this session")
-        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+            .lowercased()
         guard type == "text/csv" else {
             throw Problem(
                 .unsupportedMediaType, kind: "unsupported-media-type", title: "Unsupported media type",
@@ -116,7 +126,8 @@ struct EnrolmentRoutes {
         }
         do {
             let list = try DesignationList.parse(text)
-            let views = try await store.designate(list, session: sessionID, acceptanceRequired: acceptance, actor: actor)
+            let views = try await store.designate(
+                list, session: sessionID, acceptanceRequired: acceptance, actor: actor)
             return try Reply.json(EnrolmentList(enrolments: views), .created, request: request, context: context)
         } catch let rejected as DesignationFileRejected {
             return try Self.report(rejected, request: request)

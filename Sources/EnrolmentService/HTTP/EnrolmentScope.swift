@@ -48,7 +48,8 @@ struct EnrolmentScope {
     func requireStaff(of session: SessionView, to action: String) throws {
         guard manages(session.academy) || isAssigned(to: session) else {
             throw Problem.forbidden(
-                "only a manager of academy \(session.academy) or a trainer or tutor of session \(session.id) may \(action)")
+                "only a manager of academy \(session.academy) or a trainer or tutor of session \(session.id) may \(action)"
+            )
         }
     }
 
@@ -56,12 +57,14 @@ struct EnrolmentScope {
     func requireEntrant(_ participantID: String, of session: SessionView) throws {
         guard isSelf(participantID) || manages(session.academy) else {
             throw Problem.forbidden(
-                "a teacher applies or enrols for themselves only: naming another participant takes a manager of academy \(session.academy)")
+                "a teacher applies or enrols for themselves only: naming another participant takes a manager of academy \(session.academy)"
+            )
         }
     }
 
     /// A teacher's own enrolment; when `managerMay`, also a manager of the session's academy acting for them.
-    func requireOwner(of enrolment: EnrolmentView, in session: SessionView, managerMay: Bool, to action: String) throws {
+    func requireOwner(of enrolment: EnrolmentView, in session: SessionView, managerMay: Bool, to action: String) throws
+    {
         guard isSelf(enrolment.participantID) || (managerMay && manages(session.academy)) else {
             let others = managerMay ? " or a manager of academy \(session.academy)" : ""
             throw Problem.forbidden("only the enrolment's teacher\(others) may \(action)")
@@ -72,7 +75,8 @@ struct EnrolmentScope {
     func requireReader(of enrolment: EnrolmentView, in session: SessionView) throws {
         guard isSelf(enrolment.participantID) || manages(session.academy) || isAssigned(to: session) else {
             throw Problem.forbidden(
-                "an enrolment is read by its teacher, a manager of academy \(session.academy) and the staff of its session only")
+                "an enrolment is read by its teacher, a manager of academy \(session.academy) and the staff of its session only"
+            )
         }
     }
 

@@ -13,7 +13,8 @@ struct PathResources {
     }
 
     /// The path's session id and the caller's subject, once the caller manages the session's academy.
-    func managedSession(_ context: ServiceRequestContext, to action: String) async throws -> (id: String, actor: String) {
+    func managedSession(_ context: ServiceRequestContext, to action: String) async throws -> (id: String, actor: String)
+    {
         let caller = try context.requireCaller()
         let session = try await session(context)
         try EnrolmentScope(caller).requireManager(of: session.academy, to: action)

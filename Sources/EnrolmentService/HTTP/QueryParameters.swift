@@ -34,7 +34,8 @@ struct QueryParameters {
         guard let text = values[name] else { return nil }
         guard let value = parse(text) else {
             throw Problem(
-                .badRequest, kind: "invalid-query", title: "The query is not valid", detail: "\(name): expected \(expected)",
+                .badRequest, kind: "invalid-query", title: "The query is not valid",
+                detail: "\(name): expected \(expected)",
                 errors: [.init(field: name, problem: "expected \(expected)")])
         }
         return value

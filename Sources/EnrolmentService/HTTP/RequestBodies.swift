@@ -59,7 +59,8 @@ enum RequestBodies {
     /// Checks a pseudonymous id given in a body.
     static func checkParticipant(_ id: String, field: String = "participantID") throws {
         guard PseudonymousIdentifier.isValid(id) else {
-            throw Problem.invalid(field, "must be a pseudonymous id (letters, digits, - _ . :), never a name or an e-mail")
+            throw Problem.invalid(
+                field, "must be a pseudonymous id (letters, digits, - _ . :), never a name or an e-mail")
         }
     }
 }

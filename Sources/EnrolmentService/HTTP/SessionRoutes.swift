@@ -29,7 +29,8 @@ struct SessionRoutes {
                 PseudonymousIdentifier.isValid($0) ? $0 : nil
             }
             let state = try query.parse(
-                "state", expected: SessionState.allCases.map(\.rawValue).joined(separator: ", "), SessionState.init(rawValue:))
+                "state", expected: SessionState.allCases.map(\.rawValue).joined(separator: ", "),
+                SessionState.init(rawValue:))
             let sessions = try await store.sessions(academy: academy, state: state)
             return try Reply.json(SessionList(sessions: sessions), request: request, context: context)
         }

@@ -21,7 +21,9 @@ struct TeacherRecordRoutes {
 
     private func record(_ request: Request, _ context: ServiceRequestContext) async throws -> TrainingRecord {
         let query = try QueryParameters(request, allowed: ["schoolYear"])
-        let year = try query.parse("schoolYear", expected: "a school year like 2026-2027", SchoolYear.init) ?? .containing(now())
+        let year =
+            try query.parse("schoolYear", expected: "a school year like 2026-2027", SchoolYear.init)
+            ?? .containing(now())
         let teacher = try context.parameters.require("id")
         // The caller's own subject, once checked, is a verified pseudonymous id.
         try EnrolmentScope(try context.requireCaller()).requireTeacher(teacher)
@@ -44,7 +46,8 @@ struct TeacherRecordRoutes {
                 "Teacher \(record.teacherID) completed \(record.trainings.count) training(s) in \(record.schoolYear): "
                 + "\(hours(record.totalMinutes)) in all, \(hours(record.distanceMinutes)) of it at a distance."
             if let obligation = record.obligation {
-                statement += obligation.met
+                statement +=
+                    obligation.met
                     ? " The primary teachers' yearly obligation (18 h, 9 h of it digital) is met."
                     : " The primary teachers' yearly obligation (18 h, 9 h of it digital) is not met: \(hours(obligation.missingMinutes)) missing."
             }

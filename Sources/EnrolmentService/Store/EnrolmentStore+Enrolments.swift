@@ -15,7 +15,8 @@ extension EnrolmentStore {
         return try await write { db in
             let session = try Self.session(sessionID, in: db)
             try session.admit(entry)
-            let enrolment = try Self.enter(session, participant: participant, entry: entry, group: group, actor: actor, at: date, in: db)
+            let enrolment = try Self.enter(
+                session, participant: participant, entry: entry, group: group, actor: actor, at: date, in: db)
             return try Self.view(of: enrolment, in: db)
         }
     }
@@ -33,15 +34,17 @@ extension EnrolmentStore {
             var errors: [DesignationList.LineError] = []
             for line in list.entries {
                 if let existing = try Self.liveEnrolment(of: line.participantID, in: sessionID, db: db) {
-                    errors.append(.init(
-                        line: line.line, field: "participantID",
-                        problem: "already enrolled in this session (\(existing.id), \(existing.state.rawValue))"))
+                    errors.append(
+                        .init(
+                            line: line.line, field: "participantID",
+                            problem: "already enrolled in this session (\(existing.id), \(existing.state.rawValue))"))
                 }
             }
             guard errors.isEmpty else { throw DesignationFileRejected(reporting: errors) }
             return try list.entries.map { line in
                 let enrolment = try Self.enter(
-                    session, participant: line.participantID, entry: entry, group: line.group, actor: actor, at: date, in: db)
+                    session, participant: line.participantID, entry: entry, group: line.group, actor: actor, at: date,
+                    in: db)
                 return try Self.view(of: enrolment, in: db)
             }
         }
@@ -98,7 +101,8 @@ extension EnrolmentStore {
         var enrolment = Enrolment(
             id: UUID().uuidString.lowercased(),  // a bare UUID: xAPI statements use it as their registration
             sessionID: session.id, participantID: participant, state: state, group: group,
-            acceptanceRequired: acceptanceRequired, waitlistRank: state == .waitlisted ? try nextRank(session.id, in: db) : nil,
+            acceptanceRequired: acceptanceRequired,
+            waitlistRank: state == .waitlisted ? try nextRank(session.id, in: db) : nil,
             createdAt: date, updatedAt: date)
         try enrolment.insert(db)
         let command: String =
@@ -117,7 +121,8 @@ extension EnrolmentStore {
                     acceptanceRequired: acceptanceRequired, group: group, occurredAt: date),
                 time: date, in: db)
         }
-        try announce(&enrolment, reaching: state, by: .approve, in: session, actor: actor, reason: nil, at: date, db: db)
+        try announce(
+            &enrolment, reaching: state, by: .approve, in: session, actor: actor, reason: nil, at: date, db: db)
         return enrolment
     }
 
@@ -136,7 +141,8 @@ extension EnrolmentStore {
         try record(
             "enrolment", id: enrolment.id, sessionID: session.id, command: command.rawValue, from: before.rawValue,
             to: after.rawValue, actor: actor, reason: reason, at: date, in: db)
-        try announce(&enrolment, reaching: after, by: command, in: session, actor: actor, reason: reason, at: date, db: db)
+        try announce(
+            &enrolment, reaching: after, by: command, in: session, actor: actor, reason: reason, at: date, db: db)
     }
 
     /// Writes the event announcing that `enrolment` reached `state` by `command`.
@@ -148,7 +154,9 @@ extension EnrolmentStore {
         switch state {
         case .applied:
             try Outbox.append(
-                EnrolmentApplied(enrolmentID: id, sessionID: session.id, participantID: participant, actorID: actor ?? participant, occurredAt: date),
+                EnrolmentApplied(
+                    enrolmentID: id, sessionID: session.id, participantID: participant, actorID: actor ?? participant,
+                    occurredAt: date),
                 time: date, in: db)
         case .designated:
             break  // announced by EnrolmentDesignated when it was created
@@ -175,7 +183,8 @@ extension EnrolmentStore {
         case .refused:
             try Outbox.append(
                 EnrolmentRefused(
-                    enrolmentID: id, sessionID: session.id, participantID: participant, actorID: actor ?? "", reason: reason,
+                    enrolmentID: id, sessionID: session.id, participantID: participant, actorID: actor ?? "",
+                    reason: reason,
                     occurredAt: date),
                 time: date, in: db)
         case .withdrawn:
@@ -197,8 +206,10 @@ extension EnrolmentStore {
     /// Promotes waitlisted teachers, first come first served, while seats are free.
     static func promoteWaitlisted(in session: Session, at date: Date, db: Database) throws {
         while try seatsTaken(session.id, in: db) < session.capacity,
-            var next = try Enrolment.filter(Enrolment.Columns.sessionID == session.id && Enrolment.Columns.state == "waitlisted")
-                .order(Enrolment.Columns.waitlistRank).fetchOne(db)
+            var next = try Enrolment.filter(
+                Enrolment.Columns.sessionID == session.id && Enrolment.Columns.state == "waitlisted"
+            )
+            .order(Enrolment.Columns.waitlistRank).fetchOne(db)
         {
             try move(&next, .promote, in: session, actor: nil, reason: "a seat freed", at: date, db: db)
         }
@@ -214,7 +225,8 @@ extension EnrolmentStore {
     static func liveEnrolment(of participant: String, in sessionID: String, db: Database) throws -> Enrolment? {
         try Enrolment.filter(
             Enrolment.Columns.sessionID == sessionID && Enrolment.Columns.participantID == participant
-                && ![EnrolmentState.refused.rawValue, EnrolmentState.withdrawn.rawValue].contains(Enrolment.Columns.state)
+                && ![EnrolmentState.refused.rawValue, EnrolmentState.withdrawn.rawValue].contains(
+                    Enrolment.Columns.state)
         ).fetchOne(db)
     }
 
@@ -226,7 +238,8 @@ extension EnrolmentStore {
 
     static func nextRank(_ sessionID: String, in db: Database) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT COALESCE(MAX(waitlistRank), 0) + 1 FROM enrolment WHERE sessionID = ?", arguments: [sessionID]) ?? 1
+            db, sql: "SELECT COALESCE(MAX(waitlistRank), 0) + 1 FROM enrolment WHERE sessionID = ?",
+            arguments: [sessionID]) ?? 1
     }
 
     /// Waitlisted enrolment id → position from 1, by order of arrival on the list.
@@ -238,10 +251,14 @@ extension EnrolmentStore {
     }
 
     static func view(of enrolment: Enrolment, in db: Database) throws -> EnrolmentView {
-        guard enrolment.state == .waitlisted, let rank = enrolment.waitlistRank else { return EnrolmentView(enrolment, position: nil) }
-        let ahead = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM enrolment WHERE sessionID = ? AND state = 'waitlisted' AND waitlistRank < ?",
-            arguments: [enrolment.sessionID, rank]) ?? 0
+        guard enrolment.state == .waitlisted, let rank = enrolment.waitlistRank else {
+            return EnrolmentView(enrolment, position: nil)
+        }
+        let ahead =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM enrolment WHERE sessionID = ? AND state = 'waitlisted' AND waitlistRank < ?",
+                arguments: [enrolment.sessionID, rank]) ?? 0
         return EnrolmentView(enrolment, position: ahead + 1)
     }
 }

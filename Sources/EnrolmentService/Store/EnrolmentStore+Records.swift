@@ -24,16 +24,20 @@ extension EnrolmentStore {
         return try await write { db in
             guard try Inbox.claim(envelope.id, consumer: Self.consumer, in: db) else { return .duplicate }
             guard var enrolment = try Enrolment.fetchOne(db, key: event.enrolmentID) else {
-                throw PermanentFailure("tracking completed enrolment \(event.enrolmentID), which this service does not know")
+                throw PermanentFailure(
+                    "tracking completed enrolment \(event.enrolmentID), which this service does not know")
             }
             guard enrolment.participantID == event.participantID, enrolment.sessionID == event.sessionID else {
                 throw PermanentFailure(
-                    "tracking's completion of \(event.enrolmentID) names another participant or session than the enrolment")
+                    "tracking's completion of \(event.enrolmentID) names another participant or session than the enrolment"
+                )
             }
             if enrolment.state == .completed { return .duplicate }
             let session = try Self.session(enrolment.sessionID, in: db)
             do {
-                try Self.move(&enrolment, .complete, in: session, actor: nil, reason: "tracking: course completed", at: date, db: db)
+                try Self.move(
+                    &enrolment, .complete, in: session, actor: nil, reason: "tracking: course completed", at: date,
+                    db: db)
             } catch let illegal as IllegalEnrolmentTransition {
                 throw PermanentFailure("cannot complete \(event.enrolmentID): \(illegal)")
             }
@@ -58,7 +62,9 @@ extension EnrolmentStore {
     public func trainingRecord(teacher: String, schoolYear: SchoolYear) async throws -> TrainingRecord {
         try await database.read { db in
             let texts = try String.fetchAll(
-                db, sql: "SELECT record FROM completedTraining WHERE participantID = ? AND schoolYear = ? ORDER BY completedAt",
+                db,
+                sql:
+                    "SELECT record FROM completedTraining WHERE participantID = ? AND schoolYear = ? ORDER BY completedAt",
                 arguments: [teacher, schoolYear.startYear])
             let trainings = try texts.map { try EventCoding.decode(CompletedTraining.self, from: Data($0.utf8)) }
             return TrainingRecord(
@@ -69,7 +75,8 @@ extension EnrolmentStore {
 
     /// The teacher's level: that of their latest completed training of the year, or else of the latest
     /// session they hold or held a seat in; nil when the service has never seen them.
-    static func schoolLevel(of teacher: String, trainings: [CompletedTraining], in db: Database) throws -> SchoolLevel? {
+    static func schoolLevel(of teacher: String, trainings: [CompletedTraining], in db: Database) throws -> SchoolLevel?
+    {
         if let latest = trainings.max(by: { $0.completedAt < $1.completedAt }) { return latest.schoolLevel }
         let level = try String.fetchOne(
             db,

@@ -38,9 +38,12 @@ extension EnrolmentStore {
             try session.update(db)
             var reason: String? = nil
             switch command {
-            case .open: try Outbox.append(SessionOpened(sessionID: id, actorID: actor, occurredAt: date), time: date, in: db)
-            case .start: try Outbox.append(SessionStarted(sessionID: id, actorID: actor, occurredAt: date), time: date, in: db)
-            case .close: try Outbox.append(SessionClosed(sessionID: id, actorID: actor, occurredAt: date), time: date, in: db)
+            case .open:
+                try Outbox.append(SessionOpened(sessionID: id, actorID: actor, occurredAt: date), time: date, in: db)
+            case .start:
+                try Outbox.append(SessionStarted(sessionID: id, actorID: actor, occurredAt: date), time: date, in: db)
+            case .close:
+                try Outbox.append(SessionClosed(sessionID: id, actorID: actor, occurredAt: date), time: date, in: db)
             case .cancel(let why):
                 reason = why
                 try Outbox.append(
@@ -85,7 +88,9 @@ extension EnrolmentStore {
     }
 
     static func session(_ id: String, in db: Database) throws -> Session {
-        guard let session = try Session.fetchOne(db, key: id) else { throw EnrolmentFailure.notFound(what: "Session", id: id) }
+        guard let session = try Session.fetchOne(db, key: id) else {
+            throw EnrolmentFailure.notFound(what: "Session", id: id)
+        }
         return session
     }
 

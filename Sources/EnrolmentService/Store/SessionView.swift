@@ -39,6 +39,7 @@ public struct SessionView: Codable, Sendable, Equatable {
         tutorIDs = session.tutorIDs
         mode = session.mode
         state = session.state
-        seats = Seats(capacity: session.capacity, taken: taken, free: max(0, session.capacity - taken), waitlisted: waitlisted)
+        seats = Seats(
+            capacity: session.capacity, taken: taken, free: max(0, session.capacity - taken), waitlisted: waitlisted)
     }
 }

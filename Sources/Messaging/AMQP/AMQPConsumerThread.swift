@@ -65,7 +65,9 @@ final class AMQPConsumerThread: Sendable {
     }
 
     private func settle(_ received: Received, requeue: Bool) {
-        state.withLock { $0.outcomes.append(Outcome(tag: received.tag, generation: received.generation, requeue: requeue)) }
+        state.withLock {
+            $0.outcomes.append(Outcome(tag: received.tag, generation: received.generation, requeue: requeue))
+        }
     }
 
     /// Stops consuming: unacknowledged deliveries go back to the queue when the connection closes.

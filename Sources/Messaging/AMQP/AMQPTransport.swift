@@ -167,8 +167,9 @@ public final class AMQPTransport: MessageTransport {
             var replayed = 0
             while replayed < limit, let next = try session.get(queue: dead) {
                 var message = next.message
-                for header in [MessageHeader.attempt, MessageHeader.reason, MessageHeader.parkedAt, MessageHeader.queue]
-                {
+                for header in [
+                    MessageHeader.attempt, MessageHeader.reason, MessageHeader.parkedAt, MessageHeader.queue,
+                ] {
                     message.headers.removeValue(forKey: header)
                 }
                 message.headers.removeValue(forKey: "x-death")
@@ -196,7 +197,8 @@ public final class AMQPTransport: MessageTransport {
     /// implies its peers' (`magistere-catalog`, `magistere-enrolment`); any other user is one account shared by
     /// every service (local tests, `guest`), which then proves nothing about who published.
     public static func conventionalProducerUsers(forUser user: String) -> [ServiceName: String] {
-        for service in ServiceName.allCases where user.hasSuffix(service.rawValue) && user.count > service.rawValue.count {
+        for service in ServiceName.allCases
+        where user.hasSuffix(service.rawValue) && user.count > service.rawValue.count {
             let prefix = user.dropLast(service.rawValue.count)
             return Dictionary(uniqueKeysWithValues: ServiceName.allCases.map { ($0, prefix + $0.rawValue) })
         }

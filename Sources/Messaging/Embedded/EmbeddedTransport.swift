@@ -137,9 +137,12 @@ public final class EmbeddedTransport: MessageTransport {
                         arguments: [Date(), "delivery limit reached (the consumer kept failing)", seq])
                     continue
                 }
-                try db.execute(sql: "UPDATE bus_message SET deliveries = deliveries + 1 WHERE seq = ?", arguments: [seq])
+                try db.execute(
+                    sql: "UPDATE bus_message SET deliveries = deliveries + 1 WHERE seq = ?", arguments: [seq])
                 let message = try Self.message(row)
-                return (seq, Delivery(message: message, attempt: row["attempt"], queue: queue, redelivered: deliveries > 0))
+                return (
+                    seq, Delivery(message: message, attempt: row["attempt"], queue: queue, redelivered: deliveries > 0)
+                )
             }
             return nil
         }
@@ -154,7 +157,8 @@ public final class EmbeddedTransport: MessageTransport {
                 var message = try Self.message(row)
                 let reason: String = row["reason"] ?? "parked"
                 message.headers[MessageHeader.reason] = reason
-                return ParkedMessage(message: message, reason: reason, parkedAt: row["parked_at"], attempts: row["attempt"])
+                return ParkedMessage(
+                    message: message, reason: reason, parkedAt: row["parked_at"], attempts: row["attempt"])
             }
         }
     }
@@ -178,7 +182,8 @@ public final class EmbeddedTransport: MessageTransport {
     public func depth(of queue: String) async throws -> Int {
         try await database.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM bus_message WHERE queue = ? AND parked_at IS NULL", arguments: [queue]) ?? 0
+                db, sql: "SELECT COUNT(*) FROM bus_message WHERE queue = ? AND parked_at IS NULL", arguments: [queue])
+                ?? 0
         }
     }
 

@@ -9,7 +9,9 @@ public enum Inbox {
     ///
     /// Returns false when the message was already recorded: the caller must then skip its effect.
     public static func claim(_ messageID: String, consumer: String, in db: Database) throws -> Bool {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO magistere_inbox (consumer, message_id, received_at) VALUES (?, ?, ?)").execute(arguments: [consumer, messageID, Date()])
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO magistere_inbox (consumer, message_id, received_at) VALUES (?, ?, ?)"
+        ).execute(arguments: [consumer, messageID, Date()])
         let claimed = db.changesCount == 1
         if !claimed {
             Counter(label: "magistere_inbox_duplicates_dropped_total", dimensions: [("consumer", consumer)]).increment()
@@ -19,18 +21,22 @@ public enum Inbox {
 
     /// Number of messages recorded for a consumer.
     public static func count(consumer: String, in db: Database) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM magistere_inbox WHERE consumer = ?"), arguments: [consumer]) ?? 0
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM magistere_inbox WHERE consumer = ?"), arguments: [consumer])
+            ?? 0
     }
 
     /// Forgets up to `limit` records older than `date`, oldest first (a redelivery older than the
     /// retention is not expected). Bounded so that pruning a backlog never holds the write lock long.
     @discardableResult
     public static func prune(before date: Date, limit: Int = .max, in db: Database) throws -> Int {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 DELETE FROM magistere_inbox WHERE (consumer, message_id) IN (
                     SELECT consumer, message_id FROM magistere_inbox WHERE received_at < ?
                     ORDER BY received_at LIMIT ?)
-                """).execute(arguments: [date, limit])
+                """
+        ).execute(arguments: [date, limit])
         return db.changesCount
     }
 }

@@ -29,22 +29,26 @@ public enum Outbox {
     @discardableResult
     public static func append(_ message: Message, in db: Database) throws -> Bool {
         let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT OR IGNORE INTO magistere_outbox (id, type, source, subject, time, body, headers, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                message.id, message.type, message.source, message.subject, message.time, message.body, headers,
-                Date(),
-            ])
+                """
+        ).execute(arguments: [
+            message.id, message.type, message.source, message.subject, message.time, message.body, headers,
+            Date(),
+        ])
         return db.changesCount == 1
     }
 
     /// The oldest unpublished messages, in the order they were written.
     static func pending(limit: Int, in db: Database) throws -> [(seq: Int64, message: Message)] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT seq, id, type, source, subject, time, body, headers FROM magistere_outbox
-                WHERE published_at IS NULL ORDER BY seq LIMIT ?
-                """), arguments: [limit])
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, id, type, source, subject, time, body, headers FROM magistere_outbox
+                    WHERE published_at IS NULL ORDER BY seq LIMIT ?
+                    """), arguments: [limit])
         return try rows.map { row in
             let headersText: String = row["headers"]
             let headers = try JSONDecoder().decode([String: String].self, from: Data(headersText.utf8))
@@ -57,30 +61,39 @@ public enum Outbox {
 
     /// Marks messages up to and including `seq` as published.
     static func markPublished(upTo seq: Int64, at date: Date, in db: Database) throws {
-        try db.cachedStatement(sql: "UPDATE magistere_outbox SET published_at = ? WHERE published_at IS NULL AND seq <= ?").execute(arguments: [date, seq])
+        try db.cachedStatement(
+            sql: "UPDATE magistere_outbox SET published_at = ? WHERE published_at IS NULL AND seq <= ?"
+        ).execute(arguments: [date, seq])
     }
 
     /// Marks confirmed rows that no queue received (nobody subscribes to their type).
     static func markUnroutable(seqs: [Int64], in db: Database) throws {
         guard !seqs.isEmpty else { return }
-        try db.cachedStatement(sql: "UPDATE magistere_outbox SET unroutable = 1 WHERE seq IN (\(databaseQuestionMarks(count: seqs.count)))").execute(arguments: StatementArguments(seqs))
+        try db.cachedStatement(
+            sql: "UPDATE magistere_outbox SET unroutable = 1 WHERE seq IN (\(databaseQuestionMarks(count: seqs.count)))"
+        ).execute(arguments: StatementArguments(seqs))
     }
 
     static func recordFailure(seq: Int64, error: String, in db: Database) throws {
-        try db.cachedStatement(sql: "UPDATE magistere_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?").execute(arguments: [error, seq])
+        try db.cachedStatement(sql: "UPDATE magistere_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?")
+            .execute(arguments: [error, seq])
     }
 
     /// How far the relay is behind.
     public static func status(in db: Database, now: Date = Date()) throws -> OutboxStatus {
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT COUNT(*) AS pending, MIN(created_at) AS oldest, MAX(attempts) AS attempts,
-                       (SELECT last_error FROM magistere_outbox WHERE published_at IS NULL ORDER BY seq LIMIT 1) AS error
-                FROM magistere_outbox WHERE published_at IS NULL
-                """))!
-        let published = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT COUNT(*) AS published, COALESCE(SUM(unroutable), 0) AS unroutable
-                FROM magistere_outbox WHERE published_at IS NOT NULL
-                """))!
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT COUNT(*) AS pending, MIN(created_at) AS oldest, MAX(attempts) AS attempts,
+                           (SELECT last_error FROM magistere_outbox WHERE published_at IS NULL ORDER BY seq LIMIT 1) AS error
+                    FROM magistere_outbox WHERE published_at IS NULL
+                    """))!
+        let published = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT COUNT(*) AS published, COALESCE(SUM(unroutable), 0) AS unroutable
+                    FROM magistere_outbox WHERE published_at IS NOT NULL
+                    """))!
         let oldest: Date? = row["oldest"]
         return OutboxStatus(
             pending: row["pending"], published: published["published"], unroutable: published["unroutable"],
@@ -94,11 +107,13 @@ public enum Outbox {
     /// store's write lock for long (see ``OutboxRelay``).
     @discardableResult
     public static func prunePublished(before date: Date, limit: Int = .max, in db: Database) throws -> Int {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 DELETE FROM magistere_outbox WHERE seq IN (
                     SELECT seq FROM magistere_outbox WHERE published_at IS NOT NULL AND published_at < ?
                     ORDER BY published_at LIMIT ?)
-                """).execute(arguments: [date, limit])
+                """
+        ).execute(arguments: [date, limit])
         return db.changesCount
     }
 }

@@ -63,7 +63,8 @@ public final class OutboxRelay: Service, Sendable {
         self.failures = Counter(
             label: "magistere_outbox_publish_failures_total", dimensions: dimensions, factory: metrics)
         self.pendingGauge = Gauge(label: "magistere_outbox_pending", dimensions: dimensions, factory: metrics)
-        self.lagGauge = Gauge(label: "magistere_outbox_oldest_pending_seconds", dimensions: dimensions, factory: metrics)
+        self.lagGauge = Gauge(
+            label: "magistere_outbox_oldest_pending_seconds", dimensions: dimensions, factory: metrics)
     }
 
     /// Asks the relay to look at the outbox now rather than at its next poll.
@@ -83,26 +84,26 @@ public final class OutboxRelay: Service, Sendable {
     private func loop() async {
         var backoff = Duration.milliseconds(100)
         var lastStatus = ContinuousClock.now - .seconds(10)
-            while !Task.isCancelled {
-                if ContinuousClock.now - lastStatus > .seconds(1) {
-                    lastStatus = ContinuousClock.now
-                    await self.recordLag()
-                }
-                do {
-                    let count = try await self.publishBatch()
-                    backoff = .milliseconds(100)
-                    if count == 0 {
-                        await self.idle()
-                    }
-                } catch is CancellationError {
-                    break
-                } catch {
-                    self.failures.increment()
-                    self.logger.warning("outbox publish failed, will retry", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: backoff)
-                    backoff = min(backoff * 2, .seconds(5))
-                }
+        while !Task.isCancelled {
+            if ContinuousClock.now - lastStatus > .seconds(1) {
+                lastStatus = ContinuousClock.now
+                await self.recordLag()
             }
+            do {
+                let count = try await self.publishBatch()
+                backoff = .milliseconds(100)
+                if count == 0 {
+                    await self.idle()
+                }
+            } catch is CancellationError {
+                break
+            } catch {
+                self.failures.increment()
+                self.logger.warning("outbox publish failed, will retry", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        }
     }
 
     /// Publishes one batch; returns how many messages it confirmed.
@@ -179,7 +180,9 @@ public final class OutboxRelay: Service, Sendable {
         var inbox = 0
         while true {
             try Task.checkCancellation()
-            let deleted = try await database.write { db in try Outbox.prunePublished(before: cutoff, limit: limit, in: db) }
+            let deleted = try await database.write { db in
+                try Outbox.prunePublished(before: cutoff, limit: limit, in: db)
+            }
             outbox += deleted
             if deleted < limit { break }
         }
@@ -190,7 +193,8 @@ public final class OutboxRelay: Service, Sendable {
             if deleted < limit { break }
         }
         if outbox + inbox > 0 {
-            logger.debug("pruned outbox and inbox", metadata: ["outbox.pruned": "\(outbox)", "inbox.pruned": "\(inbox)"])
+            logger.debug(
+                "pruned outbox and inbox", metadata: ["outbox.pruned": "\(outbox)", "inbox.pruned": "\(inbox)"])
         }
         return (outbox, inbox)
     }

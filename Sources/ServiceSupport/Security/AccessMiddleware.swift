@@ -29,7 +29,8 @@ public struct AccessMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         guard let rule = policy.rule(request.method, route) else {
-            context.logger.error("route without an access rule refused", metadata: ["http.route": "\(request.method) \(route)"])
+            context.logger.error(
+                "route without an access rule refused", metadata: ["http.route": "\(request.method) \(route)"])
             throw Problem.forbidden("this route has no access rule; it is refused until it declares one")
         }
         var context = context
@@ -54,7 +55,9 @@ public struct AccessMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let problem as Problem where problem.status == .forbidden {
-            if let caller = context.caller { log(problem, caller: caller, request: request, route: route, context: context) }
+            if let caller = context.caller {
+                log(problem, caller: caller, request: request, route: route, context: context)
+            }
             throw problem
         }
     }

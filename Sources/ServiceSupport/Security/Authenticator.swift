@@ -66,7 +66,8 @@ public struct Authenticator: Sendable {
     public init(_ configuration: AuthConfiguration) throws {
         guard configuration.hasKeys else {
             throw AuthConfigurationError(
-                "no token keys: set MAGISTERE_AUTH_HS256_SECRET(_FILE), MAGISTERE_AUTH_PUBLIC_KEYS or MAGISTERE_AUTH_JWKS_FILE")
+                "no token keys: set MAGISTERE_AUTH_HS256_SECRET(_FILE), MAGISTERE_AUTH_PUBLIC_KEYS or MAGISTERE_AUTH_JWKS_FILE"
+            )
         }
         let hmac = try configuration.hmacSecret.map(AuthConfiguration.hmacKey(secret:))
         let publicKeys = try configuration.publicKeyPEMs.enumerated().map { try PublicKey($1, index: $0) }
@@ -118,7 +119,8 @@ public struct Authenticator: Sendable {
             } else if let key = try? ES256PublicKey(certificate: pem) {
                 self = .ecdsa(key)
             } else {
-                throw AuthConfigurationError("public key #\(index + 1) is neither an RSA nor an EC P-256 PEM public key")
+                throw AuthConfigurationError(
+                    "public key #\(index + 1) is neither an RSA nor an EC P-256 PEM public key")
             }
         }
     }

@@ -9,8 +9,10 @@ public struct TokenIssuer: Sendable {
     public let issuer: String
     public let audience: String
 
-    public init(secret: String, issuer: String = AuthConfiguration.defaultIssuer,
-                audience: String = AuthConfiguration.defaultAudience) async throws {
+    public init(
+        secret: String, issuer: String = AuthConfiguration.defaultIssuer,
+        audience: String = AuthConfiguration.defaultAudience
+    ) async throws {
         let key = try AuthConfiguration.hmacKey(secret: secret)
         keys = JWTKeyCollection()
         await keys.add(hmac: key, digestAlgorithm: .sha256)
@@ -23,7 +25,8 @@ public struct TokenIssuer: Sendable {
         subject: String, roles: [Role], academy: String? = nil, lifetime: TimeInterval = 3600, now: Date = Date()
     ) async throws -> String {
         guard PseudonymousIdentifier.isValid(subject) else {
-            throw AuthConfigurationError("the subject must be a pseudonymous id (letters, digits, - _ . :), not '\(subject)'")
+            throw AuthConfigurationError(
+                "the subject must be a pseudonymous id (letters, digits, - _ . :), not '\(subject)'")
         }
         if let academy, !PseudonymousIdentifier.isValid(academy) {
             throw AuthConfigurationError("the academy must be a code like lyon, not '\(academy)'")

@@ -24,7 +24,9 @@ struct AttendanceCommand: Sendable {
         case selfDeclared(senderID: String)
     }
 
-    func run(_ sheet: AttendanceSheet, sessionID: String, by author: Author, now: Date, in db: Database) throws
+    func run(
+        _ sheet: AttendanceSheet, sessionID: String, by author: Author, now: Date, in db: Database
+    ) throws
         -> Outcome
     {
         guard let session = try SessionRow.fetch(sessionID, db) else {
@@ -55,7 +57,8 @@ struct AttendanceCommand: Sendable {
                 "activityID", "not an activity of course \(session.course.courseID) version \(session.course.version)")
         }
         guard CompletionRules.isAttendanceBased(activity.kind) else {
-            throw TrackingError.invalid("activityID", "attendance is recorded for in-person meetings and virtual classes only")
+            throw TrackingError.invalid(
+                "activityID", "attendance is recorded for in-person meetings and virtual classes only")
         }
         var violations: [(field: String, problem: String)] = []
         if sheet.entries.isEmpty { violations.append(("entries", "must list at least one participant")) }
@@ -94,8 +97,9 @@ struct AttendanceCommand: Sendable {
         }
         var completed: [String] = []
         for (entry, enrolment) in zip(sheet.entries, enrolments) {
-            let current = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolment.enrolmentID, db)[
-                activity.id] ?? ActivityProgress(activityID: activity.id)
+            let current =
+                try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolment.enrolmentID, db)[
+                    activity.id] ?? ActivityProgress(activityID: activity.id)
             let credit = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
             guard overwrite else {
                 // A participant's own declaration: a claim the trainers see, never credit (no recomputation).

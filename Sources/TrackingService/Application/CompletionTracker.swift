@@ -21,10 +21,12 @@ struct CompletionTracker: Sendable {
 
     /// - Parameter known: the enrolment's progress when the caller has it in hand (read again otherwise).
     func recompute(
-        session: SessionRow, enrolment: EnrolmentRow, plan: CourseVersionRow, progress known: [String: ActivityProgress]? = nil,
+        session: SessionRow, enrolment: EnrolmentRow, plan: CourseVersionRow,
+        progress known: [String: ActivityProgress]? = nil,
         now: Date, in db: Database
     ) throws -> Outcome {
-        let progress = try known ?? ActivityProgressRow.fetch(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
+        let progress =
+            try known ?? ActivityProgressRow.fetch(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
         let assessment = rules.assess(
             activities: plan.activities, progress: progress, withdrawn: enrolment.status == .withdrawn)
         guard enrolment.status == .approved else {
@@ -44,14 +46,16 @@ struct CompletionTracker: Sendable {
         for done in assessment.done where !recorded.contains(done.activity.id) {
             let eventID = DeterministicID.activityCompleted(
                 enrolmentID: enrolment.enrolmentID, activityID: done.activity.id, ruleVersion: rules.version)
-            try db.cachedStatement(sql: """
+            try db.cachedStatement(
+                sql: """
                     INSERT OR IGNORE INTO activity_completion (session_id, enrolment_id, activity_id, rule_version,
                         completed_at, minutes, score, event_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                    session.sessionID, enrolment.enrolmentID, done.activity.id, rules.version, done.doneAt,
-                    done.activity.estimatedMinutes, done.score, eventID,
-                ])
+                    """
+            ).execute(arguments: [
+                session.sessionID, enrolment.enrolmentID, done.activity.id, rules.version, done.doneAt,
+                done.activity.estimatedMinutes, done.score, eventID,
+            ])
             guard db.changesCount == 1 else { continue }
             newlyDone.append(done.activity.id)
             let event = ActivityCompleted(
@@ -66,10 +70,13 @@ struct CompletionTracker: Sendable {
         if let completedAt = assessment.completedAt,
             try Int.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT 1 FROM course_completion WHERE session_id = ? AND enrolment_id = ? AND rule_version = ?"),
+                    sql:
+                        "SELECT 1 FROM course_completion WHERE session_id = ? AND enrolment_id = ? AND rule_version = ?"
+                ),
                 arguments: [session.sessionID, enrolment.enrolmentID, rules.version]) == nil
         {
-            let eventID = DeterministicID.courseCompleted(enrolmentID: enrolment.enrolmentID, ruleVersion: rules.version)
+            let eventID = DeterministicID.courseCompleted(
+                enrolmentID: enrolment.enrolmentID, ruleVersion: rules.version)
             let completion = CompletionRow(
                 sessionID: session.sessionID, enrolmentID: enrolment.enrolmentID, ruleVersion: rules.version,
                 completedAt: completedAt, distanceMinutes: assessment.distanceMinutes,

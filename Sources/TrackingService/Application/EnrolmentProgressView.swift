@@ -70,8 +70,10 @@ public struct EnrolmentProgressView: Codable, Sendable, Equatable {
                 activityID: activity.id, title: activity.title, kind: activity.kind, modality: activity.modality,
                 required: activity.required, estimatedMinutes: activity.estimatedMinutes,
                 passThreshold: activity.passThreshold, startedAt: facts?.startedAt,
-                secondsSpent: facts?.secondsSpent ?? 0, done: done[activity.id] != nil, doneAt: done[activity.id]?.doneAt,
-                bestScore: facts?.bestScore, attendance: facts?.attendance, attendanceClaimedAt: facts?.attendanceClaimedAt,
+                secondsSpent: facts?.secondsSpent ?? 0, done: done[activity.id] != nil,
+                doneAt: done[activity.id]?.doneAt,
+                bestScore: facts?.bestScore, attendance: facts?.attendance,
+                attendanceClaimedAt: facts?.attendanceClaimedAt,
                 lastActivityAt: facts?.lastActivityAt)
         }
         requiredTotal = assessment.requiredTotal

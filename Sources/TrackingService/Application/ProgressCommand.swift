@@ -36,7 +36,9 @@ struct ProgressCommand: Sendable {
                 "enrolment \(enrolmentID) is another participant's: a participant records their own progress only")
         }
         let content = try Self.fingerprint(record)
-        if let previous = try String.fetchOne(db.cachedStatement(sql: "SELECT content FROM progress_record WHERE session_id = ? AND enrolment_id = ? AND record_id = ?"),
+        if let previous = try String.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT content FROM progress_record WHERE session_id = ? AND enrolment_id = ? AND record_id = ?"),
             arguments: [sessionID, enrolmentID, record.id])
         {
             guard previous == content else {
@@ -71,10 +73,12 @@ struct ProgressCommand: Sendable {
             record, of: activity, at: time)
         progress[activity.id] = updated
         try ActivityProgressRow.save(updated, session: sessionID, enrolment: enrolmentID, recordedBy: nil, db)
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO progress_record (session_id, enrolment_id, record_id, activity_id, content, actor_id, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [sessionID, enrolmentID, record.id, activity.id, content, senderID, now])
+                """
+        ).execute(arguments: [sessionID, enrolmentID, record.id, activity.id, content, senderID, now])
         return .recorded(
             try tracker.recompute(
                 session: session, enrolment: enrolment, plan: plan, progress: progress, now: now, in: db))

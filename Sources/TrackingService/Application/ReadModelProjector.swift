@@ -58,7 +58,8 @@ public struct ReadModelProjector: Sendable {
                 throw SessionNotYetKnown(sessionID: event.sessionID)
             }
             _ = try SessionRow.replaceStaff(
-                event.sessionID, trainerIDs: event.trainerIDs, tutorIDs: event.tutorIDs, changedAt: event.occurredAt, db)
+                event.sessionID, trainerIDs: event.trainerIDs, tutorIDs: event.tutorIDs, changedAt: event.occurredAt, db
+            )
         }
     }
 

@@ -16,7 +16,9 @@ public final class TrackingApplication: Sendable {
     public let rules: CompletionRules
     private let now: @Sendable () -> Date
 
-    public init(stores: TrackingStores, rules: CompletionRules = .current, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        stores: TrackingStores, rules: CompletionRules = .current, now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.stores = stores
         self.rules = rules
         self.now = now
@@ -46,7 +48,9 @@ public final class TrackingApplication: Sendable {
 
     /// Records one of the caller's own progress reports (see ``ProgressCommand`` for the checks). Only the
     /// enrolment's participant records progress: trainers and tutors record attendance sheets.
-    public func recordProgress(enrolmentID: String, record: ProgressRecord, by caller: Caller) async throws
+    public func recordProgress(
+        enrolmentID: String, record: ProgressRecord, by caller: Caller
+    ) async throws
         -> ProgressReceipt
     {
         let now = Timestamp.truncated(self.now())
@@ -78,7 +82,9 @@ public final class TrackingApplication: Sendable {
 
     /// Records an attendance sheet of a session, in one transaction: the caller must be one of its trainers
     /// or tutors.
-    public func recordAttendance(sessionID: String, sheet: AttendanceSheet, by caller: Caller) async throws
+    public func recordAttendance(
+        sessionID: String, sheet: AttendanceSheet, by caller: Caller
+    ) async throws
         -> AttendanceReceipt
     {
         let now = Timestamp.truncated(self.now())

@@ -45,17 +45,23 @@ struct TrackingRoutes: Sendable {
             try QueryParameters.allowOnly([], in: request)
             let id = try PathID.require(context)
             let caller = try context.requireCaller()
-            return try await mappingErrors { JSONResponse(try await application.sessionProgress(sessionID: id, for: caller)) }
+            return try await mappingErrors {
+                JSONResponse(try await application.sessionProgress(sessionID: id, for: caller))
+            }
         }
         router.get("sessions/:id/summary") { request, context in
             try QueryParameters.allowOnly([], in: request)
             let id = try PathID.require(context)
             let caller = try context.requireCaller()
-            return try await mappingErrors { JSONResponse(try await application.sessionSummary(sessionID: id, for: caller)) }
+            return try await mappingErrors {
+                JSONResponse(try await application.sessionSummary(sessionID: id, for: caller))
+            }
         }
     }
 
-    private func postProgress(_ request: Request, _ context: ServiceRequestContext) async throws
+    private func postProgress(
+        _ request: Request, _ context: ServiceRequestContext
+    ) async throws
         -> JSONResponse<EnrolmentProgressView>
     {
         try QueryParameters.allowOnly([], in: request)

@@ -18,7 +18,9 @@ enum ActivityProgressRow {
     }
 
     /// One enrolment's progress, by activity id.
-    static func fetch(session sessionID: String, enrolment enrolmentID: String, _ db: Database) throws
+    static func fetch(
+        session sessionID: String, enrolment enrolmentID: String, _ db: Database
+    ) throws
         -> [String: ActivityProgress]
     {
         let rows = try Row.fetchAll(
@@ -43,7 +45,8 @@ enum ActivityProgressRow {
         _ progress: ActivityProgress, session sessionID: String, enrolment enrolmentID: String, recordedBy: String?,
         _ db: Database
     ) throws {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO activity_progress (session_id, enrolment_id, activity_id, started_at, seconds_spent,
                     completed_at, best_score, passed_at, attendance, attendance_recorded_at, attendance_recorded_by,
                     last_activity_at, attendance_claimed_at)
@@ -56,10 +59,11 @@ enum ActivityProgressRow {
                     attendance_recorded_by = COALESCE(excluded.attendance_recorded_by, attendance_recorded_by),
                     last_activity_at = excluded.last_activity_at,
                     attendance_claimed_at = excluded.attendance_claimed_at
-                """).execute(arguments: [
-                sessionID, enrolmentID, progress.activityID, progress.startedAt, progress.secondsSpent,
-                progress.completedAt, progress.bestScore, progress.passedAt, progress.attendance?.rawValue,
-                progress.attendanceRecordedAt, recordedBy, progress.lastActivityAt, progress.attendanceClaimedAt,
-            ])
+                """
+        ).execute(arguments: [
+            sessionID, enrolmentID, progress.activityID, progress.startedAt, progress.secondsSpent,
+            progress.completedAt, progress.bestScore, progress.passedAt, progress.attendance?.rawValue,
+            progress.attendanceRecordedAt, recordedBy, progress.lastActivityAt, progress.attendanceClaimedAt,
+        ])
     }
 }

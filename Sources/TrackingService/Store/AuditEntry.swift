@@ -18,7 +18,8 @@ struct AuditEntry: Sendable, Equatable {
 
     static func fetchAll(session sessionID: String, _ db: Database) throws -> [AuditEntry] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM audit_entry WHERE session_id = ? ORDER BY recorded_at, rowid", arguments: [sessionID]
+            db, sql: "SELECT * FROM audit_entry WHERE session_id = ? ORDER BY recorded_at, rowid",
+            arguments: [sessionID]
         ).map {
             AuditEntry(
                 sessionID: $0["session_id"], recordedAt: $0["recorded_at"], actorID: $0["actor_id"],

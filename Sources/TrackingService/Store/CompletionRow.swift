@@ -37,30 +37,39 @@ struct CompletionRow: Sendable, Equatable {
         eventID = row["event_id"]
     }
 
-    static func fetch(session sessionID: String, enrolment enrolmentID: String, ruleVersion: Int, _ db: Database)
+    static func fetch(
+        session sessionID: String, enrolment enrolmentID: String, ruleVersion: Int, _ db: Database
+    )
         throws -> CompletionRow?
     {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM course_completion WHERE session_id = ? AND enrolment_id = ? AND rule_version = ?"),
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT * FROM course_completion WHERE session_id = ? AND enrolment_id = ? AND rule_version = ?"),
             arguments: [sessionID, enrolmentID, ruleVersion]
         ).map(CompletionRow.init(row:))
     }
 
-    static func fetchAll(session sessionID: String, ruleVersion: Int, _ db: Database) throws -> [String: CompletionRow] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM course_completion WHERE session_id = ? AND rule_version = ?"),
+    static func fetchAll(session sessionID: String, ruleVersion: Int, _ db: Database) throws -> [String: CompletionRow]
+    {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM course_completion WHERE session_id = ? AND rule_version = ?"),
             arguments: [sessionID, ruleVersion])
-        return Dictionary(uniqueKeysWithValues: try rows.map { row in (row["enrolment_id"], try CompletionRow(row: row)) })
+        return Dictionary(
+            uniqueKeysWithValues: try rows.map { row in (row["enrolment_id"], try CompletionRow(row: row)) })
     }
 
     /// Inserts the completion; returns false when it was already recorded.
     func insert(_ db: Database) throws -> Bool {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT OR IGNORE INTO course_completion (session_id, enrolment_id, rule_version, completed_at,
                     distance_minutes, in_person_minutes, criteria_met, event_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                sessionID, enrolmentID, ruleVersion, completedAt, distanceMinutes, inPersonMinutes,
-                String(decoding: try JSONEncoder().encode(criteriaMet), as: UTF8.self), eventID,
-            ])
+                """
+        ).execute(arguments: [
+            sessionID, enrolmentID, ruleVersion, completedAt, distanceMinutes, inPersonMinutes,
+            String(decoding: try JSONEncoder().encode(criteriaMet), as: UTF8.self), eventID,
+        ])
         return db.changesCount == 1
     }
 }

@@ -12,15 +12,18 @@ struct CourseVersionRow: Sendable, Equatable {
     /// Published versions are immutable: a second copy of the same version changes nothing.
     func insert(_ db: Database) throws {
         let json = String(decoding: try JSONEncoder().encode(activities), as: UTF8.self)
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT OR IGNORE INTO course_version (course_id, version, title, activities, published_at)
                 VALUES (?, ?, ?, ?, ?)
-                """).execute(arguments: [ref.courseID, ref.version, title, json, publishedAt])
+                """
+        ).execute(arguments: [ref.courseID, ref.version, title, json, publishedAt])
     }
 
     static func fetch(_ ref: CourseVersionRef, _ db: Database) throws -> CourseVersionRow? {
         guard
-            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM course_version WHERE course_id = ? AND version = ?"),
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM course_version WHERE course_id = ? AND version = ?"),
                 arguments: [ref.courseID, ref.version])
         else { return nil }
         let json: String = row["activities"]

@@ -28,13 +28,16 @@ struct EnrolmentRow: Sendable, Equatable {
     }
 
     static func fetch(_ sessionID: String, _ enrolmentID: String, _ db: Database) throws -> EnrolmentRow? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM enrolment WHERE session_id = ? AND enrolment_id = ?"),
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM enrolment WHERE session_id = ? AND enrolment_id = ?"),
             arguments: [sessionID, enrolmentID]
         ).map(EnrolmentRow.init(row:))
     }
 
     static func fetchAll(session sessionID: String, _ db: Database) throws -> [EnrolmentRow] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM enrolment WHERE session_id = ? ORDER BY enrolment_id"), arguments: [sessionID]
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM enrolment WHERE session_id = ? ORDER BY enrolment_id"),
+            arguments: [sessionID]
         ).map(EnrolmentRow.init(row:))
     }
 
@@ -44,7 +47,8 @@ struct EnrolmentRow: Sendable, Equatable {
         sessionID: String, enrolmentID: String, participantID: String, schoolLevel: SchoolLevel, at date: Date,
         _ db: Database
     ) throws {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO enrolment (session_id, enrolment_id, participant_id, school_level, status, approved_at)
                 VALUES (?, ?, ?, ?, 'approved', ?)
                 ON CONFLICT (session_id, enrolment_id) DO UPDATE SET
@@ -52,20 +56,23 @@ struct EnrolmentRow: Sendable, Equatable {
                     approved_at = excluded.approved_at,
                     status = CASE WHEN enrolment.withdrawn_at IS NOT NULL AND enrolment.withdrawn_at >= excluded.approved_at
                                   THEN enrolment.status ELSE 'approved' END
-                """).execute(arguments: [sessionID, enrolmentID, participantID, schoolLevel.rawValue, date])
+                """
+        ).execute(arguments: [sessionID, enrolmentID, participantID, schoolLevel.rawValue, date])
     }
 
     /// Records a withdrawal: tracking stops for the enrolment.
     static func withdraw(
         sessionID: String, enrolmentID: String, participantID: String, at date: Date, _ db: Database
     ) throws {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO enrolment (session_id, enrolment_id, participant_id, status, withdrawn_at)
                 VALUES (?, ?, ?, 'withdrawn', ?)
                 ON CONFLICT (session_id, enrolment_id) DO UPDATE SET
                     withdrawn_at = excluded.withdrawn_at,
                     status = CASE WHEN enrolment.approved_at IS NOT NULL AND enrolment.approved_at > excluded.withdrawn_at
                                   THEN enrolment.status ELSE 'withdrawn' END
-                """).execute(arguments: [sessionID, enrolmentID, participantID, date])
+                """
+        ).execute(arguments: [sessionID, enrolmentID, participantID, date])
     }
 }

@@ -59,7 +59,8 @@ struct SessionRow: Sendable, Equatable {
 
     /// Writes the session from `session.scheduled`: the authoritative description.
     func saveScheduled(_ db: Database) throws {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO session (session_id, partition, academy, course_id, course_version, school_level,
                                      trainer_ids, tutor_ids, scheduled, starts_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
@@ -69,28 +70,33 @@ struct SessionRow: Sendable, Equatable {
                     trainer_ids = CASE WHEN session.staff_changed THEN session.trainer_ids ELSE excluded.trainer_ids END,
                     tutor_ids = CASE WHEN session.staff_changed THEN session.tutor_ids ELSE excluded.tutor_ids END,
                     scheduled = 1, starts_at = excluded.starts_at
-                """).execute(arguments: [
-                sessionID, partition, academy, course.courseID, course.version, schoolLevel.rawValue,
-                try Self.json(trainerIDs), try Self.json(tutorIDs), startsAt,
-            ])
+                """
+        ).execute(arguments: [
+            sessionID, partition, academy, course.courseID, course.version, schoolLevel.rawValue,
+            try Self.json(trainerIDs), try Self.json(tutorIDs), startsAt,
+        ])
         try Self.applyEarlyCancellation(sessionID, db)
     }
 
     /// Creates the session from an enrolment's data unless it exists already.
     func insertIfMissing(_ db: Database) throws {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT OR IGNORE INTO session (session_id, partition, academy, course_id, course_version, school_level)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [sessionID, partition, academy, course.courseID, course.version, schoolLevel.rawValue])
+                """
+        ).execute(arguments: [sessionID, partition, academy, course.courseID, course.version, schoolLevel.rawValue])
         try Self.applyEarlyCancellation(sessionID, db)
     }
 
     /// Marks the session cancelled. A cancellation that arrives before anything else of its session (events
     /// may overtake each other after retries) is kept and applied when the session row is created.
     static func markCancelled(_ sessionID: String, at date: Date, _ db: Database) throws {
-        try db.cachedStatement(sql: "UPDATE session SET cancelled_at = COALESCE(cancelled_at, ?) WHERE session_id = ?").execute(arguments: [date, sessionID])
+        try db.cachedStatement(sql: "UPDATE session SET cancelled_at = COALESCE(cancelled_at, ?) WHERE session_id = ?")
+            .execute(arguments: [date, sessionID])
         guard db.changesCount == 0 else { return }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO early_cancellation (session_id, cancelled_at) VALUES (?, ?)").execute(arguments: [sessionID, date])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO early_cancellation (session_id, cancelled_at) VALUES (?, ?)")
+            .execute(arguments: [sessionID, date])
     }
 
     /// The staff assignment as enrolment last changed it (`session.staff-changed`): it wins over the lists of
@@ -98,19 +104,23 @@ struct SessionRow: Sendable, Equatable {
     static func replaceStaff(
         _ sessionID: String, trainerIDs: [String], tutorIDs: [String], changedAt: Date, _ db: Database
     ) throws -> Bool {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 UPDATE session SET trainer_ids = ?, tutor_ids = ?, staff_changed = 1, staff_changed_at = ?
                 WHERE session_id = ? AND (staff_changed_at IS NULL OR staff_changed_at <= ?)
-                """).execute(arguments: [try json(trainerIDs), try json(tutorIDs), changedAt, sessionID, changedAt])
+                """
+        ).execute(arguments: [try json(trainerIDs), try json(tutorIDs), changedAt, sessionID, changedAt])
         return db.changesCount == 1
     }
 
     private static func applyEarlyCancellation(_ sessionID: String, _ db: Database) throws {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 UPDATE session SET cancelled_at = (SELECT cancelled_at FROM early_cancellation WHERE session_id = ?)
                 WHERE session_id = ? AND cancelled_at IS NULL
                   AND EXISTS (SELECT 1 FROM early_cancellation WHERE session_id = ?)
-                """).execute(arguments: [sessionID, sessionID, sessionID])
+                """
+        ).execute(arguments: [sessionID, sessionID, sessionID])
     }
 
     /// A JSON array of pseudonymous ids, as ``json(_:)`` writes it. Every progress report reads its session, so

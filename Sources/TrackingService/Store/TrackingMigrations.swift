@@ -105,7 +105,7 @@ public enum TrackingMigrations {
                     CREATE INDEX xapi_statement_by_stored ON xapi_statement (stored_ms, statement_id);
                     """)
         }
-            // Trust edges (issue 11): a participant's own attendance is a claim, never credit; the session's
+        // Trust edges (issue 11): a participant's own attendance is a claim, never credit; the session's
         // start bounds completion times; early cancellations are kept until their session arrives; staff
         // backdating is audited.
         migrator.registerMigration("tracking.v2.claims-session-start-audit") { db in
@@ -137,5 +137,5 @@ public enum TrackingMigrations {
                     CREATE INDEX audit_entry_by_session ON audit_entry (session_id, recorded_at);
                     """)
         }
-}
+    }
 }

@@ -40,7 +40,9 @@ final class StatementResource: Sendable {
     /// Stores statements sent by `scope`'s caller (all or nothing within a store); returns their ids, in
     /// order. Every statement is authorised (``StatementScope``) before anything is written: one the caller
     /// may not send refuses the whole request (403).
-    func store(_ values: [JSONValue], statementID fixedID: String? = nil, by scope: StatementScope) async throws
+    func store(
+        _ values: [JSONValue], statementID fixedID: String? = nil, by scope: StatementScope
+    ) async throws
         -> [String]
     {
         let stored = Timestamp.truncated(Date())
@@ -68,7 +70,8 @@ final class StatementResource: Sendable {
                 // good. Refused instead, nothing stored, until the enrolment's events have reached tracking.
                 guard let sessionID, registration != nil else {
                     throw XAPIProblem.notYetKnown(
-                        "\(label)registration \(statement.registration ?? "") is not an enrolment tracking has received")
+                        "\(label)registration \(statement.registration ?? "") is not an enrolment tracking has received"
+                    )
                 }
                 guard try await knowsCoursePlan(ofSession: sessionID) else {
                     throw XAPIProblem.notYetKnown(
@@ -107,7 +110,9 @@ final class StatementResource: Sendable {
     }
 
     /// What tracking knows of the statement's registration, an enrolment of `sessionID`.
-    private func registration(_ statement: XAPIStatement, in sessionID: String) async throws
+    private func registration(
+        _ statement: XAPIStatement, in sessionID: String
+    ) async throws
         -> StatementScope.Registration?
     {
         guard let enrolmentID = statement.registration else { return nil }
@@ -196,7 +201,8 @@ final class StatementResource: Sendable {
             let seconds = statement.result?["duration"]?.string.flatMap(XAPIStatement.seconds(ofDuration:))
             if let seconds, seconds > Double(ProgressRecord.maximumSeconds) {
                 throw XAPIProblem.invalid(
-                    "result.duration", "must be at most \(ProgressRecord.maximumSeconds) seconds (8 hours) per statement")
+                    "result.duration",
+                    "must be at most \(ProgressRecord.maximumSeconds) seconds (8 hours) per statement")
             }
             let scaled = statement.result?["score"]?["scaled"]?.number
             let declaresDone = verb == .completed || verb == .passed || verb == .attended
@@ -207,7 +213,8 @@ final class StatementResource: Sendable {
                 score: isQuiz && verb != .progressed ? scaled.flatMap { (0...1).contains($0) ? $0 : nil } : nil,
                 occurredAt: min(statement.timestamp, now))
             if let violation = record.violations(now: now).first {
-                throw XAPIProblem.invalid(violation.field == "timeSpentSeconds" ? "result.duration" : violation.field, violation.problem)
+                throw XAPIProblem.invalid(
+                    violation.field == "timeSpentSeconds" ? "result.duration" : violation.field, violation.problem)
             }
             _ = try ProgressCommand(tracker: tracker, plans: plans).run(
                 record, enrolmentID: enrolmentID, sessionID: sessionID, participantID: enrolment.participantID,
@@ -229,7 +236,9 @@ final class StatementResource: Sendable {
                 ).map { ($0["actor_key"], $0["session_id"]) }
             }
             if let found {
-                return (store, StatementScope.Target(actorKey: found.actorKey, session: try await session(found.sessionID)))
+                return (
+                    store, StatementScope.Target(actorKey: found.actorKey, session: try await session(found.sessionID))
+                )
             }
         }
         return nil
@@ -249,14 +258,16 @@ final class StatementResource: Sendable {
         for store in stores.all {
             let found = try await store.read { db -> (body: String, actorKey: String?, sessionID: String?)? in
                 try Row.fetchOne(
-                    db, sql: "SELECT body, actor_key, session_id FROM xapi_statement WHERE statement_id = ? AND voided = ?",
+                    db,
+                    sql: "SELECT body, actor_key, session_id FROM xapi_statement WHERE statement_id = ? AND voided = ?",
                     arguments: [id.lowercased(), voided]
                 ).map { ($0["body"], $0["actor_key"], $0["session_id"]) }
             }
             guard let found else { continue }
             guard scope.mayRead(actorKey: found.actorKey, session: try await session(found.sessionID)) else {
                 throw Problem.forbidden(
-                    "statement \(id) is visible to its actor and to the trainers, tutors and managers who follow its session")
+                    "statement \(id) is visible to its actor and to the trainers, tutors and managers who follow its session"
+                )
             }
             return found.body
         }
@@ -265,7 +276,9 @@ final class StatementResource: Sendable {
 
     /// A page of the statements the caller may read that match the query (voided ones excluded), and the
     /// position after it if more remain.
-    func query(_ query: StatementQuery, for scope: StatementScope) async throws
+    func query(
+        _ query: StatementQuery, for scope: StatementScope
+    ) async throws
         -> (bodies: [String], next: StatementQuery.Position?)
     {
         let limit = query.limit == 0 ? StatementQuery.maximumLimit : min(query.limit, StatementQuery.maximumLimit)
@@ -284,7 +297,8 @@ final class StatementResource: Sendable {
         add("stored_ms > ?", query.sinceMs)
         add("stored_ms <= ?", query.untilMs)
         if let after = query.after {
-            conditions.append(query.ascending ? "(stored_ms, statement_id) > (?, ?)" : "(stored_ms, statement_id) < (?, ?)")
+            conditions.append(
+                query.ascending ? "(stored_ms, statement_id) > (?, ?)" : "(stored_ms, statement_id) < (?, ?)")
             arguments.append(after.storedMs)
             arguments.append(after.statementID)
         }
@@ -297,12 +311,15 @@ final class StatementResource: Sendable {
         var rows: [(Int64, String, String)] = []
         for store in stores.all {
             rows += try await store.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: bound).map { ($0["stored_ms"], $0["statement_id"], $0["body"]) }
+                try Row.fetchAll(db, sql: sql, arguments: bound).map {
+                    ($0["stored_ms"], $0["statement_id"], $0["body"])
+                }
             }
         }
         rows.sort { query.ascending ? ($0.0, $0.1) < ($1.0, $1.1) : ($0.0, $0.1) > ($1.0, $1.1) }
         let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { StatementQuery.Position(storedMs: $0.0, statementID: $0.1) } : nil
+        let next =
+            rows.count > limit ? page.last.map { StatementQuery.Position(storedMs: $0.0, statementID: $0.1) } : nil
         return (page.map(\.2), next)
     }
 }

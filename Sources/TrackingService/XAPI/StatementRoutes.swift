@@ -38,7 +38,8 @@ struct StatementRoutes: Sendable {
         group.put("statements") { request, context -> Response in
             try QueryParameters.allowOnly(["statementId"], in: request)
             let scope = StatementScope(caller: try context.requireCaller())
-            guard let id = request.uri.queryParameters["statementId"].map(String.init), UUID(uuidString: id) != nil else {
+            guard let id = request.uri.queryParameters["statementId"].map(String.init), UUID(uuidString: id) != nil
+            else {
                 throw XAPIProblem.invalid("statementId", "required, a UUID")
             }
             let body = try await Self.body(request)
@@ -101,16 +102,22 @@ struct StatementRoutes: Sendable {
         query.verbID = parameters["verb"].map(String.init)
         query.activityID = parameters["activity"].map(String.init)
         if let registration = parameters["registration"] {
-            guard UUID(uuidString: String(registration)) != nil else { throw XAPIProblem.invalid("registration", "must be a UUID") }
+            guard UUID(uuidString: String(registration)) != nil else {
+                throw XAPIProblem.invalid("registration", "must be a UUID")
+            }
             query.registration = registration.lowercased()
         }
         for (key, path) in [("since", \StatementQuery.sinceMs), ("until", \StatementQuery.untilMs)] {
             guard let text = parameters[Substring(key)] else { continue }
-            guard let date = Timestamp.parse(String(text)) else { throw XAPIProblem.invalid(key, "must be an ISO 8601 date-time") }
+            guard let date = Timestamp.parse(String(text)) else {
+                throw XAPIProblem.invalid(key, "must be an ISO 8601 date-time")
+            }
             query[keyPath: path] = Int64((date.timeIntervalSince1970 * 1000).rounded())
         }
         if let limit = parameters["limit"] {
-            guard let value = Int(limit), value >= 0 else { throw XAPIProblem.invalid("limit", "must be a whole number ≥ 0") }
+            guard let value = Int(limit), value >= 0 else {
+                throw XAPIProblem.invalid("limit", "must be a whole number ≥ 0")
+            }
             query.limit = value
         }
         for key in ["ascending", "related_activities", "related_agents", "attachments"] {
@@ -132,7 +139,9 @@ struct StatementRoutes: Sendable {
         if let next = page.next {
             var components = URLComponents()
             components.queryItems =
-                parameters.filter { $0.key != "from" }.map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+                parameters.filter { $0.key != "from" }.map {
+                    URLQueryItem(name: String($0.key), value: String($0.value))
+                }
                 + [URLQueryItem(name: "from", value: next.token)]
             more = resource.basePath + "/statements?" + (components.percentEncodedQuery ?? "")
         }

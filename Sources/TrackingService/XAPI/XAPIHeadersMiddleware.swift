@@ -15,7 +15,9 @@ struct XAPIHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var versionHeader: HTTPField.Name { HTTPField.Name("X-Experience-API-Version")! }
     static var consistentHeader: HTTPField.Name { HTTPField.Name("X-Experience-API-Consistent-Through")! }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         guard request.uri.path.hasPrefix("/xapi/") else { return try await next(request, context) }
@@ -26,7 +28,8 @@ struct XAPIHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
                     throw XAPIProblem.invalid("X-Experience-API-Version", "required header (send 1.0.3)")
                 }
                 guard version.hasPrefix("1.0") else {
-                    throw XAPIProblem.invalid("X-Experience-API-Version", "unsupported version \(version) (this LRS speaks 1.0.3)")
+                    throw XAPIProblem.invalid(
+                        "X-Experience-API-Version", "unsupported version \(version) (this LRS speaks 1.0.3)")
                 }
             }
             response = try await next(request, context)

@@ -106,7 +106,8 @@ struct XAPIStatement: Sendable {
             }
             if let duration = result["duration"] {
                 guard let text = duration.string, Self.seconds(ofDuration: text) != nil else {
-                    throw Invalid(field: "result.duration", problem: "must be an ISO 8601 duration of at most 100 years")
+                    throw Invalid(
+                        field: "result.duration", problem: "must be an ISO 8601 duration of at most 100 years")
                 }
             }
         }
@@ -120,7 +121,9 @@ struct XAPIStatement: Sendable {
 
         // Normalise: no names, no client-set stored/authority/version in the compared content.
         members["actor"] = Self.withoutNames(actor)
-        if case .object(var objectMembers) = members["object"]!, ["Agent", "Group"].contains(objectMembers["objectType"]?.string ?? "") {
+        if case .object(var objectMembers) = members["object"]!,
+            ["Agent", "Group"].contains(objectMembers["objectType"]?.string ?? "")
+        {
             objectMembers["name"] = nil
             members["object"] = .object(objectMembers)
         }
@@ -176,7 +179,9 @@ struct XAPIStatement: Sendable {
         let key = try identifier(of: agent, field: field)
         if type == "Group" {
             if let members = agent["member"] {
-                guard let list = members.array else { throw Invalid(field: "\(field).member", problem: "must be an array") }
+                guard let list = members.array else {
+                    throw Invalid(field: "\(field).member", problem: "must be an array")
+                }
                 for (index, member) in list.enumerated() {
                     _ = try validateAgent(member, field: "\(field).member[\(index)]", allowGroup: false)
                 }

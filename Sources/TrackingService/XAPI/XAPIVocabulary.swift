@@ -1,3 +1,5 @@
+import Foundation
+
 /// The xAPI verbs, the activity IRI scheme and the agent accounts tracking understands.
 ///
 /// Activity ids: `https://magistere.education.gouv.fr/xapi/activities/{courseID}/{activityID}` (both
@@ -37,5 +39,3 @@ enum XAPIVocabulary {
         return (course, activity)
     }
 }
-
-import Foundation

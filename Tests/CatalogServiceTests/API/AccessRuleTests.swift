@@ -18,15 +18,17 @@ struct AccessRuleTests {
     @Test("the router's routes and the access table name the same routes")
     func everyRouteHasARule() async throws {
         let fixture = try await CatalogFixture.make()
-        let routed = Set(fixture.service.router(registry: nil).routes.map {
-            AccessPolicy.key($0.method, $0.path.description)
-        })
+        let routed = Set(
+            fixture.service.router(registry: nil).routes.map {
+                AccessPolicy.key($0.method, $0.path.description)
+            })
         let ruled = Set(fixture.service.accessPolicy.rules.keys)
         #expect(routed.subtracting(ruled).isEmpty, "routes without a rule")
         #expect(ruled.subtracting(routed).isEmpty, "rules without a route")
     }
 
-    @Test("each route refuses every role its rule does not name (403) and, unless open, a request without a token (401)")
+    @Test(
+        "each route refuses every role its rule does not name (403) and, unless open, a request without a token (401)")
     func matrix() async throws {
         let fixture = try await CatalogFixture.make()
         let rules = fixture.service.accessPolicy.rules.sorted { $0.key < $1.key }
@@ -61,7 +63,8 @@ struct AccessRuleTests {
                         let academy = Caller.scopedRoles.contains(role) ? "national" : nil
                         let response = try await client.send(
                             method, uri, as: try await TestAuth.headers("u-\(role)", role, academy: academy))
-                        #expect(![.unauthorized, .forbidden].contains(response.status), "\(key) lets a \(role) through")
+                        #expect(
+                            ![.unauthorized, .forbidden].contains(response.status), "\(key) lets a \(role) through")
                     }
                 }
             }
@@ -78,7 +81,8 @@ struct AccessRuleTests {
         let before = try await fixture.dump()
         try await fixture.test { client in
             for header in ["Bearer \(expired)", "Bearer \(forged)", "Basic ZDpw", "Bearer", "Bearer not.a.jwt"] {
-                let response = try await client.send(.post, "/courses", json: Bodies.course(), headers: [.authorization: header])
+                let response = try await client.send(
+                    .post, "/courses", json: Bodies.course(), headers: [.authorization: header])
                 #expect(response.status == .unauthorized, "\(header.prefix(12))")
                 #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             }

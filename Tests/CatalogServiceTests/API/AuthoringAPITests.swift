@@ -47,7 +47,8 @@ struct AuthoringAPITests {
 
             var edited = Bodies.course(title: "Comprendre les textes au CE1")
             edited["keywords"] = ["lecture", "compréhension"]
-            let put = try await client.send(.put, "/courses/\(id)/draft", json: edited, headers: [.ifMatch: "\"2\""], as: designer)
+            let put = try await client.send(
+                .put, "/courses/\(id)/draft", json: edited, headers: [.ifMatch: "\"2\""], as: designer)
             #expect(put.status == .ok)
             #expect(put.eTag == "\"3\"")
             #expect(try put.object["pendingChanges"] as? Bool == true)
@@ -63,7 +64,8 @@ struct AuthoringAPITests {
             #expect(try old.decoded(CoursePublished.self) == v1)
             let course = try await client.send(.get, "/courses/\(id)")
             #expect(try course.object["latestVersion"] as? Int == 2)
-            #expect(try (course.object["current"] as? [String: Any])?["title"] as? String == "Comprendre les textes au CE1")
+            #expect(
+                try (course.object["current"] as? [String: Any])?["title"] as? String == "Comprendre les textes au CE1")
             #expect(try await client.send(.get, "/courses/\(id)/versions/3").status == .notFound)
         }
         #expect(try await fixture.outboxTypes() == ["catalog.course.published.v1", "catalog.course.published.v1"])
@@ -83,12 +85,14 @@ struct AuthoringAPITests {
             #expect(try added.activityIDs == ["a4", "a1", "a2", "a3"])
 
             let replaced = try await client.send(
-                .put, "/courses/\(id)/draft/activities/a1", json: Bodies.activity("Vidéo courte", minutes: 10), as: designer)
+                .put, "/courses/\(id)/draft/activities/a1", json: Bodies.activity("Vidéo courte", minutes: 10),
+                as: designer)
             #expect(replaced.status == .ok)
             #expect(try replaced.activityTitles[1] == "Vidéo courte")
 
             let order = try await client.send(
-                .put, "/courses/\(id)/draft/activity-order", json: ["activityIDs": ["a1", "a2", "a3", "a4"]], as: designer)
+                .put, "/courses/\(id)/draft/activity-order", json: ["activityIDs": ["a1", "a2", "a3", "a4"]],
+                as: designer)
             #expect(try order.activityIDs == ["a1", "a2", "a3", "a4"])
             let badOrder = try await client.send(
                 .put, "/courses/\(id)/draft/activity-order", json: ["activityIDs": ["a1"]], as: designer)
@@ -97,7 +101,8 @@ struct AuthoringAPITests {
 
             let removed = try await client.send(.delete, "/courses/\(id)/draft/activities/a2", as: designer)
             #expect(try removed.activityIDs == ["a1", "a3", "a4"])
-            #expect(try await client.send(.delete, "/courses/\(id)/draft/activities/a2", as: designer).status == .notFound)
+            #expect(
+                try await client.send(.delete, "/courses/\(id)/draft/activities/a2", as: designer).status == .notFound)
             #expect(removed.eTag == "\"5\"")
         }
     }
@@ -117,9 +122,13 @@ struct AuthoringAPITests {
             #expect(edit.status == .conflict)
             #expect(try edit.object["currentState"] as? String == "archived")
             #expect(try await client.send(.post, "/courses/\(id)/archive", as: designer).status == .conflict)
-            #expect(try await client.send(.post, "/courses/\(id)/derive", json: [
-                "origin": Origins.academy("lyon"), "owner": ["organisation": "EAFC"],
-            ], as: lyon).status == .conflict)
+            #expect(
+                try await client.send(
+                    .post, "/courses/\(id)/derive",
+                    json: [
+                        "origin": Origins.academy("lyon"), "owner": ["organisation": "EAFC"],
+                    ], as: lyon
+                ).status == .conflict)
             let listing = try await client.send(.get, "/courses")
             #expect(try listing.object["total"] as? Int == 0)
             let read5 = try await client.send(.get, "/courses/\(id)")
@@ -135,10 +144,12 @@ struct AuthoringAPITests {
         let lyon = try await Callers.designer(of: "lyon")
         try await fixture.test { client in
             let source = try await client.publishedCourse(as: national)
-            let derived = try await client.send(.post, "/courses/\(source)/derive", json: [
-                "version": 1, "title": "Compréhension au CE1 (Lyon)", "origin": Origins.academy("lyon"),
-                "owner": ["organisation": "EAFC de l'académie de Lyon"],
-            ], as: lyon)
+            let derived = try await client.send(
+                .post, "/courses/\(source)/derive",
+                json: [
+                    "version": 1, "title": "Compréhension au CE1 (Lyon)", "origin": Origins.academy("lyon"),
+                    "owner": ["organisation": "EAFC de l'académie de Lyon"],
+                ], as: lyon)
             #expect(derived.status == .created)
             let local = try #require(try derived.object["courseID"] as? String)
             let published = try await client.send(.post, "/courses/\(local)/publish", as: lyon)
@@ -155,9 +166,11 @@ struct AuthoringAPITests {
             #expect(behind?["behind"] as? Bool == true)
             #expect(behind?["latestVersion"] as? Int == 2)
 
-            let missing = try await client.send(.post, "/courses/\(source)/derive", json: [
-                "version": 9, "origin": Origins.national, "owner": ["organisation": "DGESCO"],
-            ], as: national)
+            let missing = try await client.send(
+                .post, "/courses/\(source)/derive",
+                json: [
+                    "version": 9, "origin": Origins.national, "owner": ["organisation": "DGESCO"],
+                ], as: national)
             #expect(missing.status == .unprocessableContent)
             #expect(try missing.problemFields == ["version"])
         }
@@ -167,18 +180,24 @@ struct AuthoringAPITests {
 extension TestResponse {
     var activityIDs: [String] {
         get throws {
-            ((try object["content"] as? [String: Any])?["activities"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            ((try object["content"] as? [String: Any])?["activities"] as? [[String: Any]] ?? []).compactMap {
+                $0["id"] as? String
+            }
         }
     }
 
     var activityTitles: [String] {
         get throws {
-            ((try object["content"] as? [String: Any])?["activities"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }
+            ((try object["content"] as? [String: Any])?["activities"] as? [[String: Any]] ?? []).compactMap {
+                $0["title"] as? String
+            }
         }
     }
 
     var problemFieldsOfIssues: [String] {
-        get throws { ((try object["publicationIssues"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String } }
+        get throws {
+            ((try object["publicationIssues"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String }
+        }
     }
 
     var source: [String: Any]? {

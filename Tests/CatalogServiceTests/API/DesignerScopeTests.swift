@@ -21,14 +21,17 @@ struct DesignerScopeTests {
                     Bodies.course(title: "Le numérique au collège", origin: Origins.academy("lyon")),
                     as: try await Callers.designer(of: "lyon")),
                 creteil: try await client.publishedCourse(
-                    Bodies.course(title: "Accueillir les élèves allophones", origin: Origins.academy("creteil", shared: true)),
+                    Bodies.course(
+                        title: "Accueillir les élèves allophones", origin: Origins.academy("creteil", shared: true)),
                     as: try await Callers.designer(of: "creteil")))
         }
     }
 
     /// Every designer operation on course `id`, with bodies that would succeed in the right scope;
     /// `origin` is the one the intruder would like the course to have (their own).
-    static func attempts(on id: String, origin: [String: Any]) -> [(HTTPRequest.Method, String, [String: Any]?, HTTPFields)] {
+    static func attempts(
+        on id: String, origin: [String: Any]
+    ) -> [(HTTPRequest.Method, String, [String: Any]?, HTTPFields)] {
         [
             (.get, "/courses/\(id)/draft", nil, [:]),
             (.put, "/courses/\(id)/draft", Bodies.course(title: "Repris", origin: origin), [:]),
@@ -87,13 +90,16 @@ struct DesignerScopeTests {
         let national = try await Callers.nationalDesigner()
         try await fixture.test { client in
             let offer = try await Offer.publish(with: client)
-            try await Self.expectRefused(on: offer.lyon, as: national, origin: Origins.national, client: client, fixture: fixture)
+            try await Self.expectRefused(
+                on: offer.lyon, as: national, origin: Origins.national, client: client, fixture: fixture)
         }
     }
 
-    @Test("creating a course of another scope is 403 and stores nothing", arguments: [
-        ("lyon", "national"), ("lyon", "creteil"), (nil, "lyon"),
-    ] as [(String?, String)])
+    @Test(
+        "creating a course of another scope is 403 and stores nothing",
+        arguments: [
+            ("lyon", "national"), ("lyon", "creteil"), (nil, "lyon"),
+        ] as [(String?, String)])
     func creatingOutsideScope(designerAcademy: String?, courseOrigin: String) async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await TestAuth.headers("d-0001", .designer, academy: designerAcademy)
@@ -123,7 +129,8 @@ struct DesignerScopeTests {
             ]
             for (source, origin, designer) in attempts {
                 let response = try await client.send(
-                    .post, "/courses/\(source)/derive", json: ["origin": origin, "owner": ["organisation": "EAFC"]], as: designer)
+                    .post, "/courses/\(source)/derive", json: ["origin": origin, "owner": ["organisation": "EAFC"]],
+                    as: designer)
                 #expect(response.status == .forbidden, "\(source) → \(origin)")
             }
             #expect(try await fixture.dump() == before)
@@ -139,7 +146,8 @@ struct DesignerScopeTests {
             let before = try await fixture.dump()
             for origin in [Origins.national, Origins.academy("creteil", shared: true)] {
                 let response = try await client.send(
-                    .put, "/courses/\(offer.lyon)/draft", json: Bodies.course(title: "Déplacé", origin: origin), as: lyon)
+                    .put, "/courses/\(offer.lyon)/draft", json: Bodies.course(title: "Déplacé", origin: origin),
+                    as: lyon)
                 #expect(response.status == .forbidden)
             }
             #expect(try await fixture.dump() == before)
@@ -158,7 +166,9 @@ struct DesignerScopeTests {
         }
     }
 
-    @Test("an academy's designer writes, publishes and archives their academy's courses, and derives any published course into them")
+    @Test(
+        "an academy's designer writes, publishes and archives their academy's courses, and derives any published course into them"
+    )
     func ownScopeSucceeds() async throws {
         let fixture = try await CatalogFixture.make()
         let lyon = try await Callers.designer(of: "lyon", "d-lyon-7")

@@ -13,13 +13,20 @@ struct RejectedRequestTests {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
         try await fixture.test { client in
-            let response = try await client.send(.post, "/courses", json: Bodies.course(title: " ", activities: [
-                Bodies.activity("Quiz sans seuil", kind: "selfAssessmentQuiz", minutes: 10),
-                Bodies.activity("Durée négative", minutes: -5),
-            ]), as: designer)
+            let response = try await client.send(
+                .post, "/courses",
+                json: Bodies.course(
+                    title: " ",
+                    activities: [
+                        Bodies.activity("Quiz sans seuil", kind: "selfAssessmentQuiz", minutes: 10),
+                        Bodies.activity("Durée négative", minutes: -5),
+                    ]), as: designer)
             #expect(response.status == .unprocessableContent)
             #expect(response.headers[.contentType] == "application/problem+json")
-            #expect(try response.problemFields == ["title", "activities[0].passThreshold", "activities[1].estimatedMinutes"])
+            #expect(
+                try response.problemFields == [
+                    "title", "activities[0].passThreshold", "activities[1].estimatedMinutes",
+                ])
         }
     }
 
@@ -39,7 +46,9 @@ struct RejectedRequestTests {
             // And minutes at Int.max on two activities: refused, the figures never summed past Int
             let minutes = try await client.send(
                 .post, "/courses",
-                json: Bodies.course(activities: [Bodies.activity("A", minutes: Int.max), Bodies.activity("B", minutes: Int.max)]),
+                json: Bodies.course(activities: [
+                    Bodies.activity("A", minutes: Int.max), Bodies.activity("B", minutes: Int.max),
+                ]),
                 as: designer)
             #expect(minutes.status == .unprocessableContent)
             #expect(try await client.send(.get, "/courses", as: designer).status == .ok)
@@ -93,7 +102,9 @@ struct RejectedRequestTests {
             let huge = Bodies.course(title: String(repeating: "é", count: 200_000))
             let tooLarge = try await client.send(.post, "/courses", json: huge, as: designer)
             #expect(tooLarge.status == .contentTooLarge)
-            #expect(tooLarge.headers[.contentType] == "application/problem+json", "\(tooLarge.headers) \(String(buffer: tooLarge.body))")
+            #expect(
+                tooLarge.headers[.contentType] == "application/problem+json",
+                "\(tooLarge.headers) \(String(buffer: tooLarge.body))")
         }
     }
 
@@ -124,7 +135,8 @@ struct RejectedRequestTests {
         try await fixture.test { client in
             let uris = [
                 "/courses/\(long)", "/courses/a%20b", "/courses/%27%3B%20DROP%20TABLE%20catalog_course", "/courses/%00",
-                "/courses/\(long)/versions", "/courses/seed-lecture-cp/versions/abc", "/courses/seed-lecture-cp/versions/-1",
+                "/courses/\(long)/versions", "/courses/seed-lecture-cp/versions/abc",
+                "/courses/seed-lecture-cp/versions/-1",
                 "/courses/seed-lecture-cp/versions/0", "/courses/seed-lecture-cp/versions/99999999999999999999",
             ]
             for uri in uris {
@@ -181,19 +193,25 @@ struct RejectedRequestTests {
             let read = try await client.send(.get, "/courses/\(id)/draft", as: designer)
             let etag = try #require(read.eTag)
             _ = try await client.send(
-                .put, "/courses/\(id)/draft", json: Bodies.course(title: "Autre titre"), headers: [.ifMatch: etag], as: designer)
+                .put, "/courses/\(id)/draft", json: Bodies.course(title: "Autre titre"), headers: [.ifMatch: etag],
+                as: designer)
             let stale = try await client.send(
-                .put, "/courses/\(id)/draft", json: Bodies.course(title: "Perdu"), headers: [.ifMatch: etag], as: designer)
+                .put, "/courses/\(id)/draft", json: Bodies.course(title: "Perdu"), headers: [.ifMatch: etag],
+                as: designer)
             #expect(stale.status == .preconditionFailed)
             #expect(try stale.object["currentETag"] as? String == "\"2\"")
-            let stalePublish = try await client.send(.post, "/courses/\(id)/publish", headers: [.ifMatch: etag], as: designer)
+            let stalePublish = try await client.send(
+                .post, "/courses/\(id)/publish", headers: [.ifMatch: etag], as: designer)
             #expect(stalePublish.status == .preconditionFailed)
-            let garbage = try await client.send(.post, "/courses/\(id)/publish", headers: [.ifMatch: "nonsense"], as: designer)
+            let garbage = try await client.send(
+                .post, "/courses/\(id)/publish", headers: [.ifMatch: "nonsense"], as: designer)
             #expect(garbage.status == .preconditionFailed)
-            let fresh = try await client.send(.post, "/courses/\(id)/publish", headers: [.ifMatch: "\"2\""], as: designer)
+            let fresh = try await client.send(
+                .post, "/courses/\(id)/publish", headers: [.ifMatch: "\"2\""], as: designer)
             #expect(fresh.status == .created)
             let read4 = try await client.send(.get, "/courses/\(id)/draft", as: designer)
-            #expect(try read4.object["content"].flatMap { ($0 as? [String: Any])?["title"] as? String } == "Autre titre")
+            #expect(
+                try read4.object["content"].flatMap { ($0 as? [String: Any])?["title"] as? String } == "Autre titre")
         }
     }
 
@@ -205,27 +223,52 @@ struct RejectedRequestTests {
             let id = try await client.publishedCourse(as: designer)
             _ = try await client.send(
                 .put, "/courses/\(id)/draft", json: Bodies.course(title: "Brouillon en cours"), as: designer)
-            let empty = try await client.createCourse(Bodies.course(title: "Sans activité", activities: []), as: designer)
+            let empty = try await client.createCourse(
+                Bodies.course(title: "Sans activité", activities: []), as: designer)
             let before = try await fixture.dump()
             let rejected: [(HTTPRequest.Method, String, [String: Any]?, HTTPFields, HTTPResponse.Status)] = [
                 (.put, "/courses/\(id)/draft", Bodies.course(title: ""), [:], .unprocessableContent),
-                (.put, "/courses/\(id)/draft", Bodies.course(title: "Concurrent"), [.ifMatch: "\"1\""], .preconditionFailed),
-                (.post, "/courses/\(id)/draft/activities", Bodies.activity("Quiz", kind: "selfAssessmentQuiz"), [:], .unprocessableContent),
-                (.post, "/courses/\(id)/draft/activities", Bodies.activity("Zéro", minutes: 0), [:], .unprocessableContent),
-                (.post, "/courses/\(id)/draft/activities", ["id": "a1", "title": "Doublon", "kind": "video", "estimatedMinutes": 5], [:], .unprocessableContent),
-                (.put, "/courses/\(id)/draft/activity-order", ["activityIDs": ["a3", "a3", "a1"]], [:], .unprocessableContent),
+                (
+                    .put, "/courses/\(id)/draft", Bodies.course(title: "Concurrent"), [.ifMatch: "\"1\""],
+                    .preconditionFailed
+                ),
+                (
+                    .post, "/courses/\(id)/draft/activities", Bodies.activity("Quiz", kind: "selfAssessmentQuiz"), [:],
+                    .unprocessableContent
+                ),
+                (
+                    .post, "/courses/\(id)/draft/activities", Bodies.activity("Zéro", minutes: 0), [:],
+                    .unprocessableContent
+                ),
+                (
+                    .post, "/courses/\(id)/draft/activities",
+                    ["id": "a1", "title": "Doublon", "kind": "video", "estimatedMinutes": 5], [:], .unprocessableContent
+                ),
+                (
+                    .put, "/courses/\(id)/draft/activity-order", ["activityIDs": ["a3", "a3", "a1"]], [:],
+                    .unprocessableContent
+                ),
                 (.delete, "/courses/\(id)/draft/activities/a9", nil, [:], .notFound),
                 (.post, "/courses/\(empty)/publish", nil, [:], .unprocessableContent),
                 (.post, "/courses/\(id)/publish", nil, [.ifMatch: "\"1\""], .preconditionFailed),
                 (.post, "/courses/\(id)/archive", nil, [.ifMatch: "\"99\""], .preconditionFailed),
-                (.post, "/courses/\(empty)/derive", ["origin": ["kind": "national", "sharedNationally": true], "owner": ["organisation": "DGESCO"]], [:], .conflict),
-                (.post, "/courses/\(id)/derive", ["origin": ["kind": "academy", "sharedNationally": true], "owner": ["organisation": "EAFC"]], [:], .unprocessableContent),
+                (
+                    .post, "/courses/\(empty)/derive",
+                    ["origin": ["kind": "national", "sharedNationally": true], "owner": ["organisation": "DGESCO"]],
+                    [:], .conflict
+                ),
+                (
+                    .post, "/courses/\(id)/derive",
+                    ["origin": ["kind": "academy", "sharedNationally": true], "owner": ["organisation": "EAFC"]], [:],
+                    .unprocessableContent
+                ),
             ]
             for (method, uri, body, headers, status) in rejected {
                 let response = try await client.send(method, uri, json: body, headers: headers, as: designer)
                 #expect(response.status == status, "\(method) \(uri): \(String(buffer: response.body))")
             }
-            let text = try await client.send(.put, "/courses/\(id)/draft", raw: "x", contentType: "text/plain", as: designer)
+            let text = try await client.send(
+                .put, "/courses/\(id)/draft", raw: "x", contentType: "text/plain", as: designer)
             #expect(text.status == .unsupportedMediaType)
             #expect(try await fixture.dump() == before)
         }

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Messaging
 import Testing
 
 @Suite("Teachers find courses by words and facets, page by page")
@@ -13,11 +14,14 @@ struct SearchAPITests {
         let fixture = try await CatalogFixture.make(seed: true)
         let designer = try await Callers.nationalDesigner()
         try await fixture.test { client in
-            let id = try await client.publishedCourse(Bodies.course(
-                title: "Parcours de consolidation", objectives: ["Concevoir une remédiation différenciée en géométrie"],
-                keywords: []), as: designer)
+            let id = try await client.publishedCourse(
+                Bodies.course(
+                    title: "Parcours de consolidation",
+                    objectives: ["Concevoir une remédiation différenciée en géométrie"],
+                    keywords: []), as: designer)
             for query in ["remédiation", "remediation", "REMEDIATION", "différenciée geometrie"] {
-                let response = try await client.send(.get, "/search?q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+                let response = try await client.send(
+                    .get, "/search?q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
                 #expect(response.status == .ok)
                 #expect(try response.itemIDs == [id], "q=\(query)")
             }
@@ -85,17 +89,20 @@ struct SearchAPITests {
         }
     }
 
-    @Test("unknown, repeated or out-of-range query parameters are 400 problems naming the parameter", arguments: [
-        ("/courses?colour=blue", "colour"), ("/courses?q=lecture", "q"), ("/search?limit=101", "limit"),
-        ("/search?limit=0", "limit"), ("/search?page=abc", "page"), ("/search?schoolLevel=college", "schoolLevel"),
-        ("/search?sort=popular", "sort"), ("/search?origin=national&origin=academy", "origin"),
-        ("/search?duration=long", "duration"), ("/courses?page=0", "page"), ("/courses?page=10001", "page"),
-        ("/courses?limit=-1", "limit"), ("/courses?limit=1e2", "limit"), ("/courses?limit=99999999999999999999", "limit"),
-        ("/search?q=" + String(repeating: "a", count: 201), "q"), ("/courses?academy=", "academy"),
-        ("/courses?domain=" + String(repeating: "x", count: 101), "domain"), ("/courses?Limit=5", "Limit"),
-        ("/courses/seed-lecture-cp?limit=5", "limit"), ("/courses/seed-lecture-cp/versions?page=2", "page"),
-        ("/courses/seed-lecture-cp/versions/1?x=1", "x"),
-    ])
+    @Test(
+        "unknown, repeated or out-of-range query parameters are 400 problems naming the parameter",
+        arguments: [
+            ("/courses?colour=blue", "colour"), ("/courses?q=lecture", "q"), ("/search?limit=101", "limit"),
+            ("/search?limit=0", "limit"), ("/search?page=abc", "page"), ("/search?schoolLevel=college", "schoolLevel"),
+            ("/search?sort=popular", "sort"), ("/search?origin=national&origin=academy", "origin"),
+            ("/search?duration=long", "duration"), ("/courses?page=0", "page"), ("/courses?page=10001", "page"),
+            ("/courses?limit=-1", "limit"), ("/courses?limit=1e2", "limit"),
+            ("/courses?limit=99999999999999999999", "limit"),
+            ("/search?q=" + String(repeating: "a", count: 201), "q"), ("/courses?academy=", "academy"),
+            ("/courses?domain=" + String(repeating: "x", count: 101), "domain"), ("/courses?Limit=5", "Limit"),
+            ("/courses/seed-lecture-cp?limit=5", "limit"), ("/courses/seed-lecture-cp/versions?page=2", "page"),
+            ("/courses/seed-lecture-cp/versions/1?x=1", "x"),
+        ])
     func badParameters(uri: String, parameter: String) async throws {
         let fixture = try await CatalogFixture.make()
         try await fixture.test { client in
@@ -109,7 +116,10 @@ struct SearchAPITests {
     func hostileText() async throws {
         let fixture = try await CatalogFixture.make(seed: true)
         try await fixture.test { client in
-            for query in ["\"", "*", "NEAR(a b)", "lecture OR 1=1", "title:lecture", "'; DROP TABLE catalog_course; --", "-", "^a", "%00"] {
+            for query in [
+                "\"", "*", "NEAR(a b)", "lecture OR 1=1", "title:lecture", "'; DROP TABLE catalog_course; --", "-",
+                "^a", "%00",
+            ] {
                 let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
                 let response = try await client.send(.get, "/search?q=\(encoded)")
                 #expect(response.status == .ok, "q=\(query): \(String(buffer: response.body))")
@@ -127,8 +137,10 @@ struct SearchAPITests {
         let again = try await CatalogFixture(
             directory: fixture.directory, storePath: fixture.storePath,
             service: CatalogServiceFactory.make(
-                .init(storePath: fixture.storePath, transport: EmbeddedTransportFactory.make(in: fixture.directory), logger: CatalogFixture.logger,
-                      authenticator: try TestAuth.authenticator()),
+                .init(
+                    storePath: fixture.storePath, transport: EmbeddedTransportFactory.make(in: fixture.directory),
+                    logger: CatalogFixture.logger,
+                    authenticator: try TestAuth.authenticator()),
                 options: .init(loadSeed: true)))
         #expect(try await again.dump() == before)
         try await again.test { client in
@@ -137,8 +149,6 @@ struct SearchAPITests {
         }
     }
 }
-
-import Messaging
 
 enum EmbeddedTransportFactory {
     static func make(in directory: URL) throws -> EmbeddedTransport {
@@ -154,8 +164,9 @@ extension TestResponse {
     func facet(_ name: String) throws -> [String: Int] {
         let facets = try #require(try object["facets"] as? [String: Any])
         let counts = try #require(facets[name] as? [[String: Any]])
-        return Dictionary(uniqueKeysWithValues: counts.compactMap { entry in
-            (entry["value"] as? String).flatMap { value in (entry["count"] as? Int).map { (value, $0) } }
-        })
+        return Dictionary(
+            uniqueKeysWithValues: counts.compactMap { entry in
+                (entry["value"] as? String).flatMap { value in (entry["count"] as? Int).map { (value, $0) } }
+            })
     }
 }

@@ -79,7 +79,8 @@ struct CourseDraftRulesTests {
         draft.domain = " "
         draft.audience = Audience(schoolLevels: [])
         #expect(draft.issues.isEmpty)
-        #expect(Set(draft.publicationIssues.map(\.field)) == ["summary", "objectives", "domain", "audience.schoolLevels"])
+        #expect(
+            Set(draft.publicationIssues.map(\.field)) == ["summary", "objectives", "domain", "audience.schoolLevels"])
     }
 
     @Test("activities submitted without an id get the next free a<n> ids, others keep theirs")
@@ -106,18 +107,24 @@ struct CourseFiguresTests {
         #expect(figures.modality == .hybrid)
     }
 
-    @Test("the duration bucket follows the offer's bounds", arguments: [
-        (179, DurationBucket.lessThan3h), (180, .from3To6h), (360, .from3To6h), (361, .from6To9h), (541, .moreThan9h),
-    ])
+    @Test(
+        "the duration bucket follows the offer's bounds",
+        arguments: [
+            (179, DurationBucket.lessThan3h), (180, .from3To6h), (360, .from3To6h), (361, .from6To9h),
+            (541, .moreThan9h),
+        ])
     func buckets(minutes: Int, bucket: DurationBucket) {
-        let figures = CourseFigures(activities: [Activity(id: "a1", title: "Vidéo", kind: .video, estimatedMinutes: minutes)])
+        let figures = CourseFigures(activities: [
+            Activity(id: "a1", title: "Vidéo", kind: .video, estimatedMinutes: minutes)
+        ])
         #expect(figures.durationBucket == bucket)
         #expect(figures.modality == .distance)
     }
 
     @Test("the published event carries the same figures as the draft")
     func eventFigures() {
-        let version = CourseVersion(courseID: "c", number: 1, content: CourseSamples.draft(), derivedFrom: nil, publishedAt: CourseSamples.now)
+        let version = CourseVersion(
+            courseID: "c", number: 1, content: CourseSamples.draft(), derivedFrom: nil, publishedAt: CourseSamples.now)
         let event = version.event
         #expect(event.distanceMinutes == 45)
         #expect(event.inPersonMinutes == 180)

@@ -70,7 +70,8 @@ struct CourseLifecycleTests {
         var course = try Course.create(id: "c1", draft: CourseSamples.draft(), at: now)
         try course.reorderActivities(["a3", "a1", "a2"], at: now)
         #expect(course.draft?.activities.map(\.id) == ["a3", "a1", "a2"])
-        try course.replaceActivity("a1", with: Activity(title: "Vidéo courte", kind: .video, estimatedMinutes: 10), at: now)
+        try course.replaceActivity(
+            "a1", with: Activity(title: "Vidéo courte", kind: .video, estimatedMinutes: 10), at: now)
         #expect(course.draft?.activities[1].title == "Vidéo courte")
         #expect(course.draft?.activities[1].id == "a1")
         try course.removeActivity("a3", at: now)

@@ -37,7 +37,12 @@ struct PublishedEventTests {
         let sent = Mutex<CoursePublished?>(nil)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await relay.run() }
-            group.addTask { try await transport.consume(subscription) { received.append($0); return .ack } }
+            group.addTask {
+                try await transport.consume(subscription) {
+                    received.append($0)
+                    return .ack
+                }
+            }
             try await fixture.test { client in
                 let id = try await client.createCourse(as: designer)
                 let response = try await client.send(.post, "/courses/\(id)/publish", as: designer)

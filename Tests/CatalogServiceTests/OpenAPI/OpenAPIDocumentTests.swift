@@ -25,11 +25,15 @@ struct OpenAPIDocumentTests {
             for (method, operation) in operations {
                 let responses = (operation as? [String: Any])?["responses"] as? [String: Any] ?? [:]
                 for (status, response) in responses {
-                    let content = validator.resolved(response as? [String: Any])?["content"] as? [String: [String: Any]] ?? [:]
+                    let content =
+                        validator.resolved(response as? [String: Any])?["content"] as? [String: [String: Any]] ?? [:]
                     for (_, media) in content {
-                        guard let example = media["example"], let schema = media["schema"] as? [String: Any] else { continue }
+                        guard let example = media["example"], let schema = media["schema"] as? [String: Any] else {
+                            continue
+                        }
                         checked += 1
-                        #expect(validator.violations(of: example, against: schema).isEmpty, "\(method) \(path) \(status)")
+                        #expect(
+                            validator.violations(of: example, against: schema).isEmpty, "\(method) \(path) \(status)")
                     }
                 }
             }
@@ -45,9 +49,11 @@ struct OpenAPIDocumentTests {
         let participant = try await TestAuth.headers("t-0001", .participant, academy: "lyon")
         try await fixture.test { client in
             let validator = LooseSchema(document: try Self.document())
-            let derived = try await client.send(.post, "/courses/seed-lecture-cp/derive", json: [
-                "origin": Origins.academy("lyon"), "owner": ["organisation": "EAFC"],
-            ], as: lyon)
+            let derived = try await client.send(
+                .post, "/courses/seed-lecture-cp/derive",
+                json: [
+                    "origin": Origins.academy("lyon"), "owner": ["organisation": "EAFC"],
+                ], as: lyon)
             let local = try #require(try derived.object["courseID"] as? String)
             let checks: [(HTTPRequest.Method, String, String, String, String, HTTPFields)] = [
                 (.get, "/courses?limit=5", "/courses", "get", "200", [:]),
@@ -74,12 +80,16 @@ struct OpenAPIDocumentTests {
                 let response = try await client.send(method, uri, as: caller)
                 #expect(String(response.status.code) == status, "\(method) \(uri)")
                 let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
-                #expect(validator.violations(of: body, against: try validator.responseSchema(path, operation, status)).isEmpty, "\(method) \(uri)")
+                #expect(
+                    validator.violations(of: body, against: try validator.responseSchema(path, operation, status))
+                        .isEmpty, "\(method) \(uri)")
             }
             let invalid = try await client.send(
                 .post, "/courses", json: Bodies.course(title: "", origin: Origins.academy("lyon")), as: lyon)
             let body = try JSONSerialization.jsonObject(with: Data(invalid.body.readableBytesView))
-            #expect(validator.violations(of: body, against: try validator.responseSchema("/courses", "post", "422")).isEmpty)
+            #expect(
+                validator.violations(of: body, against: try validator.responseSchema("/courses", "post", "422")).isEmpty
+            )
         }
     }
 }

@@ -1,4 +1,3 @@
-@_exported import TestSupport
 import CatalogService
 import Contracts
 import Foundation
@@ -9,6 +8,7 @@ import HummingbirdTesting
 import Logging
 import Messaging
 import ServiceSupport
+@_exported import TestSupport
 import Testing
 
 /// A catalogue built by the real composition root on a real SQLite file in a temporary folder.
@@ -18,12 +18,14 @@ struct CatalogFixture {
     let service: PlatformService
 
     static func make(seed: Bool = false, transport: (any MessageTransport)? = nil) async throws -> CatalogFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-tests-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "catalog-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let storePath = directory.appendingPathComponent("catalog.sqlite").path
         let transport = try transport ?? EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path)
         let environment = ServiceEnvironment(
-            storePath: storePath, transport: transport, logger: Self.logger, authenticator: try TestAuth.authenticator())
+            storePath: storePath, transport: transport, logger: Self.logger, authenticator: try TestAuth.authenticator()
+        )
         let service = try await CatalogServiceFactory.make(environment, options: .init(loadSeed: seed))
         return CatalogFixture(directory: directory, storePath: storePath, service: service)
     }
@@ -45,7 +47,8 @@ struct CatalogFixture {
         let queue = try DatabaseQueue(path: storePath)
         return try await queue.read { db in
             let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             var lines: [String] = []
             for table in tables {
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)")
@@ -63,7 +66,9 @@ struct CatalogFixture {
     /// The outbox's event types, oldest first.
     func outboxTypes() async throws -> [String] {
         let queue = try DatabaseQueue(path: storePath)
-        return try await queue.read { db in try String.fetchAll(db, sql: "SELECT type FROM magistere_outbox ORDER BY seq") }
+        return try await queue.read { db in
+            try String.fetchAll(db, sql: "SELECT type FROM magistere_outbox ORDER BY seq")
+        }
     }
 }
 
@@ -96,7 +101,9 @@ extension TestResponse {
     var object: [String: Any] {
         get throws {
             let data = Data(body.readableBytesView)
-            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "not a JSON object: \(String(decoding: data, as: UTF8.self))")
+            return try #require(
+                try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                "not a JSON object: \(String(decoding: data, as: UTF8.self))")
         }
     }
 
@@ -139,8 +146,10 @@ enum Origins {
 }
 
 enum Bodies {
-    static func activity(_ title: String, kind: String = "video", minutes: Int = 30, modality: String = "distance",
-                         threshold: Double? = nil) -> [String: Any] {
+    static func activity(
+        _ title: String, kind: String = "video", minutes: Int = 30, modality: String = "distance",
+        threshold: Double? = nil
+    ) -> [String: Any] {
         var activity: [String: Any] = ["title": title, "kind": kind, "estimatedMinutes": minutes, "modality": modality]
         if let threshold { activity["passThreshold"] = threshold }
         return activity
@@ -153,7 +162,8 @@ enum Bodies {
         schoolLevels: [String] = ["primary"], domain: String = "Français", keywords: [String] = ["lecture"]
     ) -> [String: Any] {
         [
-            "title": title, "summary": "Des stratégies explicites pour comprendre les textes.", "objectives": objectives,
+            "title": title, "summary": "Des stratégies explicites pour comprendre les textes.",
+            "objectives": objectives,
             "keywords": keywords, "domain": domain, "nature": "tutored",
             "audience": ["schoolLevels": schoolLevels, "disciplines": ["Français"], "gradeLevels": ["CE1"]],
             "origin": origin, "owner": ["organisation": "DGESCO"],

@@ -18,7 +18,8 @@ enum CourseSamples {
         ]
     }
 
-    static func draft(title: String = "Enseigner la compréhension au CE1", activities: [Activity]? = nil) -> CourseDraft {
+    static func draft(title: String = "Enseigner la compréhension au CE1", activities: [Activity]? = nil) -> CourseDraft
+    {
         CourseDraft(
             title: title, summary: "Des stratégies explicites pour comprendre les textes lus.",
             objectives: ["Conduire une séance d'évaluation diagnostique de la compréhension"],

@@ -57,14 +57,17 @@ struct LooseSchema {
         case "array":
             guard let array = value as? [Any] else { return ["\(path): expected an array"] }
             if let items = schema["items"] as? [String: Any] {
-                for (index, item) in array.enumerated() { problems += violations(of: item, against: items, at: "\(path)[\(index)]") }
+                for (index, item) in array.enumerated() {
+                    problems += violations(of: item, against: items, at: "\(path)[\(index)]")
+                }
             }
         case "string": if !(value is String) { problems.append("\(path): expected a string") }
         case "integer":
             if Self.isBoolean(value) || Self.number(value).map({ $0.rounded() != $0 }) ?? true {
                 problems.append("\(path): expected an integer")
             }
-        case "number": if Self.isBoolean(value) || Self.number(value) == nil { problems.append("\(path): expected a number") }
+        case "number":
+            if Self.isBoolean(value) || Self.number(value) == nil { problems.append("\(path): expected a number") }
         case "boolean": if !Self.isBoolean(value) { problems.append("\(path): expected a boolean") }
         default: break
         }

@@ -21,7 +21,9 @@ extension CourseCompleted: ExampleEvent {
                 sessionID: Example.sessionID, course: Example.course, academy: Example.academy,
                 schoolLevel: .primary, completedAt: Example.date("2025-12-10T20:05:31.120Z"),
                 distanceMinutes: 155, inPersonMinutes: 180,
-                criteriaMet: ["required-activities-completed", "quiz-passed:act-02", "attended:act-03", "attended:act-04"],
+                criteriaMet: [
+                    "required-activities-completed", "quiz-passed:act-02", "attended:act-03", "attended:act-04",
+                ],
                 ruleVersion: 1))
     }
 }

@@ -42,8 +42,12 @@ struct SchemaValidator {
         return schema
     }
 
-    private func validate(_ instance: JSONValue, against schema: JSONValue, at path: JSONPath, into problems: inout [String]) {
-        func fail(_ problem: String) { problems.append("\(path.description.isEmpty ? "(root)" : path.description): \(problem)") }
+    private func validate(
+        _ instance: JSONValue, against schema: JSONValue, at path: JSONPath, into problems: inout [String]
+    ) {
+        func fail(_ problem: String) {
+            problems.append("\(path.description.isEmpty ? "(root)" : path.description): \(problem)")
+        }
 
         guard let keywords = schema.objectValue else {
             if schema != .bool(true) { fail("schema is not an object") }

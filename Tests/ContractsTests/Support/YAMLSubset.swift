@@ -209,7 +209,9 @@ struct YAMLSubsetReader {
         guard let first = text.first else { return "" }
         switch first {
         case "'":
-            guard text.count >= 2, text.hasSuffix("'") else { throw YAMLError(line: line, problem: "unterminated quote") }
+            guard text.count >= 2, text.hasSuffix("'") else {
+                throw YAMLError(line: line, problem: "unterminated quote")
+            }
             return String(text.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
         case "\"":
             guard text.count >= 2, text.hasSuffix("\""), !text.contains("\\") else {

@@ -9,11 +9,15 @@ import Testing
 @Suite("Who may call each route")
 struct AuthorisationMatrixTests {
     /// A route of the access table, e.g. `POST /sessions/{id}/open`, with `{id}` naming a real resource.
-    static func request(for route: String, session: String, enrolment: String, teacher: String) throws -> (HTTPRequest.Method, String) {
+    static func request(
+        for route: String, session: String, enrolment: String, teacher: String
+    ) throws -> (HTTPRequest.Method, String) {
         let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
         let method = try #require(HTTPRequest.Method(parts[0]))
         let id =
-            if parts[1].hasPrefix("/enrolments/") { enrolment } else if parts[1].hasPrefix("/teachers/") { teacher } else { session }
+            if parts[1].hasPrefix("/enrolments/") { enrolment } else if parts[1].hasPrefix("/teachers/") {
+                teacher
+            } else { session }
         return (method, parts[1].replacingOccurrences(of: "{id}", with: id))
     }
 
@@ -24,16 +28,20 @@ struct AuthorisationMatrixTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .application)
-            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(EnrolmentView.self)
+            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
             let before = try await fixture.state()
             let rules = fixture.assembly.service.accessPolicy.rules
             #expect(rules.count >= 25)
             var refusals = 0
             for (route, rule) in rules.sorted(by: { $0.key < $1.key }) {
-                let (method, path) = try Self.request(for: route, session: session, enrolment: enrolment.id, teacher: "t-1")
+                let (method, path) = try Self.request(
+                    for: route, session: session, enrolment: enrolment.id, teacher: "t-1")
                 let anonymous = try await api.request(method, path, as: nil)
                 if rule == .anyone {
-                    #expect(anonymous.status != .unauthorized && anonymous.status != .forbidden, "\(route) is open to anyone")
+                    #expect(
+                        anonymous.status != .unauthorized && anonymous.status != .forbidden,
+                        "\(route) is open to anyone")
                     continue
                 }
                 #expect(anonymous.status == .unauthorized, "\(route) without a token")
@@ -59,11 +67,14 @@ struct AuthorisationMatrixTests {
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .open)
             let before = try await fixture.state()
-            let expired = try await TestAuth.token("t-1", .participant, academy: "lyon", lifetime: 60, now: Date().addingTimeInterval(-3600))
-            let foreign = try await TokenIssuer(secret: String(repeating: "k", count: 48)).token(subject: "t-1", roles: [.participant])
+            let expired = try await TestAuth.token(
+                "t-1", .participant, academy: "lyon", lifetime: 60, now: Date().addingTimeInterval(-3600))
+            let foreign = try await TokenIssuer(secret: String(repeating: "k", count: 48)).token(
+                subject: "t-1", roles: [.participant])
             for authorization in ["Bearer \(expired)", "Bearer \(foreign)", "Basic dDox", "Bearer not.a.token"] {
                 let reply = try await client.executeRequest(
-                    uri: "/sessions/\(session)/enrolments", method: .post, headers: [.authorization: authorization], body: nil)
+                    uri: "/sessions/\(session)/enrolments", method: .post, headers: [.authorization: authorization],
+                    body: nil)
                 #expect(reply.status == .unauthorized, "\(authorization.prefix(12))")
                 #expect(reply.headers[.wwwAuthenticate]?.contains("invalid_token") == true)
             }

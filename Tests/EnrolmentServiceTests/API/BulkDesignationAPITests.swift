@@ -20,7 +20,8 @@ struct BulkDesignationAPITests {
             let api = APIClient(client: client)
             let session = try await api.openSession(capacity: 3, mode: .designation)
             let csv = "participantID,group\nt-1,Groupe A\nt-2,Groupe A\nt-3,Groupe B\nt-4,Groupe B\n"
-            let reply = try await api.request(.post, "/sessions/\(session)/designations.csv", raw: csv, contentType: "text/csv")
+            let reply = try await api.request(
+                .post, "/sessions/\(session)/designations.csv", raw: csv, contentType: "text/csv")
             #expect(reply.status == .created, "\(reply.text)")
             let list = try reply.decode(EnrolmentRoutes.EnrolmentList.self).enrolments
             #expect(list.map(\.participantID) == ["t-1", "t-2", "t-3", "t-4"])
@@ -30,7 +31,8 @@ struct BulkDesignationAPITests {
 
             let withAcceptance = try await api.openSession(capacity: 3, mode: .designation)
             let pending = try await api.request(
-                .post, "/sessions/\(withAcceptance)/designations.csv?acceptanceRequired=true", raw: "participantID\nt-1\n",
+                .post, "/sessions/\(withAcceptance)/designations.csv?acceptanceRequired=true",
+                raw: "participantID\nt-1\n",
                 contentType: "text/csv")
             #expect(try pending.decode(EnrolmentRoutes.EnrolmentList.self).enrolments.map(\.state) == [.designated])
         }
@@ -45,7 +47,8 @@ struct BulkDesignationAPITests {
             let session = try await api.openSession(capacity: 30, mode: .designation)
             let outboxBefore = try await fixture.outbox()
             let csv = "participantID,group\nt-1,A\nanne.durand@ac-lyon.fr,A\nt-2,B\n,C\nt-1,D\n"
-            let reply = try await api.request(.post, "/sessions/\(session)/designations.csv", raw: csv, contentType: "text/csv")
+            let reply = try await api.request(
+                .post, "/sessions/\(session)/designations.csv", raw: csv, contentType: "text/csv")
             #expect(reply.status == .unprocessableContent)
             #expect(reply.headers[.contentType] == "application/problem+json")
             let errors = try #require(reply.problem?.errors)
@@ -63,9 +66,11 @@ struct BulkDesignationAPITests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(capacity: 30, mode: .designation)
-            _ = try await api.post("/sessions/\(session)/designations", json: RequestBodies.Designation(participantID: "t-2"))
+            _ = try await api.post(
+                "/sessions/\(session)/designations", json: RequestBodies.Designation(participantID: "t-2"))
             let reply = try await api.request(
-                .post, "/sessions/\(session)/designations.csv", raw: "participantID\nt-1\nt-2\nt-3\n", contentType: "text/csv")
+                .post, "/sessions/\(session)/designations.csv", raw: "participantID\nt-1\nt-2\nt-3\n",
+                contentType: "text/csv")
             #expect(reply.status == .unprocessableContent)
             #expect(reply.problem?.errors?.map(\.line) == [3])
             #expect(try await Self.count(fixture) == 1, "only the earlier designation")
@@ -80,7 +85,8 @@ struct BulkDesignationAPITests {
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .designation)
             let reply = try await api.request(
-                .post, "/sessions/\(session)/designations.csv", raw: "participantID\nt-1\n", contentType: "application/json")
+                .post, "/sessions/\(session)/designations.csv", raw: "participantID\nt-1\n",
+                contentType: "application/json")
             #expect(reply.status == .unsupportedMediaType)
         }
     }

@@ -18,7 +18,8 @@ struct CrossTenantTests {
         let before = try await fixture.state()
         for (name, attempt) in attempts {
             let reply = try await attempt()
-            #expect(reply.status == .forbidden, "\(name): \(reply.status) \(reply.text)", sourceLocation: sourceLocation)
+            #expect(
+                reply.status == .forbidden, "\(name): \(reply.status) \(reply.text)", sourceLocation: sourceLocation)
             #expect(reply.problem?.type.hasSuffix("forbidden") == true, "\(name)", sourceLocation: sourceLocation)
         }
         #expect(try await fixture.state() == before, "nothing changed", sourceLocation: sourceLocation)
@@ -31,19 +32,34 @@ struct CrossTenantTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .application)
-            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(EnrolmentView.self)
-            try await Self.expectRefused(fixture, [
-                ("approve", { try await api.post("/enrolments/\(enrolment.id)/approve", as: .otherAcademyManager) }),
-                ("refuse", { try await api.post("/enrolments/\(enrolment.id)/refuse", as: .otherAcademyManager) }),
-                ("withdraw", { try await api.post("/enrolments/\(enrolment.id)/withdraw", as: .otherAcademyManager) }),
-                ("apply for t-2", {
-                    try await api.post(
-                        "/sessions/\(session)/applications", as: .otherAcademyManager, json: RequestBodies.Entry(participantID: "t-2"))
-                }),
-            ])
+            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
+            try await Self.expectRefused(
+                fixture,
+                [
+                    (
+                        "approve",
+                        { try await api.post("/enrolments/\(enrolment.id)/approve", as: .otherAcademyManager) }
+                    ),
+                    ("refuse", { try await api.post("/enrolments/\(enrolment.id)/refuse", as: .otherAcademyManager) }),
+                    (
+                        "withdraw",
+                        { try await api.post("/enrolments/\(enrolment.id)/withdraw", as: .otherAcademyManager) }
+                    ),
+                    (
+                        "apply for t-2",
+                        {
+                            try await api.post(
+                                "/sessions/\(session)/applications", as: .otherAcademyManager,
+                                json: RequestBodies.Entry(participantID: "t-2"))
+                        }
+                    ),
+                ])
             let refusal = try await api.post("/enrolments/\(enrolment.id)/approve", as: .otherAcademyManager)
             #expect(refusal.problem?.detail?.contains("lyon") == true)
-            #expect(refusal.problem?.detail?.contains("grenoble") == true, "the refusal says which academy the caller manages")
+            #expect(
+                refusal.problem?.detail?.contains("grenoble") == true,
+                "the refusal says which academy the caller manages")
         }
     }
 
@@ -54,18 +70,27 @@ struct CrossTenantTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .designation)
-            try await Self.expectRefused(fixture, [
-                ("designate", {
-                    try await api.post(
-                        "/sessions/\(session)/designations", as: .otherAcademyManager,
-                        json: RequestBodies.Designation(participantID: "t-1"))
-                }),
-                ("designate by file", {
-                    try await api.request(
-                        .post, "/sessions/\(session)/designations.csv", as: .otherAcademyManager, raw: "participantID\nt-1\nt-2\n",
-                        contentType: "text/csv")
-                }),
-            ])
+            try await Self.expectRefused(
+                fixture,
+                [
+                    (
+                        "designate",
+                        {
+                            try await api.post(
+                                "/sessions/\(session)/designations", as: .otherAcademyManager,
+                                json: RequestBodies.Designation(participantID: "t-1"))
+                        }
+                    ),
+                    (
+                        "designate by file",
+                        {
+                            try await api.request(
+                                .post, "/sessions/\(session)/designations.csv", as: .otherAcademyManager,
+                                raw: "participantID\nt-1\nt-2\n",
+                                contentType: "text/csv")
+                        }
+                    ),
+                ])
         }
     }
 
@@ -77,19 +102,34 @@ struct CrossTenantTests {
             let api = APIClient(client: client)
             let session = try await api.scheduleSession()
             let other = TestCaller.otherAcademyManager
-            try await Self.expectRefused(fixture, [
-                ("schedule", { try await api.post("/sessions", as: other, json: Fixtures.plan()) }),
-                ("open", { try await api.post("/sessions/\(session)/open", as: other) }),
-                ("start", { try await api.post("/sessions/\(session)/start", as: other) }),
-                ("close", { try await api.post("/sessions/\(session)/close", as: other) }),
-                ("cancel", { try await api.post("/sessions/\(session)/cancel", as: other, json: ["reason": "no"]) }),
-                ("trainers", {
-                    try await api.request(.put, "/sessions/\(session)/trainers", as: other, json: RequestBodies.Trainers(trainerIDs: ["f-9"]))
-                }),
-                ("tutors", {
-                    try await api.request(.put, "/sessions/\(session)/tutors", as: other, json: RequestBodies.Tutors(tutorIDs: ["tu-9"]))
-                }),
-            ])
+            try await Self.expectRefused(
+                fixture,
+                [
+                    ("schedule", { try await api.post("/sessions", as: other, json: Fixtures.plan()) }),
+                    ("open", { try await api.post("/sessions/\(session)/open", as: other) }),
+                    ("start", { try await api.post("/sessions/\(session)/start", as: other) }),
+                    ("close", { try await api.post("/sessions/\(session)/close", as: other) }),
+                    (
+                        "cancel",
+                        { try await api.post("/sessions/\(session)/cancel", as: other, json: ["reason": "no"]) }
+                    ),
+                    (
+                        "trainers",
+                        {
+                            try await api.request(
+                                .put, "/sessions/\(session)/trainers", as: other,
+                                json: RequestBodies.Trainers(trainerIDs: ["f-9"]))
+                        }
+                    ),
+                    (
+                        "tutors",
+                        {
+                            try await api.request(
+                                .put, "/sessions/\(session)/tutors", as: other,
+                                json: RequestBodies.Tutors(tutorIDs: ["tu-9"]))
+                        }
+                    ),
+                ])
         }
     }
 
@@ -100,11 +140,14 @@ struct CrossTenantTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .open)
-            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
-            try await Self.expectRefused(fixture, [
-                ("enrolment", { try await api.get("/enrolments/\(enrolment.id)", as: .teacher("t-2")) }),
-                ("history", { try await api.get("/enrolments/\(enrolment.id)/history", as: .teacher("t-2")) }),
-            ])
+            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
+            try await Self.expectRefused(
+                fixture,
+                [
+                    ("enrolment", { try await api.get("/enrolments/\(enrolment.id)", as: .teacher("t-2")) }),
+                    ("history", { try await api.get("/enrolments/\(enrolment.id)/history", as: .teacher("t-2")) }),
+                ])
         }
     }
 
@@ -115,17 +158,24 @@ struct CrossTenantTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .open)
-            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
-            _ = try await fixture.store.courseCompleted(CloudEvent(
-                id: "c-1", time: Date(),
-                event: Messages.completion(
-                    of: enrolment.id, participant: "t-1", session: session,
-                    at: try #require(Timestamp.parse("2026-10-15T14:00:00Z")))))
-            try await Self.expectRefused(fixture, [
-                ("record", { try await api.get("/teachers/t-1/record?schoolYear=2026-2027", as: .teacher("t-2")) }),
-                ("attestation", { try await api.get("/teachers/t-1/attestation?schoolYear=2026-2027", as: .teacher("t-2")) }),
-                ("record without a year", { try await api.get("/teachers/t-1/record", as: .teacher("t-2")) }),
-            ])
+            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
+            _ = try await fixture.store.courseCompleted(
+                CloudEvent(
+                    id: "c-1", time: Date(),
+                    event: Messages.completion(
+                        of: enrolment.id, participant: "t-1", session: session,
+                        at: try #require(Timestamp.parse("2026-10-15T14:00:00Z")))))
+            try await Self.expectRefused(
+                fixture,
+                [
+                    ("record", { try await api.get("/teachers/t-1/record?schoolYear=2026-2027", as: .teacher("t-2")) }),
+                    (
+                        "attestation",
+                        { try await api.get("/teachers/t-1/attestation?schoolYear=2026-2027", as: .teacher("t-2")) }
+                    ),
+                    ("record without a year", { try await api.get("/teachers/t-1/record", as: .teacher("t-2")) }),
+                ])
         }
     }
 
@@ -137,15 +187,26 @@ struct CrossTenantTests {
             let api = APIClient(client: client)
             let application = try await api.openSession(mode: .application)
             let open = try await api.openSession(mode: .open)
-            try await Self.expectRefused(fixture, [
-                ("apply", {
-                    try await api.post(
-                        "/sessions/\(application)/applications", as: .teacher("t-2"), json: RequestBodies.Entry(participantID: "t-1"))
-                }),
-                ("enrol", {
-                    try await api.post("/sessions/\(open)/enrolments", as: .teacher("t-2"), json: RequestBodies.Entry(participantID: "t-1"))
-                }),
-            ])
+            try await Self.expectRefused(
+                fixture,
+                [
+                    (
+                        "apply",
+                        {
+                            try await api.post(
+                                "/sessions/\(application)/applications", as: .teacher("t-2"),
+                                json: RequestBodies.Entry(participantID: "t-1"))
+                        }
+                    ),
+                    (
+                        "enrol",
+                        {
+                            try await api.post(
+                                "/sessions/\(open)/enrolments", as: .teacher("t-2"),
+                                json: RequestBodies.Entry(participantID: "t-1"))
+                        }
+                    ),
+                ])
         }
     }
 
@@ -156,19 +217,28 @@ struct CrossTenantTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let open = try await api.openSession(mode: .open)
-            let enrolled = try await api.post("/sessions/\(open)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
+            let enrolled = try await api.post("/sessions/\(open)/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
             let designation = try await api.openSession(mode: .designation)
             let designated = try await api.post(
-                "/sessions/\(designation)/designations", json: RequestBodies.Designation(participantID: "t-1", acceptanceRequired: true)
+                "/sessions/\(designation)/designations",
+                json: RequestBodies.Designation(participantID: "t-1", acceptanceRequired: true)
             ).decode(EnrolmentView.self)
-            try await Self.expectRefused(fixture, [
-                ("withdraw", { try await api.post("/enrolments/\(enrolled.id)/withdraw", as: .teacher("t-2")) }),
-                ("withdraw with a reason", {
-                    try await api.post("/enrolments/\(enrolled.id)/withdraw", as: .teacher("t-2"), json: ["reason": "mutation"])
-                }),
-                ("accept", { try await api.post("/enrolments/\(designated.id)/accept", as: .teacher("t-2")) }),
-                ("decline", { try await api.post("/enrolments/\(designated.id)/withdraw", as: .teacher("t-2")) }),
-            ])
+            try await Self.expectRefused(
+                fixture,
+                [
+                    ("withdraw", { try await api.post("/enrolments/\(enrolled.id)/withdraw", as: .teacher("t-2")) }),
+                    (
+                        "withdraw with a reason",
+                        {
+                            try await api.post(
+                                "/enrolments/\(enrolled.id)/withdraw", as: .teacher("t-2"), json: ["reason": "mutation"]
+                            )
+                        }
+                    ),
+                    ("accept", { try await api.post("/enrolments/\(designated.id)/accept", as: .teacher("t-2")) }),
+                    ("decline", { try await api.post("/enrolments/\(designated.id)/withdraw", as: .teacher("t-2")) }),
+                ])
         }
     }
 
@@ -181,15 +251,25 @@ struct CrossTenantTests {
             // f-1 leads a session of its own; this one is led by f-2.
             _ = try await api.openSession(mode: .open)
             let session = try await api.openSession(mode: .open, trainers: ["f-2"])
-            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
+            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
             var attempts: [(String, () async throws -> APIClient.Reply)] = []
             for caller in [TestCaller.trainer, .otherTrainer, .otherTutor] {
                 attempts += [
                     ("\(caller) lists", { try await api.get("/sessions/\(session)/enrolments", as: caller) }),
-                    ("\(caller) lists waitlisted", { try await api.get("/sessions/\(session)/enrolments?state=waitlisted", as: caller) }),
-                    ("\(caller) reads the session's history", { try await api.get("/sessions/\(session)/history", as: caller) }),
+                    (
+                        "\(caller) lists waitlisted",
+                        { try await api.get("/sessions/\(session)/enrolments?state=waitlisted", as: caller) }
+                    ),
+                    (
+                        "\(caller) reads the session's history",
+                        { try await api.get("/sessions/\(session)/history", as: caller) }
+                    ),
                     ("\(caller) reads an enrolment", { try await api.get("/enrolments/\(enrolment.id)", as: caller) }),
-                    ("\(caller) reads its history", { try await api.get("/enrolments/\(enrolment.id)/history", as: caller) }),
+                    (
+                        "\(caller) reads its history",
+                        { try await api.get("/enrolments/\(enrolment.id)/history", as: caller) }
+                    ),
                 ]
             }
             try await Self.expectRefused(fixture, attempts)
@@ -204,9 +284,11 @@ struct CrossTenantTests {
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .open)
             let impostor = TestCaller(subject: "f-1", role: .tutor, academy: "lyon")
-            try await Self.expectRefused(fixture, [
-                ("lists", { try await api.get("/sessions/\(session)/enrolments", as: impostor) })
-            ])
+            try await Self.expectRefused(
+                fixture,
+                [
+                    ("lists", { try await api.get("/sessions/\(session)/enrolments", as: impostor) })
+                ])
         }
     }
 }

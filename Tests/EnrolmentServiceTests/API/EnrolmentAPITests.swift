@@ -45,10 +45,12 @@ struct EnrolmentModesTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .application)
-            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(EnrolmentView.self)
+            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
             let twice = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1"))
             #expect(twice.status == .conflict, "one live enrolment per teacher and session")
-            let refused = try await api.post("/enrolments/\(enrolment.id)/refuse", json: ["reason": "public non prioritaire"])
+            let refused = try await api.post(
+                "/enrolments/\(enrolment.id)/refuse", json: ["reason": "public non prioritaire"])
             #expect(try refused.decode(EnrolmentView.self).state == .refused)
             #expect(try await fixture.outboxEvents(EnrolmentRefused.self).map(\.reason) == ["public non prioritaire"])
             #expect(try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).status == .created)
@@ -126,7 +128,8 @@ struct EnrolmentModesTests {
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .designation)
             let reply = try await api.post(
-                "/sessions/\(session)/designations", json: RequestBodies.Designation(participantID: "jean.martin@ac-lyon.fr"))
+                "/sessions/\(session)/designations",
+                json: RequestBodies.Designation(participantID: "jean.martin@ac-lyon.fr"))
             #expect(reply.status == .unprocessableContent)
             #expect(reply.problem?.errors?.map(\.field) == ["participantID"])
         }
@@ -135,7 +138,8 @@ struct EnrolmentModesTests {
 
 @Suite("Waiting list")
 struct WaitingListTests {
-    @Test("a full session waitlists teachers with visible positions; a withdrawal promotes the first waitlisted teacher")
+    @Test(
+        "a full session waitlists teachers with visible positions; a withdrawal promotes the first waitlisted teacher")
     func promotion() async throws {
         let fixture = try ServiceFixture()
         try await fixture.publish()
@@ -144,13 +148,16 @@ struct WaitingListTests {
             let session = try await api.openSession(capacity: 2, mode: .open)
             var enrolments: [EnrolmentView] = []
             for teacher in ["t-1", "t-2", "t-3", "t-4"] {
-                enrolments.append(try await api.post("/sessions/\(session)/enrolments", as: .teacher(teacher)).decode(EnrolmentView.self))
+                enrolments.append(
+                    try await api.post("/sessions/\(session)/enrolments", as: .teacher(teacher)).decode(
+                        EnrolmentView.self))
             }
             #expect(enrolments.map(\.state) == [.approved, .approved, .waitlisted, .waitlisted])
             #expect(enrolments.map(\.waitlistPosition) == [nil, nil, 1, 2])
             #expect(try await fixture.outboxEvents(EnrolmentWaitlisted.self).map(\.position) == [1, 2])
 
-            let withdrawn = try await api.post("/enrolments/\(enrolments[0].id)/withdraw", as: .teacher("t-1"), json: ["reason": "mutation"])
+            let withdrawn = try await api.post(
+                "/enrolments/\(enrolments[0].id)/withdraw", as: .teacher("t-1"), json: ["reason": "mutation"])
             #expect(try withdrawn.decode(EnrolmentView.self).state == .withdrawn)
             #expect(try await api.get("/enrolments/\(enrolments[2].id)").decode(EnrolmentView.self).state == .approved)
             let last = try await api.get("/enrolments/\(enrolments[3].id)").decode(EnrolmentView.self)
@@ -165,7 +172,8 @@ struct WaitingListTests {
             #expect(history.transitions.last?.reason == "a seat freed")
             let seats = try await api.get("/sessions/\(session)").decode(SessionView.self).seats
             #expect(seats == .init(capacity: 2, taken: 2, free: 0, waitlisted: 1))
-            let list = try await api.get("/sessions/\(session)/enrolments?state=waitlisted").decode(EnrolmentRoutes.EnrolmentList.self)
+            let list = try await api.get("/sessions/\(session)/enrolments?state=waitlisted").decode(
+                EnrolmentRoutes.EnrolmentList.self)
             #expect(list.enrolments.map(\.participantID) == ["t-4"])
         }
     }
@@ -177,8 +185,10 @@ struct WaitingListTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(capacity: 1, mode: .application)
-            let first = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(EnrolmentView.self)
-            let second = try await api.post("/sessions/\(session)/applications", as: .teacher("t-2")).decode(EnrolmentView.self)
+            let first = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
+            let second = try await api.post("/sessions/\(session)/applications", as: .teacher("t-2")).decode(
+                EnrolmentView.self)
             #expect(try await api.post("/enrolments/\(first.id)/approve").decode(EnrolmentView.self).state == .approved)
             let full = try await api.post("/enrolments/\(second.id)/approve").decode(EnrolmentView.self)
             #expect(full.state == .waitlisted)
@@ -206,7 +216,8 @@ struct CapacityConcurrencyTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(replies.allSatisfy { $0.status == .created })
-            let list = try await api.get("/sessions/\(session)/enrolments").decode(EnrolmentRoutes.EnrolmentList.self).enrolments
+            let list = try await api.get("/sessions/\(session)/enrolments").decode(EnrolmentRoutes.EnrolmentList.self)
+                .enrolments
             #expect(list.count == 50)
             #expect(Set(list.map(\.participantID)).count == 50, "no duplicates")
             #expect(list.filter { $0.state == .approved }.count == 10)

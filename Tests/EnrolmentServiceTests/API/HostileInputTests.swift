@@ -16,7 +16,10 @@ struct HostileInputTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let long = String(repeating: "a", count: 65)
-            for query in ["academy=\(long)", "academy=ly%20on", "academy=", "academy=lyon&academy=creteil", "state=open&state=closed"] {
+            for query in [
+                "academy=\(long)", "academy=ly%20on", "academy=", "academy=lyon&academy=creteil",
+                "state=open&state=closed",
+            ] {
                 let reply = try await api.get("/sessions?\(query)", as: .teacher("t-1"))
                 #expect(reply.status == .badRequest, "\(query)")
                 #expect(reply.headers[.contentType] == "application/problem+json")
@@ -32,8 +35,10 @@ struct HostileInputTests {
             let api = APIClient(client: client)
             let session = try await api.openSession()
             let long = String(repeating: "x", count: 5000)
-            for path in ["/sessions/\(long)", "/sessions/ses%3Cscript%3E/enrolments", "/enrolments/\(long)",
-                         "/enrolments/a%20b/history"] {
+            for path in [
+                "/sessions/\(long)", "/sessions/ses%3Cscript%3E/enrolments", "/enrolments/\(long)",
+                "/enrolments/a%20b/history",
+            ] {
                 let reply = try await api.get(path)
                 #expect(reply.status == .notFound, "\(path.prefix(40))")
                 let detail = reply.problem?.detail ?? ""
@@ -84,9 +89,11 @@ struct HostileInputTests {
             var headers = try await TestCaller.manager.headers()
             headers[.contentType] = "text/csv"
             let latin1 = try await client.executeRequest(
-                uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: Array("participantID\nt-".utf8) + [0xE9, 0x0A]))
+                uri: path, method: .post, headers: headers,
+                body: ByteBuffer(bytes: Array("participantID\nt-".utf8) + [0xE9, 0x0A]))
             #expect(latin1.status == .badRequest)
-            let flag = try await api.request(.post, "\(path)?acceptanceRequired=yes", raw: "participantID\nt-1\n", contentType: "text/csv")
+            let flag = try await api.request(
+                .post, "\(path)?acceptanceRequired=yes", raw: "participantID\nt-1\n", contentType: "text/csv")
             #expect(flag.status == .badRequest)
             #expect(try await fixture.state() == before)
         }
@@ -101,7 +108,8 @@ struct HostileInputTests {
             let session = try await api.openSession(mode: .designation)
             let before = try await fixture.state()
             let csv = "participantID\n" + String(repeating: "prenom.nom@ac-lyon.fr\n", count: 3000)
-            let reply = try await api.request(.post, "/sessions/\(session)/designations.csv", raw: csv, contentType: "text/csv")
+            let reply = try await api.request(
+                .post, "/sessions/\(session)/designations.csv", raw: csv, contentType: "text/csv")
             #expect(reply.status == .unprocessableContent)
             let errors = try #require(reply.problem?.errors)
             #expect(errors.count == DesignationList.maximumReportedErrors + 1)
@@ -120,14 +128,17 @@ struct HostileInputTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .open)
-            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
+            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
             let before = try await fixture.state()
             let path = "/enrolments/\(enrolment.id)/withdraw"
             let huge = try await api.request(
-                .post, path, as: .teacher("t-1"), raw: "{\"reason\": \"" + String(repeating: "a", count: 300_000) + "\"}",
+                .post, path, as: .teacher("t-1"),
+                raw: "{\"reason\": \"" + String(repeating: "a", count: 300_000) + "\"}",
                 contentType: "application/json")
             #expect(huge.status == .contentTooLarge)
-            let long = try await api.post(path, as: .teacher("t-1"), json: ["reason": String(repeating: "a", count: 1001)])
+            let long = try await api.post(
+                path, as: .teacher("t-1"), json: ["reason": String(repeating: "a", count: 1001)])
             #expect(long.status == .unprocessableContent)
             #expect(try await fixture.state() == before)
         }

@@ -16,7 +16,8 @@ struct ScopedAccessTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .application, as: .nationalManager)
-            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(EnrolmentView.self)
+            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
             let approved = try await api.post("/enrolments/\(enrolment.id)/approve", as: .nationalManager)
             #expect(try approved.decode(EnrolmentView.self).state == .approved)
             #expect(try await fixture.outboxEvents(SessionScheduled.self).map(\.actorID) == ["mgr-n"])
@@ -31,11 +32,16 @@ struct ScopedAccessTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .open)
-            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
+            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
             for caller in [TestCaller.trainer, .tutor] {
                 let list = try await api.get("/sessions/\(session)/enrolments", as: caller)
-                #expect(try list.decode(EnrolmentRoutes.EnrolmentList.self).enrolments.map(\.id) == [enrolment.id], "\(caller)")
-                #expect(try await api.get("/enrolments/\(enrolment.id)", as: caller).decode(EnrolmentView.self) == enrolment)
+                #expect(
+                    try list.decode(EnrolmentRoutes.EnrolmentList.self).enrolments.map(\.id) == [enrolment.id],
+                    "\(caller)")
+                #expect(
+                    try await api.get("/enrolments/\(enrolment.id)", as: caller).decode(EnrolmentView.self) == enrolment
+                )
                 #expect(try await api.get("/enrolments/\(enrolment.id)/history", as: caller).status == .ok)
                 #expect(try await api.get("/sessions/\(session)/history", as: caller).status == .ok)
                 #expect(try await api.post("/enrolments/\(enrolment.id)/withdraw", as: caller).status == .forbidden)
@@ -50,9 +56,13 @@ struct ScopedAccessTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .application)
-            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(EnrolmentView.self)
-            #expect(try await api.get("/enrolments/\(enrolment.id)", as: .teacher("t-1")).decode(EnrolmentView.self) == enrolment)
-            let history = try await api.get("/enrolments/\(enrolment.id)/history", as: .teacher("t-1")).decode(History.self)
+            let enrolment = try await api.post("/sessions/\(session)/applications", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
+            #expect(
+                try await api.get("/enrolments/\(enrolment.id)", as: .teacher("t-1")).decode(EnrolmentView.self)
+                    == enrolment)
+            let history = try await api.get("/enrolments/\(enrolment.id)/history", as: .teacher("t-1")).decode(
+                History.self)
             #expect(history.transitions.map(\.actorID) == ["t-1"])
             #expect(try await fixture.outboxEvents(EnrolmentApplied.self).map(\.actorID) == ["t-1"])
             #expect(try await api.get("/teachers/t-1/record", as: .teacher("t-1")).status == .ok)
@@ -67,7 +77,8 @@ struct ScopedAccessTests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .application)
-            let applied = try await api.post("/sessions/\(session)/applications", json: RequestBodies.Entry(participantID: "t-3"))
+            let applied = try await api.post(
+                "/sessions/\(session)/applications", json: RequestBodies.Entry(participantID: "t-3"))
             #expect(applied.status == .created)
             let enrolment = try applied.decode(EnrolmentView.self)
             #expect(enrolment.participantID == "t-3")
@@ -77,7 +88,9 @@ struct ScopedAccessTests {
             #expect(history.transitions.map(\.actorID) == ["mgr-1", "mgr-1"])
             #expect(try await fixture.outboxEvents(EnrolmentWithdrawn.self).map(\.actorID) == ["mgr-1"])
             // The teacher may name themselves too.
-            let own = try await api.post("/sessions/\(session)/applications", as: .teacher("t-3"), json: RequestBodies.Entry(participantID: "t-3"))
+            let own = try await api.post(
+                "/sessions/\(session)/applications", as: .teacher("t-3"),
+                json: RequestBodies.Entry(participantID: "t-3"))
             #expect(own.status == .created)
         }
     }

@@ -60,9 +60,11 @@ struct SessionAPITests {
             #expect(refused.problem?.currentState == "inPreparation")
             #expect(refused.problem?.detail?.contains("trainer") == true)
 
-            let staffed = try await api.request(.put, "/sessions/\(id)/trainers", json: RequestBodies.Trainers(trainerIDs: ["f-1", "f-2"]))
+            let staffed = try await api.request(
+                .put, "/sessions/\(id)/trainers", json: RequestBodies.Trainers(trainerIDs: ["f-1", "f-2"]))
             #expect(try staffed.decode(SessionView.self).trainerIDs == ["f-1", "f-2"])
-            let tutors = try await api.request(.put, "/sessions/\(id)/tutors", json: RequestBodies.Tutors(tutorIDs: ["tu-9"]))
+            let tutors = try await api.request(
+                .put, "/sessions/\(id)/tutors", json: RequestBodies.Tutors(tutorIDs: ["tu-9"]))
             #expect(try tutors.decode(SessionView.self).tutorIDs == ["tu-9"])
             #expect(try await api.post("/sessions/\(id)/open").decode(SessionView.self).state == .openForEnrolment)
             #expect(try await api.post("/sessions/\(id)/start").decode(SessionView.self).state == .running)
@@ -82,7 +84,10 @@ struct SessionAPITests {
             #expect(changes.map(\.tutorIDs) == [["tu-1"], ["tu-9"]])
             #expect(changes.allSatisfy { $0.sessionID == id && $0.actorID == "mgr-1" && $0.academy == "lyon" })
             let history = try await api.get("/sessions/\(id)/history").decode(History.self)
-            #expect(history.transitions.map(\.command) == ["schedule", "assignTrainers", "assignTutors", "open", "start", "close"])
+            #expect(
+                history.transitions.map(\.command) == [
+                    "schedule", "assignTrainers", "assignTutors", "open", "start", "close",
+                ])
             #expect(history.transitions.allSatisfy { $0.actorID == "mgr-1" })
         }
     }
@@ -111,9 +116,11 @@ struct SessionAPITests {
             let second = try await api.scheduleSession()
             let lyon = try await api.get("/sessions?academy=lyon").decode(SessionRoutes.SessionList.self)
             #expect(Set(lyon.sessions.map(\.id)) == [first, second])
-            let open = try await api.get("/sessions?academy=lyon&state=openForEnrolment").decode(SessionRoutes.SessionList.self)
+            let open = try await api.get("/sessions?academy=lyon&state=openForEnrolment").decode(
+                SessionRoutes.SessionList.self)
             #expect(open.sessions.map(\.id) == [first])
-            #expect(try await api.get("/sessions?academy=creteil").decode(SessionRoutes.SessionList.self).sessions.isEmpty)
+            #expect(
+                try await api.get("/sessions?academy=creteil").decode(SessionRoutes.SessionList.self).sessions.isEmpty)
             let unknown = try await api.get("/sessions?acadmy=lyon")
             #expect(unknown.status == .badRequest)
             #expect(unknown.problem?.errors?.map(\.field) == ["acadmy"])
@@ -141,7 +148,8 @@ struct SessionAPITests {
             let invalid = try await api.post("/sessions", json: plan)
             #expect(invalid.status == .unprocessableContent)
             #expect(Set(invalid.problem?.errors?.map(\.field) ?? []) == ["capacity", "district"])
-            let malformed = try await api.request(.post, "/sessions", raw: "{\"course\": 3}", contentType: "application/json")
+            let malformed = try await api.request(
+                .post, "/sessions", raw: "{\"course\": 3}", contentType: "application/json")
             #expect(malformed.status == .unprocessableContent || malformed.status == .badRequest)
             let wrongType = try await api.request(.post, "/sessions", raw: "x", contentType: "text/plain")
             #expect(wrongType.status == .unsupportedMediaType)

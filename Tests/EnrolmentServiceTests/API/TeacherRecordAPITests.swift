@@ -14,24 +14,32 @@ struct TeacherRecordAPITests {
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(capacity: 5, mode: .open)
-            let august = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
+            let august = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
             // Noon in Paris on each side of the turn of the year.
-            _ = try await fixture.store.courseCompleted(CloudEvent(
-                id: "c-1", time: Date(),
-                event: Messages.completion(
-                    of: august.id, participant: "t-1", session: session, at: try #require(Timestamp.parse("2026-08-31T10:00:00Z")),
-                    distance: 600, inPerson: 0)))
+            _ = try await fixture.store.courseCompleted(
+                CloudEvent(
+                    id: "c-1", time: Date(),
+                    event: Messages.completion(
+                        of: august.id, participant: "t-1", session: session,
+                        at: try #require(Timestamp.parse("2026-08-31T10:00:00Z")),
+                        distance: 600, inPerson: 0)))
             let other = try await api.openSession(capacity: 5, mode: .open)
-            let september = try await api.post("/sessions/\(other)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
-            _ = try await fixture.store.courseCompleted(CloudEvent(
-                id: "c-2", time: Date(),
-                event: Messages.completion(
-                    of: september.id, participant: "t-1", session: other, at: try #require(Timestamp.parse("2026-09-01T10:00:00Z")),
-                    distance: 540, inPerson: 540)))
+            let september = try await api.post("/sessions/\(other)/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
+            _ = try await fixture.store.courseCompleted(
+                CloudEvent(
+                    id: "c-2", time: Date(),
+                    event: Messages.completion(
+                        of: september.id, participant: "t-1", session: other,
+                        at: try #require(Timestamp.parse("2026-09-01T10:00:00Z")),
+                        distance: 540, inPerson: 540)))
 
-            let ending = try await api.get("/teachers/t-1/record?schoolYear=2025-2026", as: .teacher("t-1")).decode(TrainingRecord.self)
+            let ending = try await api.get("/teachers/t-1/record?schoolYear=2025-2026", as: .teacher("t-1")).decode(
+                TrainingRecord.self)
             #expect(ending.trainings.map(\.enrolmentID) == [august.id])
-            let starting = try await api.get("/teachers/t-1/record?schoolYear=2026-2027", as: .teacher("t-1")).decode(TrainingRecord.self)
+            let starting = try await api.get("/teachers/t-1/record?schoolYear=2026-2027", as: .teacher("t-1")).decode(
+                TrainingRecord.self)
             #expect(starting.trainings.map(\.enrolmentID) == [september.id])
             #expect(starting.obligation?.met == true)
             #expect(starting.obligation?.doneMinutes == 1080)
@@ -52,7 +60,8 @@ struct TeacherRecordAPITests {
             let api = APIClient(client: client)
             let session = try await api.openSession(mode: .open)
             _ = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-5"))
-            let record = try await api.get("/teachers/t-5/record?schoolYear=2026-2027", as: .teacher("t-5")).decode(TrainingRecord.self)
+            let record = try await api.get("/teachers/t-5/record?schoolYear=2026-2027", as: .teacher("t-5")).decode(
+                TrainingRecord.self)
             #expect(record.trainings.isEmpty)
             #expect(record.obligation?.missingMinutes == 1080)
             #expect(record.obligation?.missingDistanceMinutes == 540)

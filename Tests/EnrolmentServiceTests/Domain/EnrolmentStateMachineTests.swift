@@ -26,18 +26,22 @@ struct EnrolmentStateMachineTests {
     }
 
     static let cases: [Case] = EnrolmentState.allCases.flatMap { state in
-        EnrolmentCommand.allCases.flatMap { command in [true, false].map { Case(state: state, command: command, seatFree: $0) } }
+        EnrolmentCommand.allCases.flatMap { command in
+            [true, false].map { Case(state: state, command: command, seatFree: $0) }
+        }
     }
 
-    @Test("every state answers every command as the table says, and an illegal one names the current state",
-          arguments: cases)
+    @Test(
+        "every state answers every command as the table says, and an illegal one names the current state",
+        arguments: cases)
     func transition(_ c: Case) {
         let expected = Self.expected(c.state, c.command, seatFree: c.seatFree)
         do {
             let next = try EnrolmentStateMachine.next(from: c.state, on: c.command, seatFree: c.seatFree)
             #expect(next == expected, "\(c.testDescription) went to \(next)")
         } catch {
-            #expect(expected == nil, "\(c.testDescription) was refused but should go to \(String(describing: expected))")
+            #expect(
+                expected == nil, "\(c.testDescription) was refused but should go to \(String(describing: expected))")
             #expect(error.currentState == c.state)
             #expect(error.command == c.command)
         }

@@ -30,8 +30,9 @@ struct SessionLifeCycleTests {
         var testDescription: String { "\(state) ─\(command.name)→" }
     }
 
-    @Test("every state answers every command as the table says, naming the current state when it refuses",
-          arguments: SessionState.allCases.flatMap { state in commands.map { Case(state: state, command: $0) } })
+    @Test(
+        "every state answers every command as the table says, naming the current state when it refuses",
+        arguments: SessionState.allCases.flatMap { state in commands.map { Case(state: state, command: $0) } })
     func transition(_ c: Case) {
         var session = Fixtures.session(state: c.state, trainers: ["f-1"])
         do {
@@ -107,12 +108,15 @@ struct SessionSchedulingTests {
         plan.calendar = SessionCalendar(
             enrolmentOpensAt: Fixtures.day(10), enrolmentClosesAt: Fixtures.day(5), startsAt: Fixtures.day(20),
             endsAt: Fixtures.day(40),
-            meetings: [ScheduledMeeting(activityID: "a1", startsAt: Fixtures.day(25)),
-                       ScheduledMeeting(activityID: "zz", startsAt: Fixtures.day(90))])
+            meetings: [
+                ScheduledMeeting(activityID: "a1", startsAt: Fixtures.day(25)),
+                ScheduledMeeting(activityID: "zz", startsAt: Fixtures.day(90)),
+            ])
         #expect { try Session.schedule(id: "ses-1", plan: plan, course: Fixtures.courseVersion()) } throws: { error in
             let fields = Set((error as? InvalidPlan)?.violations.map(\.field) ?? [])
             return fields == [
-                "district", "capacity", "trainerIDs[0]", "calendar.enrolmentClosesAt", "calendar.meetings[0].activityID",
+                "district", "capacity", "trainerIDs[0]", "calendar.enrolmentClosesAt",
+                "calendar.meetings[0].activityID",
                 "calendar.meetings[1].activityID", "calendar.meetings[1].startsAt",
             ]
         }

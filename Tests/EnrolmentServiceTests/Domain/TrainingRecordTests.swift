@@ -47,8 +47,10 @@ struct TrainingRecordTests {
     func missing() {
         let record = TrainingRecord(
             teacherID: "t-1", schoolYear: SchoolYear(startYear: 2026), schoolLevel: .primary,
-            trainings: [Self.training("e1", "2026-10-01", distance: 360, inPerson: 360),
-                        Self.training("e0", "2026-08-31", distance: 600, inPerson: 0)])
+            trainings: [
+                Self.training("e1", "2026-10-01", distance: 360, inPerson: 360),
+                Self.training("e0", "2026-08-31", distance: 600, inPerson: 0),
+            ])
         #expect(record.trainings.map(\.enrolmentID) == ["e1"], "the completion of 31 August belongs to 2025-2026")
         #expect(record.totalMinutes == 720)
         let obligation = record.obligation
@@ -70,12 +72,16 @@ struct TrainingRecordTests {
 
     @Test("18 h of which 9 h distance meets the obligation; secondary teachers have none")
     func met() {
-        let trainings = [Self.training("e1", "2026-10-01", distance: 540, inPerson: 300),
-                         Self.training("e2", "2027-03-01", distance: 0, inPerson: 240)]
-        let record = TrainingRecord(teacherID: "t-1", schoolYear: SchoolYear(startYear: 2026), schoolLevel: .primary, trainings: trainings)
+        let trainings = [
+            Self.training("e1", "2026-10-01", distance: 540, inPerson: 300),
+            Self.training("e2", "2027-03-01", distance: 0, inPerson: 240),
+        ]
+        let record = TrainingRecord(
+            teacherID: "t-1", schoolYear: SchoolYear(startYear: 2026), schoolLevel: .primary, trainings: trainings)
         #expect(record.obligation?.met == true)
         #expect(record.obligation?.missingMinutes == 0)
-        let secondary = TrainingRecord(teacherID: "t-1", schoolYear: SchoolYear(startYear: 2026), schoolLevel: .secondary, trainings: trainings)
+        let secondary = TrainingRecord(
+            teacherID: "t-1", schoolYear: SchoolYear(startYear: 2026), schoolLevel: .secondary, trainings: trainings)
         #expect(secondary.obligation == nil)
     }
 }

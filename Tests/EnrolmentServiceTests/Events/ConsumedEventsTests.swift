@@ -13,7 +13,8 @@ struct ConsumedEventsTests {
     /// An open session with one approved teacher `t-1`; returns (session id, enrolment id).
     static func approvedTeacher(_ fixture: ServiceFixture, _ api: APIClient) async throws -> (String, String) {
         let session = try await api.openSession(mode: .open)
-        let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(EnrolmentView.self)
+        let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
+            EnrolmentView.self)
         return (session, enrolment.id)
     }
 
@@ -24,12 +25,19 @@ struct ConsumedEventsTests {
         let published = try Messages.delivery(Fixtures.coursePublished())
         #expect(await consumer.settle(published) == .ack)
         #expect(await consumer.settle(published) == .ack, "a duplicate is acknowledged")
-        #expect(try await fixture.store.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1))?.title
+        #expect(
+            try await fixture.store.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1))?.title
                 == "Résoudre des problèmes au cycle 3")
-        let inbox = try await fixture.store.database.read { db in try Inbox.count(consumer: EnrolmentStore.consumer, in: db) }
+        let inbox = try await fixture.store.database.read { db in
+            try Inbox.count(consumer: EnrolmentStore.consumer, in: db)
+        }
         #expect(inbox == 1)
-        #expect(await consumer.settle(try Messages.delivery(CourseArchived(courseID: "crs-math", archivedAt: Date()))) == .ack)
-        #expect(try await fixture.store.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1))?.archivedAt != nil)
+        #expect(
+            await consumer.settle(try Messages.delivery(CourseArchived(courseID: "crs-math", archivedAt: Date())))
+                == .ack)
+        #expect(
+            try await fixture.store.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1))?.archivedAt != nil
+        )
     }
 
     @Test("a course event from a service other than the catalogue is parked, not applied")
@@ -59,14 +67,16 @@ struct ConsumedEventsTests {
             let completed = try await fixture.outboxEvents(EnrolmentCompleted.self)
             #expect(completed.map(\.enrolmentID) == [enrolment])
             #expect(completed.first?.actorID == nil)
-            let record = try await api.get("/teachers/t-1/record?schoolYear=2026-2027", as: .teacher("t-1")).decode(TrainingRecord.self)
+            let record = try await api.get("/teachers/t-1/record?schoolYear=2026-2027", as: .teacher("t-1")).decode(
+                TrainingRecord.self)
             #expect(record.trainings.map(\.enrolmentID) == [enrolment])
             #expect(record.distanceMinutes == 135)
             #expect(record.inPersonMinutes == 180)
             #expect(record.schoolLevel == .primary)
             #expect(record.obligation?.missingMinutes == 1080 - 315)
             #expect(record.obligation?.met == false)
-            let other = try await api.get("/teachers/t-1/record?schoolYear=2025-2026", as: .teacher("t-1")).decode(TrainingRecord.self)
+            let other = try await api.get("/teachers/t-1/record?schoolYear=2025-2026", as: .teacher("t-1")).decode(
+                TrainingRecord.self)
             #expect(other.trainings.isEmpty)
         }
     }
@@ -109,7 +119,8 @@ struct ConsumedEventsTests {
     @Test("a completion of an enrolment this service does not know is parked with the reason")
     func unknownEnrolment() async throws {
         let fixture = try ServiceFixture()
-        let delivery = try Messages.delivery(Messages.completion(of: "enr-ghost", participant: "t-1", session: "ses-x", at: Date()))
+        let delivery = try Messages.delivery(
+            Messages.completion(of: "enr-ghost", participant: "t-1", session: "ses-x", at: Date()))
         guard case .park(let reason) = await fixture.assembly.consumer.settle(delivery) else {
             Issue.record("expected the completion to be parked")
             return

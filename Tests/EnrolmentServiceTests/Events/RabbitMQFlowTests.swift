@@ -21,7 +21,9 @@ struct RabbitMQFlowTests {
         func of(type: String) -> [Message] { all.filter { $0.type == type } }
     }
 
-    @Test("course published → session scheduled → approved event observed; completion → record; a duplicate changes nothing")
+    @Test(
+        "course published → session scheduled → approved event observed; completion → record; a duplicate changes nothing"
+    )
     func flow() async throws {
         let endpoint = try TestEnvironment.requireAMQP()
         let tag = UUID().uuidString.prefix(8).lowercased()
@@ -33,12 +35,14 @@ struct RabbitMQFlowTests {
         let assembly = try EnrolmentServiceFactory.assemble(
             ServiceEnvironment(
                 storePath: directory.appendingPathComponent("enrolment.sqlite").path, transport: transport,
-                logger: TestEnvironment.logger, authenticator: try TestAuth.authenticator(), retry: TestEnvironment.fastRetry, outboxPollInterval: .milliseconds(20)),
+                logger: TestEnvironment.logger, authenticator: try TestAuth.authenticator(),
+                retry: TestEnvironment.fastRetry, outboxPollInterval: .milliseconds(20)),
             queue: "test.enrolment.events.\(tag)")
         let store = assembly.store
 
         // Queues first, so nothing published from now on is lost.
-        let observer = Subscription(queue: "test.enrolment.observer.\(tag)", bindings: ["enrolment.#"], retry: TestEnvironment.fastRetry)
+        let observer = Subscription(
+            queue: "test.enrolment.observer.\(tag)", bindings: ["enrolment.#"], retry: TestEnvironment.fastRetry)
         try await transport.declare(observer)
         try await transport.declare(assembly.consumer.subscription)
         let observed = Observed()
@@ -58,7 +62,9 @@ struct RabbitMQFlowTests {
             let course = Fixtures.coursePublished(id: "crs-\(tag)")
             try await transport.publish([try Messages.message(course)])
             let ref = CourseVersionRef(courseID: course.courseID, version: 1)
-            try await expectEventually("the course version reaches the read model") { try await store.courseVersion(ref) != nil }
+            try await expectEventually("the course version reaches the read model") {
+                try await store.courseVersion(ref) != nil
+            }
 
             try await Application(router: assembly.service.router(registry: nil)).test(.router) { client in
                 let api = APIClient(client: client)
@@ -69,7 +75,8 @@ struct RabbitMQFlowTests {
                 #expect(scheduled.status == .created, "\(scheduled.text)")
                 let session = try scheduled.decode(SessionView.self).id
                 #expect(try await api.post("/sessions/\(session)/open").status == .ok)
-                let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-42")).decode(EnrolmentView.self)
+                let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-42")).decode(
+                    EnrolmentView.self)
                 #expect(enrolment.state == .approved)
 
                 // Then the approval reaches a queue bound by another system, with what tracking needs
@@ -96,13 +103,15 @@ struct RabbitMQFlowTests {
                 try await expectEventually("the completion is announced") {
                     !observed.of(type: EnrolmentCompleted.eventType.rawValue).isEmpty
                 }
-                let record = try await api.get("/teachers/t-42/record?schoolYear=2026-2027", as: .teacher("t-42")).decode(TrainingRecord.self)
+                let record = try await api.get("/teachers/t-42/record?schoolYear=2026-2027", as: .teacher("t-42"))
+                    .decode(TrainingRecord.self)
                 #expect(record.trainings.map(\.enrolmentID) == [enrolment.id])
                 #expect(record.totalMinutes == 315)
                 #expect(try await api.get("/enrolments/\(enrolment.id)").decode(EnrolmentView.self).state == .completed)
 
                 // When the same completion is delivered again, and once more under a new id
-                let recordBefore = try await api.get("/teachers/t-42/record?schoolYear=2026-2027", as: .teacher("t-42")).text
+                let recordBefore = try await api.get("/teachers/t-42/record?schoolYear=2026-2027", as: .teacher("t-42"))
+                    .text
                 let again = try Messages.message(
                     Messages.completion(of: enrolment.id, participant: "t-42", session: session, at: completedAt))
                 // A later sentinel tells when the duplicates (ahead of it in the queue) were handled.
@@ -110,17 +119,22 @@ struct RabbitMQFlowTests {
                 try await transport.publish([completion, again, sentinel])
                 try await expectEventually("the sentinel behind the duplicates is consumed") {
                     try await store.database.read { db in
-                        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM archivedCourse WHERE courseID = ?",
-                                         arguments: ["crs-sentinel-\(tag)"]) == 1
+                        try Int.fetchOne(
+                            db, sql: "SELECT COUNT(*) FROM archivedCourse WHERE courseID = ?",
+                            arguments: ["crs-sentinel-\(tag)"]) == 1
                     }
                 }
                 try await Task.sleep(for: .milliseconds(300))
 
                 // Then nothing changed
-                #expect(try await api.get("/teachers/t-42/record?schoolYear=2026-2027", as: .teacher("t-42")).text == recordBefore)
+                #expect(
+                    try await api.get("/teachers/t-42/record?schoolYear=2026-2027", as: .teacher("t-42")).text
+                        == recordBefore)
                 #expect(observed.of(type: EnrolmentCompleted.eventType.rawValue).count == 1)
-                #expect(try await store.history(of: "enrolment", id: enrolment.id).map(\.command) == ["enrol", "complete"])
-                #expect(try await transport.parkedMessages(queue: assembly.consumer.subscription.queue, limit: 10).isEmpty)
+                #expect(
+                    try await store.history(of: "enrolment", id: enrolment.id).map(\.command) == ["enrol", "complete"])
+                #expect(
+                    try await transport.parkedMessages(queue: assembly.consumer.subscription.queue, limit: 10).isEmpty)
             }
             group.cancelAll()
         }

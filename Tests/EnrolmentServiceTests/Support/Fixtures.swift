@@ -9,20 +9,26 @@ enum Fixtures {
 
     static func day(_ n: Int) -> Date { Timestamp.truncated(base.addingTimeInterval(Double(n) * 86_400)) }
 
-    static func coursePublished(id: String = "crs-math", version: Int = 1, levels: [SchoolLevel] = [.primary]) -> CoursePublished {
+    static func coursePublished(
+        id: String = "crs-math", version: Int = 1, levels: [SchoolLevel] = [.primary]
+    ) -> CoursePublished {
         let activities = [
-            ActivitySnapshot(id: "a1", title: "Vidéo", kind: .video, grouping: .individual, modality: .distance,
-                             estimatedMinutes: 45, required: true),
-            ActivitySnapshot(id: "a2", title: "Classe virtuelle", kind: .virtualClass, grouping: .collective,
-                             modality: .distance, estimatedMinutes: 90, required: true),
-            ActivitySnapshot(id: "a4", title: "Regroupement", kind: .inPersonMeeting, grouping: .collective,
-                             modality: .inPerson, estimatedMinutes: 180, required: true),
+            ActivitySnapshot(
+                id: "a1", title: "Vidéo", kind: .video, grouping: .individual, modality: .distance,
+                estimatedMinutes: 45, required: true),
+            ActivitySnapshot(
+                id: "a2", title: "Classe virtuelle", kind: .virtualClass, grouping: .collective,
+                modality: .distance, estimatedMinutes: 90, required: true),
+            ActivitySnapshot(
+                id: "a4", title: "Regroupement", kind: .inPersonMeeting, grouping: .collective,
+                modality: .inPerson, estimatedMinutes: 180, required: true),
         ]
         return CoursePublished(
             courseID: id, version: version, title: "Résoudre des problèmes au cycle 3", summary: "Parcours hybride.",
             objectives: ["Résoudre"], keywords: ["maths"], domain: "Mathématiques",
             audience: Audience(schoolLevels: levels), origin: .national, nature: .tutored, activities: activities,
-            owner: CourseOwner(organisation: "DGESCO"), publishedAt: day(-30), distanceMinutes: 135, inPersonMinutes: 180,
+            owner: CourseOwner(organisation: "DGESCO"), publishedAt: day(-30), distanceMinutes: 135,
+            inPersonMinutes: 180,
             durationBucket: .from3To6h)
     }
 
@@ -31,12 +37,17 @@ enum Fixtures {
     static func calendar() -> SessionCalendar {
         SessionCalendar(
             enrolmentOpensAt: day(1), enrolmentClosesAt: day(20), startsAt: day(21), endsAt: day(60),
-            meetings: [ScheduledMeeting(activityID: "a2", startsAt: day(30), endsAt: day(30).addingTimeInterval(5400), place: "Classe virtuelle"),
-                       ScheduledMeeting(activityID: "a4", startsAt: day(45), place: "École Jean Macé, Lyon")])
+            meetings: [
+                ScheduledMeeting(
+                    activityID: "a2", startsAt: day(30), endsAt: day(30).addingTimeInterval(5400),
+                    place: "Classe virtuelle"),
+                ScheduledMeeting(activityID: "a4", startsAt: day(45), place: "École Jean Macé, Lyon"),
+            ])
     }
 
     static func plan(
-        course: String = "crs-math", capacity: Int = 20, mode: EnrolmentMode = .application, trainers: [String] = ["f-1"]
+        course: String = "crs-math", capacity: Int = 20, mode: EnrolmentMode = .application,
+        trainers: [String] = ["f-1"]
     ) -> SessionPlan {
         SessionPlan(
             course: CourseVersionRef(courseID: course, version: 1), academy: "lyon", schoolLevel: .primary,
@@ -46,7 +57,8 @@ enum Fixtures {
 
     static func session(state: SessionState, trainers: [String], mode: EnrolmentMode = .application) -> Session {
         Session(
-            id: "ses-1", course: CourseVersionRef(courseID: "crs-math", version: 1), academy: "lyon", schoolLevel: .primary,
+            id: "ses-1", course: CourseVersionRef(courseID: "crs-math", version: 1), academy: "lyon",
+            schoolLevel: .primary,
             district: "Lyon 3", pafModule: nil, title: "T", calendar: calendar(), trainerIDs: trainers, tutorIDs: [],
             capacity: 10, mode: mode, state: state)
     }

@@ -4,7 +4,9 @@ import Messaging
 
 /// Builds bus messages the way a producer's outbox does.
 enum Messages {
-    static func message<E: DomainEvent>(_ event: E, id: String = UUID().uuidString, source: String? = nil) throws -> Message {
+    static func message<E: DomainEvent>(
+        _ event: E, id: String = UUID().uuidString, source: String? = nil
+    ) throws -> Message {
         var envelope = CloudEvent(id: id, time: Timestamp.truncated(Date()), event: event)
         if let source { envelope.source = source }
         return Message(
@@ -12,13 +14,18 @@ enum Messages {
             body: try EventCoding.encode(envelope))
     }
 
-    static func delivery<E: DomainEvent>(_ event: E, id: String = UUID().uuidString, source: String? = nil) throws -> Delivery {
-        Delivery(message: try message(event, id: id, source: source), attempt: 1, queue: "enrolment.events", redelivered: false)
+    static func delivery<E: DomainEvent>(
+        _ event: E, id: String = UUID().uuidString, source: String? = nil
+    ) throws -> Delivery {
+        Delivery(
+            message: try message(event, id: id, source: source), attempt: 1, queue: "enrolment.events",
+            redelivered: false)
     }
 
     /// Tracking's completion of an enrolment, as tracking would announce it.
     static func completion(
-        of enrolment: String, participant: String, session: String, at date: Date, distance: Int = 135, inPerson: Int = 180
+        of enrolment: String, participant: String, session: String, at date: Date, distance: Int = 135,
+        inPerson: Int = 180
     ) -> CourseCompleted {
         CourseCompleted(
             enrolmentID: enrolment, participantID: participant, sessionID: session,

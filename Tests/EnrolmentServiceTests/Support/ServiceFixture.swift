@@ -22,7 +22,8 @@ struct ServiceFixture {
         assembly = try EnrolmentServiceFactory.assemble(
             ServiceEnvironment(
                 storePath: directory.appendingPathComponent("enrolment.sqlite").path, transport: transport,
-                logger: TestEnvironment.logger, authenticator: try TestAuth.authenticator(), retry: TestEnvironment.fastRetry),
+                logger: TestEnvironment.logger, authenticator: try TestAuth.authenticator(),
+                retry: TestEnvironment.fastRetry),
             now: now)
     }
 
@@ -62,7 +63,9 @@ struct ServiceFixture {
     /// The bodies of outbox events of one type, decoded.
     func outboxEvents<E: DomainEvent>(_ type: E.Type) async throws -> [E] {
         let bodies = try await store.database.read { db in
-            try Data.fetchAll(db, sql: "SELECT body FROM magistere_outbox WHERE type = ? ORDER BY seq", arguments: [E.eventType.rawValue])
+            try Data.fetchAll(
+                db, sql: "SELECT body FROM magistere_outbox WHERE type = ? ORDER BY seq",
+                arguments: [E.eventType.rawValue])
         }
         return try bodies.map { try EventCoding.decode(CloudEvent<E>.self, from: $0).data }
     }
@@ -77,11 +80,15 @@ struct APIClient: Sendable {
         let headers: HTTPFields
         let body: Data
 
-        func decode<T: Decodable>(_ type: T.Type = T.self, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+        func decode<T: Decodable>(
+            _ type: T.Type = T.self, sourceLocation: SourceLocation = #_sourceLocation
+        ) throws -> T {
             do {
                 return try EventCoding.decoder().decode(type, from: body)
             } catch {
-                Issue.record("cannot decode \(T.self) from \(String(decoding: body, as: UTF8.self))", sourceLocation: sourceLocation)
+                Issue.record(
+                    "cannot decode \(T.self) from \(String(decoding: body, as: UTF8.self))",
+                    sourceLocation: sourceLocation)
                 throw error
             }
         }
@@ -122,7 +129,9 @@ struct APIClient: Sendable {
         return Reply(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
     }
 
-    func get(_ path: String, as caller: TestCaller? = .manager) async throws -> Reply { try await request(.get, path, as: caller) }
+    func get(_ path: String, as caller: TestCaller? = .manager) async throws -> Reply {
+        try await request(.get, path, as: caller)
+    }
     func post(_ path: String, as caller: TestCaller? = .manager, json: (any Encodable)? = nil) async throws -> Reply {
         try await request(.post, path, as: caller, json: json)
     }
@@ -131,17 +140,20 @@ struct APIClient: Sendable {
 
     /// Schedules a session of the fixture course (academy lyon, tutor tu-1) and returns its id.
     func scheduleSession(
-        capacity: Int = 20, mode: EnrolmentMode = .application, trainers: [String] = ["f-1"], as caller: TestCaller = .manager,
+        capacity: Int = 20, mode: EnrolmentMode = .application, trainers: [String] = ["f-1"],
+        as caller: TestCaller = .manager,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> String {
-        let reply = try await post("/sessions", as: caller, json: Fixtures.plan(capacity: capacity, mode: mode, trainers: trainers))
+        let reply = try await post(
+            "/sessions", as: caller, json: Fixtures.plan(capacity: capacity, mode: mode, trainers: trainers))
         #expect(reply.status == .created, "\(reply.text)", sourceLocation: sourceLocation)
         return try reply.decode(SessionView.self).id
     }
 
     /// Schedules and opens a session.
     func openSession(
-        capacity: Int = 20, mode: EnrolmentMode = .application, trainers: [String] = ["f-1"], as caller: TestCaller = .manager,
+        capacity: Int = 20, mode: EnrolmentMode = .application, trainers: [String] = ["f-1"],
+        as caller: TestCaller = .manager,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> String {
         let id = try await scheduleSession(

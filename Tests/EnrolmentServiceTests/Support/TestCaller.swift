@@ -24,7 +24,9 @@ struct TestCaller: Sendable, CustomStringConvertible {
     static func teacher(_ id: String) -> TestCaller { TestCaller(subject: id, role: .participant, academy: "lyon") }
 
     /// Someone holding `role` only, in the fixtures' academy.
-    static func holding(_ role: Role) -> TestCaller { TestCaller(subject: "x-\(role.rawValue)", role: role, academy: "lyon") }
+    static func holding(_ role: Role) -> TestCaller {
+        TestCaller(subject: "x-\(role.rawValue)", role: role, academy: "lyon")
+    }
 
     /// `Authorization: Bearer …` for this caller.
     func headers() async throws -> HTTPFields {

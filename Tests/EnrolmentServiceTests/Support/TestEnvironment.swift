@@ -1,7 +1,7 @@
-@_exported import TestSupport
 import Foundation
 import Logging
 import Messaging
+@_exported import TestSupport
 import Testing
 
 /// Where the test broker is (scripts/test exports it); helpers copied from MessagingTests (test targets
@@ -15,7 +15,8 @@ enum TestEnvironment {
     }
 
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("magistere-enrolment-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "magistere-enrolment-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -28,5 +29,3 @@ enum TestEnvironment {
 
     static let fastRetry = RetryPolicy(delays: [.milliseconds(50), .milliseconds(100)], maxAttempts: 3)
 }
-
-

@@ -35,7 +35,8 @@ struct TransportFixture {
         case .amqp:
             let endpoint = try endpoint ?? TestEnvironment.requireAMQP()
             transport = AMQPTransport(
-                endpoint: endpoint, topology: AMQPTopology(exchange: "test.events.\(queue)"), confirmTimeout: .seconds(10),
+                endpoint: endpoint, topology: AMQPTopology(exchange: "test.events.\(queue)"),
+                confirmTimeout: .seconds(10),
                 logger: TestEnvironment.logger)
         case .embedded:
             transport = try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path)
@@ -43,8 +44,12 @@ struct TransportFixture {
     }
 
     /// Wraps an event into a bus message, the way the outbox does.
-    static func message<E: DomainEvent>(_ event: E, id: String = UUID().uuidString, source: String? = nil) throws -> Message {
-        var envelope = CloudEvent(id: id, time: Timestamp.truncated(Date()), traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", event: event)
+    static func message<E: DomainEvent>(
+        _ event: E, id: String = UUID().uuidString, source: String? = nil
+    ) throws -> Message {
+        var envelope = CloudEvent(
+            id: id, time: Timestamp.truncated(Date()),
+            traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", event: event)
         if let source { envelope.source = source }
         return Message(
             id: id, type: E.eventType.rawValue, source: envelope.source, subject: event.subject, time: envelope.time,
@@ -71,7 +76,8 @@ struct EffectStore: Sendable {
     func apply(_ delivery: Delivery, number: Int) async throws -> Bool {
         try await database.write { db in
             guard try Inbox.claim(delivery.message.id, consumer: "test", in: db) else { return false }
-            try db.execute(sql: "INSERT INTO effect (message_id, number) VALUES (?, ?)", arguments: [delivery.message.id, number])
+            try db.execute(
+                sql: "INSERT INTO effect (message_id, number) VALUES (?, ?)", arguments: [delivery.message.id, number])
             return true
         }
     }
@@ -84,7 +90,6 @@ struct EffectStore: Sendable {
         try await database.read { db in try Int.fetchAll(db, sql: "SELECT number FROM effect ORDER BY rowid") }
     }
 }
-
 
 /// Runs `consume` in a child task for the duration of `body`, then cancels it.
 func whileConsuming(

@@ -1,9 +1,9 @@
-@_exported import TestSupport
 import Contracts
 import Foundation
 import GRDB
 import Logging
 import Messaging
+@_exported import TestSupport
 import Testing
 
 /// Where the test brokers are: `scripts/test` starts them and exports these variables.
@@ -54,5 +54,3 @@ enum TestEnvironment {
         try #require(process.terminationStatus == 0, "rabbitmq-node \(arguments.joined(separator: " ")) failed")
     }
 }
-
-

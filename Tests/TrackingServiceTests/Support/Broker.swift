@@ -1,8 +1,8 @@
-@_exported import TestSupport
 import Contracts
 import Foundation
 import Messaging
 import Synchronization
+@_exported import TestSupport
 import Testing
 
 /// The test broker: `scripts/test` starts it and exports `MAGISTERE_TEST_AMQP_URL`.
@@ -19,5 +19,3 @@ enum Broker {
             time: envelope.time, body: try EventCoding.encode(envelope))
     }
 }
-
-

@@ -16,16 +16,21 @@ import Testing
 enum Plan {
     static let courseID = "course-maths"
     static let activities = [
-        ActivitySnapshot(id: "video", title: "Video", kind: .video, grouping: .individual, modality: .distance,
-                         estimatedMinutes: 30, required: true),
-        ActivitySnapshot(id: "quiz", title: "Quiz", kind: .selfAssessmentQuiz, grouping: .individual,
-                         modality: .distance, estimatedMinutes: 20, required: true, passThreshold: 0.7),
-        ActivitySnapshot(id: "meeting", title: "Meeting", kind: .inPersonMeeting, grouping: .collective,
-                         modality: .inPerson, estimatedMinutes: 180, required: true),
-        ActivitySnapshot(id: "class", title: "Virtual class", kind: .virtualClass, grouping: .collective,
-                         modality: .distance, estimatedMinutes: 60, required: false),
-        ActivitySnapshot(id: "forum", title: "Forum", kind: .forum, grouping: .collective, modality: .distance,
-                         estimatedMinutes: 45, required: false),
+        ActivitySnapshot(
+            id: "video", title: "Video", kind: .video, grouping: .individual, modality: .distance,
+            estimatedMinutes: 30, required: true),
+        ActivitySnapshot(
+            id: "quiz", title: "Quiz", kind: .selfAssessmentQuiz, grouping: .individual,
+            modality: .distance, estimatedMinutes: 20, required: true, passThreshold: 0.7),
+        ActivitySnapshot(
+            id: "meeting", title: "Meeting", kind: .inPersonMeeting, grouping: .collective,
+            modality: .inPerson, estimatedMinutes: 180, required: true),
+        ActivitySnapshot(
+            id: "class", title: "Virtual class", kind: .virtualClass, grouping: .collective,
+            modality: .distance, estimatedMinutes: 60, required: false),
+        ActivitySnapshot(
+            id: "forum", title: "Forum", kind: .forum, grouping: .collective, modality: .distance,
+            estimatedMinutes: 45, required: false),
     ]
     static let ref = CourseVersionRef(courseID: courseID, version: 1)
     static let trainer = "trainer-1"
@@ -71,8 +76,10 @@ enum Events {
     ) -> SessionScheduled {
         SessionScheduled(
             sessionID: sessionID, course: Plan.ref, academy: academy, schoolLevel: .primary, district: "Lyon 3",
-            title: "Maths", calendar: SessionCalendar(enrolmentOpensAt: t0, enrolmentClosesAt: t0, startsAt: t0, endsAt: t0),
-            trainerIDs: trainerIDs, tutorIDs: tutorIDs, capacity: 30, mode: .designation, actorID: "ien-1", occurredAt: t0)
+            title: "Maths",
+            calendar: SessionCalendar(enrolmentOpensAt: t0, enrolmentClosesAt: t0, startsAt: t0, endsAt: t0),
+            trainerIDs: trainerIDs, tutorIDs: tutorIDs, capacity: 30, mode: .designation, actorID: "ien-1",
+            occurredAt: t0)
     }
 
     static func approved(
@@ -133,10 +140,14 @@ struct TrackingFixture {
     /// The events in the outbox, by type.
     func outbox(type: String) async throws -> [Message] {
         try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, type, source, subject, time, body FROM magistere_outbox WHERE type = ? ORDER BY seq",
-                             arguments: [type]).map { row in
-                Message(id: row["id"], type: row["type"], source: row["source"], subject: row["subject"],
-                        time: row["time"], body: row["body"])
+            try Row.fetchAll(
+                db,
+                sql: "SELECT id, type, source, subject, time, body FROM magistere_outbox WHERE type = ? ORDER BY seq",
+                arguments: [type]
+            ).map { row in
+                Message(
+                    id: row["id"], type: row["type"], source: row["source"], subject: row["subject"],
+                    time: row["time"], body: row["body"])
             }
         }
     }
@@ -172,7 +183,9 @@ extension TestClientProtocol {
     }
 
     @discardableResult
-    func send(_ method: HTTPRequest.Method, _ uri: String, raw: String, headers: HTTPFields = [:]) async throws
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, raw: String, headers: HTTPFields = [:]
+    ) async throws
         -> TestResponse
     {
         try await execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: raw))
