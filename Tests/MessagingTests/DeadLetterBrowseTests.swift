@@ -20,10 +20,7 @@ struct DeadLetterBrowseTests {
     @Test("a parked message listed far more often than the delivery limit stays parked, and replays")
     func listingIsNotADeliveryAttempt() async throws {
         let node = try TestEnvironment.requireNode()
-        let fixture = try TransportFixture(.amqp)
-        let transport = try #require(fixture.transport as? AMQPTransport)
-        let subscription = Subscription(
-            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: TransportContractTests.fast)
+        let (fixture, transport, subscription) = try TransportFixture.amqpThings()
         // Given a delivery limit of 3 on the dead-letter queue, should it count deliveries: RabbitMQ 4
         // gives every quorum queue a limit (20) by default; 3.10 only through a policy such as this one
         let policy = "test-delivery-limit-\(fixture.queue)"
@@ -62,10 +59,7 @@ struct DeadLetterBrowseTests {
     @Test("a quorum dead-letter queue left by an earlier version does not stop consuming; parking into it still works")
     func legacyQuorumDeadLetterQueue() async throws {
         let node = try TestEnvironment.requireNode()
-        let fixture = try TransportFixture(.amqp)
-        let transport = try #require(fixture.transport as? AMQPTransport)
-        let subscription = Subscription(
-            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: TransportContractTests.fast)
+        let (fixture, transport, subscription) = try TransportFixture.amqpThings()
         // Given `<queue>.dead` declared as a quorum queue, as versions before the classic one did
         try await controlNode(
             "ctl", node, "eval",

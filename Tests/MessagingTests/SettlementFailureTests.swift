@@ -13,10 +13,7 @@ struct SettlementFailureTests {
     )
     func unroutableRetry() async throws {
         // Given a message in a consumer's queue
-        let fixture = try TransportFixture(.amqp)
-        let transport = try #require(fixture.transport as? AMQPTransport)
-        let subscription = Subscription(
-            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: TransportContractTests.fast)
+        let (fixture, transport, subscription) = try TransportFixture.amqpThings()
         try await transport.declare(subscription)
         let message = try TransportFixture.message(ThingHappened(thingID: "r", number: 1))
         try await transport.publish([message])
@@ -49,10 +46,7 @@ struct SettlementFailureTests {
     func unroutablePark() async throws {
         let node = try TestEnvironment.requireNode()
         // Given a consumer that parks what it receives
-        let fixture = try TransportFixture(.amqp)
-        let transport = try #require(fixture.transport as? AMQPTransport)
-        let subscription = Subscription(
-            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: TransportContractTests.fast)
+        let (fixture, transport, subscription) = try TransportFixture.amqpThings()
         try await transport.declare(subscription)
         let message = try TransportFixture.message(ThingHappened(thingID: "p", number: 2))
         try await transport.publish([message])
@@ -98,10 +92,7 @@ struct SettlementFailureTests {
     )
     func refusedPark() async throws {
         let node = try TestEnvironment.requireNode()
-        let fixture = try TransportFixture(.amqp)
-        let transport = try #require(fixture.transport as? AMQPTransport)
-        let subscription = Subscription(
-            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: TransportContractTests.fast)
+        let (fixture, transport, subscription) = try TransportFixture.amqpThings()
         // Given a dead-letter queue that refuses every message (a policy: no room, reject new ones)
         let policy = "test-full-\(fixture.queue)"
         let pattern = "^" + NSRegularExpression.escapedPattern(for: subscription.deadLetterQueue) + "$"

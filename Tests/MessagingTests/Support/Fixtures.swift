@@ -43,6 +43,16 @@ struct TransportFixture {
         }
     }
 
+    /// An AMQP fixture, its transport, and a subscription of its queue to ``ThingHappened`` with the fast retry
+    /// policy: the set-up of the tests that drive the broker into failures.
+    static func amqpThings() throws -> (TransportFixture, AMQPTransport, Subscription) {
+        let fixture = try TransportFixture(.amqp)
+        let transport = try #require(fixture.transport as? AMQPTransport)
+        let subscription = Subscription(
+            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: TransportContractTests.fast)
+        return (fixture, transport, subscription)
+    }
+
     /// Wraps an event into a bus message, the way the outbox does.
     static func message<E: DomainEvent>(
         _ event: E, id: String = UUID().uuidString, source: String? = nil
