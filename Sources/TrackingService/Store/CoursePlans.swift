@@ -12,9 +12,12 @@ import Synchronization
 final class CoursePlans: Sendable {
     private let decoded = Mutex<[CourseVersionRef: CourseVersionRow]>([:])
 
+    /// The plan of `ref` if it has been read already.
+    func cached(_ ref: CourseVersionRef) -> CourseVersionRow? { decoded.withLock { $0[ref] } }
+
     /// The plan of `ref`, from memory or from the store.
     func plan(_ ref: CourseVersionRef, _ db: Database) throws -> CourseVersionRow? {
-        if let known = decoded.withLock({ $0[ref] }) { return known }
+        if let known = cached(ref) { return known }
         guard let row = try CourseVersionRow.fetch(ref, db) else { return nil }
         decoded.withLock { $0[ref] = row }
         return row

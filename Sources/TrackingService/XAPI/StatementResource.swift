@@ -73,7 +73,9 @@ final class StatementResource: Sendable {
                         "\(label)registration \(statement.registration ?? "") is not an enrolment tracking has received"
                     )
                 }
-                guard try await knowsCoursePlan(ofSession: sessionID) else {
+                guard let course = registration?.session?.course,
+                    try await knowsCoursePlan(course, ofSession: sessionID)
+                else {
                     throw XAPIProblem.notYetKnown(
                         "\(label)the course version of registration \(statement.registration ?? "")'s session has not "
                             + "reached tracking")
@@ -122,14 +124,13 @@ final class StatementResource: Sendable {
         }
     }
 
-    /// Whether tracking holds the course version the session pins (progress is checked against it).
-    private func knowsCoursePlan(ofSession sessionID: String) async throws -> Bool {
+    /// Whether tracking holds the course version a session pins (progress is checked against it): from memory
+    /// once it has been read, without a second read of the session the registration already loaded.
+    private func knowsCoursePlan(_ course: CourseVersionRef, ofSession sessionID: String) async throws -> Bool {
         let store = stores.store(forSession: sessionID)
         let plans = store.plans
-        return try await store.read { db in
-            guard let session = try SessionRow.fetch(sessionID, db) else { return false }
-            return try plans.plan(session.course, db) != nil
-        }
+        if plans.cached(course) != nil { return true }
+        return try await store.read { db in try plans.plan(course, db) != nil }
     }
 
     /// Inserts a new statement (returns true), accepts an identical one as a no-op (false), refuses a
