@@ -45,11 +45,8 @@ public enum CatalogServiceFactory {
         return PlatformService(
             name: .catalog,
             routes: { router in
-                let reads = router.group().add(middleware: CatalogErrorMiddleware())
-                readController.addRoutes(to: reads)
-                let writes = router.group().add(middleware: CatalogErrorMiddleware()).add(
-                    middleware: NoQueryParameters())
-                authoringController.addRoutes(to: writes)
+                readController.addRoutes(to: router)
+                authoringController.addRoutes(to: router)
             },
             access: CatalogAccess.policy, authenticator: environment.authenticator,
             openAPI: try openAPIDocument(),

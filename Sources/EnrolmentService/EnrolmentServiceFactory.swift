@@ -47,7 +47,11 @@ public enum EnrolmentServiceFactory {
             logger: environment.logger)
         let service = PlatformService(
             name: .enrolment,
-            routes: { router in EnrolmentAPI.register(on: router, store: store, now: now) },
+            routes: { router in
+                SessionController(store: store).addRoutes(to: router)
+                EnrolmentController(store: store).addRoutes(to: router)
+                TeacherRecordController(store: store, now: now).addRoutes(to: router)
+            },
             access: EnrolmentAccess.policy, authenticator: environment.authenticator,
             openAPI: try openAPIDocument(),
             background: [relay, consumer],

@@ -26,6 +26,8 @@ public enum OperationalRoutes {
     public static func add<Context: RequestContext>(
         to router: Router<Context>, service: String, checks: [ReadinessCheck], registry: PrometheusCollectorRegistry?
     ) {
+        // Probes take no query parameter: one sent is refused as on every other route.
+        let router = router.group().add(middleware: NoQueryParameters())
         router.get("health") { _, _ in
             JSONResponse(Status(status: "alive", checks: ["service": service]))
         }

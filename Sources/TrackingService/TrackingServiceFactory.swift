@@ -66,13 +66,13 @@ struct TrackingComposition: Sendable {
             transport: environment.transport, queue: configuration.queue, routes: routes, retry: environment.retry,
             logger: logger)
 
-        let trackingRoutes = TrackingRoutes(application: application)
-        let xapiRoutes = StatementRoutes(resource: statements)
+        let progress = ProgressController(application: application)
+        let xapi = StatementController(resource: statements)
         let service = PlatformService(
             name: .tracking,
             routes: { router in
-                trackingRoutes.add(to: router)
-                xapiRoutes.add(to: router)
+                progress.addRoutes(to: router)
+                xapi.addRoutes(to: router)
             },
             access: TrackingAccess.policy, authenticator: environment.authenticator,
             outerMiddleware: [XAPIHeadersMiddleware()],

@@ -104,6 +104,20 @@ struct OpenAPIConformanceTests {
     }
 
     @Test(
+        "every operation documents its 400 (query and body rules), and every operation with an id in its path its 404",
+        arguments: ServiceName.allCases)
+    func sharedRefusalsDocumented(_ name: ServiceName) async throws {
+        let (_, _, json) = try await Self.service(name)
+        for (key, path, operation) in try Self.operations(json) {
+            let responses = try #require(operation["responses"] as? [String: Any])
+            #expect(responses["400"] != nil, "\(name) \(key) documents no 400")
+            if path.contains("{") {
+                #expect(responses["404"] != nil, "\(name) \(key) documents no 404")
+            }
+        }
+    }
+
+    @Test(
         "GET /openapi.json serves the file byte for byte, as JSON, to anyone; a query parameter is a 400 problem",
         arguments: ServiceName.allCases)
     func servedAsTheFile(_ name: ServiceName) async throws {

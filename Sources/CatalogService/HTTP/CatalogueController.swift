@@ -10,10 +10,10 @@ struct CatalogueController: Sendable {
     let authoring: CourseAuthoring
     var catalogue: PublishedCatalogue { authoring.catalogue }
 
-    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
-        group.get("courses", use: list)
-        group.get("search", use: search)
-        let single = group.group().add(middleware: NoQueryParameters())
+    func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
+        router.get("courses", use: list)
+        router.get("search", use: search)
+        let single = router.group().add(middleware: NoQueryParameters())
         single.get("courses/{id}", use: course)
         single.get("courses/{id}/versions", use: versions)
         single.get("courses/{id}/versions/{version}", use: version)
@@ -41,7 +41,7 @@ struct CatalogueController: Sendable {
     }
 
     @Sendable func course(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CourseView> {
-        let id = try PathParameters.courseID(context)
+        let id = try PathIdentifier.require(naming: "Course", in: context)
         let snapshot = catalogue.snapshot
         if let entry = snapshot.entries[id] {
             return JSONResponse(CourseView(entry: entry, snapshot: snapshot))
@@ -53,7 +53,7 @@ struct CatalogueController: Sendable {
     @Sendable func versions(
         _ request: Request, context: ServiceRequestContext
     ) async throws -> JSONResponse<VersionHistory> {
-        let id = try PathParameters.courseID(context)
+        let id = try PathIdentifier.require(naming: "Course", in: context)
         if let entry = catalogue.snapshot.entries[id] {
             return JSONResponse(VersionHistory(courseID: id, versions: entry.versions))
         }
@@ -66,7 +66,7 @@ struct CatalogueController: Sendable {
     @Sendable func version(
         _ request: Request, context: ServiceRequestContext
     ) async throws -> JSONResponse<CoursePublished> {
-        let id = try PathParameters.courseID(context)
+        let id = try PathIdentifier.require(naming: "Course", in: context)
         guard let number = Int(try context.parameters.require("version")) else {
             throw Problem(
                 .notFound, kind: "not-found", title: "Version not found", detail: "{version} is not a version number")

@@ -13,7 +13,9 @@ import ServiceSupport
 struct CourseAuthoringController: Sendable {
     let authoring: CourseAuthoring
 
-    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
+        // No authoring route takes a query parameter.
+        let group = router.group().add(middleware: NoQueryParameters())
         group.post("courses", use: create)
         group.get("courses/{id}/draft", use: draft)
         group.put("courses/{id}/draft", use: replaceDraft)
@@ -35,15 +37,16 @@ struct CourseAuthoringController: Sendable {
     }
 
     @Sendable func draft(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
-        let course = try await authoring.course(try PathParameters.courseID(context), in: try Self.scope(context))
+        let course = try await authoring.course(try Self.courseID(context), in: try Self.scope(context))
         return view(course)
     }
 
     @Sendable func replaceDraft(
         _ request: Request, context: ServiceRequestContext
     ) async throws -> JSONResponse<DraftView> {
+        let id = try Self.courseID(context)
         let content = try await JSONBody.decode(CourseDraft.self, from: request)
-        return try await edit(request, context) { course, now in try course.replaceDraft(with: content, at: now) }
+        return try await edit(id, request, context) { course, now in try course.replaceDraft(with: content, at: now) }
     }
 
     // MARK: - Activities
@@ -51,8 +54,8 @@ struct CourseAuthoringController: Sendable {
     @Sendable func addActivity(
         _ request: Request, context: ServiceRequestContext
     ) async throws -> JSONResponse<DraftView> {
+        let id = try Self.courseID(context)
         let body = try await JSONBody.decode(AuthoringRequests.NewActivity.self, from: request)
-        let id = try PathParameters.courseID(context)
         let (course, activity) = try await authoring.change(
             id, in: try Self.scope(context), expectedRevision: EntityTag.expectedRevision(request)
         ) { course, now in try course.addActivity(body.activity, at: body.position, date: now) }
@@ -62,9 +65,9 @@ struct CourseAuthoringController: Sendable {
     @Sendable func replaceActivity(
         _ request: Request, context: ServiceRequestContext
     ) async throws -> JSONResponse<DraftView> {
+        let (id, activityID) = (try Self.courseID(context), try Self.activityID(context))
         let activity = try await JSONBody.decode(Activity.self, from: request)
-        let activityID = try PathParameters.activityID(context)
-        return try await edit(request, context) { course, now in
+        return try await edit(id, request, context) { course, now in
             try course.replaceActivity(activityID, with: activity, at: now)
         }
     }
@@ -72,8 +75,8 @@ struct CourseAuthoringController: Sendable {
     @Sendable func removeActivity(
         _ request: Request, context: ServiceRequestContext
     ) async throws -> JSONResponse<DraftView> {
-        let activityID = try PathParameters.activityID(context)
-        return try await edit(request, context) { course, now in try course.removeActivity(activityID, at: now) }
+        let (id, activityID) = (try Self.courseID(context), try Self.activityID(context))
+        return try await edit(id, request, context) { course, now in try course.removeActivity(activityID, at: now) }
     }
 
     @Sendable func reorderActivities(
@@ -81,8 +84,9 @@ struct CourseAuthoringController: Sendable {
     ) async throws
         -> JSONResponse<DraftView>
     {
+        let id = try Self.courseID(context)
         let order = try await JSONBody.decode(AuthoringRequests.ActivityOrder.self, from: request)
-        return try await edit(request, context) { course, now in
+        return try await edit(id, request, context) { course, now in
             try course.reorderActivities(order.activityIDs, at: now)
         }
     }
@@ -92,7 +96,7 @@ struct CourseAuthoringController: Sendable {
     @Sendable func publish(
         _ request: Request, context: ServiceRequestContext
     ) async throws -> JSONResponse<CoursePublished> {
-        let id = try PathParameters.courseID(context)
+        let id = try Self.courseID(context)
         let caller = try context.requireCaller()
         let (course, version) = try await authoring.publish(
             id, in: Self.scope(caller), by: caller.subject, expectedRevision: EntityTag.expectedRevision(request))
@@ -103,7 +107,7 @@ struct CourseAuthoringController: Sendable {
 
     @Sendable func archive(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CourseView>
     {
-        let id = try PathParameters.courseID(context)
+        let id = try Self.courseID(context)
         let body = try await Self.optionalBody(AuthoringRequests.Archive.self, from: request)
         let course = try await authoring.archive(
             id, in: try Self.scope(context), reason: body?.reason, expectedRevision: EntityTag.expectedRevision(request)
@@ -116,7 +120,7 @@ struct CourseAuthoringController: Sendable {
     }
 
     @Sendable func derive(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {
-        let id = try PathParameters.courseID(context)
+        let id = try Self.courseID(context)
         let body = try await JSONBody.decode(AuthoringRequests.Derive.self, from: request)
         let course = try await authoring.derive(
             from: id, version: body.version, origin: body.origin, owner: body.owner, title: body.title,
@@ -127,13 +131,22 @@ struct CourseAuthoringController: Sendable {
     // MARK: - Helpers
 
     private func edit(
-        _ request: Request, _ context: ServiceRequestContext,
+        _ id: String, _ request: Request, _ context: ServiceRequestContext,
         _ change: @escaping @Sendable (inout Course, Date) throws -> Void
     ) async throws -> JSONResponse<DraftView> {
-        let id = try PathParameters.courseID(context)
         let (course, _) = try await authoring.change(
             id, in: try Self.scope(context), expectedRevision: EntityTag.expectedRevision(request), change)
         return view(course)
+    }
+
+    /// The path's `{id}`, checked before the body is read (see ``PathIdentifier``).
+    static func courseID(_ context: ServiceRequestContext) throws -> String {
+        try PathIdentifier.require(naming: "Course", in: context)
+    }
+
+    /// The path's `{activityID}`.
+    static func activityID(_ context: ServiceRequestContext) throws -> String {
+        try PathIdentifier.require("activityID", naming: "Activity", in: context)
     }
 
     /// The offer the calling designer authors: the national offer without an academy claim, that

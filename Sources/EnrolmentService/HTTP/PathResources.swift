@@ -27,16 +27,8 @@ struct PathResources {
         return (enrolment, try await store.session(enrolment.sessionID))
     }
 
-    /// The `{id}` of the path. Every id the service hands out (`ses-…`, enrolment UUIDs) is a
-    /// pseudonymous id, so any other text names nothing: a 404 that does not echo what was sent, and
-    /// that never reaches the store.
+    /// The `{id}` of the path (see ``PathIdentifier``: never reaches the store unless it can be an id).
     static func id(_ context: ServiceRequestContext, naming what: String) throws -> String {
-        let id = try context.parameters.require("id")
-        guard PseudonymousIdentifier.isValid(id) else {
-            throw Problem(
-                .notFound, kind: "not-found", title: "\(what) not found",
-                detail: "no \(what.lowercased()) has such an id (ids are 1 to 64 letters, digits, - _ . :)")
-        }
-        return id
+        try PathIdentifier.require(naming: what, in: context)
     }
 }

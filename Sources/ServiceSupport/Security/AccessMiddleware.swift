@@ -54,11 +54,11 @@ public struct AccessMiddleware: RouterMiddleware {
         }
         do {
             return try await next(request, context)
-        } catch let problem as Problem where problem.status == .forbidden {
+        } catch let error as any ProblemConvertible where error.problem.status == .forbidden {
             if let caller = context.caller {
-                log(problem, caller: caller, request: request, route: route, context: context)
+                log(error.problem, caller: caller, request: request, route: route, context: context)
             }
-            throw problem
+            throw error
         }
     }
 

@@ -9,13 +9,13 @@ enum XAPIProblem {
             detail: field.isEmpty ? problem : "\(field): \(problem)", errors: [.init(field: field, problem: problem)])
     }
 
-    /// 413: more statements in one request than ``StatementRoutes/maximumBatch``.
+    /// 413: more statements in one request than ``StatementController/maximumBatch``.
     static func batchTooLarge(_ count: Int) -> Problem {
         Problem(
             .contentTooLarge, kind: "xapi-batch-too-large", title: "Too many statements in one request",
-            detail: "a batch holds at most \(StatementRoutes.maximumBatch) statements (this one has \(count)): "
+            detail: "a batch holds at most \(StatementController.maximumBatch) statements (this one has \(count)): "
                 + "send them in several requests",
-            errors: [.init(field: "", problem: "at most \(StatementRoutes.maximumBatch) statements")])
+            errors: [.init(field: "", problem: "at most \(StatementController.maximumBatch) statements")])
     }
 
     /// 503 with `Retry-After`: the statement describes progress on an enrolment (or a course version) whose

@@ -23,7 +23,7 @@ struct BulkDesignationAPITests {
             let reply = try await api.request(
                 .post, "/sessions/\(session)/designations.csv", raw: csv, contentType: "text/csv")
             #expect(reply.status == .created, "\(reply.text)")
-            let list = try reply.decode(EnrolmentRoutes.EnrolmentList.self).enrolments
+            let list = try reply.decode(EnrolmentController.EnrolmentList.self).enrolments
             #expect(list.map(\.participantID) == ["t-1", "t-2", "t-3", "t-4"])
             #expect(list.map(\.group) == ["Groupe A", "Groupe A", "Groupe B", "Groupe B"])
             #expect(list.map(\.state) == [.approved, .approved, .approved, .waitlisted], "capacity still holds")
@@ -34,7 +34,7 @@ struct BulkDesignationAPITests {
                 .post, "/sessions/\(withAcceptance)/designations.csv?acceptanceRequired=true",
                 raw: "participantID\nt-1\n",
                 contentType: "text/csv")
-            #expect(try pending.decode(EnrolmentRoutes.EnrolmentList.self).enrolments.map(\.state) == [.designated])
+            #expect(try pending.decode(EnrolmentController.EnrolmentList.self).enrolments.map(\.state) == [.designated])
         }
     }
 

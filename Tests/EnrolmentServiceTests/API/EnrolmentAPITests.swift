@@ -173,7 +173,7 @@ struct WaitingListTests {
             let seats = try await api.get("/sessions/\(session)").decode(SessionView.self).seats
             #expect(seats == .init(capacity: 2, taken: 2, free: 0, waitlisted: 1))
             let list = try await api.get("/sessions/\(session)/enrolments?state=waitlisted").decode(
-                EnrolmentRoutes.EnrolmentList.self)
+                EnrolmentController.EnrolmentList.self)
             #expect(list.enrolments.map(\.participantID) == ["t-4"])
         }
     }
@@ -216,8 +216,10 @@ struct CapacityConcurrencyTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(replies.allSatisfy { $0.status == .created })
-            let list = try await api.get("/sessions/\(session)/enrolments").decode(EnrolmentRoutes.EnrolmentList.self)
-                .enrolments
+            let list = try await api.get("/sessions/\(session)/enrolments").decode(
+                EnrolmentController.EnrolmentList.self
+            )
+            .enrolments
             #expect(list.count == 50)
             #expect(Set(list.map(\.participantID)).count == 50, "no duplicates")
             #expect(list.filter { $0.state == .approved }.count == 10)

@@ -82,7 +82,8 @@ struct HostileInputTests {
             let session = try await api.openSession(mode: .designation)
             let before = try await fixture.state()
             let path = "/sessions/\(session)/designations.csv"
-            let huge = "participantID\n" + String(repeating: "t-1234567\n", count: EnrolmentRoutes.csvLimit / 10 + 1)
+            let huge =
+                "participantID\n" + String(repeating: "t-1234567\n", count: EnrolmentController.csvLimit / 10 + 1)
             let tooLarge = try await api.request(.post, path, raw: huge, contentType: "text/csv")
             #expect(tooLarge.status == .contentTooLarge)
             #expect(tooLarge.headers[.contentType] == "application/problem+json")

@@ -37,7 +37,7 @@ struct ScopedAccessTests {
             for caller in [TestCaller.trainer, .tutor] {
                 let list = try await api.get("/sessions/\(session)/enrolments", as: caller)
                 #expect(
-                    try list.decode(EnrolmentRoutes.EnrolmentList.self).enrolments.map(\.id) == [enrolment.id],
+                    try list.decode(EnrolmentController.EnrolmentList.self).enrolments.map(\.id) == [enrolment.id],
                     "\(caller)")
                 #expect(
                     try await api.get("/enrolments/\(enrolment.id)", as: caller).decode(EnrolmentView.self) == enrolment

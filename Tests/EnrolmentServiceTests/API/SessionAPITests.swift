@@ -114,13 +114,14 @@ struct SessionAPITests {
             let api = APIClient(client: client)
             let first = try await api.openSession()
             let second = try await api.scheduleSession()
-            let lyon = try await api.get("/sessions?academy=lyon").decode(SessionRoutes.SessionList.self)
+            let lyon = try await api.get("/sessions?academy=lyon").decode(SessionController.SessionList.self)
             #expect(Set(lyon.sessions.map(\.id)) == [first, second])
             let open = try await api.get("/sessions?academy=lyon&state=openForEnrolment").decode(
-                SessionRoutes.SessionList.self)
+                SessionController.SessionList.self)
             #expect(open.sessions.map(\.id) == [first])
             #expect(
-                try await api.get("/sessions?academy=creteil").decode(SessionRoutes.SessionList.self).sessions.isEmpty)
+                try await api.get("/sessions?academy=creteil").decode(SessionController.SessionList.self).sessions
+                    .isEmpty)
             let unknown = try await api.get("/sessions?acadmy=lyon")
             #expect(unknown.status == .badRequest)
             #expect(unknown.problem?.errors?.map(\.field) == ["acadmy"])

@@ -46,7 +46,7 @@ struct TeacherRecordAPITests {
 
             let attestation = try await api.get("/teachers/t-1/attestation?schoolYear=2026-2027", as: .teacher("t-1"))
             #expect(attestation.status == .ok)
-            let body = try attestation.decode(TeacherRecordRoutes.Attestation.self)
+            let body = try attestation.decode(TeacherRecordController.Attestation.self)
             #expect(body.record == starting)
             #expect(body.statement.contains("is met"))
         }

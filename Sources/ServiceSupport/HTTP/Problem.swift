@@ -5,13 +5,15 @@ import Hummingbird
 /// An RFC 9457 problem: every error a service returns over HTTP, as `application/problem+json`.
 public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
     /// One invalid part of a request: a JSON path (`activities[2].estimatedMinutes`), a query
-    /// parameter or a header, and what is wrong with it.
+    /// parameter or a header, and what is wrong with it; in an uploaded file, also its line (1 = the first).
     public struct FieldError: Codable, Sendable, Equatable {
         public var field: String
         public var problem: String
-        public init(field: String, problem: String) {
+        public var line: Int?
+        public init(field: String, problem: String, line: Int? = nil) {
             self.field = field
             self.problem = problem
+            self.line = line
         }
     }
 
@@ -97,7 +99,13 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
             "instance": String(request.uri.path.prefix(Self.instanceLimit)),
         ]
         if let detail { body["detail"] = detail }
-        if !errors.isEmpty { body["errors"] = errors.map { ["field": $0.field, "problem": $0.problem] } }
+        if !errors.isEmpty {
+            body["errors"] = errors.map { error -> [String: Any] in
+                var member: [String: Any] = ["field": error.field, "problem": error.problem]
+                if let line = error.line { member["line"] = line }
+                return member
+            }
+        }
         for (key, value) in extensions { body[key] = value }
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
         var headers = self.headers

@@ -7,13 +7,13 @@ import ServiceSupport
 /// The offer of sessions is not personal data: any authenticated caller reads it, staff ids included
 /// (pseudonymous ids, which teachers need to know who leads a session). Every change is a manager's of
 /// the session's academy; the history of changes is for that manager and the session's staff.
-struct SessionRoutes {
+struct SessionController {
     let store: EnrolmentStore
     var resources: PathResources { PathResources(store: store) }
 
-    func register(on group: RouterGroup<ServiceRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
+        let group = router.group().add(middleware: NoQueryParameters())
         group.post("/sessions") { request, context in
-            _ = try QueryParameters(request)
             let caller = try context.requireCaller()
             let plan = try await JSONBody.decode(SessionPlan.self, from: request)
             // The academy is checked before the caller's scope, which names it in a refusal.
@@ -23,7 +23,7 @@ struct SessionRoutes {
             let view = try await store.schedule(plan, actor: caller.subject)
             return try Reply.json(view, .created, location: "/sessions/\(view.id)", request: request, context: context)
         }
-        group.get("/sessions") { request, context in
+        router.get("/sessions") { request, context in
             let query = try QueryParameters(request, allowed: ["academy", "state"])
             let academy = try query.parse("academy", expected: "an academy code (letters, digits, - _ . :)") {
                 PseudonymousIdentifier.isValid($0) ? $0 : nil
@@ -35,19 +35,16 @@ struct SessionRoutes {
             return try Reply.json(SessionList(sessions: sessions), request: request, context: context)
         }
         group.get("/sessions/{id}") { request, context in
-            _ = try QueryParameters(request)
             return try Reply.json(try await resources.session(context), request: request, context: context)
         }
         for (path, command) in [("open", SessionCommand.open), ("start", .start), ("close", .close)] {
             group.post("/sessions/{id}/\(path)") { request, context in
-                _ = try QueryParameters(request)
                 let (id, actor) = try await resources.managedSession(context, to: "\(path) this session")
                 let view = try await store.apply(command, toSession: id, actor: actor)
                 return try Reply.json(view, request: request, context: context)
             }
         }
         group.post("/sessions/{id}/cancel") { request, context in
-            _ = try QueryParameters(request)
             let (id, actor) = try await resources.managedSession(context, to: "cancel this session")
             let body = try await JSONBody.decode(RequestBodies.Cancellation.self, from: request)
             try RequestBodies.checkReason(body.reason, required: true)
@@ -55,7 +52,6 @@ struct SessionRoutes {
             return try Reply.json(view, request: request, context: context)
         }
         group.put("/sessions/{id}/trainers") { request, context in
-            _ = try QueryParameters(request)
             let (id, actor) = try await resources.managedSession(context, to: "assign this session's trainers")
             let body = try await JSONBody.decode(RequestBodies.Trainers.self, from: request)
             try Self.checkStaff("trainerIDs", body.trainerIDs)
@@ -63,7 +59,6 @@ struct SessionRoutes {
             return try Reply.json(view, request: request, context: context)
         }
         group.put("/sessions/{id}/tutors") { request, context in
-            _ = try QueryParameters(request)
             let (id, actor) = try await resources.managedSession(context, to: "assign this session's tutors")
             let body = try await JSONBody.decode(RequestBodies.Tutors.self, from: request)
             try Self.checkStaff("tutorIDs", body.tutorIDs)
@@ -71,7 +66,6 @@ struct SessionRoutes {
             return try Reply.json(view, request: request, context: context)
         }
         group.get("/sessions/{id}/history") { request, context in
-            _ = try QueryParameters(request)
             let session = try await resources.session(context)
             try EnrolmentScope(try context.requireCaller()).requireStaff(of: session, to: "read its history")
             let history = History(transitions: try await store.history(of: "session", id: session.id))

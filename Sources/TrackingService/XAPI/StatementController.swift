@@ -7,7 +7,7 @@ import ServiceSupport
 /// `/xapi/statements` (POST, PUT, GET) and `/xapi/about`, the xAPI 1.0.3 adapter over ``StatementResource``.
 ///
 /// The statement routes need a bearer token; what each caller may send and read is ``StatementScope``.
-struct StatementRoutes: Sendable {
+struct StatementController: Sendable {
     let resource: StatementResource
 
     static let queryParameters: Set<String> = [
@@ -16,13 +16,14 @@ struct StatementRoutes: Sendable {
     ]
     static let singleParameters: Set<String> = ["statementId", "voidedStatementId", "attachments", "format"]
 
-    func add(to router: Router<ServiceRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
         let group = router.group("xapi")
-        group.get("about") { _, _ in
-            JSONResponse(About(version: [XAPIVocabulary.version]))
+        group.get("about") { request, _ in
+            _ = try QueryParameters(request)
+            return JSONResponse(About(version: [XAPIVocabulary.version]))
         }
         group.post("statements") { request, context in
-            try QueryParameters.allowOnly([], in: request)
+            _ = try QueryParameters(request)
             let scope = StatementScope(caller: try context.requireCaller())
             let body = try await Self.body(request)
             let values: [JSONValue]
@@ -36,7 +37,7 @@ struct StatementRoutes: Sendable {
             return JSONResponse(try await resource.store(values, by: scope))
         }
         group.put("statements") { request, context -> Response in
-            try QueryParameters.allowOnly(["statementId"], in: request)
+            _ = try QueryParameters(request, allowed: ["statementId"])
             let scope = StatementScope(caller: try context.requireCaller())
             guard let id = request.uri.queryParameters["statementId"].map(String.init), UUID(uuidString: id) != nil
             else {

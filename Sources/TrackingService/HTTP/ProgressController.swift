@@ -15,47 +15,37 @@ import ServiceSupport
 ///
 /// Trainers do not post progress reports for participants: progress is the participant's own account of
 /// their work; trainers record what they witness, attendance (and may relay a tool's xAPI statements).
-struct TrackingRoutes: Sendable {
+struct ProgressController: Sendable {
     let application: TrackingApplication
 
     static let replayHeader = HTTPField.Name("Idempotent-Replayed")!
 
-    func add(to router: Router<ServiceRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
+        // No route of this API takes a query parameter.
+        let router = router.group().add(middleware: NoQueryParameters())
         router.post("enrolments/:id/progress") { request, context in
             try await self.postProgress(request, context)
         }
         router.get("enrolments/:id/progress") { request, context in
-            try QueryParameters.allowOnly([], in: request)
-            let id = try PathID.require(context)
+            let id = try PathIdentifier.require(naming: "Enrolment", in: context)
             let caller = try context.requireCaller()
-            return try await mappingErrors {
-                JSONResponse(try await application.enrolmentProgress(enrolmentID: id, for: caller))
-            }
+            return JSONResponse(try await application.enrolmentProgress(enrolmentID: id, for: caller))
         }
         router.post("sessions/:id/attendance") { request, context in
-            try QueryParameters.allowOnly([], in: request)
-            let id = try PathID.require(context)
+            let id = try PathIdentifier.require(naming: "Session", in: context)
             let caller = try context.requireCaller()
             let sheet = try await JSONBody.decode(AttendanceSheet.self, from: request)
-            return try await mappingErrors {
-                JSONResponse(try await application.recordAttendance(sessionID: id, sheet: sheet, by: caller))
-            }
+            return JSONResponse(try await application.recordAttendance(sessionID: id, sheet: sheet, by: caller))
         }
         router.get("sessions/:id/progress") { request, context in
-            try QueryParameters.allowOnly([], in: request)
-            let id = try PathID.require(context)
+            let id = try PathIdentifier.require(naming: "Session", in: context)
             let caller = try context.requireCaller()
-            return try await mappingErrors {
-                JSONResponse(try await application.sessionProgress(sessionID: id, for: caller))
-            }
+            return JSONResponse(try await application.sessionProgress(sessionID: id, for: caller))
         }
         router.get("sessions/:id/summary") { request, context in
-            try QueryParameters.allowOnly([], in: request)
-            let id = try PathID.require(context)
+            let id = try PathIdentifier.require(naming: "Session", in: context)
             let caller = try context.requireCaller()
-            return try await mappingErrors {
-                JSONResponse(try await application.sessionSummary(sessionID: id, for: caller))
-            }
+            return JSONResponse(try await application.sessionSummary(sessionID: id, for: caller))
         }
     }
 
@@ -64,15 +54,12 @@ struct TrackingRoutes: Sendable {
     ) async throws
         -> JSONResponse<EnrolmentProgressView>
     {
-        try QueryParameters.allowOnly([], in: request)
-        let id = try PathID.require(context)
+        let id = try PathIdentifier.require(naming: "Enrolment", in: context)
         let caller = try context.requireCaller()
         let record = try await JSONBody.decode(ProgressRecord.self, from: request)
-        return try await mappingErrors {
-            let receipt = try await application.recordProgress(enrolmentID: id, record: record, by: caller)
-            return JSONResponse(
-                receipt.progress, status: receipt.replayed ? .ok : .created,
-                headers: [Self.replayHeader: receipt.replayed ? "true" : "false"])
-        }
+        let receipt = try await application.recordProgress(enrolmentID: id, record: record, by: caller)
+        return JSONResponse(
+            receipt.progress, status: receipt.replayed ? .ok : .created,
+            headers: [Self.replayHeader: receipt.replayed ? "true" : "false"])
     }
 }

@@ -4,16 +4,16 @@ import Hummingbird
 import ServiceSupport
 
 /// Teachers' yearly training records and attestations: personal data, read by the teacher only.
-struct TeacherRecordRoutes {
+struct TeacherRecordController {
     let store: EnrolmentStore
     let now: @Sendable () -> Date
 
-    func register(on group: RouterGroup<ServiceRequestContext>) {
-        group.get("/teachers/{id}/record") { request, context in
+    func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
+        router.get("/teachers/{id}/record") { request, context in
             let record = try await record(request, context)
             return try Reply.json(record, request: request, context: context)
         }
-        group.get("/teachers/{id}/attestation") { request, context in
+        router.get("/teachers/{id}/attestation") { request, context in
             let record = try await record(request, context)
             return try Reply.json(Attestation(record: record, issuedAt: now()), request: request, context: context)
         }
@@ -24,7 +24,7 @@ struct TeacherRecordRoutes {
         let year =
             try query.parse("schoolYear", expected: "a school year like 2026-2027", SchoolYear.init)
             ?? .containing(now())
-        let teacher = try context.parameters.require("id")
+        let teacher = try PathIdentifier.require(naming: "Teacher", in: context)
         // The caller's own subject, once checked, is a verified pseudonymous id.
         try EnrolmentScope(try context.requireCaller()).requireTeacher(teacher)
         return try await store.trainingRecord(teacher: teacher, schoolYear: year)

@@ -5,6 +5,7 @@ import Logging
 
 /// Turns every error escaping a route into `application/problem+json`, in one place.
 ///
+/// A service's domain errors conform to ``ProblemConvertible``; nothing else maps errors.
 /// Hummingbird's own errors (unknown route, body too large, unsupported method…) become problems
 /// too; anything unexpected is a 500 whose details stay in the log, not in the response.
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -17,10 +18,17 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let problem as Problem {
-            return try problem.response(from: request, context: context)
+        } catch let error as any ProblemConvertible {
+            // A problem, or a service's domain error that knows its problem.
+            return try error.problem.response(from: request, context: context)
         } catch let error as HTTPError {
             return try Self.problem(for: error).response(from: request, context: context)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // NIO's "too many bytes" (collecting an oversized body) would render a bare 413 by itself.
+            let problem = Problem(
+                .contentTooLarge, kind: "too-large", title: "Request body too large",
+                detail: "the body is over the \(JSONBody.defaultLimit / 1024) KiB limit")
+            return try problem.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             // A service's own error type renders itself (e.g. a CSV report with line numbers).
             return try error.response(from: request, context: context)

@@ -5,14 +5,15 @@ import Hummingbird
 import ServiceSupport
 
 /// Enrolments: the three ways in, bulk designation, decisions, and reading them.
-struct EnrolmentRoutes {
+struct EnrolmentController {
     let store: EnrolmentStore
     var resources: PathResources { PathResources(store: store) }
 
     /// The largest designation file accepted.
     static let csvLimit = 1024 * 1024
 
-    func register(on group: RouterGroup<ServiceRequestContext>) {
+    func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
+        let group = router.group().add(middleware: NoQueryParameters())
         // The three ways in, one route each: the session's mode decides which one it accepts (409 otherwise).
         group.post("/sessions/{id}/applications") { request, context in
             try await enter(request, context, .application)
@@ -21,7 +22,6 @@ struct EnrolmentRoutes {
             try await enter(request, context, .selfEnrolment)
         }
         group.post("/sessions/{id}/designations") { request, context in
-            _ = try QueryParameters(request)
             let (sessionID, actor) = try await resources.managedSession(
                 context, to: "designate teachers to this session")
             let body = try await JSONBody.decode(RequestBodies.Designation.self, from: request)
@@ -35,10 +35,10 @@ struct EnrolmentRoutes {
             return try Reply.json(
                 view, .created, location: "/enrolments/\(view.id)", request: request, context: context)
         }
-        group.post("/sessions/{id}/designations.csv") { request, context in
+        router.post("/sessions/{id}/designations.csv") { request, context in
             try await designateInBulk(request, context)
         }
-        group.get("/sessions/{id}/enrolments") { request, context in
+        router.get("/sessions/{id}/enrolments") { request, context in
             let query = try QueryParameters(request, allowed: ["state"])
             let state = try query.parse(
                 "state", expected: EnrolmentState.allCases.map(\.rawValue).joined(separator: ", "),
@@ -49,13 +49,11 @@ struct EnrolmentRoutes {
             return try Reply.json(EnrolmentList(enrolments: list), request: request, context: context)
         }
         group.get("/enrolments/{id}") { request, context in
-            _ = try QueryParameters(request)
             let (enrolment, session) = try await resources.enrolmentInSession(context)
             try EnrolmentScope(try context.requireCaller()).requireReader(of: enrolment, in: session)
             return try Reply.json(enrolment, request: request, context: context)
         }
         group.get("/enrolments/{id}/history") { request, context in
-            _ = try QueryParameters(request)
             let (enrolment, session) = try await resources.enrolmentInSession(context)
             try EnrolmentScope(try context.requireCaller()).requireReader(of: enrolment, in: session)
             let history = History(transitions: try await store.history(of: "enrolment", id: enrolment.id))
@@ -63,7 +61,6 @@ struct EnrolmentRoutes {
         }
         for command in [EnrolmentCommand.approve, .refuse, .withdraw, .accept] {
             group.post("/enrolments/{id}/\(command.rawValue)") { request, context in
-                _ = try QueryParameters(request)
                 let caller = try context.requireCaller()
                 let (enrolment, session) = try await resources.enrolmentInSession(context)
                 try Self.authorise(command, on: enrolment, in: session, by: EnrolmentScope(caller))
@@ -95,7 +92,6 @@ struct EnrolmentRoutes {
     private func enter(
         _ request: Request, _ context: ServiceRequestContext, _ entry: EnrolmentEntry
     ) async throws -> Response {
-        _ = try QueryParameters(request)
         let caller = try context.requireCaller()
         let session = try await resources.session(context)
         let body = try await RequestBodies.optional(RequestBodies.Entry.self, from: request)
@@ -124,30 +120,9 @@ struct EnrolmentRoutes {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw Problem.malformed("", "the file is not UTF-8 text")
         }
-        do {
-            let list = try DesignationList.parse(text)
-            let views = try await store.designate(
-                list, session: sessionID, acceptanceRequired: acceptance, actor: actor)
-            return try Reply.json(EnrolmentList(enrolments: views), .created, request: request, context: context)
-        } catch let rejected as DesignationFileRejected {
-            return try Self.report(rejected, request: request)
-        }
-    }
-
-    /// The 422 problem listing every bad line (line, field, problem): nothing of the file was applied.
-    static func report(_ rejected: DesignationFileRejected, request: Request) throws -> Response {
-        let body: [String: Any] = [
-            "type": "urn:magistere:problem:validation", "title": "The designation file is not valid",
-            "status": 422, "instance": request.uri.path,
-            "detail": "\(rejected.count) error(s): nothing was applied",
-            "errors": rejected.errors.map {
-                ["line": $0.line, "field": $0.field, "problem": $0.problem] as [String: Any]
-            },
-        ]
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
-        return Response(
-            status: .unprocessableContent, headers: [.contentType: "application/problem+json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let list = try DesignationList.parse(text)
+        let views = try await store.designate(list, session: sessionID, acceptanceRequired: acceptance, actor: actor)
+        return try Reply.json(EnrolmentList(enrolments: views), .created, request: request, context: context)
     }
 
     /// A list of enrolments.

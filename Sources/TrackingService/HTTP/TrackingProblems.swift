@@ -1,9 +1,10 @@
-import HTTPTypes
 import ServiceSupport
 
-extension TrackingError {
-    /// The problem+json response for this error.
-    var problem: Problem {
+// What clients are told of tracking's refusals, rendered by the shared ``ProblemMiddleware`` (see
+// ``ProblemConvertible``).
+
+extension TrackingError: ProblemConvertible {
+    public var problem: Problem {
         switch self {
         case .notFound(let what, let id):
             return .notFound(what, id: id)
@@ -14,14 +15,5 @@ extension TrackingError {
         case .forbidden(let detail):
             return .forbidden(detail)
         }
-    }
-}
-
-/// Runs a handler body, turning ``TrackingError`` into its problem.
-func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as TrackingError {
-        throw error.problem
     }
 }

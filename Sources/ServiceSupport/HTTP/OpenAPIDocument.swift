@@ -32,9 +32,7 @@ public struct OpenAPIDocument: Sendable {
     func addRoute<Context: RequestContext>(to router: Router<Context>) {
         let body = ByteBuffer(bytes: data)
         router.get("openapi.json") { request, _ -> Response in
-            if let name = request.uri.queryParameters.first?.key {
-                throw Problem.unknownQueryParameter(String(name), allowed: [])
-            }
+            _ = try QueryParameters(request)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
     }
@@ -44,15 +42,4 @@ public struct OpenAPIDocument: Sendable {
 public struct OpenAPIDocumentError: Error, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
-}
-
-extension Problem {
-    /// 400: a query parameter the operation does not take, named, with the ones it does.
-    public static func unknownQueryParameter(_ name: String, allowed: [String]) -> Problem {
-        let known = allowed.isEmpty ? "it takes none" : "it takes " + allowed.sorted().joined(separator: ", ")
-        return Problem(
-            .badRequest, kind: "invalid-query", title: "Unknown query parameter",
-            detail: "unknown query parameter '\(String(name.prefix(64)))': \(known)",
-            errors: [.init(field: String(name.prefix(64)), problem: "unknown query parameter")])
-    }
 }
