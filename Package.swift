@@ -106,7 +106,12 @@ let package = Package(
         // Helpers every test target shares (test targets cannot import each other).
         .target(
             name: "TestSupport",
-            dependencies: ["Messaging", "ServiceSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Contracts", "Messaging", "ServiceSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "ContractsTests", dependencies: ["Contracts"], resources: [.copy("Golden")],

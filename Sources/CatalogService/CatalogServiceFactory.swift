@@ -7,14 +7,13 @@ import Messaging
 import ServiceLifecycle
 import ServiceSupport
 
-/// The composition root of the catalogue: builds the same service for `magistere catalog`,
-/// `magistere up` and the tests.
+/// The composition root of the catalogue: builds the same service for `magistere catalog`, `magistere up` and
+/// the tests (see docs/anatomy.md).
 ///
-/// It opens and migrates the store, rebuilds the in-memory catalogue from it, optionally loads the
-/// seed courses, and returns the routes, the outbox relay (the only background work: the catalogue
-/// consumes no events) and the readiness check.
-public enum CatalogServiceFactory {
-    /// The service's OpenAPI document, the data file `OpenAPI/openapi.json` of this module.
+/// It opens and migrates the store, rebuilds the in-memory catalogue from it, optionally loads the seed
+/// courses, and returns the routes and the outbox relay (the only background work: the catalogue consumes no
+/// events).
+public enum CatalogServiceFactory: ServiceFactory {
     public static func openAPIDocument() throws -> OpenAPIDocument { try OpenAPIDocument(bundle: .module) }
 
     /// Start-up choices beside the shared ``ServiceEnvironment``.
@@ -30,6 +29,18 @@ public enum CatalogServiceFactory {
     public static func make(
         _ environment: ServiceEnvironment, options: Options = .init()
     ) async throws -> PlatformService {
+        try await assemble(environment, options: options).service
+    }
+
+    /// The parts of a built service, for tests that drive them one by one.
+    struct Assembly: Sendable {
+        let service: PlatformService
+        let store: CatalogStore
+        let authoring: CourseAuthoring
+        let relay: OutboxRelay
+    }
+
+    static func assemble(_ environment: ServiceEnvironment, options: Options = .init()) async throws -> Assembly {
         let store = try CatalogStore.open(path: environment.storePath)
         let relay = OutboxRelay(
             database: store.database, transport: environment.transport, service: ServiceName.catalog.rawValue,
@@ -40,23 +51,15 @@ public enum CatalogServiceFactory {
             let count = try await CatalogSeed.load(into: authoring)
             environment.logger.info("seed courses published", metadata: ["catalog.seeded": "\(count)"])
         }
-        let readController = CatalogueController(authoring: authoring)
-        let authoringController = CourseAuthoringController(authoring: authoring)
-        return PlatformService(
-            name: .catalog,
+        let catalogue = CatalogueController(authoring: authoring)
+        let courses = CourseAuthoringController(authoring: authoring)
+        let service = PlatformService(
+            name: .catalog, environment: environment, stores: [store.database],
             routes: { router in
-                readController.addRoutes(to: router)
-                authoringController.addRoutes(to: router)
+                catalogue.addRoutes(to: router)
+                courses.addRoutes(to: router)
             },
-            access: CatalogAccess.policy, authenticator: environment.authenticator,
-            openAPI: try openAPIDocument(),
-            background: [relay],
-            readiness: [
-                ReadinessCheck("store") {
-                    try await store.database.read { db in
-                        _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM catalog_course")
-                    }
-                }
-            ])
+            access: CatalogAccess.policy, openAPI: try openAPIDocument(), background: [relay])
+        return Assembly(service: service, store: store, authoring: authoring, relay: relay)
     }
 }

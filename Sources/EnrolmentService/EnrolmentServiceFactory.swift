@@ -5,24 +5,33 @@ import Hummingbird
 import Messaging
 import ServiceSupport
 
-/// Builds the enrolment service: its store, HTTP routes, outbox relay, event consumer and readiness checks.
-public enum EnrolmentServiceFactory {
-    /// The service's OpenAPI document, the data file `OpenAPI/openapi.json` of this module.
+/// The composition root of the enrolment service: builds the same service for `magistere enrolment`,
+/// `magistere up` and the tests (see docs/anatomy.md): its store, HTTP routes, outbox relay and event consumer.
+public enum EnrolmentServiceFactory: ServiceFactory {
     public static func openAPIDocument() throws -> OpenAPIDocument { try OpenAPIDocument(bundle: .module) }
 
     /// The durable queue the service consumes from.
     public static let queue = "enrolment.events"
 
-    /// The enrolment service on `environment`'s store path and bus.
-    public static func make(_ environment: ServiceEnvironment) throws -> PlatformService {
-        try make(environment, queue: queue)
+    /// Start-up choices beside the shared ``ServiceEnvironment``.
+    public struct Options: Sendable {
+        /// The queue consumed (and the inbox's consumer name): tests isolate themselves on a shared broker.
+        public var queue: String
+        /// The service's clock (tests set the date).
+        public var now: @Sendable () -> Date
+
+        public init(queue: String = EnrolmentServiceFactory.queue, now: @escaping @Sendable () -> Date = Date.init) {
+            self.queue = queue
+            self.now = now
+        }
     }
 
-    /// The same, consuming from another queue name (tests isolate themselves on a shared broker).
-    static func make(
-        _ environment: ServiceEnvironment, queue: String, now: @escaping @Sendable () -> Date = Date.init
-    ) throws -> PlatformService {
-        try assemble(environment, queue: queue, now: now).service
+    public static func make(
+        _ environment: ServiceEnvironment, options: Options = .init()
+    ) async throws
+        -> PlatformService
+    {
+        try assemble(environment, options: options).service
     }
 
     /// The parts of a built service, for tests that drive them one by one.
@@ -33,37 +42,27 @@ public enum EnrolmentServiceFactory {
         let consumer: EventConsumer
     }
 
-    static func assemble(
-        _ environment: ServiceEnvironment, queue: String = queue, now: @escaping @Sendable () -> Date = Date.init
-    ) throws -> Assembly {
+    static func assemble(_ environment: ServiceEnvironment, options: Options = .init()) throws -> Assembly {
         let pool = try ServiceStore.open(path: environment.storePath, migrations: EnrolmentMigrations.register)
         let relay = OutboxRelay(
             database: pool, transport: environment.transport, service: ServiceName.enrolment.rawValue,
             pollInterval: environment.outboxPollInterval, logger: environment.logger)
-        let store = EnrolmentStore(database: pool, eventsWritten: { relay.nudge() }, now: now)
+        let store = EnrolmentStore(database: pool, eventsWritten: { relay.nudge() }, now: options.now)
         let consumer = EventConsumer(
-            transport: environment.transport, queue: queue,
+            transport: environment.transport, queue: options.queue,
             routes: EnrolmentEventHandlers.routes(store: store, logger: environment.logger), retry: environment.retry,
             logger: environment.logger)
+        let sessions = SessionController(store: store)
+        let enrolments = EnrolmentController(store: store)
+        let records = TeacherRecordController(store: store, now: options.now)
         let service = PlatformService(
-            name: .enrolment,
+            name: .enrolment, environment: environment, stores: [pool],
             routes: { router in
-                SessionController(store: store).addRoutes(to: router)
-                EnrolmentController(store: store).addRoutes(to: router)
-                TeacherRecordController(store: store, now: now).addRoutes(to: router)
+                sessions.addRoutes(to: router)
+                enrolments.addRoutes(to: router)
+                records.addRoutes(to: router)
             },
-            access: EnrolmentAccess.policy, authenticator: environment.authenticator,
-            openAPI: try openAPIDocument(),
-            background: [relay, consumer],
-            readiness: [
-                ReadinessCheck("store") { try await store.ping() },
-                ReadinessCheck("outbox") {
-                    let status = try await pool.read { db in try Outbox.status(in: db) }
-                    if let age = status.oldestPendingAge, age > 300 {
-                        throw TransportError("\(status.pending) event(s) waiting for the bus for \(Int(age)) s")
-                    }
-                },
-            ])
+            access: EnrolmentAccess.policy, openAPI: try openAPIDocument(), background: [relay, consumer])
         return Assembly(service: service, store: store, relay: relay, consumer: consumer)
     }
 }

@@ -34,12 +34,12 @@ struct BrokerCommand: AsyncParsableCommand {
             // Never serves HTTP: any key will do.
             let authenticator = try Authenticator(AuthConfiguration(hmacSecret: TokenIssuer.randomSecret()))
             let services = [
-                try EnrolmentServiceFactory.make(
+                try await EnrolmentServiceFactory.make(
                     ServiceEnvironment(
                         storePath: scratch.appendingPathComponent("enrolment.sqlite").path, transport: transport,
                         logger: logger,
                         authenticator: authenticator)),
-                try TrackingServiceFactory.make(
+                try await TrackingServiceFactory.make(
                     ServiceEnvironment(
                         storePath: scratch.appendingPathComponent("tracking.sqlite").path, transport: transport,
                         logger: logger,
@@ -92,7 +92,7 @@ struct BrokerCommand: AsyncParsableCommand {
                 passwords[service] = try AuthOptions.read(parts[1], what: "broker password file of \(service.rawValue)")
             }
             let queues: [ServiceName: String] = [
-                .enrolment: EnrolmentServiceFactory.queue, .tracking: TrackingConfiguration().queue,
+                .enrolment: EnrolmentServiceFactory.queue, .tracking: TrackingServiceFactory.queue,
             ]
             let accounts = try ServiceName.allCases.map { service in
                 guard let password = passwords[service], !password.isEmpty else {

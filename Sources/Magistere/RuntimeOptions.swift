@@ -78,13 +78,6 @@ struct RuntimeOptions: ParsableArguments {
             storePath: storePath(for: service), transport: transport, logger: logger, authenticator: authenticator)
     }
 
-    /// The service with the readiness checks every service has (bus reachable, consumers attached).
-    static func ready(_ service: PlatformService, _ transport: any MessageTransport) -> PlatformService {
-        var service = service
-        service.readiness += PlatformService.commonReadiness(transport: transport, background: service.background)
-        return service
-    }
-
     static func port(_ value: String?, _ setting: Setting) throws -> Int {
         let text = setting.resolve(value)
         guard let port = Int(text), (1...65_535).contains(port) else {

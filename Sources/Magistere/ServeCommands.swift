@@ -18,9 +18,9 @@ struct CatalogCommand: AsyncParsableCommand {
 
     func run() async throws {
         let seed = seed
-        try await runtime.runAlone("catalog", port: port, setting: Settings.catalogPort) { environment in
-            try await CatalogServiceFactory.make(environment, options: .init(loadSeed: seed))
-        }
+        try await runtime.runAlone(
+            CatalogServiceFactory.self, "catalog", options: .init(loadSeed: seed), port: port,
+            setting: Settings.catalogPort)
     }
 }
 
@@ -32,9 +32,8 @@ struct EnrolmentCommand: AsyncParsableCommand {
     @Option(help: "HTTP port (env MAGISTERE_ENROLMENT_PORT; default 8082).") var port: String?
 
     func run() async throws {
-        try await runtime.runAlone("enrolment", port: port, setting: Settings.enrolmentPort) { environment in
-            try EnrolmentServiceFactory.make(environment)
-        }
+        try await runtime.runAlone(
+            EnrolmentServiceFactory.self, "enrolment", options: .init(), port: port, setting: Settings.enrolmentPort)
     }
 }
 
@@ -46,24 +45,22 @@ struct TrackingCommand: AsyncParsableCommand {
     @Option(help: "HTTP port (env MAGISTERE_TRACKING_PORT; default 8083).") var port: String?
 
     func run() async throws {
-        try await runtime.runAlone("tracking", port: port, setting: Settings.trackingPort) { environment in
-            try TrackingServiceFactory.make(environment)
-        }
+        try await runtime.runAlone(
+            TrackingServiceFactory.self, "tracking", options: .init(), port: port, setting: Settings.trackingPort)
     }
 }
 
 extension RuntimeOptions {
     /// Runs one service in this process, against the broker unless told otherwise.
-    func runAlone(
-        _ name: String, port: String?, setting: Setting,
-        make: (ServiceEnvironment) async throws -> PlatformService
+    func runAlone<Factory: ServiceFactory>(
+        _ factory: Factory.Type, _ name: String, options: Factory.Options, port: String?, setting: Setting
     ) async throws {
         let (logger, registry) = try bootstrap()
         let authenticator = try auth.authenticator()
         let transport = try makeTransport(defaultKind: "amqp", logger: logger)
-        let service = Self.ready(
-            try await make(environment(for: name, transport: transport, authenticator: authenticator, logger: logger)),
-            transport)
+        let service = try await factory.make(
+            environment(for: name, transport: transport, authenticator: authenticator, logger: logger),
+            options: options)
         let port = try Self.port(port, setting)
         logger.info("\(name) listening", metadata: ["http.port": "\(port)"])
         try await ServiceRunner.run(
@@ -97,26 +94,17 @@ struct UpCommand: AsyncParsableCommand {
             try RuntimeOptions.port(trackingPort, Settings.trackingPort)
         )
         // Consumers' queues exist before the catalogue publishes its seed, so nothing is missed.
-        let enrolment = RuntimeOptions.ready(
-            try EnrolmentServiceFactory.make(
-                runtime.environment(
-                    for: "enrolment", transport: transport, authenticator: authenticator, logger: logger)),
-            transport)
-        let tracking = RuntimeOptions.ready(
-            try TrackingServiceFactory.make(
-                runtime.environment(for: "tracking", transport: transport, authenticator: authenticator, logger: logger)
-            ),
-            transport)
+        func environment(_ service: String) -> ServiceEnvironment {
+            runtime.environment(for: service, transport: transport, authenticator: authenticator, logger: logger)
+        }
+        let enrolment = try await EnrolmentServiceFactory.make(environment("enrolment"))
+        let tracking = try await TrackingServiceFactory.make(environment("tracking"))
         for service in [enrolment, tracking] {
             for case let consumer as EventConsumer in service.background {
                 try await transport.declare(consumer.subscription)
             }
         }
-        let catalog = RuntimeOptions.ready(
-            try await CatalogServiceFactory.make(
-                runtime.environment(for: "catalog", transport: transport, authenticator: authenticator, logger: logger),
-                options: .init(loadSeed: !noSeed)),
-            transport)
+        let catalog = try await CatalogServiceFactory.make(environment("catalog"), options: .init(loadSeed: !noSeed))
         let banner = """
 
             M@gistère is up (data in \(runtime.resolvedDataDirectory)/, Ctrl-C to stop):

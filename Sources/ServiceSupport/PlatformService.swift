@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import GRDB
 import Hummingbird
 import Logging
 import Messaging
@@ -8,7 +9,11 @@ import ServiceLifecycle
 
 /// What one service brings to a process: HTTP routes, background work (outbox relay, consumers)
 /// and readiness checks. The same value runs alone (`magistere catalog`) or beside the others
-/// (`magistere up`).
+/// (`magistere up`), and in the tests (`router(registry:)` in process).
+///
+/// Every service's readiness is built here, the same way, from what the service is made of (see
+/// ``readinessChecks(transport:stores:background:)``): a service only says which stores and background
+/// work it has.
 public struct PlatformService: Sendable {
     public var name: ServiceName
     /// Adds the service's own routes to its router.
@@ -24,28 +29,49 @@ public struct PlatformService: Sendable {
     /// run after the problem middleware and before the access rules.
     public var outerMiddleware: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>]
     /// The service's OpenAPI document, served at `GET /openapi.json` (open to anyone).
-    public var openAPI: OpenAPIDocument?
+    public var openAPI: OpenAPIDocument
 
+    /// - Parameters:
+    ///   - stores: the service's SQLite stores (each with its outbox), probed by `/ready`.
+    ///   - background: the outbox relays and event consumers, run beside the HTTP server.
     public init(
-        name: ServiceName, routes: @escaping @Sendable (Router<ServiceRequestContext>) -> Void,
-        access: AccessPolicy, authenticator: Authenticator,
-        outerMiddleware: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = [],
-        openAPI: OpenAPIDocument? = nil, background: [any Service], readiness: [ReadinessCheck]
+        name: ServiceName, environment: ServiceEnvironment, stores: [any DatabaseReader],
+        routes: @escaping @Sendable (Router<ServiceRequestContext>) -> Void, access: AccessPolicy,
+        openAPI: OpenAPIDocument, background: [any Service],
+        outerMiddleware: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = []
     ) {
-        self.openAPI = openAPI
-        self.outerMiddleware = outerMiddleware
         self.name = name
         self.routes = routes
         self.access = access
-        self.authenticator = authenticator
+        self.authenticator = environment.authenticator
+        self.outerMiddleware = outerMiddleware
+        self.openAPI = openAPI
         self.background = background
-        self.readiness = readiness
+        self.readiness = Self.readinessChecks(transport: environment.transport, stores: stores, background: background)
     }
 
-    /// The readiness checks every service has, beside its own: the bus is reachable, and each
-    /// event consumer is attached to its queue.
-    public static func commonReadiness(transport: any MessageTransport, background: [any Service]) -> [ReadinessCheck] {
-        var checks = [ReadinessCheck("bus") { try await transport.checkConnection() }]
+    /// An outbox row older than this makes the service not ready: its events are not reaching the bus.
+    public static let outboxAgeLimit: TimeInterval = 300
+
+    /// The readiness checks of a service: its stores answer, their outboxes drain, the bus is reachable, and
+    /// each event consumer is attached to its queue.
+    public static func readinessChecks(
+        transport: any MessageTransport, stores: [any DatabaseReader], background: [any Service]
+    ) -> [ReadinessCheck] {
+        var checks = [
+            ReadinessCheck("store") {
+                for store in stores { _ = try await store.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
+            },
+            ReadinessCheck("outbox") {
+                for store in stores {
+                    let status = try await store.read { db in try Outbox.status(in: db) }
+                    if let age = status.oldestPendingAge, age > outboxAgeLimit {
+                        throw TransportError("\(status.pending) event(s) waiting for the bus for \(Int(age)) s")
+                    }
+                }
+            },
+            ReadinessCheck("bus") { try await transport.checkConnection() },
+        ]
         for case let consumer as EventConsumer in background {
             let queue = consumer.subscription.queue
             checks.append(
@@ -65,23 +91,37 @@ public struct PlatformService: Sendable {
         for middleware in outerMiddleware { router.add(middleware: middleware) }
         router.add(middleware: AccessMiddleware(policy: accessPolicy, authenticator: authenticator))
         OperationalRoutes.add(to: router, service: name.rawValue, checks: readiness, registry: registry)
-        openAPI?.addRoute(to: router)
+        openAPI.addRoute(to: router)
         routes(router)
         return router
     }
 
     /// Every route's rule: the operational routes' and the service's own.
     public var accessPolicy: AccessPolicy {
-        AccessPolicy.operational.merging(openAPI == nil ? AccessPolicy([:]) : AccessPolicy.openAPI).merging(access)
+        AccessPolicy.operational.merging(AccessPolicy.openAPI).merging(access)
     }
 
-    /// The HTTP application of this service on `host:port`.
+    /// The HTTP application of this service on `host:port` (the runner's; `onReady` once it listens).
     public func application(
-        host: String, port: Int, registry: PrometheusCollectorRegistry?, logger: Logger
-    ) -> some ApplicationProtocol {
+        host: String, port: Int, registry: PrometheusCollectorRegistry?, logger: Logger,
+        onReady: (@Sendable () async -> Void)? = nil
+    ) -> some ApplicationProtocol & Service {
         Application(
             router: router(registry: registry),
             configuration: .init(address: .hostname(host, port: port), serverName: "magistere-\(name.rawValue)"),
+            onServerRunning: { _ in await onReady?() },
             logger: logger)
     }
+}
+
+/// How every service is built, the one shape a newcomer learns once (see docs/anatomy.md): a factory with its
+/// start-up `Options`, its OpenAPI document, and `make`, over an internal `assemble` that also hands the parts
+/// (store, relay, consumer) to the tests.
+public protocol ServiceFactory {
+    /// The service's own start-up choices beside the shared ``ServiceEnvironment``.
+    associatedtype Options: Sendable
+    /// The service's OpenAPI document, the data file `OpenAPI/openapi.json` of its module.
+    static func openAPIDocument() throws -> OpenAPIDocument
+    /// The service on `environment`'s store path and bus.
+    static func make(_ environment: ServiceEnvironment, options: Options) async throws -> PlatformService
 }

@@ -30,13 +30,9 @@ public enum ServiceRunner {
             var serviceLogger = logger
             serviceLogger[metadataKey: "service"] = "\(endpoint.service.name.rawValue)"
             services.append(
-                Application(
-                    router: endpoint.service.router(registry: registry),
-                    configuration: .init(
-                        address: .hostname(endpoint.host, port: endpoint.port),
-                        serverName: "magistere-\(endpoint.service.name.rawValue)"),
-                    onServerRunning: { _ in await onReady?() },
-                    logger: serviceLogger))
+                endpoint.service.application(
+                    host: endpoint.host, port: endpoint.port, registry: registry, logger: serviceLogger,
+                    onReady: onReady))
             services.append(contentsOf: endpoint.service.background)
         }
         let group = ServiceGroup(

@@ -15,19 +15,16 @@ import TrackingService
 @Suite("Every route of every service has an access rule")
 struct AccessCoverageTests {
     static func services() async throws -> [PlatformService] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("access-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ServiceFixture<SampleAssembly>.temporaryDirectory("platform")
         let transport = try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path)
         func environment(_ name: String) throws -> ServiceEnvironment {
-            ServiceEnvironment(
-                storePath: directory.appendingPathComponent("\(name).sqlite").path, transport: transport,
-                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                authenticator: try TestAuth.authenticator())
+            try ServiceFixture<SampleAssembly>.environment(
+                storePath: directory.appendingPathComponent("\(name).sqlite").path, transport: transport)
         }
         return [
             try await CatalogServiceFactory.make(try environment("catalog")),
-            try EnrolmentServiceFactory.make(try environment("enrolment")),
-            try TrackingServiceFactory.make(try environment("tracking")),
+            try await EnrolmentServiceFactory.make(try environment("enrolment")),
+            try await TrackingServiceFactory.make(try environment("tracking")),
         ]
     }
 

@@ -11,8 +11,7 @@ import Testing
 @Suite("Every request passes its route's access rule before its handler")
 struct AccessMiddlewareTests {
     static func application(logs: LogCollector) throws -> some ApplicationProtocol {
-        let service = PlatformService(
-            name: .enrolment,
+        let service = try PlatformService.sample(
             routes: { router in
                 router.get("open") { _, _ in "open" }
                 router.get("mine") { _, context in try context.requireCaller().subject }
@@ -28,8 +27,7 @@ struct AccessMiddlewareTests {
             },
             access: AccessPolicy([
                 "GET /open": .anyone, "GET /mine": .authenticated, "POST /academies/{academy}/things": .role(.manager),
-            ]),
-            authenticator: try TestAuth.authenticator(), background: [], readiness: [])
+            ]))
         return Application(router: service.router(registry: nil), logger: Logger(label: "test") { logs.handler($0) })
     }
 

@@ -55,15 +55,13 @@ struct SharedTrustEdgesTests {
     @Test("/ready says ok or failed per check, never the error's text; the detail goes to the log")
     func readinessLeaksNothing() async throws {
         let logs = LogCollector()
-        let service = PlatformService(
-            name: .tracking, routes: { _ in }, access: AccessPolicy([:]), authenticator: try TestAuth.authenticator(),
-            background: [],
-            readiness: [
-                ReadinessCheck("store") {},
-                ReadinessCheck("bus") {
-                    throw TransportError("connection to broker-7.internal:5672 refused: ACCESS_REFUSED")
-                },
-            ])
+        var service = try PlatformService.sample(.tracking, routes: { _ in }, access: AccessPolicy([:]))
+        service.readiness = [
+            ReadinessCheck("store") {},
+            ReadinessCheck("bus") {
+                throw TransportError("connection to broker-7.internal:5672 refused: ACCESS_REFUSED")
+            },
+        ]
         let application = Application(
             router: service.router(registry: nil), logger: Logger(label: "test") { logs.handler($0) })
         try await application.test(.router) { client in

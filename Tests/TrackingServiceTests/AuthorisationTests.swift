@@ -19,7 +19,7 @@ struct AuthorisationTests {
     /// The fixture session (trainer-1, tutor-1, academy lyon) with Alice and Bob enrolled, and a session of
     /// another trainer in another academy with Carol.
     static func seeded() async throws -> TrackingFixture {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [aliceEnrolment: alice, bobEnrolment: bob])
         try await fixture.projector.apply(
             Events.envelope(
@@ -52,10 +52,10 @@ struct AuthorisationTests {
     @Test("every route refuses a token of each role its rule does not allow (403), and no token (401)")
     func matrix() async throws {
         let fixture = try await Self.seeded()
-        let rules = fixture.composition.service.accessPolicy.rules
+        let rules = fixture.assembly.service.accessPolicy.rules
         #expect(rules.count >= 13, "the operational routes and tracking's own")
         let before = try await fixture.snapshot()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             for (route, rule) in rules.sorted(by: { $0.key < $1.key }) {
                 let (method, uri, body) = Self.request(route, fixture: fixture)
                 let base: HTTPFields = [
@@ -100,7 +100,7 @@ struct AuthorisationTests {
     func foreignTrainerAttendance() async throws {
         let fixture = try await Self.seeded()
         let before = try await fixture.snapshot()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let sheet = AttendanceSheet(
                 activityID: "meeting", entries: [.init(enrolmentID: Self.aliceEnrolment, status: .present)])
             let response = try await client.send(
@@ -117,7 +117,7 @@ struct AuthorisationTests {
         let fixture = try await Self.seeded()
         let before = try await fixture.snapshot()
         let stranger = try await Callers.trainer(Self.otherTrainer)
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             for uri in [
                 "/sessions/\(fixture.sessionID)/progress", "/sessions/\(fixture.sessionID)/summary",
                 "/enrolments/\(Self.aliceEnrolment)/progress",
@@ -139,7 +139,7 @@ struct AuthorisationTests {
     func participantReadsAnother() async throws {
         let fixture = try await Self.seeded()
         let before = try await fixture.snapshot()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let response = try await client.execute(
                 uri: "/enrolments/\(Self.bobEnrolment)/progress", method: .get,
                 headers: try await Callers.participant(Self.alice))
@@ -157,7 +157,7 @@ struct AuthorisationTests {
     func participantWritesAnother() async throws {
         let fixture = try await Self.seeded()
         let before = try await fixture.snapshot()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let record = ProgressRecord(id: "r1", activityID: "video", timeSpentSeconds: 600, completed: true)
             let response = try await client.send(
                 .post, "/enrolments/\(Self.bobEnrolment)/progress", json: record,
@@ -172,7 +172,7 @@ struct AuthorisationTests {
         let fixture = try await Self.seeded()
         let before = try await fixture.snapshot()
         let marseille = try await Callers.manager("ien-marseille", academy: "marseille")
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             for uri in [
                 "/sessions/\(fixture.sessionID)/progress", "/sessions/\(fixture.sessionID)/summary",
                 "/enrolments/\(Self.aliceEnrolment)/progress",
@@ -197,7 +197,7 @@ struct AuthorisationTests {
             ("manager of lyon", try await Callers.manager()),
             ("national manager", try await Callers.manager(academy: "national")),
         ]
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             for (who, token) in readers {
                 let table = try await client.execute(
                     uri: "/sessions/\(fixture.sessionID)/progress", method: .get, headers: token)

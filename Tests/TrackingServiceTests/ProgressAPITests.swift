@@ -17,9 +17,9 @@ struct ProgressAPITests {
 
     @Test("progress on each required activity completes the course once, with hours from what was actually done")
     func completesOnce() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let uri = "/enrolments/\(Self.enrolment)/progress"
             let video = try await client.send(
                 .post, uri,
@@ -36,7 +36,7 @@ struct ProgressAPITests {
                 .post, uri, json: ProgressRecord(id: "r4", activityID: "quiz", timeSpentSeconds: 200, score: 0.8),
                 headers: try await Callers.participant(Self.alice))
             #expect(try passed.decode(EnrolmentProgressView.self).completion == nil, "the meeting is not attended yet")
-            #expect(try await fixture.outbox(type: "tracking.course.completed.v1").isEmpty)
+            #expect(try await fixture.outboxMessages(type: "tracking.course.completed.v1").isEmpty)
 
             let sheet = AttendanceSheet(
                 activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)])
@@ -66,7 +66,7 @@ struct ProgressAPITests {
             try await client.send(
                 .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
         }
-        let completed = try await fixture.outbox(type: "tracking.course.completed.v1")
+        let completed = try await fixture.outboxMessages(type: "tracking.course.completed.v1")
         #expect(completed.count == 1)
         let event = try EventCoding.decode(CloudEvent<CourseCompleted>.self, from: try #require(completed.first).body)
         #expect(event.id == DeterministicID.courseCompleted(enrolmentID: Self.enrolment, ruleVersion: 1))
@@ -77,16 +77,16 @@ struct ProgressAPITests {
         #expect(event.data.distanceMinutes == 95)
         #expect(event.data.inPersonMinutes == 180)
         #expect(event.data.criteriaMet.contains("required-activities-completed"))
-        let activities = try await fixture.outbox(type: "tracking.activity.completed.v1")
+        let activities = try await fixture.outboxMessages(type: "tracking.activity.completed.v1")
         #expect(Set(activities.map { $0.subject ?? "" }) == [Self.enrolment])
         #expect(activities.count == 4, "video, forum, quiz, meeting: each announced once")
     }
 
     @Test("a retried progress report changes nothing; the same id with other content is a conflict")
     func idempotent() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let uri = "/enrolments/\(Self.enrolment)/progress"
             let record = ProgressRecord(id: "same", activityID: "video", timeSpentSeconds: 600, completed: true)
             let first = try await client.send(
@@ -110,16 +110,16 @@ struct ProgressAPITests {
             #expect(view.secondsSpent == 600)
         }
         #expect(try await fixture.rowCount("progress_record") == 1)
-        #expect(try await fixture.outbox(type: "tracking.activity.completed.v1").count == 1)
+        #expect(try await fixture.outboxMessages(type: "tracking.activity.completed.v1").count == 1)
     }
 
     @Test("progress is refused for an unknown enrolment, a withdrawn one or a foreign activity, and nothing is stored")
     func refusals() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice, "e-bob": "p-bob"])
         try await fixture.projector.apply(
             Events.envelope(Events.withdrawn(fixture.sessionID, enrolmentID: "e-bob", participantID: "p-bob")))
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let unknown = try await client.send(
                 .post, "/enrolments/e-nobody/progress",
                 json: ProgressRecord(id: "a", activityID: "video", completed: true),
@@ -153,9 +153,9 @@ struct ProgressAPITests {
 
     @Test("time spent is bounded: a negative record or one over 8 hours is refused with 422")
     func timeBounds() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let uri = "/enrolments/\(Self.enrolment)/progress"
             let negative = try await client.send(
                 .post, uri, json: ProgressRecord(id: "n", activityID: "video", timeSpentSeconds: -5),
@@ -178,9 +178,9 @@ struct ProgressAPITests {
         "who may report: no token is 401, another participant is 403, the session's trainer is 403 (trainers record attendance)"
     )
     func actors() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let uri = "/enrolments/\(Self.enrolment)/progress"
             let anonymous = try await client.send(.post, uri, json: ProgressRecord(id: "x", activityID: "video"))
             let stranger = try await client.send(
@@ -204,12 +204,12 @@ struct ProgressAPITests {
         "unknown query parameters and malformed bodies are 400, a body that is not JSON is 415, an unknown or malformed id 404"
     )
     func strictRequests() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
         let trainer = try await Callers.trainer()
         let alice = try await Callers.participant(Self.alice)
         let aliceJSON = alice.setting(.contentType, "application/json")
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             #expect(
                 try await client.execute(
                     uri: "/sessions/\(fixture.sessionID)/progress?sort=name", method: .get, headers: trainer
@@ -266,9 +266,9 @@ struct ProgressAPITests {
 struct AttendanceAPITests {
     @Test("a trainer records a whole session's attendance in one request; excused is not attended")
     func bulkAttendance() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: ["e-1": "p-1", "e-2": "p-2", "e-3": "p-3"])
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let sheet = AttendanceSheet(
                 activityID: "meeting",
                 entries: [
@@ -293,9 +293,9 @@ struct AttendanceAPITests {
 
     @Test("a sheet naming one unknown participant is refused whole (422), and nothing is stored")
     func allOrNothing() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: ["e-1": "p-1"])
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let sheet = AttendanceSheet(
                 activityID: "meeting",
                 entries: [
@@ -311,9 +311,9 @@ struct AttendanceAPITests {
 
     @Test("only the session's trainers and tutors record attendance, and only for meetings and virtual classes")
     func attendanceRules() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: ["e-1": "p-1"])
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let uri = "/sessions/\(fixture.sessionID)/attendance"
             let meeting = AttendanceSheet(activityID: "meeting", entries: [.init(enrolmentID: "e-1", status: .present)])
             let participant = try await client.send(
@@ -336,11 +336,11 @@ struct AttendanceAPITests {
 
     @Test("the trainers' table and the summary show progress, time, completion and last seen")
     func tableAndSummary() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: ["e-1": "p-1", "e-2": "p-2", "e-3": "p-3"])
         try await fixture.projector.apply(
             Events.envelope(Events.withdrawn(fixture.sessionID, enrolmentID: "e-3", participantID: "p-3")))
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             for (id, activity, score) in [("a", "video", nil), ("b", "quiz", 0.9 as Double?)] {
                 try await client.send(
                     .post, "/enrolments/e-1/progress",
@@ -385,7 +385,7 @@ struct AttendanceAPITests {
 struct ReadModelTests {
     @Test("a redelivered approval after a withdrawal changes nothing, and each session row names its partition")
     func inboxAndPartition() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [:])
         let approval = Events.envelope(Events.approved(fixture.sessionID, enrolmentID: "e-1", participantID: "p-1"))
         try await fixture.projector.apply(approval)
@@ -405,11 +405,11 @@ struct ReadModelTests {
 
     @Test("an approval arriving before its session is scheduled still starts tracking; the session fills in later")
     func approvalFirst() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.projector.apply(Events.envelope(Events.coursePublished()))
         try await fixture.projector.apply(
             Events.envelope(Events.approved(fixture.sessionID, enrolmentID: "e-1", participantID: "p-1")))
-        let view = try await fixture.composition.application.enrolmentProgress(
+        let view = try await fixture.assembly.application.enrolmentProgress(
             enrolmentID: "e-1", for: Caller(subject: "p-1", roles: [.participant]))
         #expect(view.activities.count == Plan.activities.count)
         try await fixture.projector.apply(Events.envelope(Events.sessionScheduled(fixture.sessionID)))

@@ -14,28 +14,28 @@ import Testing
 struct RabbitMQFlowTests {
     /// Tracking on the test broker, isolated by a tag (its own exchange and queue); the relay polls every 5 s, so
     /// a completion arriving sooner proves the nudge.
-    static func onRabbitMQ(maxAttempts: Int) throws -> (tag: String, transport: AMQPTransport, TrackingComposition) {
+    static func onRabbitMQ(
+        maxAttempts: Int
+    ) async throws -> (tag: String, transport: AMQPTransport, TrackingServiceFactory.Assembly) {
         let tag = String(UUID().uuidString.prefix(8).lowercased())
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
         let transport = AMQPTransport(
             endpoint: try Broker.requireEndpoint(), topology: AMQPTopology(exchange: "test.tracking.\(tag)"),
-            confirmTimeout: .seconds(10), logger: logger)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-amqp-\(tag)")
-        let environment = ServiceEnvironment(
-            storePath: directory.appendingPathComponent("tracking.sqlite").path, transport: transport, logger: logger,
-            authenticator: try TestAuth.authenticator(),
-            retry: RetryPolicy(delays: [.milliseconds(100)], maxAttempts: maxAttempts), outboxPollInterval: .seconds(5))
-        let composition = try TrackingComposition.build(
-            environment, configuration: TrackingConfiguration(queue: "test.tracking.\(tag).events"))
-        return (tag, transport, composition)
+            confirmTimeout: .seconds(10), logger: TestLog.logger)
+        let fixture = try await TrackingFixture("tracking", transport: transport) { environment in
+            var environment = environment
+            environment.retry = RetryPolicy(delays: [.milliseconds(100)], maxAttempts: maxAttempts)
+            environment.outboxPollInterval = .seconds(5)
+            return try TrackingServiceFactory.assemble(
+                environment, options: .init(queue: "test.tracking.\(tag).events"))
+        }
+        return (tag, transport, fixture.assembly)
     }
 
     @Test(
         "course published, session scheduled, enrolment approved, progress on each required activity: exactly one course.completed, with the right hours, even after duplicates and redelivery"
     )
     func fullFlow() async throws {
-        let (tag, transport, composition) = try Self.onRabbitMQ(maxAttempts: 3)
+        let (tag, transport, composition) = try await Self.onRabbitMQ(maxAttempts: 3)
         defer { transport.close() }
 
         // An outside system's own queue, bound before anything happens.
@@ -144,7 +144,7 @@ struct RabbitMQFlowTests {
         "across RabbitMQ: a progress statement sent while the approval waits in the paused consumer's queue is refused, then applied once it is consumed; a staff change reaches tracking and decides who records attendance"
     )
     func raceAndStaffChange() async throws {
-        let (tag, transport, composition) = try Self.onRabbitMQ(maxAttempts: 5)
+        let (tag, transport, composition) = try await Self.onRabbitMQ(maxAttempts: 5)
         defer { transport.close() }
         try await transport.declare(composition.consumer.subscription)
 

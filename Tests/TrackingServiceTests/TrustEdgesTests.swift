@@ -30,10 +30,10 @@ struct TrustEdgesTests {
         arguments: ["PT99999999999999999999S", "P99999999999999999999Y", "PT1e400S", "PT9H", "P1D"])
     func absurdDuration(_ duration: String) async throws {
         // Given Alice's enrolment
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
         let alice = try await XAPIStatementsTests.alice()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             // When she sends a completion lasting longer than any report may credit
             let response = try await Self.post(
                 client, XAPIStatementsTests.statement(result: #"{"duration": "\#(duration)"}"#), as: alice)
@@ -51,10 +51,10 @@ struct TrustEdgesTests {
 
     @Test("a batch over 250 statements is refused with 413 and stores nothing; 250 are accepted")
     func batchCap() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         let alice = try await XAPIStatementsTests.alice()
         let one = XAPIStatementsTests.statement(registration: nil)
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let tooMany = try await Self.post(
                 client, "[" + Array(repeating: one, count: 251).joined(separator: ",") + "]", as: alice)
             #expect(tooMany.status == .contentTooLarge)
@@ -73,11 +73,11 @@ struct TrustEdgesTests {
     @Test("a participant's own 'attended' is a claim the trainer sees; it credits nothing until the trainer's sheet")
     func selfDeclaredAttendance() async throws {
         // Given Alice has done everything but the required meeting
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
         let participant = try await Callers.participant(Self.alice)
         let alice = try await XAPIStatementsTests.alice()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             try await client.send(
                 .post, "/enrolments/\(Self.enrolment)/progress",
                 json: ProgressRecord(id: "r1", activityID: "video", completed: true), headers: participant)
@@ -106,7 +106,7 @@ struct TrustEdgesTests {
             #expect(row.attendanceClaims["meeting"] != nil)
             #expect(row.attendance["meeting"] == nil)
             #expect(row.completed == false)
-            #expect(try await fixture.outbox(type: CourseCompleted.eventType.rawValue).isEmpty)
+            #expect(try await fixture.outboxMessages(type: CourseCompleted.eventType.rawValue).isEmpty)
 
             // When the trainer records her present, the course completes (once)
             let sheet = try await client.send(
@@ -116,7 +116,7 @@ struct TrustEdgesTests {
                 headers: try await Callers.trainer())
             #expect(sheet.status == .ok)
         }
-        #expect(try await fixture.outbox(type: CourseCompleted.eventType.rawValue).count == 1)
+        #expect(try await fixture.outboxMessages(type: CourseCompleted.eventType.rawValue).count == 1)
     }
 
     @Test("self-declared attendance stored by an earlier version becomes a claim when the store is migrated")
@@ -159,11 +159,11 @@ struct TrustEdgesTests {
     @Test("a completion is never dated before the approval nor in an earlier school year than its receipt")
     func clientDatesAreBounded() async throws {
         // Given Alice approved an hour ago in a session that started an hour ago
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
         let participant = try await Callers.participant(Self.alice)
         let lastYear = Date().addingTimeInterval(-400 * 86400)
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             // When she dates her reports more than a year back
             for (id, activity, score) in [("r1", "video", nil), ("r2", "quiz", 0.9)] as [(String, String, Double?)] {
                 let response = try await client.send(
@@ -182,7 +182,7 @@ struct TrustEdgesTests {
             #expect(sheet.status == .ok)
         }
         // Then the completion is dated no earlier than the approval, in this school year
-        let event = try #require(try await fixture.outbox(type: CourseCompleted.eventType.rawValue).first)
+        let event = try #require(try await fixture.outboxMessages(type: CourseCompleted.eventType.rawValue).first)
         let completed = try EventCoding.decode(CloudEvent<CourseCompleted>.self, from: event.body).data
         #expect(completed.completedAt >= Events.t0)
         #expect(SchoolYear.containing(completed.completedAt) == SchoolYear.containing(Date()))
@@ -190,10 +190,10 @@ struct TrustEdgesTests {
 
     @Test("staff may backdate attendance within the enrolment, and the backdating is audited")
     func staffBackdatingIsAudited() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
         let recordedAt = Events.t0.addingTimeInterval(600)
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let sheet = try await client.send(
                 .post, "/sessions/\(fixture.sessionID)/attendance",
                 json: AttendanceSheet(
@@ -219,12 +219,12 @@ struct TrustEdgesTests {
     @Test("a progress statement for an enrolment tracking has not received is refused (503, Retry-After), stored later")
     func statementBeforeItsEnrolment() async throws {
         // Given the course and session are known, but not yet Alice's approval
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [:])
         let alice = try await XAPIStatementsTests.alice()
         let statementID = UUID().uuidString.lowercased()
         let body = XAPIStatementsTests.statement(id: statementID)
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             // When her completion statement arrives first
             let early = try await Self.post(client, body, as: alice)
             // Then it is refused as retryable, and nothing is stored
@@ -249,9 +249,9 @@ struct TrustEdgesTests {
 
     @Test("a statement that moves no progress is stored whatever tracking knows of its registration")
     func otherStatementsAreStored() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         let alice = try await XAPIStatementsTests.alice()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let foreign = try await Self.post(
                 client, XAPIStatementsTests.statement(object: "https://example.org/activities/elsewhere"), as: alice)
             #expect(foreign.status == .ok)
@@ -261,7 +261,7 @@ struct TrustEdgesTests {
 
     @Test("a cancellation that arrives before its session still stops tracking when the session arrives")
     func cancellationBeforeTheSession() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.projector.apply(Events.envelope(Events.coursePublished()))
         // Given the cancellation arrives first
         try await fixture.projector.apply(
@@ -272,7 +272,7 @@ struct TrustEdgesTests {
         try await fixture.projector.apply(
             Events.envelope(Events.approved(fixture.sessionID, enrolmentID: Self.enrolment, participantID: Self.alice)))
         // Then the session is cancelled and progress is refused
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let response = try await client.send(
                 .post, "/enrolments/\(Self.enrolment)/progress",
                 json: ProgressRecord(id: "r1", activityID: "video", completed: true),
@@ -286,7 +286,7 @@ struct TrustEdgesTests {
 
     @Test("a staff change replaces who records attendance: the removed trainer is refused, the new one accepted")
     func staffChange() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
         // When the manager replaces trainer-1 by trainer-2 (and an older change arrives late)
         try await fixture.projector.apply(
@@ -302,7 +302,7 @@ struct TrustEdgesTests {
                     actorID: "ien-1", occurredAt: Events.t0.addingTimeInterval(60))))
         let sheet = AttendanceSheet(
             activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)])
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let removed = try await client.send(
                 .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
             #expect(removed.status == .forbidden)
@@ -318,7 +318,7 @@ struct TrustEdgesTests {
 
     @Test("a staff change for a session tracking does not know yet is retried, not parked or dropped")
     func staffChangeBeforeTheSession() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         let change = Events.envelope(
             SessionStaffChanged(
                 sessionID: fixture.sessionID, academy: Plan.academy, trainerIDs: ["trainer-2"], tutorIDs: [],

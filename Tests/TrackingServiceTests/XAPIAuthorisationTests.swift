@@ -19,7 +19,7 @@ struct XAPIAuthorisationTests {
     /// Alice in the fixture session (trainer-1, tutor-1, academy lyon); Carol in another trainer's session in
     /// academy marseille.
     static func seeded() async throws -> TrackingFixture {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         try await fixture.seed(enrolments: [aliceEnrolment: "p-alice"])
         try await fixture.projector.apply(
             Events.envelope(
@@ -57,7 +57,7 @@ struct XAPIAuthorisationTests {
     func refusalsSpeakXAPI() async throws {
         let fixture = try await Self.seeded()
         let manager = XAPIStatementsTests.xapi(try await TestAuth.headers("m-lyon", .manager, academy: "lyon"))
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let anonymous = try await client.send(
                 .post, "/xapi/statements", raw: Self.statement("p-alice", registration: nil),
                 headers: [.contentType: "application/json", XAPIStatementsTests.versionHeader: "1.0.3"])
@@ -79,7 +79,7 @@ struct XAPIAuthorisationTests {
         let fixture = try await Self.seeded()
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let before = try await fixture.snapshot()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let other = try await client.send(
                 .post, "/xapi/statements", raw: Self.statement("p-bob", registration: nil), headers: alice)
             #expect(other.status == .forbidden)
@@ -102,7 +102,7 @@ struct XAPIAuthorisationTests {
         let fixture = try await Self.seeded()
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let before = try await fixture.snapshot()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let batch =
                 "[\(Self.statement("p-alice", registration: Self.aliceEnrolment)), \(Self.statement("p-carol", registration: Self.carolEnrolment))]"
             let response = try await client.send(.post, "/xapi/statements", raw: batch, headers: alice)
@@ -118,7 +118,7 @@ struct XAPIAuthorisationTests {
         let fixture = try await Self.seeded()
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let before = try await fixture.snapshot()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let response = try await client.send(
                 .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.carolEnrolment),
                 headers: alice)
@@ -131,7 +131,7 @@ struct XAPIAuthorisationTests {
     func trainerForParticipant() async throws {
         let fixture = try await Self.seeded()
         let trainer = XAPIStatementsTests.xapi(try await Callers.trainer())
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let response = try await client.send(
                 .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment),
                 headers: trainer)
@@ -160,7 +160,7 @@ struct XAPIAuthorisationTests {
         let fixture = try await Self.seeded()
         let stranger = XAPIStatementsTests.xapi(try await Callers.trainer(Self.otherTrainer))
         let before = try await fixture.snapshot()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let response = try await client.send(
                 .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment),
                 headers: stranger)
@@ -178,7 +178,7 @@ struct XAPIAuthorisationTests {
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let carol = XAPIStatementsTests.xapi(try await Callers.participant("p-carol"))
         let target = UUID().uuidString.lowercased()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             #expect(
                 try await client.send(
                     .post, "/xapi/statements",
@@ -202,7 +202,7 @@ struct XAPIAuthorisationTests {
         let fixture = try await Self.seeded()
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let carol = XAPIStatementsTests.xapi(try await Callers.participant("p-carol"))
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let mine = try await client.send(
                 .post, "/xapi/statements", raw: Self.statement("p-alice", registration: Self.aliceEnrolment),
                 headers: alice)
@@ -239,7 +239,7 @@ struct XAPIAuthorisationTests {
         let fixture = try await Self.seeded()
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
         let carol = XAPIStatementsTests.xapi(try await Callers.participant("p-carol"))
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let aliceID = try #require(
                 try Self.ids(
                     try await client.send(
@@ -294,7 +294,7 @@ struct XAPIAuthorisationTests {
     func hostileQueries() async throws {
         let fixture = try await Self.seeded()
         let alice = XAPIStatementsTests.xapi(try await Callers.participant("p-alice"))
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let deep = (String(repeating: "[", count: 40) + String(repeating: "]", count: 40))
                 .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             for query in [

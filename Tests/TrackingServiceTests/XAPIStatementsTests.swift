@@ -50,9 +50,9 @@ struct XAPIStatementsTests {
 
     @Test("the version header is required on requests and sent on every response, errors included")
     func versionHeader() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         let alice = try await Self.alice()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let missing = try await client.send(
                 .post, "/xapi/statements", raw: Self.statement(), headers: alice.setting(Self.versionHeader, nil))
             #expect(missing.status == .badRequest)
@@ -74,9 +74,9 @@ struct XAPIStatementsTests {
 
     @Test("a stored statement is found by id with id, stored and timestamp set, and without the actor's name")
     func storeAndGet() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         let alice = try await Self.alice()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let posted = try await client.send(
                 .post, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
             let ids = try JSONDecoder().decode([String].self, from: Data(posted.body.readableBytesView))
@@ -96,10 +96,10 @@ struct XAPIStatementsTests {
 
     @Test("PUT stores under statementId; the same statement again is a no-op, a different one a 409")
     func putAndConflict() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         let alice = try await Self.alice()
         let id = UUID().uuidString.lowercased()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let first = try await client.send(
                 .put, "/xapi/statements?statementId=\(id)", raw: Self.statement(registration: nil), headers: alice)
             let again = try await client.send(
@@ -122,9 +122,9 @@ struct XAPIStatementsTests {
 
     @Test("invalid statements and unknown parameters are 400, and a bad batch stores nothing")
     func invalid() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         let alice = try await Self.alice()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let noActor = try await client.send(
                 .post, "/xapi/statements",
                 raw: #"{"verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}, "object": {"id": "http://x/y"}}"#,
@@ -141,10 +141,10 @@ struct XAPIStatementsTests {
 
     @Test("voiding hides a statement from id lookups and queries, and shows it by voidedStatementId")
     func voiding() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         let alice = try await Self.alice()
         let target = UUID().uuidString.lowercased()
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             try await client.send(
                 .put, "/xapi/statements?statementId=\(target)", raw: Self.statement(registration: nil), headers: alice)
             let voiding = Self.voiding(target, by: "p-alice")
@@ -170,10 +170,10 @@ struct XAPIStatementsTests {
 
     @Test("queries filter by agent, verb and activity, and page with a 'more' link, over the caller's statements")
     func queries() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         let alice = try await Self.alice()
         let bob = Self.xapi(try await Callers.participant("p-bob"))
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             for index in 0..<6 {
                 let posted = try await client.send(
                     .post, "/xapi/statements",
@@ -210,10 +210,10 @@ struct XAPIStatementsTests {
 
     @Test("statements about an enrolment's activities update progress like the JSON API, once")
     func progressFromStatements() async throws {
-        let fixture = try TrackingFixture()
+        let fixture = try await TrackingFixture.make()
         let alice = try await Self.alice()
         try await fixture.seed(enrolments: [Self.enrolment: "p-alice"])
-        try await fixture.application().test(.router) { client in
+        try await fixture.application.test(.router) { client in
             let watched = Self.statement(id: UUID().uuidString, result: #"{"duration": "PT25M", "completion": true}"#)
             #expect(try await client.send(.post, "/xapi/statements", raw: watched, headers: alice).status == .ok)
             #expect(try await client.send(.post, "/xapi/statements", raw: watched, headers: alice).status == .ok)
@@ -272,6 +272,6 @@ struct XAPIStatementsTests {
                 .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
             #expect(recorded.status == .ok)
         }
-        #expect(try await fixture.outbox(type: "tracking.course.completed.v1").count == 1)
+        #expect(try await fixture.outboxMessages(type: "tracking.course.completed.v1").count == 1)
     }
 }

@@ -32,7 +32,7 @@ struct AccessRuleTests {
     func matrix() async throws {
         let fixture = try await CatalogFixture.make()
         let rules = fixture.service.accessPolicy.rules.sorted { $0.key < $1.key }
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             var refused = 0
             for (key, rule) in rules {
                 let (method, uri) = Self.request(for: key)
@@ -79,7 +79,7 @@ struct AccessRuleTests {
         let otherKey = try await TokenIssuer(secret: String(repeating: "k", count: 40))
         let forged = try await otherKey.token(subject: "d-national", roles: [.designer])
         let before = try await fixture.dump()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             for header in ["Bearer \(expired)", "Bearer \(forged)", "Basic ZDpw", "Bearer", "Bearer not.a.jwt"] {
                 let response = try await client.send(
                     .post, "/courses", json: Bodies.course(), headers: [.authorization: header])

@@ -12,7 +12,7 @@ struct AuthoringAPITests {
     func create() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let response = try await client.send(.post, "/courses", json: Bodies.course(activities: []), as: designer)
             #expect(response.status == .created)
             let id = try #require(try response.object["courseID"] as? String)
@@ -31,7 +31,7 @@ struct AuthoringAPITests {
     func publishAndVersions() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let id = try await client.createCourse(as: designer)
             let first = try await client.send(.post, "/courses/\(id)/publish", as: designer)
             #expect(first.status == .created)
@@ -75,7 +75,7 @@ struct AuthoringAPITests {
     func activities() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let id = try await client.createCourse(as: designer)
             var forum = Bodies.activity("Forum d'échanges", kind: "forum", minutes: 20)
             forum["position"] = 0
@@ -112,7 +112,7 @@ struct AuthoringAPITests {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
         let lyon = try await Callers.designer(of: "lyon")
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let id = try await client.publishedCourse(as: designer)
             let archived = try await client.send(
                 .post, "/courses/\(id)/archive", json: ["reason": "remplacé par un autre parcours"], as: designer)
@@ -142,7 +142,7 @@ struct AuthoringAPITests {
         let fixture = try await CatalogFixture.make()
         let national = try await Callers.nationalDesigner()
         let lyon = try await Callers.designer(of: "lyon")
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let source = try await client.publishedCourse(as: national)
             let derived = try await client.send(
                 .post, "/courses/\(source)/derive",

@@ -66,7 +66,7 @@ struct DesignerScopeTests {
     func academyDesignerOnNationalCourse() async throws {
         let fixture = try await CatalogFixture.make()
         let lyon = try await Callers.designer(of: "lyon")
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let offer = try await Offer.publish(with: client)
             try await Self.expectRefused(
                 on: offer.national, as: lyon, origin: Origins.academy("lyon"), client: client, fixture: fixture)
@@ -77,7 +77,7 @@ struct DesignerScopeTests {
     func designerOfAnotherAcademy() async throws {
         let fixture = try await CatalogFixture.make()
         let lyon = try await Callers.designer(of: "lyon")
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let offer = try await Offer.publish(with: client)
             try await Self.expectRefused(
                 on: offer.creteil, as: lyon, origin: Origins.academy("lyon"), client: client, fixture: fixture)
@@ -88,7 +88,7 @@ struct DesignerScopeTests {
     func nationalDesignerOnAcademyCourse() async throws {
         let fixture = try await CatalogFixture.make()
         let national = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let offer = try await Offer.publish(with: client)
             try await Self.expectRefused(
                 on: offer.lyon, as: national, origin: Origins.national, client: client, fixture: fixture)
@@ -103,7 +103,7 @@ struct DesignerScopeTests {
     func creatingOutsideScope(designerAcademy: String?, courseOrigin: String) async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await TestAuth.headers("d-0001", .designer, academy: designerAcademy)
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let origin = courseOrigin == "national" ? Origins.national : Origins.academy(courseOrigin)
             let before = try await fixture.dump()
             let response = try await client.send(.post, "/courses", json: Bodies.course(origin: origin), as: designer)
@@ -118,7 +118,7 @@ struct DesignerScopeTests {
         let fixture = try await CatalogFixture.make()
         let lyon = try await Callers.designer(of: "lyon")
         let national = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let offer = try await Offer.publish(with: client)
             let before = try await fixture.dump()
             let attempts: [(String, [String: Any], HTTPFields)] = [
@@ -141,7 +141,7 @@ struct DesignerScopeTests {
     func movingOwnCourseOutOfScope() async throws {
         let fixture = try await CatalogFixture.make()
         let lyon = try await Callers.designer(of: "lyon")
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let offer = try await Offer.publish(with: client)
             let before = try await fixture.dump()
             for origin in [Origins.national, Origins.academy("creteil", shared: true)] {
@@ -158,7 +158,7 @@ struct DesignerScopeTests {
     func unknownCourseStaysNotFound() async throws {
         let fixture = try await CatalogFixture.make()
         let lyon = try await Callers.designer(of: "lyon")
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             for (method, uri, body, headers) in Self.attempts(on: "crs-unknown", origin: Origins.academy("lyon")) {
                 let response = try await client.send(method, uri, json: body, headers: headers, as: lyon)
                 #expect(response.status == .notFound, "\(method) \(uri)")
@@ -172,7 +172,7 @@ struct DesignerScopeTests {
     func ownScopeSucceeds() async throws {
         let fixture = try await CatalogFixture.make()
         let lyon = try await Callers.designer(of: "lyon", "d-lyon-7")
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let offer = try await Offer.publish(with: client)
             let draft = try await client.send(.get, "/courses/\(offer.lyon)/draft", as: lyon)
             #expect(draft.status == .ok)

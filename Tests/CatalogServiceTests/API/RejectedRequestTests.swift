@@ -12,7 +12,7 @@ struct RejectedRequestTests {
     func validation() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let response = try await client.send(
                 .post, "/courses",
                 json: Bodies.course(
@@ -34,7 +34,7 @@ struct RejectedRequestTests {
     func numbersAtTheEdge() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             // Given an activity id numbered Int.max and one without id (ids are assigned after the highest)
             var huge = Bodies.activity("Très haut")
             huge["id"] = "a\(Int.max)"
@@ -64,7 +64,7 @@ struct RejectedRequestTests {
     func publishWithoutActivity() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let id = try await client.createCourse(Bodies.course(activities: []), as: designer)
             let response = try await client.send(.post, "/courses/\(id)/publish", as: designer)
             #expect(response.status == .unprocessableContent)
@@ -76,7 +76,7 @@ struct RejectedRequestTests {
     func malformed() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             var missing = Bodies.course()
             missing["owner"] = nil
             let noOwner = try await client.send(.post, "/courses", json: missing, as: designer)
@@ -96,7 +96,7 @@ struct RejectedRequestTests {
     func mediaTypeAndSize() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let text = try await client.send(.post, "/courses", raw: "title=x", contentType: "text/plain", as: designer)
             #expect(text.status == .unsupportedMediaType)
             let huge = Bodies.course(title: String(repeating: "é", count: 200_000))
@@ -112,7 +112,7 @@ struct RejectedRequestTests {
     func notFound() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             #expect(try await client.send(.get, "/courses/crs-nope").status == .notFound)
             #expect(try await client.send(.get, "/courses/crs-nope/draft", as: designer).status == .notFound)
             #expect(try await client.send(.get, "/courses/crs-nope/versions").status == .notFound)
@@ -132,7 +132,7 @@ struct RejectedRequestTests {
         let fixture = try await CatalogFixture.make(seed: true)
         let designer = try await Callers.nationalDesigner()
         let long = String(repeating: "a", count: 65)
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let uris = [
                 "/courses/\(long)", "/courses/a%20b", "/courses/%27%3B%20DROP%20TABLE%20catalog_course", "/courses/%00",
                 "/courses/\(long)/versions", "/courses/seed-lecture-cp/versions/abc",
@@ -165,7 +165,7 @@ struct RejectedRequestTests {
     func queryOnAuthoringRoutes() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let id = try await client.createCourse(as: designer)
             let before = try await fixture.dump()
             let requests: [(HTTPRequest.Method, String, [String: Any]?, String)] = [
@@ -188,7 +188,7 @@ struct RejectedRequestTests {
     func staleETag() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let id = try await client.createCourse(as: designer)
             let read = try await client.send(.get, "/courses/\(id)/draft", as: designer)
             let etag = try #require(read.eTag)
@@ -219,7 +219,7 @@ struct RejectedRequestTests {
     func storeUnchanged() async throws {
         let fixture = try await CatalogFixture.make()
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let id = try await client.publishedCourse(as: designer)
             _ = try await client.send(
                 .put, "/courses/\(id)/draft", json: Bodies.course(title: "Brouillon en cours"), as: designer)

@@ -1,4 +1,3 @@
-import CatalogService
 import Contracts
 import Foundation
 import HTTPTypes
@@ -7,13 +6,15 @@ import HummingbirdTesting
 import Messaging
 import Testing
 
+@testable import CatalogService
+
 @Suite("Teachers find courses by words and facets, page by page")
 struct SearchAPITests {
     @Test("a word of the objectives finds the course with and without its accents")
     func objectivesWithAndWithoutAccents() async throws {
         let fixture = try await CatalogFixture.make(seed: true)
         let designer = try await Callers.nationalDesigner()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let id = try await client.publishedCourse(
                 Bodies.course(
                     title: "Parcours de consolidation",
@@ -31,7 +32,7 @@ struct SearchAPITests {
     @Test("'evaluation' finds the seed courses about evaluation, a title match first, accents or not")
     func seedEvaluation() async throws {
         let fixture = try await CatalogFixture.make(seed: true)
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let response = try await client.send(.get, "/search?q=evaluation")
             let ids = try response.itemIDs
             #expect(ids.first == "seed-eps-college-acrosport")  // the only title with the word itself
@@ -47,7 +48,7 @@ struct SearchAPITests {
     @Test("filters narrow the listing, and facets count the other values of each facet")
     func facets() async throws {
         let fixture = try await CatalogFixture.make(seed: true)
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let all = try await client.send(.get, "/courses?limit=100")
             let total = try #require(try all.object["total"] as? Int)
             #expect(total == 36)
@@ -73,7 +74,7 @@ struct SearchAPITests {
     @Test("pages neither repeat nor skip a course, in publication order")
     func paging() async throws {
         let fixture = try await CatalogFixture.make(seed: true)
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             var seen: [String] = []
             for page in 1...6 {
                 let response = try await client.send(.get, "/courses?limit=7&page=\(page)&sort=published")
@@ -105,7 +106,7 @@ struct SearchAPITests {
         ])
     func badParameters(uri: String, parameter: String) async throws {
         let fixture = try await CatalogFixture.make()
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let response = try await client.send(.get, uri)
             #expect(response.status == .badRequest)
             #expect(try response.problemFields == [parameter])
@@ -115,7 +116,7 @@ struct SearchAPITests {
     @Test("full-text syntax, quotes and SQL in q are searched as plain words, never interpreted")
     func hostileText() async throws {
         let fixture = try await CatalogFixture.make(seed: true)
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             for query in [
                 "\"", "*", "NEAR(a b)", "lecture OR 1=1", "title:lecture", "'; DROP TABLE catalog_course; --", "-",
                 "^a", "%00",
@@ -134,25 +135,14 @@ struct SearchAPITests {
         let fixture = try await CatalogFixture.make(seed: true)
         #expect(try await fixture.outboxStatus().pending == 36)
         let before = try await fixture.dump()
-        let again = try await CatalogFixture(
-            directory: fixture.directory, storePath: fixture.storePath,
-            service: CatalogServiceFactory.make(
-                .init(
-                    storePath: fixture.storePath, transport: EmbeddedTransportFactory.make(in: fixture.directory),
-                    logger: CatalogFixture.logger,
-                    authenticator: try TestAuth.authenticator()),
-                options: .init(loadSeed: true)))
+        let again = try await fixture.restarted {
+            try await CatalogServiceFactory.assemble($0, options: .init(loadSeed: true))
+        }
         #expect(try await again.dump() == before)
-        try await again.test { client in
+        try await again.application.test(.router) { client in
             let read3 = try await client.send(.get, "/courses/seed-lecture-cp")
             #expect(try read3.object["latestVersion"] as? Int == 1)
         }
-    }
-}
-
-enum EmbeddedTransportFactory {
-    static func make(in directory: URL) throws -> EmbeddedTransport {
-        try EmbeddedTransport(path: directory.appendingPathComponent("bus2.sqlite").path)
     }
 }
 

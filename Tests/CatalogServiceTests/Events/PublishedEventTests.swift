@@ -25,7 +25,7 @@ struct PublishedEventTests {
         let tag = UUID().uuidString.prefix(8).lowercased()
         let transport = AMQPTransport(
             endpoint: try AMQPEndpoint(url: url), topology: AMQPTopology(exchange: "test.catalog.\(tag)"),
-            confirmTimeout: .seconds(10), logger: CatalogFixture.logger)
+            confirmTimeout: .seconds(10), logger: TestLog.logger)
         defer { transport.close() }
         let subscription = Subscription(queue: "test.catalog.\(tag)", bindings: ["catalog.course.#"])
         try await transport.declare(subscription)
@@ -43,7 +43,7 @@ struct PublishedEventTests {
                     return .ack
                 }
             }
-            try await fixture.test { client in
+            try await fixture.application.test(.router) { client in
                 let id = try await client.createCourse(as: designer)
                 let response = try await client.send(.post, "/courses/\(id)/publish", as: designer)
                 #expect(response.status == .created)
@@ -72,14 +72,14 @@ struct PublishedEventTests {
     func brokerDown() async throws {
         let transport = AMQPTransport(
             endpoint: try AMQPEndpoint(url: "amqp://guest:guest@127.0.0.1:1/"), confirmTimeout: .seconds(2),
-            logger: CatalogFixture.logger)
+            logger: TestLog.logger)
         defer { transport.close() }
         let fixture = try await CatalogFixture.make(transport: transport)
         let designer = try await Callers.nationalDesigner()
         let relay = try #require(fixture.service.background.first)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await relay.run() }
-            try await fixture.test { client in
+            try await fixture.application.test(.router) { client in
                 let id = try await client.createCourse(as: designer)
                 let started = ContinuousClock.now
                 let response = try await client.send(.post, "/courses/\(id)/publish", as: designer)

@@ -47,7 +47,7 @@ struct OpenAPIDocumentTests {
         let lyon = try await Callers.designer(of: "lyon")
         let creteil = try await Callers.designer(of: "creteil")
         let participant = try await TestAuth.headers("t-0001", .participant, academy: "lyon")
-        try await fixture.test { client in
+        try await fixture.application.test(.router) { client in
             let validator = LooseSchema(document: try Self.document())
             let derived = try await client.send(
                 .post, "/courses/seed-lecture-cp/derive",

@@ -1,4 +1,3 @@
-import CatalogService
 import Contracts
 import Foundation
 import GRDB
@@ -11,63 +10,18 @@ import ServiceSupport
 @_exported import TestSupport
 import Testing
 
-/// A catalogue built by the real composition root on a real SQLite file in a temporary folder.
-struct CatalogFixture {
-    let directory: URL
-    let storePath: String
-    let service: PlatformService
+@testable import CatalogService
 
+/// A catalogue built by the real composition root on a real SQLite file in a temporary folder (TestSupport's
+/// ``ServiceFixture``).
+typealias CatalogFixture = ServiceFixture<CatalogServiceFactory.Assembly>
+
+extension CatalogServiceFactory.Assembly: ServiceAssembly {}
+
+extension ServiceFixture where Assembly == CatalogServiceFactory.Assembly {
     static func make(seed: Bool = false, transport: (any MessageTransport)? = nil) async throws -> CatalogFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "catalog-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let storePath = directory.appendingPathComponent("catalog.sqlite").path
-        let transport = try transport ?? EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path)
-        let environment = ServiceEnvironment(
-            storePath: storePath, transport: transport, logger: Self.logger, authenticator: try TestAuth.authenticator()
-        )
-        let service = try await CatalogServiceFactory.make(environment, options: .init(loadSeed: seed))
-        return CatalogFixture(directory: directory, storePath: storePath, service: service)
-    }
-
-    static var logger: Logger {
-        var logger = Logger(label: "catalog-tests")
-        logger.logLevel = (ProcessInfo.processInfo.environment["MAGISTERE_TEST_LOG"] ?? "").isEmpty ? .critical : .debug
-        return logger
-    }
-
-    /// Runs `body` against the service's router, in process.
-    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: service.router(registry: nil), logger: Self.logger)
-        try await app.test(.router) { client in try await body(client) }
-    }
-
-    /// Every row of every table, as text: two equal dumps mean an unchanged store.
-    func dump() async throws -> String {
-        let queue = try DatabaseQueue(path: storePath)
-        return try await queue.read { db in
-            let tables = try String.fetchAll(
-                db,
-                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            var lines: [String] = []
-            for table in tables {
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)")
-                lines += rows.map { "\(table): \($0.description)" }.sorted()
-            }
-            return lines.joined(separator: "\n")
-        }
-    }
-
-    func outboxStatus() async throws -> OutboxStatus {
-        let queue = try DatabaseQueue(path: storePath)
-        return try await queue.read { db in try Outbox.status(in: db) }
-    }
-
-    /// The outbox's event types, oldest first.
-    func outboxTypes() async throws -> [String] {
-        let queue = try DatabaseQueue(path: storePath)
-        return try await queue.read { db in
-            try String.fetchAll(db, sql: "SELECT type FROM magistere_outbox ORDER BY seq")
+        try await CatalogFixture("catalog", transport: transport) {
+            try await CatalogServiceFactory.assemble($0, options: .init(loadSeed: seed))
         }
     }
 }

@@ -23,7 +23,7 @@ struct AuthorisationMatrixTests {
 
     @Test("every route of the access table: each role its rule does not name gets 403, no token 401; nothing changes")
     func matrix() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -61,7 +61,7 @@ struct AuthorisationMatrixTests {
 
     @Test("a token that expired, was signed with another key or is not a bearer token is 401, and changes nothing")
     func badTokens() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)

@@ -8,13 +8,13 @@ import Testing
 
 @Suite("Bulk designation from a CSV file")
 struct BulkDesignationAPITests {
-    static func count(_ fixture: ServiceFixture) async throws -> Int {
+    static func count(_ fixture: EnrolmentFixture) async throws -> Int {
         try await fixture.store.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrolment") ?? 0 }
     }
 
     @Test("a valid file designates every teacher in one go, with their groups")
     func applies() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -40,12 +40,12 @@ struct BulkDesignationAPITests {
 
     @Test("a file with bad lines is rejected with a report of each line (number, field, problem); nothing is applied")
     func rejects() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let session = try await api.openSession(capacity: 30, mode: .designation)
-            let outboxBefore = try await fixture.outbox()
+            let outboxBefore = try await fixture.outboxTypes()
             let csv = "participantID,group\nt-1,A\nanne.durand@ac-lyon.fr,A\nt-2,B\n,C\nt-1,D\n"
             let reply = try await api.request(
                 .post, "/sessions/\(session)/designations.csv", raw: csv, contentType: "text/csv")
@@ -55,13 +55,13 @@ struct BulkDesignationAPITests {
             #expect(errors.map(\.line) == [3, 5, 6])
             #expect(errors.map(\.field) == ["participantID", "participantID", "participantID"])
             #expect(try await Self.count(fixture) == 0, "never half-applied")
-            #expect(try await fixture.outbox() == outboxBefore)
+            #expect(try await fixture.outboxTypes() == outboxBefore)
         }
     }
 
     @Test("a teacher already enrolled rejects the whole file, reported on their line")
     func alreadyEnrolled() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -79,7 +79,7 @@ struct BulkDesignationAPITests {
 
     @Test("the file must be sent as text/csv")
     func contentType() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)

@@ -12,7 +12,7 @@ import Testing
 struct CrossTenantTests {
     /// Runs each attempt and expects a 403 problem, with every row of the store as it was before.
     static func expectRefused(
-        _ fixture: ServiceFixture, _ attempts: [(String, () async throws -> APIClient.Reply)],
+        _ fixture: EnrolmentFixture, _ attempts: [(String, () async throws -> APIClient.Reply)],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         let before = try await fixture.state()
@@ -27,7 +27,7 @@ struct CrossTenantTests {
 
     @Test("a manager of another academy cannot approve, refuse or withdraw the applications of a Lyon session")
     func otherAcademyManagerDecides() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -65,7 +65,7 @@ struct CrossTenantTests {
 
     @Test("a manager of another academy cannot designate teachers to a Lyon session, one by one or by file")
     func otherAcademyManagerDesignates() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -96,7 +96,7 @@ struct CrossTenantTests {
 
     @Test("a manager of another academy cannot schedule, open, staff, start, close or cancel a Lyon session")
     func otherAcademyManagerRunsSessions() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -135,7 +135,7 @@ struct CrossTenantTests {
 
     @Test("a teacher cannot read another teacher's enrolment or its history")
     func participantReadsAnothersEnrolment() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -153,7 +153,7 @@ struct CrossTenantTests {
 
     @Test("a teacher cannot read another teacher's training record or attestation")
     func participantReadsAnothersRecord() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -181,7 +181,7 @@ struct CrossTenantTests {
 
     @Test("a teacher cannot apply or enrol on behalf of another teacher")
     func participantAppliesForSomeoneElse() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -212,7 +212,7 @@ struct CrossTenantTests {
 
     @Test("a teacher cannot withdraw another teacher's enrolment, nor accept another's designation")
     func participantWithdrawsAnothers() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -244,7 +244,7 @@ struct CrossTenantTests {
 
     @Test("a trainer or tutor not assigned to a session cannot list its enrolments, read them or its history")
     func unassignedStaffReadsEnrolments() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -278,7 +278,7 @@ struct CrossTenantTests {
 
     @Test("a trainer of the session who holds only the tutor role is not its trainer")
     func roleAndAssignmentGoTogether() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)

@@ -9,7 +9,7 @@ import Testing
 struct EnrolmentModesTests {
     @Test("application: a teacher applies, a manager approves; the approval carries what tracking needs")
     func application() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -22,7 +22,7 @@ struct EnrolmentModesTests {
             let approved = try await api.post("/enrolments/\(enrolment.id)/approve", as: .manager)
             #expect(try approved.decode(EnrolmentView.self).state == .approved)
             #expect(
-                try await fixture.outbox(subject: enrolment.id) == [
+                try await fixture.outboxTypes(subject: enrolment.id) == [
                     "enrolment.enrolment.applied.v1", "enrolment.enrolment.approved.v1",
                 ])
             let event = try #require(try await fixture.outboxEvents(EnrolmentApproved.self).first)
@@ -40,7 +40,7 @@ struct EnrolmentModesTests {
 
     @Test("application: a refusal keeps its reason; the teacher may apply again afterwards")
     func refusal() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -63,7 +63,7 @@ struct EnrolmentModesTests {
 
     @Test("designation with acceptance: designated, then the teacher accepts and holds a seat")
     func designationWithAcceptance() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -77,7 +77,7 @@ struct EnrolmentModesTests {
             let accepted = try await api.post("/enrolments/\(enrolment.id)/accept", as: .teacher("t-7"))
             #expect(try accepted.decode(EnrolmentView.self).state == .approved)
             #expect(
-                try await fixture.outbox(subject: enrolment.id) == [
+                try await fixture.outboxTypes(subject: enrolment.id) == [
                     "enrolment.enrolment.designated.v1", "enrolment.enrolment.approved.v1",
                 ])
             #expect(try await fixture.outboxEvents(EnrolmentApproved.self).first?.actorID == "t-7")
@@ -86,7 +86,7 @@ struct EnrolmentModesTests {
 
     @Test("designation without acceptance takes a seat at once; applying to a designation session is 409")
     func designationDirect() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -104,7 +104,7 @@ struct EnrolmentModesTests {
 
     @Test("open self-enrolment: the teacher enrols and holds a seat; a session not yet open takes no one")
     func open() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -122,7 +122,7 @@ struct EnrolmentModesTests {
 
     @Test("a participant id that looks like an e-mail address is refused")
     func pseudonymous() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -141,7 +141,7 @@ struct WaitingListTests {
     @Test(
         "a full session waitlists teachers with visible positions; a withdrawal promotes the first waitlisted teacher")
     func promotion() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -180,7 +180,7 @@ struct WaitingListTests {
 
     @Test("approving an application in a full session waitlists it; a waitlisted teacher may leave the list")
     func approveWhenFull() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -204,7 +204,7 @@ struct WaitingListTests {
 struct CapacityConcurrencyTests {
     @Test("50 teachers enrolling at once in a 10-seat session: exactly 10 seats, 40 waitlisted at positions 1…40")
     func fiftyAtOnce() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)

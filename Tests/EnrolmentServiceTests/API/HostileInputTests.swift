@@ -12,7 +12,7 @@ import Testing
 struct HostileInputTests {
     @Test("an academy filter that is no academy code, or given twice, is 400")
     func academyFilter() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let long = String(repeating: "a", count: 65)
@@ -29,7 +29,7 @@ struct HostileInputTests {
 
     @Test("a path id that no resource could have is 404 and never reaches the store; other query parameters are 400")
     func pathIDs() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -56,7 +56,7 @@ struct HostileInputTests {
 
     @Test("a plan whose academy is no academy code is refused (422), whoever schedules it")
     func planAcademy() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -69,13 +69,13 @@ struct HostileInputTests {
                     #expect(reply.problem?.errors?.map(\.field) == ["academy"])
                 }
             }
-            #expect(try await fixture.outbox().isEmpty)
+            #expect(try await fixture.outboxTypes().isEmpty)
         }
     }
 
     @Test("a designation file over 1 MiB is 413, one that is not UTF-8 is 400, a bad flag is 400; nothing is applied")
     func designationFileLimits() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -102,7 +102,7 @@ struct HostileInputTests {
 
     @Test("a file of thousands of bad lines is reported on its first hundred, then one line counting the rest")
     func designationReportIsBounded() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -124,7 +124,7 @@ struct HostileInputTests {
 
     @Test("a decision body over 256 KiB is 413, a reason over 1000 characters 422; nothing changes")
     func decisionBodies() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)

@@ -11,7 +11,7 @@ import Testing
 struct ScopedAccessTests {
     @Test("a national manager (no academy claim) schedules, opens and decides in any academy")
     func nationalManager() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -27,7 +27,7 @@ struct ScopedAccessTests {
 
     @Test("the session's trainer and tutor list its enrolments, read each one and the histories, and change nothing")
     func assignedStaffRead() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -51,7 +51,7 @@ struct ScopedAccessTests {
 
     @Test("a teacher reads their own enrolment, its history and their record; the events and history name them")
     func teacherReadsOwn() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -72,7 +72,7 @@ struct ScopedAccessTests {
 
     @Test("a manager of the academy applies for a teacher and withdraws them; the history names the manager")
     func managerActsForTeacher() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)

@@ -9,7 +9,7 @@ import Testing
 struct SessionAPITests {
     @Test("a manager schedules a session of a published course; it is announced in the same transaction")
     func schedule() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -19,7 +19,7 @@ struct SessionAPITests {
             #expect(reply.headers[.location] == "/sessions/\(session.id)")
             #expect(session.state == .inPreparation)
             #expect(session.seats == .init(capacity: 12, taken: 0, free: 12, waitlisted: 0))
-            #expect(try await fixture.outbox(subject: session.id) == ["enrolment.session.scheduled.v1"])
+            #expect(try await fixture.outboxTypes(subject: session.id) == ["enrolment.session.scheduled.v1"])
             let scheduled = try #require(try await fixture.outboxEvents(SessionScheduled.self).first)
             #expect(scheduled.actorID == "mgr-1")
             #expect(scheduled.district == "Lyon 3")
@@ -31,7 +31,7 @@ struct SessionAPITests {
 
     @Test("a course version the catalogue never published, or archived, cannot be scheduled (422 naming course)")
     func unknownCourse() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let unknown = try await api.post("/sessions", json: Fixtures.plan())
@@ -44,13 +44,13 @@ struct SessionAPITests {
             let archived = try await api.post("/sessions", json: Fixtures.plan())
             #expect(archived.status == .unprocessableContent)
             #expect(archived.problem?.detail?.contains("archived") == true)
-            #expect(try await fixture.outbox().isEmpty, "nothing announced")
+            #expect(try await fixture.outboxTypes().isEmpty, "nothing announced")
         }
     }
 
     @Test("a session opens only with a trainer, then starts and closes; an illegal step is 409 with the current state")
     func lifeCycle() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -73,7 +73,7 @@ struct SessionAPITests {
             #expect(again.status == .conflict)
             #expect(again.problem?.currentState == "closed")
             #expect(
-                try await fixture.outbox(subject: id) == [
+                try await fixture.outboxTypes(subject: id) == [
                     "enrolment.session.scheduled.v1", "enrolment.session.staff-changed.v1",
                     "enrolment.session.staff-changed.v1", "enrolment.session.opened.v1", "enrolment.session.started.v1",
                     "enrolment.session.closed.v1",
@@ -94,7 +94,7 @@ struct SessionAPITests {
 
     @Test("cancelling needs a reason, and is announced with it")
     func cancel() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -108,7 +108,7 @@ struct SessionAPITests {
 
     @Test("sessions are listed by academy and state; unknown query parameters are 400")
     func listing() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -132,7 +132,7 @@ struct SessionAPITests {
 
     @Test("calls need a bearer token (401 with a challenge without), unknown ids are 404, bad plans 422 per field")
     func errors() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -140,7 +140,7 @@ struct SessionAPITests {
             #expect(anonymous.status == .unauthorized)
             #expect(anonymous.headers[.contentType] == "application/problem+json")
             #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
-            #expect(try await fixture.outbox().isEmpty)
+            #expect(try await fixture.outboxTypes().isEmpty)
             #expect(try await api.get("/sessions/ses-nope").status == .notFound)
             #expect(try await api.post("/sessions/ses-nope/open").status == .notFound)
             var plan = Fixtures.plan()

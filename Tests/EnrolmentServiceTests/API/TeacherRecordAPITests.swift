@@ -9,7 +9,7 @@ import Testing
 struct TeacherRecordAPITests {
     @Test("a primary teacher's year sums trainings; 31 August and 1 September fall in different years")
     func yearBoundary() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -54,7 +54,7 @@ struct TeacherRecordAPITests {
 
     @Test("a teacher the service knows only by an approved primary enrolment sees 18 h missing")
     func nothingYet() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -70,7 +70,7 @@ struct TeacherRecordAPITests {
 
     @Test("a malformed school year or an unknown parameter is 400")
     func badQuery() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
             let wrongYear = try await api.get("/teachers/t-1/record?schoolYear=2026-2028", as: .teacher("t-1"))

@@ -11,7 +11,7 @@ import Testing
 @Suite("Consuming catalogue and tracking events")
 struct ConsumedEventsTests {
     /// An open session with one approved teacher `t-1`; returns (session id, enrolment id).
-    static func approvedTeacher(_ fixture: ServiceFixture, _ api: APIClient) async throws -> (String, String) {
+    static func approvedTeacher(_ fixture: EnrolmentFixture, _ api: APIClient) async throws -> (String, String) {
         let session = try await api.openSession(mode: .open)
         let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
             EnrolmentView.self)
@@ -20,7 +20,7 @@ struct ConsumedEventsTests {
 
     @Test("a published course version enters the read model once; an archived course can no longer be scheduled")
     func catalogue() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         let consumer = fixture.assembly.consumer
         let published = try Messages.delivery(Fixtures.coursePublished())
         #expect(await consumer.settle(published) == .ack)
@@ -42,7 +42,7 @@ struct ConsumedEventsTests {
 
     @Test("a course event from a service other than the catalogue is parked, not applied")
     func forged() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         let forged = try Messages.delivery(Fixtures.coursePublished(), source: "/magistere/tracking")
         guard case .park = await fixture.assembly.consumer.settle(forged) else {
             Issue.record("a forged source must be parked")
@@ -53,7 +53,7 @@ struct ConsumedEventsTests {
 
     @Test("tracking's completion completes the enrolment, announces it and records the training in the teacher's year")
     func completion() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -83,7 +83,7 @@ struct ConsumedEventsTests {
 
     @Test("a duplicate completion — redelivered, or re-announced under a new id — changes nothing")
     func duplicateCompletion() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         try await fixture.publish()
         try await fixture.application.test(.router) { client in
             let api = APIClient(client: client)
@@ -108,17 +108,17 @@ struct ConsumedEventsTests {
         let record: String
     }
 
-    static func snapshot(_ fixture: ServiceFixture, _ api: APIClient, _ enrolment: String) async throws -> Snapshot {
+    static func snapshot(_ fixture: EnrolmentFixture, _ api: APIClient, _ enrolment: String) async throws -> Snapshot {
         let year = SchoolYear.containing(Fixtures.day(40)).description
         return Snapshot(
-            outbox: try await fixture.outbox(),
+            outbox: try await fixture.outboxTypes(),
             history: try await fixture.store.history(of: "enrolment", id: enrolment).map(\.command),
             record: try await api.get("/teachers/t-1/record?schoolYear=\(year)", as: .teacher("t-1")).text)
     }
 
     @Test("a completion of an enrolment this service does not know is parked with the reason")
     func unknownEnrolment() async throws {
-        let fixture = try ServiceFixture()
+        let fixture = try await EnrolmentFixture.make()
         let delivery = try Messages.delivery(
             Messages.completion(of: "enr-ghost", participant: "t-1", session: "ses-x", at: Date()))
         guard case .park(let reason) = await fixture.assembly.consumer.settle(delivery) else {

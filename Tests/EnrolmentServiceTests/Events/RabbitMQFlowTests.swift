@@ -29,20 +29,16 @@ struct RabbitMQFlowTests {
         let tag = UUID().uuidString.prefix(8).lowercased()
         let transport = AMQPTransport(
             endpoint: endpoint, topology: AMQPTopology(exchange: "test.enrolment.\(tag)"), confirmTimeout: .seconds(10),
-            logger: TestEnvironment.logger)
+            logger: TestLog.logger)
         defer { transport.close() }
-        let directory = try TestEnvironment.temporaryDirectory()
-        let assembly = try EnrolmentServiceFactory.assemble(
-            ServiceEnvironment(
-                storePath: directory.appendingPathComponent("enrolment.sqlite").path, transport: transport,
-                logger: TestEnvironment.logger, authenticator: try TestAuth.authenticator(),
-                retry: TestEnvironment.fastRetry, outboxPollInterval: .milliseconds(20)),
-            queue: "test.enrolment.events.\(tag)")
-        let store = assembly.store
+        let fixture = try await EnrolmentFixture("enrolment", transport: transport) {
+            try EnrolmentServiceFactory.assemble($0, options: .init(queue: "test.enrolment.events.\(tag)"))
+        }
+        let (assembly, store) = (fixture.assembly, fixture.store)
 
         // Queues first, so nothing published from now on is lost.
         let observer = Subscription(
-            queue: "test.enrolment.observer.\(tag)", bindings: ["enrolment.#"], retry: TestEnvironment.fastRetry)
+            queue: "test.enrolment.observer.\(tag)", bindings: ["enrolment.#"], retry: TestLog.fastRetry)
         try await transport.declare(observer)
         try await transport.declare(assembly.consumer.subscription)
         let observed = Observed()

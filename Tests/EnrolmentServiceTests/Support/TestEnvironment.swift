@@ -13,19 +13,4 @@ enum TestEnvironment {
     static func requireAMQP() throws -> AMQPEndpoint {
         try TestBroker.requireEndpoint()
     }
-
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "magistere-enrolment-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    static var logger: Logger {
-        var logger = Logger(label: "test.enrolment")
-        logger.logLevel = (ProcessInfo.processInfo.environment["MAGISTERE_TEST_LOG"] ?? "").isEmpty ? .critical : .debug
-        return logger
-    }
-
-    static let fastRetry = RetryPolicy(delays: [.milliseconds(50), .milliseconds(100)], maxAttempts: 3)
 }

@@ -101,27 +101,25 @@ enum Events {
     }
 }
 
-/// A tracking service on a real SQLite file (and an embedded bus that nothing consumes), with helpers to
-/// feed it events and call its HTTP API.
-struct TrackingFixture {
-    let directory: URL
-    let composition: TrackingComposition
-    let sessionID = "session-\(UUID().uuidString.prefix(8).lowercased())"
+/// A tracking service built by the real composition root on a real SQLite file (and an embedded bus that
+/// nothing consumes), with helpers to feed it events (TestSupport's ``ServiceFixture``).
+typealias TrackingFixture = ServiceFixture<TrackingServiceFactory.Assembly>
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let environment = ServiceEnvironment(
-            storePath: directory.appendingPathComponent("tracking.sqlite").path,
-            transport: try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path), logger: logger,
-            authenticator: try TestAuth.authenticator())
-        composition = try TrackingComposition.build(environment, configuration: TrackingConfiguration())
+extension TrackingServiceFactory.Assembly: ServiceAssembly {}
+
+extension ServiceFixture where Assembly == TrackingServiceFactory.Assembly {
+    static func make(
+        transport: (any MessageTransport)? = nil, options: TrackingServiceFactory.Options = .init()
+    ) async throws -> TrackingFixture {
+        try await TrackingFixture("tracking", transport: transport) {
+            try TrackingServiceFactory.assemble($0, options: options)
+        }
     }
 
-    var projector: ReadModelProjector { composition.projector }
-    var store: PartitionStore { composition.stores.store(forSession: sessionID) }
+    /// The fixture's own session (named after its folder, so that fixtures never share one).
+    var sessionID: String { "session-\(directory.lastPathComponent.suffix(8).lowercased())" }
+    var projector: ReadModelProjector { assembly.projector }
+    var store: PartitionStore { assembly.stores.store(forSession: sessionID) }
 
     /// Publishes the course, schedules the session and approves the given enrolments (enrolment id → participant).
     func seed(enrolments: [String: String]) async throws {
@@ -133,40 +131,17 @@ struct TrackingFixture {
         }
     }
 
-    func application() -> some ApplicationProtocol {
-        Application(router: composition.service.router(registry: nil))
-    }
-
-    /// The events in the outbox, by type.
-    func outbox(type: String) async throws -> [Message] {
-        try await store.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT id, type, source, subject, time, body FROM magistere_outbox WHERE type = ? ORDER BY seq",
-                arguments: [type]
-            ).map { row in
-                Message(
-                    id: row["id"], type: row["type"], source: row["source"], subject: row["subject"],
-                    time: row["time"], body: row["body"])
-            }
-        }
-    }
-
     func rowCount(_ table: String) async throws -> Int {
-        try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 
     /// Every row of tracking's state and outbox, as text: equal snapshots before and after a refused request
     /// prove it changed nothing.
     func snapshot() async throws -> [String] {
-        try await store.read { db in
-            try [
-                "session", "enrolment", "activity_progress", "progress_record", "activity_completion",
-                "course_completion", "xapi_statement", "magistere_outbox",
-            ].flatMap { table in
-                try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map { "\(table): \($0.description)" }
-            }
-        }
+        try await dump([
+            "session", "enrolment", "activity_progress", "progress_record", "activity_completion",
+            "course_completion", "xapi_statement", "magistere_outbox",
+        ])
     }
 }
 
@@ -210,18 +185,5 @@ extension TestResponse {
 
     var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
-    }
-}
-
-/// A service environment over the embedded transport, in a directory.
-enum ServiceSupportEnvironment {
-    static func embedded(_ directory: URL) throws -> ServiceEnvironment {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        return ServiceEnvironment(
-            storePath: directory.appendingPathComponent("tracking.sqlite").path,
-            transport: try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path), logger: logger,
-            authenticator: try TestAuth.authenticator())
     }
 }

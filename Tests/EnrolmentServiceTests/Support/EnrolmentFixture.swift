@@ -10,27 +10,18 @@ import Testing
 
 @testable import EnrolmentService
 
-/// One enrolment service on a real SQLite file in a temporary directory, over the embedded bus.
-struct ServiceFixture {
-    let directory: URL
-    let assembly: EnrolmentServiceFactory.Assembly
+/// One enrolment service built by the real composition root on a real SQLite file in a temporary folder, over
+/// the embedded bus (TestSupport's ``ServiceFixture``).
+typealias EnrolmentFixture = ServiceFixture<EnrolmentServiceFactory.Assembly>
+
+extension EnrolmentServiceFactory.Assembly: ServiceAssembly {}
+
+extension ServiceFixture where Assembly == EnrolmentServiceFactory.Assembly {
+    static func make(now: @escaping @Sendable () -> Date = Date.init) async throws -> EnrolmentFixture {
+        try await EnrolmentFixture("enrolment") { try EnrolmentServiceFactory.assemble($0, options: .init(now: now)) }
+    }
+
     var store: EnrolmentStore { assembly.store }
-
-    init(now: @escaping @Sendable () -> Date = Date.init) throws {
-        directory = try TestEnvironment.temporaryDirectory()
-        let transport = try EmbeddedTransport(path: directory.appendingPathComponent("bus.sqlite").path)
-        assembly = try EnrolmentServiceFactory.assemble(
-            ServiceEnvironment(
-                storePath: directory.appendingPathComponent("enrolment.sqlite").path, transport: transport,
-                logger: TestEnvironment.logger, authenticator: try TestAuth.authenticator(),
-                retry: TestEnvironment.fastRetry),
-            now: now)
-    }
-
-    /// The service's HTTP application, with the shared middleware and operational routes.
-    var application: some ApplicationProtocol {
-        Application(router: assembly.service.router(registry: nil))
-    }
 
     /// Feeds the course read model as if the catalogue had published `course`.
     @discardableResult
@@ -39,35 +30,10 @@ struct ServiceFixture {
         return course
     }
 
-    /// The event types in the outbox, in order, optionally only those about `subject`.
-    func outbox(subject: String? = nil) async throws -> [String] {
-        try await store.database.read { db in
-            if let subject {
-                return try String.fetchAll(
-                    db, sql: "SELECT type FROM magistere_outbox WHERE subject = ? ORDER BY seq", arguments: [subject])
-            }
-            return try String.fetchAll(db, sql: "SELECT type FROM magistere_outbox ORDER BY seq")
-        }
-    }
-
-    /// Every row a request can write (sessions, enrolments, their history, the outbox), in order: equal
-    /// before and after a refused request when the refusal changed nothing.
+    /// Every row a request can write (sessions, enrolments, their history, the outbox): equal before and after
+    /// a refused request when the refusal changed nothing.
     func state() async throws -> [String] {
-        try await store.database.read { db in
-            try ["session", "enrolment", "transition", "magistere_outbox"].flatMap { table in
-                try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid").map { "\(table) \($0)" }
-            }
-        }
-    }
-
-    /// The bodies of outbox events of one type, decoded.
-    func outboxEvents<E: DomainEvent>(_ type: E.Type) async throws -> [E] {
-        let bodies = try await store.database.read { db in
-            try Data.fetchAll(
-                db, sql: "SELECT body FROM magistere_outbox WHERE type = ? ORDER BY seq",
-                arguments: [E.eventType.rawValue])
-        }
-        return try bodies.map { try EventCoding.decode(CloudEvent<E>.self, from: $0).data }
+        try await dump(["session", "enrolment", "transition", "magistere_outbox"])
     }
 }
 
