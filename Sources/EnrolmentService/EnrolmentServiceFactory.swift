@@ -38,6 +38,7 @@ public enum EnrolmentServiceFactory: ServiceFactory {
     struct Assembly: Sendable {
         let service: PlatformService
         let store: EnrolmentStore
+        let application: EnrolmentApplication
         let relay: OutboxRelay
         let consumer: EventConsumer
     }
@@ -48,13 +49,15 @@ public enum EnrolmentServiceFactory: ServiceFactory {
             database: pool, transport: environment.transport, service: ServiceName.enrolment.rawValue,
             pollInterval: environment.outboxPollInterval, logger: environment.logger)
         let store = EnrolmentStore(database: pool, eventsWritten: { relay.nudge() }, now: options.now)
+        let application = EnrolmentApplication(store: store)
         let consumer = EventConsumer(
             transport: environment.transport, queue: options.queue,
-            routes: EnrolmentEventHandlers.routes(store: store, logger: environment.logger), retry: environment.retry,
+            routes: EnrolmentEventHandlers.routes(application: application, logger: environment.logger),
+            retry: environment.retry,
             logger: environment.logger)
-        let sessions = SessionController(store: store)
-        let enrolments = EnrolmentController(store: store)
-        let records = TeacherRecordController(store: store, now: options.now)
+        let sessions = SessionController(application: application)
+        let enrolments = EnrolmentController(application: application)
+        let records = TeacherRecordController(application: application, now: options.now)
         let service = PlatformService(
             name: .enrolment, environment: environment, stores: [pool],
             routes: { router in
@@ -63,6 +66,6 @@ public enum EnrolmentServiceFactory: ServiceFactory {
                 records.addRoutes(to: router)
             },
             access: EnrolmentAccess.policy, openAPI: try openAPIDocument(), background: [relay, consumer])
-        return Assembly(service: service, store: store, relay: relay, consumer: consumer)
+        return Assembly(service: service, store: store, application: application, relay: relay, consumer: consumer)
     }
 }

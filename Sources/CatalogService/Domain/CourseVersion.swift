@@ -24,18 +24,6 @@ public struct CourseVersion: Sendable, Equatable {
 
     public var ref: CourseVersionRef { CourseVersionRef(courseID: courseID, version: number) }
 
-    /// The event announcing this version: the whole snapshot with its computed figures.
-    public var event: CoursePublished {
-        let figures = content.figures
-        return CoursePublished(
-            courseID: courseID, version: number, title: content.title, summary: content.summary,
-            objectives: content.objectives, keywords: content.keywords, domain: content.domain,
-            audience: content.audience, origin: content.origin, nature: content.nature,
-            activities: content.activities.map(\.snapshot), trainerNotes: content.trainerNotes, owner: content.owner,
-            derivedFrom: derivedFrom, publishedAt: publishedAt, distanceMinutes: figures.distanceMinutes,
-            inPersonMinutes: figures.inPersonMinutes, durationBucket: figures.durationBucket)
-    }
-
     /// The version an event describes.
     public init(_ event: CoursePublished) {
         self.init(

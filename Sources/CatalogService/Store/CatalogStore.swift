@@ -156,9 +156,7 @@ public struct CatalogStore: Sendable {
         if let version = course.latestVersion, version.number != previous?.latestVersion?.number {
             let event = version.event
             try VersionRecord(event).insert(db)
-            try Outbox.append(
-                event, id: "catalog.course.published:\(event.courseID):\(event.version)", time: version.publishedAt,
-                in: db)
+            try CatalogEvents.append(event, in: db)
             try db.execute(sql: "DELETE FROM catalog_search WHERE course_id = ?", arguments: [course.id])
             try db.execute(
                 sql:
@@ -169,9 +167,7 @@ public struct CatalogStore: Sendable {
                 ])
         }
         if course.status == .archived, previous?.status != .archived {
-            let event = CourseArchived(
-                courseID: course.id, archivedAt: course.archivedAt ?? course.updatedAt, reason: course.archiveReason)
-            try Outbox.append(event, id: "catalog.course.archived:\(course.id)", time: event.archivedAt, in: db)
+            try CatalogEvents.append(CatalogEvents.archived(course), in: db)
             try db.execute(sql: "DELETE FROM catalog_search WHERE course_id = ?", arguments: [course.id])
         }
     }

@@ -5,10 +5,10 @@ import Messaging
 /// What the enrolment service does with the events it consumes (queue `enrolment.events`): the course
 /// read model from the catalogue, completions from tracking. Each effect commits with its inbox claim.
 enum EnrolmentEventHandlers {
-    static func routes(store: EnrolmentStore, logger: Logger) -> EventRoutes {
+    static func routes(application: EnrolmentApplication, logger: Logger) -> EventRoutes {
         var routes = EventRoutes()
         routes.on(CoursePublished.self) { envelope, _ in
-            let applied = try await store.coursePublished(envelope)
+            let applied = try await application.coursePublished(envelope)
             logger.debug(
                 applied ? "course version recorded" : "duplicate course publication ignored",
                 metadata: [
@@ -17,10 +17,10 @@ enum EnrolmentEventHandlers {
                 ])
         }
         routes.on(CourseArchived.self) { envelope, _ in
-            try await store.courseArchived(envelope)
+            try await application.courseArchived(envelope)
         }
         routes.on(CourseCompleted.self) { envelope, _ in
-            let outcome = try await store.courseCompleted(envelope)
+            let outcome = try await application.courseCompleted(envelope)
             logger.info(
                 outcome == .recorded ? "enrolment completed and recorded" : "duplicate completion ignored",
                 metadata: ["event.id": "\(envelope.id)", "enrolment.id": "\(envelope.data.enrolmentID)"])

@@ -6,8 +6,8 @@ import ServiceSupport
 
 /// Enrolments: the three ways in, bulk designation, decisions, and reading them.
 struct EnrolmentController {
-    let store: EnrolmentStore
-    var resources: PathResources { PathResources(store: store) }
+    let application: EnrolmentApplication
+    var resources: PathResources { PathResources(application: application) }
 
     /// The largest designation file accepted.
     static let csvLimit = 1024 * 1024
@@ -29,7 +29,7 @@ struct EnrolmentController {
             if let group = body.group, group.isEmpty || group.count > 64 {
                 throw Problem.invalid("group", "1 to 64 characters")
             }
-            let view = try await store.enter(
+            let view = try await application.enter(
                 session: sessionID, participant: body.participantID,
                 by: .designation(acceptanceRequired: body.acceptanceRequired ?? false), group: body.group, actor: actor)
             return try Reply.json(
@@ -45,7 +45,7 @@ struct EnrolmentController {
                 EnrolmentState.init(rawValue:))
             let session = try await resources.session(context)
             try EnrolmentScope(try context.requireCaller()).requireStaff(of: session, to: "list its enrolments")
-            let list = try await store.enrolments(session: session.id, state: state)
+            let list = try await application.enrolments(session: session.id, state: state)
             return try Reply.json(EnrolmentList(enrolments: list), request: request, context: context)
         }
         group.get("/enrolments/{id}") { request, context in
@@ -56,7 +56,7 @@ struct EnrolmentController {
         group.get("/enrolments/{id}/history") { request, context in
             let (enrolment, session) = try await resources.enrolmentInSession(context)
             try EnrolmentScope(try context.requireCaller()).requireReader(of: enrolment, in: session)
-            let history = History(transitions: try await store.history(of: "enrolment", id: enrolment.id))
+            let history = History(transitions: try await application.history(of: "enrolment", id: enrolment.id))
             return try Reply.json(history, request: request, context: context)
         }
         for command in [EnrolmentCommand.approve, .refuse, .withdraw, .accept] {
@@ -66,7 +66,7 @@ struct EnrolmentController {
                 try Self.authorise(command, on: enrolment, in: session, by: EnrolmentScope(caller))
                 let body = try await RequestBodies.optional(RequestBodies.Decision.self, from: request)
                 try RequestBodies.checkReason(body?.reason)
-                let view = try await store.apply(
+                let view = try await application.apply(
                     command, toEnrolment: enrolment.id, actor: caller.subject, reason: body?.reason)
                 return try Reply.json(view, request: request, context: context)
             }
@@ -98,7 +98,7 @@ struct EnrolmentController {
         let participant = body?.participantID ?? caller.subject
         try RequestBodies.checkParticipant(participant)
         try EnrolmentScope(caller).requireEntrant(participant, of: session)
-        let view = try await store.enter(
+        let view = try await application.enter(
             session: session.id, participant: participant, by: entry, actor: caller.subject)
         return try Reply.json(view, .created, location: "/enrolments/\(view.id)", request: request, context: context)
     }
@@ -121,7 +121,8 @@ struct EnrolmentController {
             throw Problem.malformed("", "the file is not UTF-8 text")
         }
         let list = try DesignationList.parse(text)
-        let views = try await store.designate(list, session: sessionID, acceptanceRequired: acceptance, actor: actor)
+        let views = try await application.designate(
+            list, session: sessionID, acceptanceRequired: acceptance, actor: actor)
         return try Reply.json(EnrolmentList(enrolments: views), .created, request: request, context: context)
     }
 

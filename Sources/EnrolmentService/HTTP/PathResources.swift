@@ -5,11 +5,11 @@ import ServiceSupport
 /// Loads what a route's path names, so that handlers check the caller's scope on the real resource
 /// (404 for an unknown id first, then 403) before reading a body or changing anything.
 struct PathResources {
-    let store: EnrolmentStore
+    let application: EnrolmentApplication
 
     /// The path's session.
     func session(_ context: ServiceRequestContext) async throws -> SessionView {
-        try await store.session(try Self.id(context, naming: "Session"))
+        try await application.session(try Self.id(context, naming: "Session"))
     }
 
     /// The path's session id and the caller's subject, once the caller manages the session's academy.
@@ -23,8 +23,8 @@ struct PathResources {
 
     /// The path's enrolment and its session.
     func enrolmentInSession(_ context: ServiceRequestContext) async throws -> (EnrolmentView, SessionView) {
-        let enrolment = try await store.enrolment(try Self.id(context, naming: "Enrolment"))
-        return (enrolment, try await store.session(enrolment.sessionID))
+        let enrolment = try await application.enrolment(try Self.id(context, naming: "Enrolment"))
+        return (enrolment, try await application.session(enrolment.sessionID))
     }
 
     /// The `{id}` of the path (see ``PathIdentifier``: never reaches the store unless it can be an id).

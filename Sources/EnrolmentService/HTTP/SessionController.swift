@@ -8,8 +8,8 @@ import ServiceSupport
 /// (pseudonymous ids, which teachers need to know who leads a session). Every change is a manager's of
 /// the session's academy; the history of changes is for that manager and the session's staff.
 struct SessionController {
-    let store: EnrolmentStore
-    var resources: PathResources { PathResources(store: store) }
+    let application: EnrolmentApplication
+    var resources: PathResources { PathResources(application: application) }
 
     func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
         let group = router.group().add(middleware: NoQueryParameters())
@@ -20,7 +20,7 @@ struct SessionController {
             let academy = Session.academyViolations(plan.academy)
             guard academy.isEmpty else { throw InvalidPlan(academy) }
             try EnrolmentScope(caller).requireManager(of: plan.academy, to: "schedule its sessions")
-            let view = try await store.schedule(plan, actor: caller.subject)
+            let view = try await application.schedule(plan, actor: caller.subject)
             return try Reply.json(view, .created, location: "/sessions/\(view.id)", request: request, context: context)
         }
         router.get("/sessions") { request, context in
@@ -31,7 +31,7 @@ struct SessionController {
             let state = try query.parse(
                 "state", expected: SessionState.allCases.map(\.rawValue).joined(separator: ", "),
                 SessionState.init(rawValue:))
-            let sessions = try await store.sessions(academy: academy, state: state)
+            let sessions = try await application.sessions(academy: academy, state: state)
             return try Reply.json(SessionList(sessions: sessions), request: request, context: context)
         }
         group.get("/sessions/{id}") { request, context in
@@ -40,7 +40,7 @@ struct SessionController {
         for (path, command) in [("open", SessionCommand.open), ("start", .start), ("close", .close)] {
             group.post("/sessions/{id}/\(path)") { request, context in
                 let (id, actor) = try await resources.managedSession(context, to: "\(path) this session")
-                let view = try await store.apply(command, toSession: id, actor: actor)
+                let view = try await application.apply(command, toSession: id, actor: actor)
                 return try Reply.json(view, request: request, context: context)
             }
         }
@@ -48,27 +48,27 @@ struct SessionController {
             let (id, actor) = try await resources.managedSession(context, to: "cancel this session")
             let body = try await JSONBody.decode(RequestBodies.Cancellation.self, from: request)
             try RequestBodies.checkReason(body.reason, required: true)
-            let view = try await store.apply(.cancel(reason: body.reason), toSession: id, actor: actor)
+            let view = try await application.apply(.cancel(reason: body.reason), toSession: id, actor: actor)
             return try Reply.json(view, request: request, context: context)
         }
         group.put("/sessions/{id}/trainers") { request, context in
             let (id, actor) = try await resources.managedSession(context, to: "assign this session's trainers")
             let body = try await JSONBody.decode(RequestBodies.Trainers.self, from: request)
             try Self.checkStaff("trainerIDs", body.trainerIDs)
-            let view = try await store.apply(.assignTrainers(body.trainerIDs), toSession: id, actor: actor)
+            let view = try await application.apply(.assignTrainers(body.trainerIDs), toSession: id, actor: actor)
             return try Reply.json(view, request: request, context: context)
         }
         group.put("/sessions/{id}/tutors") { request, context in
             let (id, actor) = try await resources.managedSession(context, to: "assign this session's tutors")
             let body = try await JSONBody.decode(RequestBodies.Tutors.self, from: request)
             try Self.checkStaff("tutorIDs", body.tutorIDs)
-            let view = try await store.apply(.assignTutors(body.tutorIDs), toSession: id, actor: actor)
+            let view = try await application.apply(.assignTutors(body.tutorIDs), toSession: id, actor: actor)
             return try Reply.json(view, request: request, context: context)
         }
         group.get("/sessions/{id}/history") { request, context in
             let session = try await resources.session(context)
             try EnrolmentScope(try context.requireCaller()).requireStaff(of: session, to: "read its history")
-            let history = History(transitions: try await store.history(of: "session", id: session.id))
+            let history = History(transitions: try await application.history(of: "session", id: session.id))
             return try Reply.json(history, request: request, context: context)
         }
     }

@@ -5,7 +5,7 @@ import ServiceSupport
 
 /// Teachers' yearly training records and attestations: personal data, read by the teacher only.
 struct TeacherRecordController {
-    let store: EnrolmentStore
+    let application: EnrolmentApplication
     let now: @Sendable () -> Date
 
     func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
@@ -27,7 +27,7 @@ struct TeacherRecordController {
         let teacher = try PathIdentifier.require(naming: "Teacher", in: context)
         // The caller's own subject, once checked, is a verified pseudonymous id.
         try EnrolmentScope(try context.requireCaller()).requireTeacher(teacher)
-        return try await store.trainingRecord(teacher: teacher, schoolYear: year)
+        return try await application.trainingRecord(teacher: teacher, schoolYear: year)
     }
 
     /// A teacher's attestation of training for a school year: the record, as issued at a date.

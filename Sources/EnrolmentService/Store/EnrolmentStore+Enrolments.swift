@@ -3,88 +3,9 @@ import Foundation
 import GRDB
 import Messaging
 
-// MARK: - Enrolments: entering a session, transitions, seats and the waiting list
+// Inside a transaction: the reads and writes the use cases of EnrolmentApplication compose.
 
 extension EnrolmentStore {
-    /// A teacher comes into a session (applies, is designated, or enrols), taking a seat or a place on the
-    /// waiting list when that is what the way in gives.
-    public func enter(
-        session sessionID: String, participant: String, by entry: EnrolmentEntry, group: String? = nil, actor: String
-    ) async throws -> EnrolmentView {
-        let date = timestamp
-        return try await write { db in
-            let session = try Self.session(sessionID, in: db)
-            try session.admit(entry)
-            let enrolment = try Self.enter(
-                session, participant: participant, entry: entry, group: group, actor: actor, at: date, in: db)
-            return try Self.view(of: enrolment, in: db)
-        }
-    }
-
-    /// Designates every teacher of a checked file in one transaction: all of them, or none when any
-    /// line breaks a rule that only the store can check (a teacher already enrolled).
-    public func designate(
-        _ list: DesignationList, session sessionID: String, acceptanceRequired: Bool, actor: String
-    ) async throws -> [EnrolmentView] {
-        let date = timestamp
-        return try await write { db in
-            let session = try Self.session(sessionID, in: db)
-            let entry = EnrolmentEntry.designation(acceptanceRequired: acceptanceRequired)
-            try session.admit(entry)
-            var errors: [DesignationList.LineError] = []
-            for line in list.entries {
-                if let existing = try Self.liveEnrolment(of: line.participantID, in: sessionID, db: db) {
-                    errors.append(
-                        .init(
-                            line: line.line, field: "participantID",
-                            problem: "already enrolled in this session (\(existing.id), \(existing.state.rawValue))"))
-                }
-            }
-            guard errors.isEmpty else { throw DesignationFileRejected(reporting: errors) }
-            return try list.entries.map { line in
-                let enrolment = try Self.enter(
-                    session, participant: line.participantID, entry: entry, group: line.group, actor: actor, at: date,
-                    in: db)
-                return try Self.view(of: enrolment, in: db)
-            }
-        }
-    }
-
-    /// Applies a command to an enrolment; a withdrawal that frees a seat promotes the first waitlisted teacher.
-    public func apply(
-        _ command: EnrolmentCommand, toEnrolment id: String, actor: String?, reason: String? = nil
-    ) async throws -> EnrolmentView {
-        let date = timestamp
-        return try await write { db in
-            var enrolment = try Self.enrolment(id, in: db)
-            let session = try Self.session(enrolment.sessionID, in: db)
-            try session.allow(command)
-            let freedSeat = command == .withdraw && enrolment.state.holdsSeat
-            try Self.move(&enrolment, command, in: session, actor: actor, reason: reason, at: date, db: db)
-            if freedSeat && session.state.takesDecisions {
-                try Self.promoteWaitlisted(in: session, at: date, db: db)
-            }
-            return try Self.view(of: enrolment, in: db)
-        }
-    }
-
-    /// An enrolment with its waiting-list position.
-    public func enrolment(_ id: String) async throws -> EnrolmentView {
-        try await database.read { db in try Self.view(of: try Self.enrolment(id, in: db), in: db) }
-    }
-
-    /// The enrolments of a session, optionally in one state, in order of arrival.
-    public func enrolments(session sessionID: String, state: EnrolmentState?) async throws -> [EnrolmentView] {
-        try await database.read { db in
-            _ = try Self.session(sessionID, in: db)
-            var request = Enrolment.filter(Enrolment.Columns.sessionID == sessionID)
-            if let state { request = request.filter(Enrolment.Columns.state == state.rawValue) }
-            let enrolments = try request.order(Enrolment.Columns.createdAt, Enrolment.Columns.id).fetchAll(db)
-            let positions = try Self.waitlistPositions(sessionID, in: db)
-            return enrolments.map { EnrolmentView($0, position: positions[$0.id]) }
-        }
-    }
-
     // MARK: - Inside a transaction
 
     static func enter(

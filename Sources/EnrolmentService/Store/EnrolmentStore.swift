@@ -49,17 +49,4 @@ public struct EnrolmentStore: Sendable {
             toState: to, actorID: actor, reason: reason, occurredAt: date
         ).insert(db)
     }
-
-    /// The history of a session or an enrolment, oldest first.
-    public func history(of aggregate: String, id: String) async throws -> [Transition] {
-        try await database.read { db in
-            try Transition.filter(Transition.Columns.aggregate == aggregate && Transition.Columns.aggregateID == id)
-                .order(Transition.Columns.seq).fetchAll(db)
-        }
-    }
-
-    /// Fails unless the store answers (readiness).
-    public func ping() async throws {
-        _ = try await database.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
-    }
 }

@@ -160,7 +160,7 @@ struct CrossTenantTests {
             let session = try await api.openSession(mode: .open)
             let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
                 EnrolmentView.self)
-            _ = try await fixture.store.courseCompleted(
+            _ = try await fixture.useCases.courseCompleted(
                 CloudEvent(
                     id: "c-1", time: Date(),
                     event: Messages.completion(

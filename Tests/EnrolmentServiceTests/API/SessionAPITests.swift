@@ -39,7 +39,7 @@ struct SessionAPITests {
             #expect(unknown.problem?.errors?.map(\.field) == ["course"])
 
             try await fixture.publish()
-            try await fixture.store.courseArchived(
+            try await fixture.useCases.courseArchived(
                 CloudEvent(id: "arch-1", time: Date(), event: CourseArchived(courseID: "crs-math", archivedAt: Date())))
             let archived = try await api.post("/sessions", json: Fixtures.plan())
             #expect(archived.status == .unprocessableContent)

@@ -17,7 +17,7 @@ struct TeacherRecordAPITests {
             let august = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
                 EnrolmentView.self)
             // Noon in Paris on each side of the turn of the year.
-            _ = try await fixture.store.courseCompleted(
+            _ = try await fixture.useCases.courseCompleted(
                 CloudEvent(
                     id: "c-1", time: Date(),
                     event: Messages.completion(
@@ -27,7 +27,7 @@ struct TeacherRecordAPITests {
             let other = try await api.openSession(capacity: 5, mode: .open)
             let september = try await api.post("/sessions/\(other)/enrolments", as: .teacher("t-1")).decode(
                 EnrolmentView.self)
-            _ = try await fixture.store.courseCompleted(
+            _ = try await fixture.useCases.courseCompleted(
                 CloudEvent(
                     id: "c-2", time: Date(),
                     event: Messages.completion(

@@ -26,7 +26,7 @@ struct ConsumedEventsTests {
         #expect(await consumer.settle(published) == .ack)
         #expect(await consumer.settle(published) == .ack, "a duplicate is acknowledged")
         #expect(
-            try await fixture.store.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1))?.title
+            try await fixture.useCases.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1))?.title
                 == "Résoudre des problèmes au cycle 3")
         let inbox = try await fixture.store.database.read { db in
             try Inbox.count(consumer: EnrolmentStore.consumer, in: db)
@@ -36,7 +36,8 @@ struct ConsumedEventsTests {
             await consumer.settle(try Messages.delivery(CourseArchived(courseID: "crs-math", archivedAt: Date())))
                 == .ack)
         #expect(
-            try await fixture.store.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1))?.archivedAt != nil
+            try await fixture.useCases.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1))?.archivedAt
+                != nil
         )
     }
 
@@ -48,7 +49,7 @@ struct ConsumedEventsTests {
             Issue.record("a forged source must be parked")
             return
         }
-        #expect(try await fixture.store.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1)) == nil)
+        #expect(try await fixture.useCases.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1)) == nil)
     }
 
     @Test("tracking's completion completes the enrolment, announces it and records the training in the teacher's year")
@@ -112,7 +113,7 @@ struct ConsumedEventsTests {
         let year = SchoolYear.containing(Fixtures.day(40)).description
         return Snapshot(
             outbox: try await fixture.outboxTypes(),
-            history: try await fixture.store.history(of: "enrolment", id: enrolment).map(\.command),
+            history: try await fixture.useCases.history(of: "enrolment", id: enrolment).map(\.command),
             record: try await api.get("/teachers/t-1/record?schoolYear=\(year)", as: .teacher("t-1")).text)
     }
 

@@ -34,7 +34,7 @@ struct RabbitMQFlowTests {
         let fixture = try await EnrolmentFixture("enrolment", transport: transport) {
             try EnrolmentServiceFactory.assemble($0, options: .init(queue: "test.enrolment.events.\(tag)"))
         }
-        let (assembly, store) = (fixture.assembly, fixture.store)
+        let (assembly, store, useCases) = (fixture.assembly, fixture.store, fixture.useCases)
 
         // Queues first, so nothing published from now on is lost.
         let observer = Subscription(
@@ -59,7 +59,7 @@ struct RabbitMQFlowTests {
             try await transport.publish([try Messages.message(course)])
             let ref = CourseVersionRef(courseID: course.courseID, version: 1)
             try await expectEventually("the course version reaches the read model") {
-                try await store.courseVersion(ref) != nil
+                try await useCases.courseVersion(ref) != nil
             }
 
             try await Application(router: assembly.service.router(registry: nil)).test(.router) { client in
@@ -128,7 +128,9 @@ struct RabbitMQFlowTests {
                         == recordBefore)
                 #expect(observed.of(type: EnrolmentCompleted.eventType.rawValue).count == 1)
                 #expect(
-                    try await store.history(of: "enrolment", id: enrolment.id).map(\.command) == ["enrol", "complete"])
+                    try await useCases.history(of: "enrolment", id: enrolment.id).map(\.command) == [
+                        "enrol", "complete",
+                    ])
                 #expect(
                     try await transport.parkedMessages(queue: assembly.consumer.subscription.queue, limit: 10).isEmpty)
             }

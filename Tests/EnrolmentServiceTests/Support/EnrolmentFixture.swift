@@ -22,11 +22,13 @@ extension ServiceFixture where Assembly == EnrolmentServiceFactory.Assembly {
     }
 
     var store: EnrolmentStore { assembly.store }
+    /// The service's use cases, as the controllers and event handlers call them.
+    var useCases: EnrolmentApplication { assembly.application }
 
     /// Feeds the course read model as if the catalogue had published `course`.
     @discardableResult
     func publish(_ course: CoursePublished = Fixtures.coursePublished()) async throws -> CoursePublished {
-        try await store.coursePublished(CloudEvent(id: UUID().uuidString, time: Date(), event: course))
+        try await useCases.coursePublished(CloudEvent(id: UUID().uuidString, time: Date(), event: course))
         return course
     }
 
