@@ -27,12 +27,6 @@ public protocol MessageTransport: Sendable {
         _ subscription: Subscription, _ receive: @escaping @Sendable (Delivery) async -> Settlement
     ) async throws
 
-    /// Up to `limit` parked messages of a queue, oldest first, left in place.
-    func parkedMessages(queue: String, limit: Int) async throws -> [ParkedMessage]
-
-    /// Moves up to `limit` parked messages of a queue back to it as first attempts. Returns how many.
-    func replayParked(queue: String, limit: Int) async throws -> Int
-
     /// Throws unless the bus is reachable now (for `/ready`).
     func checkConnection() async throws
 
@@ -49,6 +43,16 @@ extension MessageTransport {
 
     /// In-process buses have no connection to lose: a running consumer is attached.
     public func isAttached(toQueue queue: String) -> Bool { true }
+}
+
+/// The operator's side of dead letters, apart from the services' narrow port (``MessageTransport``): only
+/// `magistere dead-letters` and the tests browse and replay parked messages; services park, they never read back.
+public protocol DeadLetterAdministration: Sendable {
+    /// Up to `limit` parked messages of a queue, oldest first, left in place.
+    func parkedMessages(queue: String, limit: Int) async throws -> [ParkedMessage]
+
+    /// Moves up to `limit` parked messages of a queue back to it as first attempts. Returns how many.
+    func replayParked(queue: String, limit: Int) async throws -> Int
 }
 
 /// What the bus did with a batch of messages it confirmed.

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// One connection publishes (with confirms) and runs operator commands; each consumed queue has a
 /// connection of its own. Both reconnect by themselves with backoff.
-public final class AMQPTransport: MessageTransport {
+public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
     public let endpoint: AMQPEndpoint
     public let topology: AMQPTopology
     private let logger: Logger

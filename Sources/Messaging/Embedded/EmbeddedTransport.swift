@@ -9,7 +9,7 @@ import Synchronization
 /// every bound queue; deliveries are at-least-once, settled after the handler; retries wait their
 /// delay; parked messages stay until replayed. Because queues live in SQLite, a message published
 /// before a crash is delivered after the restart, as a broker would.
-public final class EmbeddedTransport: MessageTransport {
+public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration {
     private let database: DatabasePool
     private let bindings = Mutex<[String: [TopicPattern]]>([:])
     /// Deliveries counted by the bus (crashes included) after which a message is parked.

@@ -24,7 +24,7 @@ enum TransportKind: String, CaseIterable, CustomTestStringConvertible, Sendable 
 
 /// A transport isolated for one test: its own exchange (AMQP) or bus file (embedded), its own queue.
 struct TransportFixture {
-    let transport: any MessageTransport
+    let transport: any MessageTransport & DeadLetterAdministration
     let queue: String
     let directory: URL
 
