@@ -41,9 +41,10 @@ public enum CatalogServiceFactory: ServiceFactory {
     }
 
     static func assemble(_ environment: ServiceEnvironment, options: Options = .init()) async throws -> Assembly {
-        let store = try CatalogStore.open(path: environment.storePath)
+        let pool = try ServiceStore.open(path: environment.storePath, migrations: CatalogMigrations.register)
+        let store = CatalogStore(database: pool)
         let relay = OutboxRelay(
-            database: store.database, transport: environment.transport, service: ServiceName.catalog.rawValue,
+            database: pool, transport: environment.transport, service: ServiceName.catalog.rawValue,
             pollInterval: environment.outboxPollInterval, logger: environment.logger)
         let authoring = CourseAuthoring(store: store, catalogue: PublishedCatalogue(), eventsWritten: { relay.nudge() })
         try await authoring.loadCatalogue()
@@ -54,7 +55,7 @@ public enum CatalogServiceFactory: ServiceFactory {
         let catalogue = CatalogueController(authoring: authoring)
         let courses = CourseAuthoringController(authoring: authoring)
         let service = PlatformService(
-            name: .catalog, environment: environment, stores: [store.database],
+            name: .catalog, environment: environment, stores: [pool],
             routes: { router in
                 catalogue.addRoutes(to: router)
                 courses.addRoutes(to: router)

@@ -63,7 +63,7 @@ public enum TrackingServiceFactory: ServiceFactory {
         let progress = ProgressController(application: application)
         let xapi = StatementController(resource: statements)
         let service = PlatformService(
-            name: .tracking, environment: environment, stores: stores.all.map(\.database),
+            name: .tracking, environment: environment, stores: [pool],
             routes: { router in
                 progress.addRoutes(to: router)
                 xapi.addRoutes(to: router)

@@ -12,16 +12,12 @@ import ServiceSupport
 /// search index entry on publication; the `catalog.course.archived.v1` event and the index removal on
 /// archival. All access is through `await` (GRDB's synchronous API must not block the cooperative pool).
 public struct CatalogStore: Sendable {
-    /// The pool, for the outbox relay and for readiness checks.
-    public let database: DatabasePool
+    /// The store's database: only this type reads and writes it (the outbox relay shares the pool).
+    private let database: any DatabaseWriter
 
-    public init(database: DatabasePool) {
+    /// - Parameter database: a pool opened by `ServiceStore.open` with ``CatalogMigrations``.
+    public init(database: any DatabaseWriter) {
         self.database = database
-    }
-
-    /// Opens (creating and migrating) the store at `path`.
-    public static func open(path: String) throws -> CatalogStore {
-        CatalogStore(database: try ServiceStore.open(path: path, migrations: CatalogMigrations.register))
     }
 
     // MARK: - Courses

@@ -9,7 +9,7 @@ extension EnrolmentApplication {
     /// Records a published course version; returns false for a duplicate delivery.
     @discardableResult
     func coursePublished(_ envelope: CloudEvent<CoursePublished>) async throws -> Bool {
-        try await store.database.write { db in
+        try await store.write { db in
             guard try Inbox.claim(envelope.id, consumer: EnrolmentStore.consumer, in: db) else { return false }
             let snapshot = String(decoding: try EventCoding.encode(CourseVersion(envelope.data)), as: UTF8.self)
             // A published version never changes: a second publication of it is ignored.
@@ -23,7 +23,7 @@ extension EnrolmentApplication {
     /// Records that a course is archived: no new session may run any of its versions.
     @discardableResult
     func courseArchived(_ envelope: CloudEvent<CourseArchived>) async throws -> Bool {
-        try await store.database.write { db in
+        try await store.write { db in
             guard try Inbox.claim(envelope.id, consumer: EnrolmentStore.consumer, in: db) else { return false }
             try db.execute(
                 sql: "INSERT OR IGNORE INTO archivedCourse (courseID, archivedAt, reason) VALUES (?, ?, ?)",
@@ -34,6 +34,6 @@ extension EnrolmentApplication {
 
     /// A course version as the catalogue published it, with its archiving if any.
     func courseVersion(_ ref: CourseVersionRef) async throws -> CourseVersion? {
-        try await store.database.read { db in try EnrolmentStore.courseVersion(ref, in: db) }
+        try await store.read { db in try EnrolmentStore.courseVersion(ref, in: db) }
     }
 }

@@ -14,7 +14,7 @@ struct EnrolmentApplication: Sendable {
 
     /// The history of a session or an enrolment, oldest first.
     func history(of aggregate: String, id: String) async throws -> [Transition] {
-        try await store.database.read { db in
+        try await store.read { db in
             try Transition.filter(Transition.Columns.aggregate == aggregate && Transition.Columns.aggregateID == id)
                 .order(Transition.Columns.seq).fetchAll(db)
         }

@@ -70,14 +70,14 @@ extension EnrolmentApplication {
 
     /// An enrolment with its waiting-list position.
     func enrolment(_ id: String) async throws -> EnrolmentView {
-        try await store.database.read { db in
+        try await store.read { db in
             try EnrolmentStore.view(of: try EnrolmentStore.enrolment(id, in: db), in: db)
         }
     }
 
     /// The enrolments of a session, optionally in one state, in order of arrival.
     func enrolments(session sessionID: String, state: EnrolmentState?) async throws -> [EnrolmentView] {
-        try await store.database.read { db in
+        try await store.read { db in
             _ = try EnrolmentStore.session(sessionID, in: db)
             var request = Enrolment.filter(Enrolment.Columns.sessionID == sessionID)
             if let state { request = request.filter(Enrolment.Columns.state == state.rawValue) }

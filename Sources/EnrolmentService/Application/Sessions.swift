@@ -64,14 +64,14 @@ extension EnrolmentApplication {
 
     /// A session with its seats.
     func session(_ id: String) async throws -> SessionView {
-        try await store.database.read { db in
+        try await store.read { db in
             try EnrolmentStore.view(of: try EnrolmentStore.session(id, in: db), in: db)
         }
     }
 
     /// Sessions, optionally of one academy and in one state, by id.
     func sessions(academy: String?, state: SessionState?, limit: Int = 200) async throws -> [SessionView] {
-        try await store.database.read { db in
+        try await store.read { db in
             var request = Session.all()
             if let academy { request = request.filter(Session.Columns.academy == academy) }
             if let state { request = request.filter(Session.Columns.state == state.rawValue) }

@@ -60,7 +60,7 @@ extension EnrolmentApplication {
 
     /// A teacher's training record for a school year.
     func trainingRecord(teacher: String, schoolYear: SchoolYear) async throws -> TrainingRecord {
-        try await store.database.read { db in
+        try await store.read { db in
             let texts = try String.fetchAll(
                 db,
                 sql:

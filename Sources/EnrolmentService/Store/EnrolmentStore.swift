@@ -13,7 +13,8 @@ public struct EnrolmentStore: Sendable {
     /// The inbox consumer name of this service's event handlers.
     public static let consumer = "enrolment.events"
 
-    let database: any DatabaseWriter
+    /// The store's database: only this type reads and writes it (the outbox relay shares the pool).
+    private let database: any DatabaseWriter
     /// Called after a transaction that wrote to the outbox committed (the relay's nudge).
     let eventsWritten: @Sendable () -> Void
     let now: @Sendable () -> Date
@@ -32,6 +33,11 @@ public struct EnrolmentStore: Sendable {
         let result = try await database.write(body)
         eventsWritten()
         return result
+    }
+
+    /// Runs `body` in one read transaction (a consistent snapshot).
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.read(body)
     }
 
     /// The current time, truncated to the millisecond like every time on the wire.

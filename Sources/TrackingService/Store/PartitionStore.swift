@@ -14,8 +14,8 @@ import ServiceSupport
 public final class PartitionStore: Sendable {
     /// The partitions this store owns.
     public let partitions: Set<Int>
-    /// The store's database (the outbox relay of this store publishes from it).
-    public let database: DatabasePool
+    /// The store's database: only this type reads and writes it (the outbox relay shares the pool).
+    private let database: DatabasePool
     private let outboxWritten: @Sendable () -> Void
     /// The published course versions of this store, decoded once.
     let plans = CoursePlans()
@@ -35,15 +35,6 @@ public final class PartitionStore: Sendable {
 
     /// Write transactions so far (each holding a batch of concurrent writes).
     public var transactionCount: Int { commits.transactionCount }
-
-    /// Opens (creating and migrating) a store file.
-    public static func open(
-        path: String, partitions: Set<Int> = Set(0..<TrackingPartitions.count),
-        outboxWritten: @escaping @Sendable () -> Void = {}
-    ) throws -> PartitionStore {
-        let pool = try ServiceStoreOpener.open(path: path)
-        return PartitionStore(database: pool, partitions: partitions, outboxWritten: outboxWritten)
-    }
 
     /// Runs `body` atomically (a savepoint of a transaction it may share with concurrent writes, see
     /// ``GroupCommit``) and returns once that transaction committed; when it appended to the outbox, nudges the

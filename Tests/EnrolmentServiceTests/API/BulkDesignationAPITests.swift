@@ -9,7 +9,7 @@ import Testing
 @Suite("Bulk designation from a CSV file")
 struct BulkDesignationAPITests {
     static func count(_ fixture: EnrolmentFixture) async throws -> Int {
-        try await fixture.store.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrolment") ?? 0 }
+        try await fixture.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrolment") ?? 0 }
     }
 
     @Test("a valid file designates every teacher in one go, with their groups")

@@ -28,7 +28,7 @@ struct ConsumedEventsTests {
         #expect(
             try await fixture.useCases.courseVersion(CourseVersionRef(courseID: "crs-math", version: 1))?.title
                 == "Résoudre des problèmes au cycle 3")
-        let inbox = try await fixture.store.database.read { db in
+        let inbox = try await fixture.read { db in
             try Inbox.count(consumer: EnrolmentStore.consumer, in: db)
         }
         #expect(inbox == 1)

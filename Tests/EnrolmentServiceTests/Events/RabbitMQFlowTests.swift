@@ -114,7 +114,7 @@ struct RabbitMQFlowTests {
                 let sentinel = try Messages.message(CourseArchived(courseID: "crs-sentinel-\(tag)", archivedAt: Date()))
                 try await transport.publish([completion, again, sentinel])
                 try await expectEventually("the sentinel behind the duplicates is consumed") {
-                    try await store.database.read { db in
+                    try await store.read { db in
                         try Int.fetchOne(
                             db, sql: "SELECT COUNT(*) FROM archivedCourse WHERE courseID = ?",
                             arguments: ["crs-sentinel-\(tag)"]) == 1
