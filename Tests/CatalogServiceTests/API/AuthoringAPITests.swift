@@ -36,7 +36,7 @@ struct AuthoringAPITests {
             let first = try await client.send(.post, "/courses/\(id)/publish", as: designer)
             #expect(first.status == .created)
             #expect(first.headers[.location] == "/courses/\(id)/versions/1")
-            let v1 = try first.decoded(CoursePublished.self)
+            let v1 = try first.decode(CoursePublished.self)
             #expect(v1.version == 1)
             #expect(v1.activities.map(\.id) == ["a1", "a2", "a3"])
             #expect(v1.inPersonMinutes == 180)
@@ -55,13 +55,13 @@ struct AuthoringAPITests {
             #expect(try put.object["basedOnVersion"] as? Int == 1)
 
             let second = try await client.send(.post, "/courses/\(id)/publish", as: designer)
-            #expect(try second.decoded(CoursePublished.self).version == 2)
+            #expect(try second.decode(CoursePublished.self).version == 2)
 
             let history = try await client.send(.get, "/courses/\(id)/versions")
             let lines = try #require(try history.object["versions"] as? [[String: Any]])
             #expect(lines.compactMap { $0["version"] as? Int } == [1, 2])
             let old = try await client.send(.get, "/courses/\(id)/versions/1")
-            #expect(try old.decoded(CoursePublished.self) == v1)
+            #expect(try old.decode(CoursePublished.self) == v1)
             let course = try await client.send(.get, "/courses/\(id)")
             #expect(try course.object["latestVersion"] as? Int == 2)
             #expect(
@@ -153,7 +153,7 @@ struct AuthoringAPITests {
             #expect(derived.status == .created)
             let local = try #require(try derived.object["courseID"] as? String)
             let published = try await client.send(.post, "/courses/\(local)/publish", as: lyon)
-            let event = try published.decoded(CoursePublished.self)
+            let event = try published.decode(CoursePublished.self)
             #expect(event.derivedFrom == CourseVersionRef(courseID: source, version: 1))
             #expect(event.origin == .academy("lyon", sharedNationally: false))
             let read6 = try await client.send(.get, "/courses/\(local)")

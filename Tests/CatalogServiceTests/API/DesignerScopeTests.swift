@@ -190,7 +190,7 @@ struct DesignerScopeTests {
             }
             let published = try await client.send(.post, "/courses/\(offer.lyon)/publish", as: lyon)
             #expect(published.status == .created)
-            let version = try published.decoded(CoursePublished.self)
+            let version = try published.decode(CoursePublished.self)
             #expect(version.version == 2)
             #expect(version.owner.designerID == "d-lyon-7", "the publisher's id comes from the token")
 

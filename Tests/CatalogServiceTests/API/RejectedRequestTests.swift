@@ -87,7 +87,8 @@ struct RejectedRequestTests {
             let wrongType = try await client.send(.post, "/courses", json: wrong, as: designer)
             #expect(wrongType.status == .unprocessableContent)
             #expect(try wrongType.problemFields == ["activities[0].estimatedMinutes"])
-            let broken = try await client.send(.post, "/courses", raw: "{\"title\": ", as: designer)
+            let broken = try await client.send(
+                .post, "/courses", raw: "{\"title\": ", contentType: "application/json", as: designer)
             #expect(broken.status == .badRequest)
         }
     }

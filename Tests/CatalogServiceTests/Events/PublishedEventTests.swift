@@ -47,7 +47,7 @@ struct PublishedEventTests {
                 let id = try await client.createCourse(as: designer)
                 let response = try await client.send(.post, "/courses/\(id)/publish", as: designer)
                 #expect(response.status == .created)
-                let published = try response.decoded(CoursePublished.self)
+                let published = try response.decode(CoursePublished.self)
                 sent.withLock { $0 = published }
             }
             let arrived = try await eventually { !received.all.isEmpty }

@@ -26,53 +26,6 @@ extension ServiceFixture where Assembly == CatalogServiceFactory.Assembly {
     }
 }
 
-// MARK: - HTTP helpers
-
-extension TestClientProtocol {
-    /// Sends a request `as` a caller (their `Authorization` header; none for an anonymous reader).
-    @discardableResult
-    func send(
-        _ method: HTTPRequest.Method, _ uri: String, json: Any? = nil, raw: String? = nil,
-        contentType: String = "application/json", headers extra: HTTPFields = [:], as caller: HTTPFields = [:]
-    ) async throws -> TestResponse {
-        var headers = extra
-        headers.append(contentsOf: caller)
-        var body: ByteBuffer?
-        if let json {
-            let data = try JSONSerialization.data(withJSONObject: json)
-            body = ByteBuffer(bytes: data)
-            headers[.contentType] = contentType
-        } else if let raw {
-            body = ByteBuffer(string: raw)
-            headers[.contentType] = contentType
-        }
-        return try await execute(uri: uri, method: method, headers: headers, body: body)
-    }
-}
-
-extension TestResponse {
-    /// The body as a JSON object.
-    var object: [String: Any] {
-        get throws {
-            let data = Data(body.readableBytesView)
-            return try #require(
-                try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                "not a JSON object: \(String(decoding: data, as: UTF8.self))")
-        }
-    }
-
-    /// The fields a problem names.
-    var problemFields: [String] {
-        get throws { ((try object["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String } }
-    }
-
-    var eTag: String? { headers[.eTag] }
-
-    func decoded<T: Decodable>(_ type: T.Type) throws -> T {
-        try EventCoding.decode(type, from: Data(body.readableBytesView))
-    }
-}
-
 // MARK: - Callers
 
 /// The tokens of the callers the tests play.

@@ -84,16 +84,15 @@ struct APIClient: Sendable {
         _ method: HTTPRequest.Method, _ path: String, as caller: TestCaller? = .manager, json: (any Encodable)? = nil,
         raw: String? = nil, contentType: String? = nil
     ) async throws -> Reply {
-        var headers = try await caller?.headers() ?? [:]
-        var body: ByteBuffer? = nil
-        if let json {
-            body = ByteBuffer(bytes: try EventCoding.encode(json))
-            headers[.contentType] = "application/json"
-        } else if let raw {
-            body = ByteBuffer(string: raw)
-        }
-        if let contentType { headers[.contentType] = contentType }
-        let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body)
+        let token = try await caller?.headers() ?? [:]
+        var headers: HTTPFields = [:]
+        headers[.contentType] = contentType
+        let response =
+            if let json {
+                try await client.send(method, path, json: json, headers: headers, as: token)
+            } else {
+                try await client.send(method, path, raw: raw, headers: headers, as: token)
+            }
         return Reply(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
     }
 

@@ -145,45 +145,11 @@ extension ServiceFixture where Assembly == TrackingServiceFactory.Assembly {
     }
 }
 
-extension TestClientProtocol {
-    /// Sends JSON with the platform's encoding.
-    @discardableResult
-    func send(
-        _ method: HTTPRequest.Method, _ uri: String, json: some Encodable, headers extra: HTTPFields = [:]
-    ) async throws -> TestResponse {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        headers.append(contentsOf: extra)
-        let body = ByteBuffer(bytes: try EventCoding.encode(json))
-        return try await execute(uri: uri, method: method, headers: headers, body: body)
-    }
-
-    @discardableResult
-    func send(
-        _ method: HTTPRequest.Method, _ uri: String, raw: String, headers: HTTPFields = [:]
-    ) async throws
-        -> TestResponse
-    {
-        try await execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: raw))
-    }
-}
-
 extension HTTPFields {
     /// These fields with `name` set to `value` (removed when nil).
     func setting(_ name: HTTPField.Name, _ value: String?) -> HTTPFields {
         var copy = self
         copy[name] = value
         return copy
-    }
-}
-
-extension TestResponse {
-    func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try EventCoding.decoder().decode(type, from: Data(body.readableBytesView))
-    }
-
-    var text: String { String(buffer: body) }
-
-    var json: [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
     }
 }
