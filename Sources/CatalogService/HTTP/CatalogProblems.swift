@@ -6,17 +6,14 @@ import ServiceSupport
 extension CatalogRuleError: ProblemConvertible {
     public var problem: Problem {
         switch self {
-        case .invalid(let issues):
-            return .validation(issues.map { Problem.FieldError(field: $0.field, problem: $0.problem) })
-        case .archived(let id):
-            return .conflict("course \(id) is archived: it can no longer change", currentState: "archived")
+        case .invalid(let issues): .validation(issues.map { Problem.FieldError(field: $0.field, problem: $0.problem) })
+        case .archived(let id): .conflict("course \(id) is archived: it can no longer change", currentState: "archived")
         case .nothingToPublish(let id, let version):
-            return .conflict(
+            .conflict(
                 "course \(id) has no changes since version \(version): edit its draft first", currentState: "published")
-        case .unknownActivity(let id):
-            return .notFound("Activity", id: id)
+        case .unknownActivity(let id): .notFound("Activity", id: id)
         case .unknownVersion(let number):
-            return number == 0
+            number == 0
                 ? .conflict("the source course has no published version yet", currentState: "draft")
                 : .invalid("version", "the source course has no published version \(number)")
         }
@@ -26,9 +23,9 @@ extension CatalogRuleError: ProblemConvertible {
 extension CatalogStoreError: ProblemConvertible {
     public var problem: Problem {
         switch self {
-        case .courseNotFound(let id): return .notFound("Course", id: id)
-        case .revisionMismatch(let current): return .preconditionFailed(current: EntityTag.format(current))
-        case .courseExists(let id): return .conflict("a course with id '\(id)' already exists")
+        case .courseNotFound(let id): .notFound("Course", id: id)
+        case .revisionMismatch(let current): .preconditionFailed(current: EntityTag.format(current))
+        case .courseExists(let id): .conflict("a course with id '\(id)' already exists")
         }
     }
 }

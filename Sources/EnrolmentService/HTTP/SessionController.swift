@@ -52,18 +52,14 @@ struct SessionController {
             return try Reply.json(view, request: request, context: context)
         }
         group.put("/sessions/{id}/trainers") { request, context in
-            let (id, actor) = try await resources.managedSession(context, to: "assign this session's trainers")
-            let body = try await JSONBody.decode(RequestBodies.Trainers.self, from: request)
-            try Self.checkStaff("trainerIDs", body.trainerIDs)
-            let view = try await application.apply(.assignTrainers(body.trainerIDs), toSession: id, actor: actor)
-            return try Reply.json(view, request: request, context: context)
+            try await assignStaff(request, context, RequestBodies.Trainers.self) {
+                ("trainerIDs", $0.trainerIDs, .assignTrainers($0.trainerIDs))
+            }
         }
         group.put("/sessions/{id}/tutors") { request, context in
-            let (id, actor) = try await resources.managedSession(context, to: "assign this session's tutors")
-            let body = try await JSONBody.decode(RequestBodies.Tutors.self, from: request)
-            try Self.checkStaff("tutorIDs", body.tutorIDs)
-            let view = try await application.apply(.assignTutors(body.tutorIDs), toSession: id, actor: actor)
-            return try Reply.json(view, request: request, context: context)
+            try await assignStaff(request, context, RequestBodies.Tutors.self) {
+                ("tutorIDs", $0.tutorIDs, .assignTutors($0.tutorIDs))
+            }
         }
         group.get("/sessions/{id}/history") { request, context in
             let session = try await resources.session(context)
@@ -71,6 +67,19 @@ struct SessionController {
             let history = History(transitions: try await application.history(of: "session", id: session.id))
             return try Reply.json(history, request: request, context: context)
         }
+    }
+
+    /// `PUT /sessions/{id}/trainers|tutors`: the staff list `body` names replaces the current one.
+    private func assignStaff<Body: Decodable>(
+        _ request: Request, _ context: ServiceRequestContext, _ body: Body.Type,
+        _ command: (Body) -> (field: String, ids: [String], command: SessionCommand)
+    ) async throws -> Response {
+        let staff = String(request.uri.path.split(separator: "/").last ?? "staff")
+        let (id, actor) = try await resources.managedSession(context, to: "assign this session's \(staff)")
+        let (field, ids, sessionCommand) = command(try await JSONBody.decode(Body.self, from: request))
+        try Self.checkStaff(field, ids)
+        let view = try await application.apply(sessionCommand, toSession: id, actor: actor)
+        return try Reply.json(view, request: request, context: context)
     }
 
     static func checkStaff(_ field: String, _ ids: [String]) throws {

@@ -6,14 +6,11 @@ import ServiceSupport
 extension TrackingError: ProblemConvertible {
     public var problem: Problem {
         switch self {
-        case .notFound(let what, let id):
-            return .notFound(what, id: id)
-        case .conflict(let detail, let state):
-            return .conflict(detail, currentState: state)
+        case .notFound(let what, let id): .notFound(what, id: id)
+        case .conflict(let detail, let state): .conflict(detail, currentState: state)
         case .invalid(let violations):
-            return .validation(violations.map { Problem.FieldError(field: $0.field, problem: $0.problem) })
-        case .forbidden(let detail):
-            return .forbidden(detail)
+            .validation(violations.map { Problem.FieldError(field: $0.field, problem: $0.problem) })
+        case .forbidden(let detail): .forbidden(detail)
         }
     }
 }
