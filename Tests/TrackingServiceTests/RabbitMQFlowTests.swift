@@ -12,8 +12,8 @@ import Testing
 /// The whole flow on a real RabbitMQ node: events in, progress over HTTP, one completion event out.
 @Suite("Tracking on RabbitMQ", .serialized)
 struct RabbitMQFlowTests {
-    /// Tracking on the test broker, isolated by a tag (its own exchange and queue); the relay polls every 5 s, so
-    /// a completion arriving sooner proves the nudge.
+    /// Tracking on the test broker, isolated by a tag (its own exchange and queue); the relay polls once an hour,
+    /// so every event that arrives proves that its commit nudged the relay.
     static func onRabbitMQ(
         maxAttempts: Int
     ) async throws -> (tag: String, transport: AMQPTransport, TrackingServiceFactory.Assembly) {
@@ -24,7 +24,7 @@ struct RabbitMQFlowTests {
         let fixture = try await TrackingFixture("tracking", transport: transport) { environment in
             var environment = environment
             environment.retry = RetryPolicy(delays: [.milliseconds(100)], maxAttempts: maxAttempts)
-            environment.outboxPollInterval = .seconds(5)
+            environment.outboxPollInterval = .seconds(3600)
             return try TrackingServiceFactory.assemble(
                 environment, options: .init(queue: "test.tracking.\(tag).events"))
         }
@@ -53,7 +53,6 @@ struct RabbitMQFlowTests {
         ])
 
         let seen = Recorder<CloudEvent<CourseCompleted>>()
-        let arrivals = Recorder<ContinuousClock.Instant>()
         let router = composition.service.router(registry: nil)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for service in composition.service.background {
@@ -65,7 +64,6 @@ struct RabbitMQFlowTests {
                         CloudEvent<CourseCompleted>.self, from: delivery.message.body)
                     {
                         seen.append(event)
-                        arrivals.append(.now)
                     }
                     return .ack
                 }
@@ -91,16 +89,14 @@ struct RabbitMQFlowTests {
                     #expect(response.status == .created)
                 }
                 #expect(seen.count == 0)
-                let lastStep = ContinuousClock.now
                 let sheet = AttendanceSheet(
                     activityID: "meeting", entries: [.init(enrolmentID: enrolmentID, status: .present)])
                 let attendance = try await client.send(
                     .post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
                 #expect(attendance.status == .ok)
+                // The relay polls once an hour here: the completion arriving at all proves the commit nudged it.
                 try #require(
-                    try await eventually(timeout: .seconds(10)) { seen.count >= 1 }, "no course.completed observed")
-                // The relay polls every 5 s here: arriving within a second proves the nudge.
-                #expect(try #require(arrivals.all.first) - lastStep < .seconds(1))
+                    try await eventually(timeout: .seconds(30)) { seen.count >= 1 }, "no course.completed observed")
 
                 // Duplicates: the same reports again, new reports, the same attendance, and a redelivered approval.
                 for step in steps {
