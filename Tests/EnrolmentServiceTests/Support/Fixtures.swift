@@ -12,16 +12,9 @@ enum Fixtures {
     static func coursePublished(
         id: String = "crs-math", version: Int = 1, levels: [SchoolLevel] = [.primary]
     ) -> CoursePublished {
-        let activities = [
-            ActivitySnapshot(
-                id: "a1", title: "Vidéo", kind: .video, grouping: .individual, modality: .distance,
-                estimatedMinutes: 45, required: true),
-            ActivitySnapshot(
-                id: "a2", title: "Classe virtuelle", kind: .virtualClass, grouping: .collective,
-                modality: .distance, estimatedMinutes: 90, required: true),
-            ActivitySnapshot(
-                id: "a4", title: "Regroupement", kind: .inPersonMeeting, grouping: .collective,
-                modality: .inPerson, estimatedMinutes: 180, required: true),
+        let activities: [ActivitySnapshot] = [
+            .sample("a1", "Vidéo", .video, minutes: 45), .sample("a2", "Classe virtuelle", .virtualClass, minutes: 90),
+            .sample("a4", "Regroupement", .inPersonMeeting, minutes: 180),
         ]
         return CoursePublished(
             courseID: id, version: version, title: "Résoudre des problèmes au cycle 3", summary: "Parcours hybride.",

@@ -15,22 +15,12 @@ import Testing
 /// virtual class and a forum (optional).
 enum Plan {
     static let courseID = "course-maths"
-    static let activities = [
-        ActivitySnapshot(
-            id: "video", title: "Video", kind: .video, grouping: .individual, modality: .distance,
-            estimatedMinutes: 30, required: true),
-        ActivitySnapshot(
-            id: "quiz", title: "Quiz", kind: .selfAssessmentQuiz, grouping: .individual,
-            modality: .distance, estimatedMinutes: 20, required: true, passThreshold: 0.7),
-        ActivitySnapshot(
-            id: "meeting", title: "Meeting", kind: .inPersonMeeting, grouping: .collective,
-            modality: .inPerson, estimatedMinutes: 180, required: true),
-        ActivitySnapshot(
-            id: "class", title: "Virtual class", kind: .virtualClass, grouping: .collective,
-            modality: .distance, estimatedMinutes: 60, required: false),
-        ActivitySnapshot(
-            id: "forum", title: "Forum", kind: .forum, grouping: .collective, modality: .distance,
-            estimatedMinutes: 45, required: false),
+    static let activities: [ActivitySnapshot] = [
+        .sample("video", "Video", .video, minutes: 30),
+        .sample("quiz", "Quiz", .selfAssessmentQuiz, minutes: 20, passThreshold: 0.7),
+        .sample("meeting", "Meeting", .inPersonMeeting, minutes: 180),
+        .sample("class", "Virtual class", .virtualClass, minutes: 60, required: false),
+        .sample("forum", "Forum", .forum, minutes: 45, required: false),
     ]
     static let ref = CourseVersionRef(courseID: courseID, version: 1)
     static let trainer = "trainer-1"
