@@ -42,6 +42,51 @@ struct TransportContractTests {
         #expect(decoded.data == ThingHappened(thingID: "t-1", number: 7))
     }
 
+    @Test(
+        "a consumer stopped in the middle of a stream loses nothing: the next one gets the rest, in order",
+        arguments: TransportKind.allCases)
+    func stopMidStream(kind: TransportKind) async throws {
+        // Given 200 messages waiting in a queue
+        let fixture = try TransportFixture(kind)
+        let subscription = Subscription(
+            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: Self.fast)
+        try await fixture.transport.declare(subscription)
+        let sent = try (0..<200).map { try TransportFixture.message(ThingHappened(thingID: "s-\($0)", number: $0)) }
+        try await fixture.transport.publish(sent)
+
+        // When a first consumer is stopped after about twenty, and a second one consumes the queue
+        let first = Recorder<String>()
+        try await whileConsuming(
+            fixture.transport, subscription,
+            {
+                first.append($0.message.id)
+                return .ack
+            }
+        ) {
+            try await expectEventually { first.count >= 20 }
+        }
+        let second = Recorder<String>()
+        try await whileConsuming(
+            fixture.transport, subscription,
+            {
+                second.append($0.message.id)
+                return .ack
+            }
+        ) {
+            try await expectEventually { Set(first.all + second.all).count == sent.count }
+        }
+
+        // Then every message was handled, each consumer in publishing order, and only the few in flight at the
+        // stop (at most a prefetch window) twice
+        let order = Dictionary(uniqueKeysWithValues: sent.enumerated().map { ($1.id, $0) })
+        #expect(Set(first.all + second.all) == Set(sent.map(\.id)))
+        for seen in [first.all, second.all] {
+            let positions = seen.compactMap { order[$0] }
+            #expect(positions == positions.sorted())
+        }
+        #expect(Set(first.all).intersection(second.all).count <= EmbeddedTransport.prefetch)
+    }
+
     @Test("routing keys select what a queue receives", arguments: TransportKind.allCases)
     func routing(kind: TransportKind) async throws {
         let fixture = try TransportFixture(kind)

@@ -84,6 +84,10 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
         }
     }
 
+    /// How many ready messages a consumer takes in one transaction (its prefetch window): their deliveries are
+    /// counted together, and their settlements written together once the window is handled.
+    public static let prefetch = 64
+
     public func consume(
         _ subscription: Subscription, _ receive: @escaping @Sendable (Delivery) async -> Settlement
     ) async throws {
@@ -91,60 +95,87 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
         let queue = subscription.queue
         var pause = Duration.milliseconds(1)
         while !Task.isCancelled {
-            guard let (seq, delivery) = try await next(queue: queue) else {
+            let window = try await take(queue: queue, limit: Self.prefetch)
+            guard !window.isEmpty else {
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(20))
                 continue
             }
             pause = .milliseconds(1)
-            let settlement = await receive(delivery)
-            try await database.write { db in
+            // One delivery at a time, in queue order; the window's settlements are stored together afterwards
+            // (a crash before that redelivers them: at least once, as a broker with unacknowledged deliveries).
+            var settlements: [(seq: Int64, settlement: Settlement)] = []
+            for (seq, delivery) in window {
+                if Task.isCancelled { break }
+                settlements.append((seq, await receive(delivery)))
+            }
+            let handedBack = window.dropFirst(settlements.count).map(\.0)
+            // Stored even when the consumer is being stopped, so that a graceful stop redelivers nothing handled.
+            try await Task { try await self.settle(settlements, handedBack: handedBack) }.value
+        }
+    }
+
+    /// Up to `limit` ready messages of a queue, oldest first, each counted as delivered; one over the delivery
+    /// limit is parked instead.
+    private func take(queue: String, limit: Int) async throws -> [(Int64, Delivery)] {
+        let deliveryLimit = deliveryLimit
+        return try await database.write { db -> [(Int64, Delivery)] in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM bus_message WHERE queue = ? AND parked_at IS NULL AND available_at <= ?
+                        ORDER BY seq LIMIT ?
+                        """), arguments: [queue, Date().timeIntervalSince1970, limit])
+            var taken: [(Int64, Delivery)] = []
+            for row in rows {
+                let seq: Int64 = row["seq"]
+                let deliveries: Int = row["deliveries"]
+                if deliveries >= deliveryLimit {
+                    try db.execute(
+                        sql: "UPDATE bus_message SET parked_at = ?, reason = ? WHERE seq = ?",
+                        arguments: [Date(), "delivery limit reached (the consumer kept failing)", seq])
+                    continue
+                }
+                try db.cachedStatement(sql: "UPDATE bus_message SET deliveries = deliveries + 1 WHERE seq = ?")
+                    .execute(arguments: [seq])
+                taken.append(
+                    (
+                        seq,
+                        Delivery(
+                            message: try Self.message(row), attempt: row["attempt"], queue: queue,
+                            redelivered: deliveries > 0)
+                    ))
+            }
+            return taken
+        }
+    }
+
+    /// Stores what the consumer decided for each delivery of a window, in one transaction; deliveries it never
+    /// handed to the consumer (it was stopped) go back uncounted.
+    private func settle(_ settlements: [(seq: Int64, settlement: Settlement)], handedBack: [Int64]) async throws {
+        try await database.write { db in
+            let now = Date()
+            for (seq, settlement) in settlements {
                 switch settlement {
                 case .ack:
-                    try db.execute(sql: "DELETE FROM bus_message WHERE seq = ?", arguments: [seq])
+                    try db.cachedStatement(sql: "DELETE FROM bus_message WHERE seq = ?").execute(arguments: [seq])
                 case .retry(let delay, let reason):
                     try db.execute(
                         sql: """
                             UPDATE bus_message SET attempt = attempt + 1, deliveries = 0, reason = ?, available_at = ?
                             WHERE seq = ?
                             """,
-                        arguments: [reason, Date().timeIntervalSince1970 + delay.seconds, seq])
+                        arguments: [reason, now.timeIntervalSince1970 + delay.seconds, seq])
                 case .park(let reason):
                     try db.execute(
                         sql: "UPDATE bus_message SET parked_at = ?, reason = ? WHERE seq = ?",
-                        arguments: [Date(), reason, seq])
+                        arguments: [now, reason, seq])
                 }
             }
-        }
-    }
-
-    /// The next ready message of a queue, counted as delivered; over the delivery limit it is parked.
-    private func next(queue: String) async throws -> (Int64, Delivery)? {
-        let limit = deliveryLimit
-        return try await database.write { db -> (Int64, Delivery)? in
-            while let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT * FROM bus_message WHERE queue = ? AND parked_at IS NULL AND available_at <= ?
-                    ORDER BY seq LIMIT 1
-                    """, arguments: [queue, Date().timeIntervalSince1970])
-            {
-                let seq: Int64 = row["seq"]
-                let deliveries: Int = row["deliveries"]
-                if deliveries >= limit {
-                    try db.execute(
-                        sql: "UPDATE bus_message SET parked_at = ?, reason = ? WHERE seq = ?",
-                        arguments: [Date(), "delivery limit reached (the consumer kept failing)", seq])
-                    continue
-                }
+            for seq in handedBack {
                 try db.execute(
-                    sql: "UPDATE bus_message SET deliveries = deliveries + 1 WHERE seq = ?", arguments: [seq])
-                let message = try Self.message(row)
-                return (
-                    seq, Delivery(message: message, attempt: row["attempt"], queue: queue, redelivered: deliveries > 0)
-                )
+                    sql: "UPDATE bus_message SET deliveries = MAX(deliveries - 1, 0) WHERE seq = ?", arguments: [seq])
             }
-            return nil
         }
     }
 
