@@ -1,7 +1,7 @@
 import Contracts
 
 /// What a teacher asks the offer: words, facet filters, an order and a page.
-public struct CatalogueQuery: Sendable, Equatable {
+public struct CatalogueQuery: Sendable, Hashable {
     /// The orders a listing can take.
     public enum Sort: String, Sendable, CaseIterable {
         /// Best full-text match first (the default with words; without words, same as `published`).

@@ -11,11 +11,16 @@ import Synchronization
 /// lock and a reference-count increment. Full-text matching and ranking use SQLite FTS5 (diacritics
 /// folded), and the ranked ids per normalised query are cached for the current snapshot generation,
 /// so repeated searches are answered from memory too; the cache is emptied whenever the catalogue changes.
+/// Listing and search pages are kept encoded, per query and generation: a popular page costs neither a search
+/// nor JSON encoding until the next publication or archival.
 public final class PublishedCatalogue: Sendable {
     private let current = Mutex(CatalogueSnapshot.empty)
     private let textResults = Mutex<(generation: Int, ids: [String: [String]])>((0, [:]))
-    /// Bounds the cache; past it the cache starts afresh (cheap, and popular queries come back at once).
+    private let pages = Mutex<(generation: Int, bodies: [CatalogueQuery: Data])>((0, [:]))
+    /// Bounds the caches; past it a cache starts afresh (cheap, and popular queries come back at once).
     private let cacheLimit = 2_000
+    /// Encoded pages are larger than id lists: fewer are kept (a page of 20 summaries is ~10–20 KiB).
+    private let pageCacheLimit = 256
 
     public init() {}
 
@@ -39,6 +44,19 @@ public final class PublishedCatalogue: Sendable {
         guard !versions.isEmpty else { return }
         let entry = CatalogueEntry(course: course, versions: versions)
         current.withLock { $0 = $0.replacing(with: entry) }
+    }
+
+    /// The encoded page answering `query` in `generation`, built and encoded by `build` on a cache miss.
+    func encodedPage(
+        for query: CatalogueQuery, generation: Int, build: () async throws -> Data
+    ) async throws -> Data {
+        if let cached = pages.withLock({ $0.generation == generation ? $0.bodies[query] : nil }) { return cached }
+        let body = try await build()
+        pages.withLock { cache in
+            if cache.generation != generation || cache.bodies.count >= pageCacheLimit { cache = (generation, [:]) }
+            cache.bodies[query] = body
+        }
+        return body
     }
 
     /// Ranked ids for `query` in `generation`, computing them with `rank` on a cache miss.

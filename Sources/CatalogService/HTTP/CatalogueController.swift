@@ -19,25 +19,29 @@ struct CatalogueController: Sendable {
         single.get("courses/{id}/versions/{version}", use: version)
     }
 
-    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CataloguePage>
-    {
-        let query = try CatalogueQueryParameters.parse(request, allowed: CatalogueQueryParameters.listing)
-        return JSONResponse(CatalogueSearch.run(query, in: catalogue.snapshot, rankedIDs: nil))
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try await page(CatalogueQueryParameters.parse(request, allowed: CatalogueQueryParameters.listing))
     }
 
-    @Sendable func search(
-        _ request: Request, context: ServiceRequestContext
-    ) async throws -> JSONResponse<CataloguePage> {
-        let query = try CatalogueQueryParameters.parse(request, allowed: CatalogueQueryParameters.search)
+    @Sendable func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try await page(CatalogueQueryParameters.parse(request, allowed: CatalogueQueryParameters.search))
+    }
+
+    /// A listing or search page, from the catalogue's cache of encoded pages when the offer has not changed.
+    private func page(_ query: CatalogueQuery) async throws -> Response {
         let snapshot = catalogue.snapshot
-        var ranked: [String]?
-        if let text = query.text {
-            let store = authoring.store
-            ranked = try await catalogue.rankedIDs(for: text, generation: snapshot.generation) {
-                try await store.search($0)
+        let store = authoring.store
+        let body = try await catalogue.encodedPage(for: query, generation: snapshot.generation) {
+            var ranked: [String]?
+            if let text = query.text {
+                ranked = try await catalogue.rankedIDs(for: text, generation: snapshot.generation) {
+                    try await store.search($0)
+                }
             }
+            return try EventCoding.encode(CatalogueSearch.run(query, in: snapshot, rankedIDs: ranked))
         }
-        return JSONResponse(CatalogueSearch.run(query, in: snapshot, rankedIDs: ranked))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     @Sendable func course(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<CourseView> {

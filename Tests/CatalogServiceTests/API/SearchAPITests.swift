@@ -29,6 +29,34 @@ struct SearchAPITests {
         }
     }
 
+    @Test("a page read before a publication or an archival is not served again after it (encoded pages are cached)")
+    func cachedPagesFollowTheOffer() async throws {
+        let fixture = try await CatalogFixture.make(seed: true)
+        let designer = try await Callers.nationalDesigner()
+        try await fixture.application.test(.router) { client in
+            // Given the same listing and search read twice (the second from the cache)
+            let listing = "/courses?schoolLevel=primary&sort=published&limit=5"
+            let search = "/search?q=remediation"
+            for _ in 0..<2 {
+                #expect(try await client.send(.get, search).itemIDs == [])
+            }
+            let before = try await client.send(.get, listing)
+            #expect(try await client.send(.get, listing).body == before.body)
+
+            // When a designer publishes a course that both should now show
+            let id = try await client.publishedCourse(
+                Bodies.course(title: "Remédiation en géométrie", objectives: ["Remédiation"]), as: designer)
+
+            // Then both answer with it, then without it once it is archived
+            #expect(try await client.send(.get, search).itemIDs == [id])
+            #expect(try await client.send(.get, listing).itemIDs.first == id)
+            let archived = try await client.send(.post, "/courses/\(id)/archive", as: designer)
+            #expect(archived.status == .ok)
+            #expect(try await client.send(.get, search).itemIDs == [])
+            #expect(try await client.send(.get, listing).itemIDs.contains(id) == false)
+        }
+    }
+
     @Test("'evaluation' finds the seed courses about evaluation, a title match first, accents or not")
     func seedEvaluation() async throws {
         let fixture = try await CatalogFixture.make(seed: true)
