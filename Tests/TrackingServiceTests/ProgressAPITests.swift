@@ -82,6 +82,42 @@ struct ProgressAPITests {
         #expect(activities.count == 4, "video, forum, quiz, meeting: each announced once")
     }
 
+    @Test(
+        "with Prefer: return=minimal a report is answered by a small receipt that says whether it completed the course; a replay says so too"
+    )
+    func minimalReceipt() async throws {
+        // Given an enrolment whose required activities are all done but the quiz
+        let fixture = try await TrackingFixture.make()
+        try await fixture.seed(enrolments: [Self.enrolment: Self.alice])
+        try await fixture.application.test(.router) { client in
+            let uri = "/enrolments/\(Self.enrolment)/progress"
+            var alice = try await Callers.participant(Self.alice)
+            try await client.send(
+                .post, uri, json: ProgressRecord(id: "m1", activityID: "video", completed: true), headers: alice)
+            let sheet = AttendanceSheet(
+                activityID: "meeting", entries: [.init(enrolmentID: Self.enrolment, status: .present)])
+            try await client.send(
+                .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
+            alice[HTTPField.Name("Prefer")!] = "respond-async, return=minimal"
+
+            // When the passing quiz is reported with a minimal answer asked for, then sent again
+            let quiz = ProgressRecord(id: "m2", activityID: "quiz", timeSpentSeconds: 300, score: 0.9)
+            let first = try await client.send(.post, uri, json: quiz, headers: alice)
+            let again = try await client.send(.post, uri, json: quiz, headers: alice)
+
+            // Then the receipts say what happened, and nothing else
+            #expect(first.status == .created)
+            #expect(first.headers[HTTPField.Name("Preference-Applied")!] == "return=minimal")
+            #expect(first.json as NSDictionary == ["id": "m2", "replayed": false, "courseCompleted": true])
+            #expect(again.status == .ok)
+            #expect(again.json as NSDictionary == ["id": "m2", "replayed": true, "courseCompleted": false])
+            // and the report is stored as any other: the enrolment's progress shows the completion
+            let view = try await client.send(.get, uri, headers: try await Callers.participant(Self.alice))
+            #expect(try view.decode(EnrolmentProgressView.self).completion != nil)
+        }
+        #expect(try await fixture.outboxMessages(type: "tracking.course.completed.v1").count == 1)
+    }
+
     @Test("a retried progress report changes nothing; the same id with other content is a conflict")
     func idempotent() async throws {
         let fixture = try await TrackingFixture.make()

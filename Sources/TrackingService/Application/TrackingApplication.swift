@@ -32,7 +32,8 @@ public final class TrackingApplication: Sendable {
         public var replayed: Bool
         /// True when this report completed the course.
         public var completedCourse: Bool
-        public var progress: EnrolmentProgressView
+        /// The enrolment's progress after the report; nil when the client asked for a minimal answer.
+        public var progress: EnrolmentProgressView?
     }
 
     /// The result of an attendance sheet.
@@ -49,7 +50,7 @@ public final class TrackingApplication: Sendable {
     /// Records one of the caller's own progress reports (see ``ProgressCommand`` for the checks). Only the
     /// enrolment's participant records progress: trainers and tutors record attendance sheets.
     public func recordProgress(
-        enrolmentID: String, record: ProgressRecord, by caller: Caller
+        enrolmentID: String, record: ProgressRecord, by caller: Caller, withView: Bool = true
     ) async throws
         -> ProgressReceipt
     {
@@ -70,9 +71,11 @@ public final class TrackingApplication: Sendable {
         }
         // The answer's view is read after the commit, outside the store's single writer (reads run in
         // parallel): it shows this report and possibly later ones, never less.
-        let view = try await store.read { db in
-            try Self.enrolmentView(sessionID: sessionID, enrolmentID: enrolmentID, rules: rules, plans: plans, db)
-        }
+        let view =
+            withView
+            ? try await store.read { db in
+                try Self.enrolmentView(sessionID: sessionID, enrolmentID: enrolmentID, rules: rules, plans: plans, db)
+            } : nil
         switch outcome {
         case .replayed: return ProgressReceipt(replayed: true, completedCourse: false, progress: view)
         case .recorded(let result):
