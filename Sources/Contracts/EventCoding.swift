@@ -51,18 +51,41 @@ public enum EventCoding {
 /// `…31.188Z` is stored as the nearest binary double, which may lie just below .188, and formatting it
 /// with Foundation's formatter (which truncates) would give back `…31.187Z`.
 public enum Timestamp {
+    /// `2025-10-14T19:42:17.350Z`: RFC 3339 in UTC with milliseconds, the one form the platform writes.
+    ///
+    /// Written by hand (every event and answer carries dates; Foundation's formatter was ~2 % of tracking's CPU
+    /// at peak), for years 1 to 9999; other dates go through Foundation.
     public static func format(_ date: Date) -> String {
         let (seconds, millisecond) = milliseconds(date).quotientAndRemainder(dividingBy: 1000)
         let (wholeSeconds, fraction) = millisecond < 0 ? (seconds - 1, millisecond + 1000) : (seconds, millisecond)
-        let text = Date(timeIntervalSince1970: Double(wholeSeconds)).formatted(
-            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
-                .timeSeparator(.colon).timeZone(separator: .omitted))
-        let digits = String(fraction)
-        return "\(text.dropLast())." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+        let (days, secondOfDay) = floorDivision(wholeSeconds, 86_400)
+        let (year, month, day) = civil(fromDays: days)
+        guard (1...9999).contains(year) else { return foundationFormat(wholeSeconds, fraction) }
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int64, at index: Int, width: Int) {
+            var value = value
+            for position in stride(from: index + width - 1, through: index, by: -1) {
+                bytes[position] = UInt8(48 + value % 10)
+                value /= 10
+            }
+        }
+        put(year, at: 0, width: 4)
+        put(month, at: 5, width: 2)
+        put(day, at: 8, width: 2)
+        put(secondOfDay / 3600, at: 11, width: 2)
+        put(secondOfDay / 60 % 60, at: 14, width: 2)
+        put(secondOfDay % 60, at: 17, width: 2)
+        put(fraction, at: 20, width: 3)
+        for (index, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] {
+            bytes[index] = separator.utf8.first!
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses an RFC 3339 date-time, with or without fractional seconds, truncated to the millisecond.
     public static func parse(_ text: String) -> Date? {
+        // The platform's own form is read by hand; an impossible date in it (February 30) is nil, not rolled over.
+        if looksCanonical(text) { return parseCanonical(text) }
         let parsed =
             (try? Date(
                 text,
@@ -72,17 +95,96 @@ public enum Timestamp {
         return parsed.map(truncated)
     }
 
+    /// Whether `text` has the shape of the platform's own form (`YYYY-MM-DDTHH:MM:SS[.fff]Z`).
+    static func looksCanonical(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return (bytes.count == 20 || bytes.count == 24) && bytes.last == UInt8(ascii: "Z") && bytes[10] == 84
+    }
+
+    /// The platform's own form (`YYYY-MM-DDTHH:MM:SS[.fff]Z`), read without Foundation; nil for any other.
+    static func parseCanonical(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 20 || bytes.count == 24, bytes.last == UInt8(ascii: "Z") else { return nil }
+        func number(_ start: Int, _ width: Int) -> Int64? {
+            var value: Int64 = 0
+            for byte in bytes[start..<start + width] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            }
+            return value
+        }
+        let separators: [(Int, UInt8)] = [(4, 45), (7, 45), (10, 84), (13, 58), (16, 58)]
+        guard separators.allSatisfy({ bytes[$0.0] == $0.1 }),
+            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60,
+            second < 60
+        else { return nil }
+        var fraction: Int64 = 0
+        if bytes.count == 24 {
+            guard bytes[19] == 46, let value = number(20, 3) else { return nil }
+            fraction = value
+        }
+        let seconds = days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+        return Date(timeIntervalSince1970: Double(seconds * 1000 + fraction) / 1000)
+    }
+
+    private static func foundationFormat(_ wholeSeconds: Int64, _ fraction: Int64) -> String {
+        let text = Date(timeIntervalSince1970: Double(wholeSeconds)).formatted(
+            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+                .timeSeparator(.colon).timeZone(separator: .omitted))
+        let digits = String(fraction)
+        return "\(text.dropLast())." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+    }
+
+    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
+    }
+
+    /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = floorDivision(shifted, 146_097).0
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (`days_from_civil`).
+    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let year = month <= 2 ? year - 1 : year
+        let era = floorDivision(year, 400).0
+        let yearOfEra = year - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
     /// The date truncated to the millisecond, so that it survives a round trip through the wire form.
     public static func truncated(_ date: Date) -> Date {
         Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000)
     }
 
-    /// Whole milliseconds since 1970, truncated; a value within a microsecond below a whole millisecond
-    /// is that millisecond (the binary representation error of a parsed or truncated date).
+    /// Whole milliseconds since 1970, truncated; a value within a microsecond (or a few units of the last place,
+    /// for dates centuries away) below a whole millisecond is that millisecond: the binary representation error of a
+    /// parsed or truncated date, so that truncating twice changes nothing.
     static func milliseconds(_ date: Date) -> Int64 {
         let exact = date.timeIntervalSince1970 * 1000
         let nearest = exact.rounded()
-        return Int64(abs(exact - nearest) < 0.001 ? nearest : exact.rounded(.down))
+        return Int64(abs(exact - nearest) < max(0.001, exact.ulp * 8) ? nearest : exact.rounded(.down))
     }
 }
 

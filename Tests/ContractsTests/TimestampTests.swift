@@ -34,4 +34,33 @@ struct TimestampTests {
         #expect(Timestamp.format(date) == "2025-10-14T19:42:17.350Z")
         #expect(Timestamp.parse("le 14 octobre") == nil)
     }
+
+    @Test(
+        "the hand-written form is Foundation's since the Gregorian calendar (RFC 3339's proleptic one before), and reads back the same"
+    )
+    func sameAsFoundation() throws {
+        var generator = SystemRandomNumberGenerator()
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var dates = [-62_135_596_800.0, 253_402_300_799.999, 951_782_400.0, 4_107_542_400.0, -1.0, 0, 1_709_164_800.5]
+        for _ in 0..<5_000 {
+            dates.append(Double(Int64.random(in: -62_135_596_800_000...253_402_300_799_999, using: &generator)) / 1000)
+        }
+        for seconds in dates {
+            let date = Timestamp.truncated(Date(timeIntervalSince1970: seconds))
+            let text = Timestamp.format(date)
+            if seconds >= -12_212_553_600 {  // 1583-01-01: before it Foundation counts in the Julian calendar
+                // Foundation rounds the fraction of far dates where the platform truncates: compare to the second.
+                #expect(text.prefix(19) == formatter.string(from: date).prefix(19), "\(seconds)")
+            }
+            #expect(Timestamp.parse(text) == date, "\(text)")
+            #expect(Timestamp.truncated(date) == date, "truncating twice changes nothing: \(text)")
+        }
+        for invalid in [
+            "2026-02-30T10:00:00Z", "2026-13-01T10:00:00.000Z", "2026-01-01T24:00:00Z", "2026-01-01 10:00:00Z",
+        ] {
+            #expect(Timestamp.parse(invalid) == nil, "\(invalid)")
+        }
+    }
 }
