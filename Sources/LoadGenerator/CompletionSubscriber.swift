@@ -35,8 +35,12 @@ public final class CompletionSubscriber: Sendable {
     public init(endpoint: AMQPEndpoint, topology: AMQPTopology, queue: String, logger: Logger) {
         transport = AMQPTransport(endpoint: endpoint, topology: topology, logger: logger)
         subscription = Subscription(
-            queue: queue, bindings: [CourseCompleted.eventType.rawValue], prefetch: 512)
+            queue: queue, bindings: [CourseCompleted.eventType.rawValue], prefetch: 512,
+            retry: Self.noRetry)
     }
+
+    /// Counting never fails, so one retry delay queue is enough (the transport declares one per delay).
+    static let noRetry = RetryPolicy(delays: [.seconds(1)], maxAttempts: 1)
 
     /// Declares the queue and its binding: completions published from now on are kept for it.
     public func declare() async throws {

@@ -39,7 +39,9 @@ struct RawBrokerMeasurement {
         let transport = AMQPTransport(endpoint: endpoint, topology: topology, logger: logger)
         defer { transport.close() }
         let routingKey = "loadgen.raw.v1"
-        let subscription = Subscription(queue: "loadgen.\(runID).raw", bindings: [routingKey], prefetch: 512)
+        let subscription = Subscription(
+            queue: "loadgen.\(runID).raw", bindings: [routingKey], prefetch: 512,
+            retry: CompletionSubscriber.noRetry)
         try await transport.declare(subscription)
         let body = Data(repeating: UInt8(ascii: "x"), count: Self.bodyBytes)
         let now = Date()

@@ -51,7 +51,17 @@ struct LoadBenchCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads of the HTTP client.") var clientThreads = 1
     @Option(help: "Also measure the raw broker with this many messages (0: not).") var rawBrokerMessages = 0
     @Option(help: "Confirm window of the raw broker measurement.") var rawBrokerWindow = 500
+    @Option(help: "Name of this run (lowercase letters and digits; default random): its people, sessions and queues.")
+    var runID: String?
     @Flag(help: "Print the report as JSON.") var json = false
+
+    func validate() throws {
+        if let runID,
+            !(1...16).contains(runID.count) || !runID.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) })
+        {
+            throw ValidationError("--run-id must be 1 to 16 lowercase letters and digits")
+        }
+    }
 
     func run() async throws {
         // Nothing is sent anywhere before every target is known to be on loopback.
@@ -60,7 +70,7 @@ struct LoadBenchCommand: AsyncParsableCommand {
             configuration = try CampaignConfiguration(
                 catalog: LoopbackTarget(url: catalog), enrolment: LoopbackTarget(url: enrolment),
                 tracking: LoopbackTarget(url: tracking), broker: try broker.endpoint(), topology: try broker.topology(),
-                runID: Self.runID())
+                runID: runID ?? Self.runID())
         } catch let error as NotLoopback {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode(2)
