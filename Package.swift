@@ -148,6 +148,10 @@ let package = Package(
             dependencies: ["CatalogService", "EnrolmentService", "TrackingService"] + serviceTestDependencies,
             swiftSettings: swiftSettings),
         .testTarget(
+            name: "LoadGeneratorTests",
+            dependencies: ["LoadGenerator", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "CatalogServiceTests", dependencies: ["CatalogService"] + serviceTestDependencies,
             swiftSettings: swiftSettings),
         .testTarget(

@@ -176,7 +176,7 @@ final class ScriptedConnection: ChannelInboundHandler {
 }
 
 /// The few facts of an HTTP/1.1 response the generator needs.
-struct ParsedResponse {
+struct ParsedResponse: Equatable {
     var status: UInt16
     var body: [UInt8]
     /// The server said `Connection: close`.
