@@ -67,6 +67,8 @@ public struct Campaign: Sendable {
             let trainersStop = StopSignal()
             let trainerScripts = trainerReads(prepared, stop: trainersStop)
             async let trainerRecords = tracking.run(trainerScripts)
+            // Declared after the `async let`, so it runs before the implicit await of an early exit.
+            defer { trainersStop.raise() }
 
             let (progress, lastReports) = await progressPhase(prepared, on: tracking)
             report.phases.append(progress)
@@ -122,7 +124,7 @@ public struct Campaign: Sendable {
         var owners: [[Int]] = Array(repeating: [], count: connections)
         for index in prepared.teachers.indices { owners[index % connections].append(index) }
         let interval = configuration.progressRate.map { UInt64(1e9 * Double(connections) / $0) }
-        let scripts = owners.map { teachers in
+        let scripts = owners.enumerated().map { connection, teachers in
             var requests: [PreparedRequest] = []
             requests.reserveCapacity(teachers.count * reports)
             for index in teachers {
@@ -138,7 +140,9 @@ public struct Campaign: Sendable {
                             target: tracking.target, bearer: teacher.token, json: body))
                 }
             }
-            return ConnectionScript(requests: requests, interval: interval)
+            var script = ConnectionScript(requests: requests, interval: interval)
+            script.offset = (interval ?? 0) * UInt64(connection) / UInt64(connections)
+            return script
         }
         log(
             "progress: \(prepared.teachers.count * reports) reports over \(connections) connections"

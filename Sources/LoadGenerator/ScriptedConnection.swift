@@ -7,6 +7,8 @@ public struct ConnectionScript: Sendable {
     /// Nanoseconds between the starts of two consecutive requests; nil sends the next one as soon as the
     /// last is answered (closed loop). A connection that falls behind its pace sends at once.
     public var interval: UInt64?
+    /// Nanoseconds this connection's pace is shifted by, so that paced connections do not all send at once.
+    public var offset: UInt64 = 0
     /// When set, the requests are sent again and again, in order, until the signal is raised (the trainers'
     /// reads that run beside a measured phase).
     public var cycleUntil: StopSignal?
@@ -151,7 +153,7 @@ final class ScriptedConnection: ChannelInboundHandler {
             return
         }
         if let interval = script.interval {
-            let due = origin &+ UInt64(next) &* interval
+            let due = origin &+ script.offset &+ UInt64(next) &* interval
             if due > NIODeadline.now().uptimeNanoseconds &+ 20_000 {
                 waiting = true
                 context.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(due)) {

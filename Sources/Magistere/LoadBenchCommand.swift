@@ -54,6 +54,7 @@ struct LoadBenchCommand: AsyncParsableCommand {
     @Option(help: "Name of this run (lowercase letters and digits; default random): its people, sessions and queues.")
     var runID: String?
     @Flag(help: "Print the report as JSON.") var json = false
+    @Option(help: "Also write the JSON report to this file.") var jsonFile: String?
 
     func validate() throws {
         if let runID,
@@ -108,6 +109,9 @@ struct LoadBenchCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print(json ? try report.json() : report.text)
+        if let jsonFile {
+            try Data((try report.json() + "\n").utf8).write(to: URL(fileURLWithPath: jsonFile))
+        }
         if !report.ok { throw ExitCode(1) }
     }
 
