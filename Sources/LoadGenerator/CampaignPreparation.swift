@@ -17,7 +17,7 @@ public struct PreparedCampaign: Sendable {
     public var sessionIDs: [String]
     public var teachers: [CampaignTeacher]
     public var trainerToken: String
-    /// The bulk steps (teachers accepting their designation, tracking learning of them) as phases.
+    /// The bulk step measured as a phase: teachers accepting their designation.
     public var phases: [PhaseReport]
     public var seconds: Double
 }
