@@ -124,6 +124,7 @@ public struct Campaign: Sendable {
         var owners: [[Int]] = Array(repeating: [], count: connections)
         for index in prepared.teachers.indices { owners[index % connections].append(index) }
         let interval = configuration.progressRate.map { UInt64(1e9 * Double(connections) / $0) }
+        let headers = configuration.preferMinimalProgressAnswers ? [("Prefer", "return=minimal")] : []
         let scripts = owners.enumerated().map { connection, teachers in
             var requests: [PreparedRequest] = []
             requests.reserveCapacity(teachers.count * reports)
@@ -137,7 +138,7 @@ public struct Campaign: Sendable {
                     requests.append(
                         PreparedRequest(
                             method: "POST", path: "/enrolments/\(teacher.enrolmentID)/progress",
-                            target: tracking.target, bearer: teacher.token, json: body))
+                            target: tracking.target, bearer: teacher.token, json: body, extraHeaders: headers))
                 }
             }
             var script = ConnectionScript(requests: requests, interval: interval)

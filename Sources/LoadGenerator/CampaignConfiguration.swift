@@ -26,6 +26,9 @@ public struct CampaignConfiguration: Sendable {
     public var connections = 64
     /// Progress reports per second for the whole progress phase; nil sends them as fast as answered.
     public var progressRate: Double?
+    /// Send progress reports with `Prefer: return=minimal` (RFC 7240): a server that honours it answers with a
+    /// small receipt instead of the enrolment's whole view; one that does not ignores the header.
+    public var preferMinimalProgressAnswers = false
     /// Statements per xAPI phase (each batch size is a phase; 0 skips them).
     public var xapiStatements = 20_000
     public var xapiBatchSizes = [1, 50]

@@ -38,6 +38,8 @@ struct LoadBenchCommand: AsyncParsableCommand {
     @Option(help: "Concurrent keep-alive connections of the measured phases.") var connections = 64
     @Option(help: "Pace the progress phase at this many reports per second (default: as fast as answered).")
     var progressRate: Double?
+    @Flag(help: "Send progress reports with 'Prefer: return=minimal' (a small receipt instead of the whole view).")
+    var preferMinimal = false
     @Option(help: "Statements per xAPI phase (0: no xAPI phase).") var xapiStatements = 20_000
     @Option(name: .customLong("xapi-batch"), help: "Statements per xAPI request; repeat for one phase each.")
     var xapiBatches: [Int] = [1, 50]
@@ -83,6 +85,7 @@ struct LoadBenchCommand: AsyncParsableCommand {
         settings.reportsPerTeacher = reportsPerTeacher
         settings.connections = connections
         settings.progressRate = progressRate
+        settings.preferMinimalProgressAnswers = preferMinimal
         settings.xapiStatements = xapiStatements
         settings.xapiBatchSizes = xapiBatches
         settings.trainerConnections = trainerConnections

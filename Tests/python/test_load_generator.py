@@ -102,7 +102,8 @@ def test_a_small_campaign_counts_every_completion(magistere, amqp_url, tmp_path)
             "--teachers", str(TEACHERS), "--teachers-per-session", "25", "--activities", str(ACTIVITIES),
             "--reports-per-teacher", str(REPORTS), "--connections", "8", "--xapi-statements", str(XAPI_STATEMENTS),
             "--xapi-batch", "1", "--xapi-batch", "50", "--trainer-connections", "1", "--trainer-interval-ms", "50",
-            "--raw-broker-messages", "1000", "--completion-timeout", "60", "--run-id", run, "--json")
+            "--raw-broker-messages", "1000", "--completion-timeout", "60", "--run-id", run, "--prefer-minimal",
+            "--json")
         assert result.returncode == 0, f"bench exited {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr}"
         report = json.loads(result.stdout)
         assert report["run"] == run
