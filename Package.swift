@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -87,10 +89,23 @@ let package = Package(
         .target(
             name: "TrackingService", dependencies: serviceDependencies, resources: [.copy("OpenAPI")],
             swiftSettings: swiftSettings),
+        // `magistere bench`: drives a running deployment over HTTP as a campaign does (issue 13).
+        .target(
+            name: "LoadGenerator",
+            dependencies: [
+                "Messaging", "Contracts", "ServiceSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "Magistere",
             dependencies: [
                 "CatalogService", "EnrolmentService", "TrackingService", "ServiceSupport", "Messaging", "Contracts",
+                "LoadGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -136,6 +151,10 @@ let package = Package(
         .testTarget(
             name: "PlatformTests",
             dependencies: ["CatalogService", "EnrolmentService", "TrackingService"] + serviceTestDependencies,
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LoadGeneratorTests",
+            dependencies: ["LoadGenerator", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "CatalogServiceTests", dependencies: ["CatalogService"] + serviceTestDependencies,
