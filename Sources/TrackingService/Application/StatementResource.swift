@@ -60,10 +60,20 @@ final class StatementResource: Sendable {
             throw XAPIProblem.invalid("id", "a batch must not repeat a statement id")
         }
         var groups: [(store: PartitionStore, items: [(XAPIStatement, String?)])] = []
+        // A batch usually comes from one learner's tool: each registration is read once per request.
+        var registrations: [String: StatementScope.Registration?] = [:]
         for (index, statement) in statements.enumerated() {
             let label = statements.count > 1 ? "statement [\(index)]: " : ""
             let sessionID = try await statement.registration.asyncFlatMap { try await stores.locate(enrolmentID: $0) }
-            let registration = try await sessionID.asyncFlatMap { try await self.registration(statement, in: $0) }
+            var registration: StatementScope.Registration?
+            if let sessionID, let enrolmentID = statement.registration {
+                if let known = registrations[enrolmentID] {
+                    registration = known
+                } else {
+                    registration = try await self.registration(statement, in: sessionID)
+                    registrations[enrolmentID] = registration
+                }
+            }
             try scope.authoriseSending(statement, registration: registration, label: label)
             if statement.describesProgress {
                 // Stored now, it would have no effect and its resend would be a no-op: the progress lost for
