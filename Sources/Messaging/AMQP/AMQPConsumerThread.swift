@@ -25,6 +25,7 @@ final class AMQPConsumerThread: Sendable {
     private struct State {
         var outcomes: [Outcome] = []
         var stopped = false
+        var receiving = true
         var generation = 0
         var connected = false
     }
@@ -70,7 +71,14 @@ final class AMQPConsumerThread: Sendable {
         }
     }
 
-    /// Stops consuming: unacknowledged deliveries go back to the queue when the connection closes.
+    /// Stops taking deliveries from the broker and ends the stream; settlements queued until
+    /// `stop()` are still sent.
+    func stopReceiving() {
+        state.withLock { $0.receiving = false }
+        output.finish()
+    }
+
+    /// Stops consuming: sends the settlements queued so far, then closes the connection; unacknowledged deliveries go back to the queue when the connection closes.
     func stop() {
         let first = state.withLock { state -> Bool in
             defer { state.stopped = true }
@@ -129,9 +137,9 @@ final class AMQPConsumerThread: Sendable {
     /// Receives and acknowledges until stopped; throws when the connection fails.
     private func consume(_ session: AMQPSession, generation: Int) throws {
         while true {
-            let (outcomes, stopped) = state.withLock { state -> ([Outcome], Bool) in
+            let (outcomes, stopped, receiving) = state.withLock { state -> ([Outcome], Bool, Bool) in
                 defer { state.outcomes = [] }
-                return (state.outcomes, state.stopped)
+                return (state.outcomes, state.stopped, state.receiving)
             }
             for outcome in outcomes where outcome.generation == generation {
                 if outcome.requeue {
@@ -141,6 +149,10 @@ final class AMQPConsumerThread: Sendable {
                 }
             }
             if stopped { return }
+            guard receiving else {
+                Thread.sleep(forTimeInterval: 0.005)
+                continue
+            }
             if let next = try session.nextDelivery(microseconds: 5_000) {
                 let delivery = Delivery(
                     message: next.message, attempt: next.attempt, queue: subscription.queue,

@@ -97,9 +97,15 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
         let settling = AMQPWorker(endpoint: endpoint, name: "amqp-settle-\(subscription.queue)")
         // stop() waits for the owner threads to close their connections: never on the cooperative pool.
         defer { Thread { settling.stop() }.start() }
+        // On cancellation the stream ends, but a delivery being handled is still settled: its ack (or
+        // hand-back) is queued before the owner thread is stopped, and the thread sends what is queued
+        // before it closes the connection. Stopping first would put a parked or retried message back
+        // in the queue as well: stored twice.
         await withTaskCancellationHandler {
             var failures = 0
             for await received in thread.deliveries {
+                // Deliveries still buffered at cancellation are not handled: they go back to the queue.
+                if Task.isCancelled { break }
                 let settlement = await receive(received.delivery)
                 do {
                     switch settlement {
@@ -142,7 +148,13 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
                 }
             }
         } onCancel: {
-            Thread { thread.stop() }.start()
+            thread.stopReceiving()
+        }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                thread.stop()
+                done.resume()
+            }.start()
         }
     }
 
