@@ -79,15 +79,54 @@ public final class EventConsumer: Service, Sendable {
         defer { consuming.store(false, ordering: .relaxed) }
         do {
             try await cancelWhenGracefulShutdown {
-                try await self.transport.consume(subscription) { delivery in await self.settle(delivery) }
+                try await self.transport.consumeWindows(subscription) { window in await self.settle(window) }
             }
         } catch is CancellationError {
             // Shutting down: the delivery in hand was settled or goes back to the queue. Not a failure.
         }
     }
 
+    /// Decides what becomes of a window of deliveries, returning their settlements in the window's order.
+    ///
+    /// Deliveries about one subject (the aggregate a CloudEvent names: a session, an enrolment, a course) are
+    /// handled one after the other, in queue order; deliveries about different subjects concurrently, so that
+    /// a store with group commit (``GroupCommit``) writes the window's effects in a few transactions instead of
+    /// one each. Order across subjects was never promised: a retried event comes back after later ones.
+    public func settle(_ window: [Delivery]) async -> [Settlement] {
+        let headers = window.map { delivery in
+            Result { try EventCoding.decode(CloudEventHeader.self, from: delivery.message.body) }
+        }
+        if window.count == 1 { return [await settle(window[0], header: headers[0])] }
+        var lanes: [String: [Int]] = [:]
+        for index in window.indices {
+            let header = try? headers[index].get()
+            lanes[header.map { $0.subject ?? $0.id } ?? window[index].message.id, default: []].append(index)
+        }
+        return await withTaskGroup(of: [(Int, Settlement)].self) { group in
+            for lane in lanes.values {
+                group.addTask {
+                    var decided: [(Int, Settlement)] = []
+                    for index in lane {
+                        decided.append((index, await self.settle(window[index], header: headers[index])))
+                    }
+                    return decided
+                }
+            }
+            var settlements = [Settlement](repeating: .ack, count: window.count)
+            for await decided in group {
+                for (index, settlement) in decided { settlements[index] = settlement }
+            }
+            return settlements
+        }
+    }
+
     /// Decides what becomes of one delivery (public so that tools and tests can drive it).
     public func settle(_ delivery: Delivery) async -> Settlement {
+        await settle(
+            delivery, header: Result { try EventCoding.decode(CloudEventHeader.self, from: delivery.message.body) })
+    }
+
+    private func settle(_ delivery: Delivery, header decoded: Result<CloudEventHeader, any Error>) async -> Settlement {
         let queue = subscription.queue
         var metadata: Logger.Metadata = [
             "event.id": "\(delivery.message.id)", "event.type": "\(delivery.message.type)", "amqp.queue": "\(queue)",
@@ -96,7 +135,7 @@ public final class EventConsumer: Service, Sendable {
         if let trace = delivery.message.traceparent { metadata["trace.parent"] = "\(trace)" }
         let header: CloudEventHeader
         do {
-            header = try EventCoding.decode(CloudEventHeader.self, from: delivery.message.body)
+            header = try decoded.get()
         } catch {
             return park(queue, "not a CloudEvent: \(error)", metadata)
         }

@@ -18,13 +18,16 @@ public protocol MessageTransport: Sendable {
     /// now on are kept for it even before anyone consumes.
     func declare(_ subscription: Subscription) async throws
 
-    /// Consumes the subscription until the calling task is cancelled, reconnecting by itself.
+    /// Consumes the subscription window by window until the calling task is cancelled, reconnecting by itself.
     ///
-    /// `receive` is called for one delivery at a time, in queue order; the transport settles the
-    /// delivery as the returned ``Settlement`` says (a retry or park is stored before the delivery
-    /// is removed, so a crash in between yields a duplicate, never a loss).
-    func consume(
-        _ subscription: Subscription, _ receive: @escaping @Sendable (Delivery) async -> Settlement
+    /// `receive` is called for one window at a time: the deliveries that are ready (at least one, at most the
+    /// subscription's prefetch), in queue order.
+    /// It returns their settlements in the same order; the transport settles each delivery as its
+    /// ``Settlement`` says (a retry or park is stored before the delivery is removed, so a crash in between
+    /// yields a duplicate, never a loss) and acknowledges the window together. A delivery left without a
+    /// settlement (fewer returned, as when the consumer is cancelled) goes back to the queue.
+    func consumeWindows(
+        _ subscription: Subscription, _ receive: @escaping @Sendable ([Delivery]) async -> [Settlement]
     ) async throws
 
     /// Throws unless the bus is reachable now (for `/ready`).
@@ -39,6 +42,23 @@ public protocol MessageTransport: Sendable {
 }
 
 extension MessageTransport {
+    /// Consumes the subscription until the calling task is cancelled, reconnecting by itself.
+    ///
+    /// `receive` is called for one delivery at a time, in queue order (see ``consumeWindows(_:_:)``).
+    public func consume(
+        _ subscription: Subscription, _ receive: @escaping @Sendable (Delivery) async -> Settlement
+    ) async throws {
+        try await consumeWindows(subscription) { window in
+            var settlements: [Settlement] = []
+            settlements.reserveCapacity(window.count)
+            for delivery in window {
+                if Task.isCancelled { break }
+                settlements.append(await receive(delivery))
+            }
+            return settlements
+        }
+    }
+
     public func expectedPublisher(of producer: ServiceName) -> String? { nil }
 
     /// In-process buses have no connection to lose: a running consumer is attached.

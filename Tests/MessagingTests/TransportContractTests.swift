@@ -84,7 +84,7 @@ struct TransportContractTests {
             let positions = seen.compactMap { order[$0] }
             #expect(positions == positions.sorted())
         }
-        #expect(Set(first.all).intersection(second.all).count <= EmbeddedTransport.prefetch)
+        #expect(Set(first.all).intersection(second.all).count <= subscription.prefetch)
     }
 
     @Test("routing keys select what a queue receives", arguments: TransportKind.allCases)

@@ -2,13 +2,15 @@ import Contracts
 import Foundation
 import GRDB
 import Messaging
+import ServiceSupport
 
 /// The enrolment service's SQLite store: sessions, enrolments, their history, the course read model
 /// and the teachers' completed trainings, with the outbox and inbox beside them.
 ///
-/// Every write method is one transaction: the state change, its history rows and its outbox events
-/// commit together. Seat decisions read the seat count inside that transaction; SQLite has one
-/// writer at a time, so two requests can never both take the last seat.
+/// Every write is atomic: the state change, its history rows and its outbox events commit together, in a
+/// savepoint of a transaction that concurrent writes share (``GroupCommit``: one commit for a burst of
+/// applications or consumed events). Seat decisions read the seat count inside that savepoint, after the
+/// writes queued before it; there is one writer, so two requests can never both take the last seat.
 public struct EnrolmentStore: Sendable {
     /// The inbox consumer name of this service's event handlers.
     public static let consumer = "enrolment.events"
@@ -18,6 +20,8 @@ public struct EnrolmentStore: Sendable {
     /// Called after a transaction that wrote to the outbox committed (the relay's nudge).
     let eventsWritten: @Sendable () -> Void
     let now: @Sendable () -> Date
+    /// The store's one writer: concurrent writes share transactions.
+    private let commits: GroupCommit
 
     public init(
         database: any DatabaseWriter, eventsWritten: @escaping @Sendable () -> Void = {},
@@ -26,11 +30,12 @@ public struct EnrolmentStore: Sendable {
         self.database = database
         self.eventsWritten = eventsWritten
         self.now = now
+        self.commits = GroupCommit(database)
     }
 
-    /// Runs one write transaction and nudges the outbox relay once it has committed.
+    /// Runs `body` atomically (see ``GroupCommit``) and nudges the outbox relay once it has committed.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let result = try await database.write(body)
+        let result = try await commits.write(body)
         eventsWritten()
         return result
     }

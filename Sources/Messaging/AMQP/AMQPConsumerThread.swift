@@ -3,7 +3,10 @@ import Logging
 import Synchronization
 
 /// The thread that owns one consuming connection: it declares the subscription's queues, receives
-/// deliveries into an async stream and sends the settlements it is handed back (ack, or requeue).
+/// deliveries into an async stream of windows and sends the settlements it is handed back (ack, or requeue).
+///
+/// A window is what the broker has sent so far, up to half the prefetch: the other half keeps coming while
+/// a window is handled, so that the consumer never waits for the broker between windows.
 ///
 /// A delivery's tag is only valid on the connection that delivered it: each connection gets a new
 /// generation, and settlements of an older generation are dropped (the broker has already put
@@ -15,11 +18,13 @@ final class AMQPConsumerThread: Sendable {
         var generation: Int
     }
 
-    /// A settlement waiting for the owner thread: `requeue` false is basic.ack, true basic.nack with requeue.
+    /// A settlement waiting for the owner thread: `requeue` false is basic.ack, true basic.nack with requeue;
+    /// `multiple` settles every unsettled delivery up to `tag` as well.
     private struct Outcome {
         var tag: UInt64
         var generation: Int
         var requeue: Bool
+        var multiple = false
     }
 
     private struct State {
@@ -35,16 +40,18 @@ final class AMQPConsumerThread: Sendable {
     private let topology: AMQPTopology
     private let logger: Logger
     private let state = Mutex(State())
+    private let windowSize: Int
     private let finished = DispatchSemaphore(value: 0)
-    private let output: AsyncStream<Received>.Continuation
-    let deliveries: AsyncStream<Received>
+    private let output: AsyncStream<[Received]>.Continuation
+    let windows: AsyncStream<[Received]>
 
     init(endpoint: AMQPEndpoint, subscription: Subscription, topology: AMQPTopology, logger: Logger) {
         self.endpoint = endpoint
         self.subscription = subscription
         self.topology = topology
         self.logger = logger
-        (deliveries, output) = AsyncStream.makeStream(of: Received.self)
+        self.windowSize = max(1, subscription.prefetch / 2)
+        (windows, output) = AsyncStream.makeStream(of: [Received].self)
         let thread = Thread { [self] in self.loop() }
         thread.name = "amqp-consume-\(subscription.queue)"
         thread.start()
@@ -52,23 +59,24 @@ final class AMQPConsumerThread: Sendable {
 
     var isConnected: Bool { state.withLock { $0.connected } }
 
-    /// Queues the acknowledgement of a delivery; sent by the owner thread within milliseconds.
-    func ack(_ received: Received) {
-        settle(received, requeue: false)
-    }
-
-    /// Hands a delivery back to the queue (basic.nack, requeue) so that it is delivered again.
+    /// Queues the settlements of a window, in order; sent by the owner thread within milliseconds.
     ///
-    /// For a delivery that could not be settled (its retry or park was not stored): leaving it
-    /// unacknowledged would keep it out of the queue for as long as this connection lives.
-    func requeue(_ received: Received) {
-        settle(received, requeue: true)
-    }
-
-    private func settle(_ received: Received, requeue: Bool) {
-        state.withLock {
-            $0.outcomes.append(Outcome(tag: received.tag, generation: received.generation, requeue: requeue))
+    /// `requeue` true hands a delivery back to the queue (basic.nack, requeue) so that it is delivered again:
+    /// for a delivery that could not be settled (its retry or park was not stored), leaving it unacknowledged
+    /// would keep it out of the queue for as long as this connection lives. When the whole window is
+    /// acknowledged, one basic.ack with `multiple` does it: windows are settled in order, so every delivery
+    /// of the connection up to the window's last is either in it or settled already.
+    func settle(_ window: [(received: Received, requeue: Bool)]) {
+        guard let last = window.last?.received else { return }
+        let outcomes: [Outcome]
+        if window.allSatisfy({ !$0.requeue }) {
+            outcomes = [Outcome(tag: last.tag, generation: last.generation, requeue: false, multiple: window.count > 1)]
+        } else {
+            outcomes = window.map {
+                Outcome(tag: $0.received.tag, generation: $0.received.generation, requeue: $0.requeue)
+            }
         }
+        state.withLock { $0.outcomes.append(contentsOf: outcomes) }
     }
 
     /// Stops taking deliveries from the broker and ends the stream; settlements queued until
@@ -143,9 +151,9 @@ final class AMQPConsumerThread: Sendable {
             }
             for outcome in outcomes where outcome.generation == generation {
                 if outcome.requeue {
-                    try session.nack(outcome.tag, multiple: false, requeue: true)
+                    try session.nack(outcome.tag, multiple: outcome.multiple, requeue: true)
                 } else {
-                    try session.ack(outcome.tag)
+                    try session.ack(outcome.tag, multiple: outcome.multiple)
                 }
             }
             if stopped { return }
@@ -153,12 +161,18 @@ final class AMQPConsumerThread: Sendable {
                 Thread.sleep(forTimeInterval: 0.005)
                 continue
             }
-            if let next = try session.nextDelivery(microseconds: 5_000) {
+            // Waits up to 5 ms for a first delivery (then settlements queued meanwhile are sent), then takes
+            // what else has already arrived, without waiting.
+            var window: [Received] = []
+            var wait = 5_000
+            while window.count < windowSize, let next = try session.nextDelivery(microseconds: wait) {
                 let delivery = Delivery(
                     message: next.message, attempt: next.attempt, queue: subscription.queue,
                     redelivered: next.redelivered)
-                output.yield(Received(delivery: delivery, tag: next.tag, generation: generation))
+                window.append(Received(delivery: delivery, tag: next.tag, generation: generation))
+                wait = 0
             }
+            if !window.isEmpty { output.yield(window) }
         }
     }
 }

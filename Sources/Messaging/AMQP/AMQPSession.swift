@@ -324,8 +324,8 @@ final class AMQPSession {
         }
     }
 
-    func ack(_ tag: UInt64) throws {
-        let status = amqp_basic_ack(state, Self.channel, tag, 0)
+    func ack(_ tag: UInt64, multiple: Bool = false) throws {
+        let status = amqp_basic_ack(state, Self.channel, tag, multiple ? 1 : 0)
         guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError("basic.ack failed: \(Self.statusText(status))") }
     }
 

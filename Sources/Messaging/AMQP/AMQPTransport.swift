@@ -86,8 +86,8 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
     /// unacknowledged on a connection that stays up. Each hand-back counts as a delivery attempt on a
     /// quorum queue, so a message whose retry keeps failing ends, at the delivery limit, parked by the
     /// broker itself.
-    public func consume(
-        _ subscription: Subscription, _ receive: @escaping @Sendable (Delivery) async -> Settlement
+    public func consumeWindows(
+        _ subscription: Subscription, _ receive: @escaping @Sendable ([Delivery]) async -> [Settlement]
     ) async throws {
         let thread = AMQPConsumerThread(
             endpoint: endpoint, subscription: subscription, topology: topology, logger: logger)
@@ -97,55 +97,49 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
         let settling = AMQPWorker(endpoint: endpoint, name: "amqp-settle-\(subscription.queue)")
         // stop() waits for the owner threads to close their connections: never on the cooperative pool.
         defer { Thread { settling.stop() }.start() }
-        // On cancellation the stream ends, but a delivery being handled is still settled: its ack (or
-        // hand-back) is queued before the owner thread is stopped, and the thread sends what is queued
+        // On cancellation the stream ends, but a window being handled is still settled: its acks (or
+        // hand-backs) are queued before the owner thread is stopped, and the thread sends what is queued
         // before it closes the connection. Stopping first would put a parked or retried message back
         // in the queue as well: stored twice.
         await withTaskCancellationHandler {
             var failures = 0
-            for await received in thread.deliveries {
-                // Deliveries still buffered at cancellation are not handled: they go back to the queue.
+            for await window in thread.windows {
+                // Windows still buffered at cancellation are not handled: they go back to the queue.
                 if Task.isCancelled { break }
-                let settlement = await receive(received.delivery)
-                do {
-                    switch settlement {
-                    case .ack:
-                        break
-                    case .retry(let delay, let reason):
-                        var copy = received.delivery.message
-                        copy.headers[MessageHeader.attempt] = String(received.delivery.attempt + 1)
-                        copy.headers[MessageHeader.reason] = reason
-                        copy.headers[MessageHeader.queue] = subscription.queue
-                        try await send(
-                            copy, toQueue: AMQPTopology.retryQueue(of: subscription.queue, delay: delay), on: settling)
-                    case .park(let reason):
-                        var copy = received.delivery.message
-                        copy.headers[MessageHeader.attempt] = String(received.delivery.attempt)
-                        copy.headers[MessageHeader.reason] = reason
-                        copy.headers[MessageHeader.queue] = subscription.queue
-                        copy.headers[MessageHeader.parkedAt] = Contracts.Timestamp.format(Date())
-                        try await send(copy, toQueue: subscription.deadLetterQueue, on: settling)
+                let settlements = await receive(window.map(\.delivery))
+                var settled: [(received: AMQPConsumerThread.Received, requeue: Bool)] = []
+                settled.reserveCapacity(window.count)
+                for (index, received) in window.enumerated() {
+                    // A delivery the consumer left without a settlement (it was stopped) goes back to the queue.
+                    guard index < settlements.count else {
+                        settled.append((received, true))
+                        continue
                     }
-                    failures = 0
-                    thread.ack(received)
-                } catch {
-                    failures += 1
-                    let pause = min(Duration.milliseconds(100) * (1 << min(failures - 1, 6)), .seconds(5))
-                    logger.warning(
-                        "could not retry or park a failed message: handing it back to the queue",
-                        metadata: [
-                            "event.id": "\(received.delivery.message.id)",
-                            "event.type": "\(received.delivery.message.type)",
-                            "amqp.queue": "\(subscription.queue)", "error": "\(error)",
-                        ])
-                    Counter(
-                        label: "magistere_messages_settle_failures_total", dimensions: [("queue", subscription.queue)]
-                    ).increment()
-                    // A pause, so that a broker refusing publishes (alarm, missing queue) is not asked
-                    // again in a tight loop; cancelled at shutdown, when the delivery goes back anyway.
-                    try? await Task.sleep(for: pause)
-                    thread.requeue(received)
+                    do {
+                        try await store(settlements[index], of: received.delivery, subscription, on: settling)
+                        failures = 0
+                        settled.append((received, false))
+                    } catch {
+                        failures += 1
+                        let pause = min(Duration.milliseconds(100) * (1 << min(failures - 1, 6)), .seconds(5))
+                        logger.warning(
+                            "could not retry or park a failed message: handing it back to the queue",
+                            metadata: [
+                                "event.id": "\(received.delivery.message.id)",
+                                "event.type": "\(received.delivery.message.type)",
+                                "amqp.queue": "\(subscription.queue)", "error": "\(error)",
+                            ])
+                        Counter(
+                            label: "magistere_messages_settle_failures_total",
+                            dimensions: [("queue", subscription.queue)]
+                        ).increment()
+                        // A pause, so that a broker refusing publishes (alarm, missing queue) is not asked
+                        // again in a tight loop; cancelled at shutdown, when the delivery goes back anyway.
+                        try? await Task.sleep(for: pause)
+                        settled.append((received, true))
+                    }
                 }
+                thread.settle(settled)
             }
         } onCancel: {
             thread.stopReceiving()
@@ -155,6 +149,30 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
                 thread.stop()
                 done.resume()
             }.start()
+        }
+    }
+
+    /// Stores what a settlement asks before its delivery is acknowledged: a retry in the delay queue, a park
+    /// in the dead-letter queue (each confirmed by the broker); nothing for an ack.
+    private func store(
+        _ settlement: Settlement, of delivery: Delivery, _ subscription: Subscription, on settling: AMQPWorker
+    ) async throws {
+        switch settlement {
+        case .ack:
+            return
+        case .retry(let delay, let reason):
+            var copy = delivery.message
+            copy.headers[MessageHeader.attempt] = String(delivery.attempt + 1)
+            copy.headers[MessageHeader.reason] = reason
+            copy.headers[MessageHeader.queue] = subscription.queue
+            try await send(copy, toQueue: AMQPTopology.retryQueue(of: subscription.queue, delay: delay), on: settling)
+        case .park(let reason):
+            var copy = delivery.message
+            copy.headers[MessageHeader.attempt] = String(delivery.attempt)
+            copy.headers[MessageHeader.reason] = reason
+            copy.headers[MessageHeader.queue] = subscription.queue
+            copy.headers[MessageHeader.parkedAt] = Contracts.Timestamp.format(Date())
+            try await send(copy, toQueue: subscription.deadLetterQueue, on: settling)
         }
     }
 

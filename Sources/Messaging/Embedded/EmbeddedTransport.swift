@@ -84,31 +84,26 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
         }
     }
 
-    /// How many ready messages a consumer takes in one transaction (its prefetch window): their deliveries are
-    /// counted together, and their settlements written together once the window is handled.
-    public static let prefetch = 64
-
-    public func consume(
-        _ subscription: Subscription, _ receive: @escaping @Sendable (Delivery) async -> Settlement
+    /// A consumer takes up to its prefetch of ready messages in one transaction (its window): their deliveries
+    /// are counted together, and their settlements written together once the window is handled.
+    public func consumeWindows(
+        _ subscription: Subscription, _ receive: @escaping @Sendable ([Delivery]) async -> [Settlement]
     ) async throws {
         try await declare(subscription)
         let queue = subscription.queue
         var pause = Duration.milliseconds(1)
         while !Task.isCancelled {
-            let window = try await take(queue: queue, limit: Self.prefetch)
+            let window = try await take(queue: queue, limit: max(1, subscription.prefetch))
             guard !window.isEmpty else {
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(20))
                 continue
             }
             pause = .milliseconds(1)
-            // One delivery at a time, in queue order; the window's settlements are stored together afterwards
-            // (a crash before that redelivers them: at least once, as a broker with unacknowledged deliveries).
-            var settlements: [(seq: Int64, settlement: Settlement)] = []
-            for (seq, delivery) in window {
-                if Task.isCancelled { break }
-                settlements.append((seq, await receive(delivery)))
-            }
+            // The window's settlements are stored together once it is handled (a crash before that redelivers
+            // them: at least once, as a broker with unacknowledged deliveries).
+            let decided = await receive(window.map(\.1))
+            let settlements = zip(window, decided).map { (seq: $0.0, settlement: $1) }
             let handedBack = window.dropFirst(settlements.count).map(\.0)
             // Stored even when the consumer is being stopped, so that a graceful stop redelivers nothing handled.
             try await Task { try await self.settle(settlements, handedBack: handedBack) }.value
