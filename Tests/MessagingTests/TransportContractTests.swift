@@ -87,6 +87,56 @@ struct TransportContractTests {
         #expect(Set(first.all).intersection(second.all).count <= subscription.prefetch)
     }
 
+    @Test(
+        "windows come in queue order and no larger than the prefetch; each delivery is settled as decided, and one left without a settlement comes back",
+        arguments: TransportKind.allCases)
+    func windows(kind: TransportKind) async throws {
+        // Given 60 messages waiting in a queue whose consumer takes at most 8 at a time
+        let fixture = try TransportFixture(kind)
+        let subscription = Subscription(
+            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], prefetch: 8, retry: Self.fast)
+        try await fixture.transport.declare(subscription)
+        let sent = try (0..<60).map { try TransportFixture.message(ThingHappened(thingID: "w-\($0)", number: $0)) }
+        try await fixture.transport.publish(sent)
+        let number = Dictionary(uniqueKeysWithValues: sent.enumerated().map { ($1.id, $0) })
+
+        // When the consumer parks every tenth message, acknowledges the others, and leaves the last delivery of
+        // its first window of several without a settlement
+        let windows = Recorder<[Delivery]>()
+        let leftOut = Recorder<String>()
+        let consumer = Task {
+            try await fixture.transport.consumeWindows(subscription) { window in
+                windows.append(window)
+                var settlements = window.map {
+                    number[$0.message.id]! % 10 == 3 ? Settlement.park(reason: "tenth") : .ack
+                }
+                if window.count > 1, leftOut.count == 0 {
+                    leftOut.append(window.last!.message.id)
+                    settlements.removeLast()
+                }
+                return settlements
+            }
+        }
+        try await expectEventually {
+            Set(windows.all.flatMap { $0 }.map(\.message.id)).count == sent.count
+                && windows.all.flatMap { $0 }.filter { $0.message.id == leftOut.all.first }.count == 2
+        }
+        consumer.cancel()
+        try? await consumer.value
+
+        // Then every window was at most the prefetch, first deliveries came in publishing order, the one left out
+        // came back redelivered, the tenths are parked and nothing is waiting or was delivered a third time
+        #expect(windows.all.allSatisfy { !$0.isEmpty && $0.count <= 8 })
+        #expect(windows.all.contains { $0.count > 1 }, "messages waiting are taken several at a time")
+        let firsts = windows.all.flatMap { $0 }.filter { !$0.redelivered }.map { number[$0.message.id]! }
+        #expect(firsts == Array(0..<60))
+        let again = windows.all.flatMap { $0 }.filter(\.redelivered).map(\.message.id)
+        #expect(again == leftOut.all)
+        let parked = try await fixture.transport.parkedMessages(queue: fixture.queue, limit: 20)
+        #expect(Set(parked.map(\.message.id)) == Set(sent.filter { number[$0.id]! % 10 == 3 }.map(\.id)))
+        #expect(try await fixture.depth() == 0)
+    }
+
     @Test("routing keys select what a queue receives", arguments: TransportKind.allCases)
     func routing(kind: TransportKind) async throws {
         let fixture = try TransportFixture(kind)

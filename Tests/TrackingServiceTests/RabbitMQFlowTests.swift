@@ -136,6 +136,47 @@ struct RabbitMQFlowTests {
         #expect(inbox == 4, "course, session and two distinct approval messages; the redelivery was dropped")
     }
 
+    @Test("a backlog of approvals is consumed by windows: each applied once, in far fewer transactions than events")
+    func backlogInWindows() async throws {
+        let (tag, transport, composition) = try await Self.onRabbitMQ(maxAttempts: 3)
+        defer { transport.close() }
+        try await transport.declare(composition.consumer.subscription)
+
+        // Given 300 approvals waiting in tracking's queue (a campaign's designations, say)
+        let sessionID = "session-\(tag)"
+        let enrolments = (0..<300).map { _ in UUID().uuidString.lowercased() }
+        try await transport.publish(
+            [
+                try Broker.message(Events.envelope(Events.coursePublished())),
+                try Broker.message(Events.envelope(Events.sessionScheduled(sessionID))),
+            ]
+                + enrolments.enumerated().map { index, enrolmentID in
+                    try Broker.message(
+                        Events.envelope(
+                            Events.approved(sessionID, enrolmentID: enrolmentID, participantID: "p-\(index)")))
+                })
+        let store = composition.stores.all[0]
+        let before = store.transactionCount
+
+        // When the consumer runs
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await composition.consumer.run() }
+            let consumed = try await eventually(timeout: .seconds(60)) {
+                try await store.read { db in try Inbox.count(consumer: "test.tracking.\(tag).events", in: db) } == 302
+            }
+            try #require(consumed, "the backlog was not consumed")
+            group.cancelAll()
+        }
+
+        // Then every enrolment is tracked once, and the 302 events took far fewer transactions than one each
+        let tracked = try await store.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enrolment WHERE session_id = ?", arguments: [sessionID])
+        }
+        #expect(tracked == 300)
+        let transactions = store.transactionCount - before
+        #expect(transactions < 150, "\(transactions) transactions for 302 events")
+    }
+
     @Test(
         "across RabbitMQ: a progress statement sent while the approval waits in the paused consumer's queue is refused, then applied once it is consumed; a staff change reaches tracking and decides who records attendance"
     )

@@ -104,9 +104,8 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
             // them: at least once, as a broker with unacknowledged deliveries).
             let decided = await receive(window.map(\.1))
             let settlements = zip(window, decided).map { (seq: $0.0, settlement: $1) }
-            let handedBack = window.dropFirst(settlements.count).map(\.0)
             // Stored even when the consumer is being stopped, so that a graceful stop redelivers nothing handled.
-            try await Task { try await self.settle(settlements, handedBack: handedBack) }.value
+            try await Task { try await self.settle(settlements) }.value
         }
     }
 
@@ -145,9 +144,9 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
         }
     }
 
-    /// Stores what the consumer decided for each delivery of a window, in one transaction; deliveries it never
-    /// handed to the consumer (it was stopped) go back uncounted.
-    private func settle(_ settlements: [(seq: Int64, settlement: Settlement)], handedBack: [Int64]) async throws {
+    /// Stores what the consumer decided for each delivery of a window, in one transaction; a delivery it left
+    /// without a settlement stays in the queue, counted as delivered (it comes back redelivered, as from a broker).
+    private func settle(_ settlements: [(seq: Int64, settlement: Settlement)]) async throws {
         try await database.write { db in
             let now = Date()
             for (seq, settlement) in settlements {
@@ -166,10 +165,6 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
                         sql: "UPDATE bus_message SET parked_at = ?, reason = ? WHERE seq = ?",
                         arguments: [now, reason, seq])
                 }
-            }
-            for seq in handedBack {
-                try db.execute(
-                    sql: "UPDATE bus_message SET deliveries = MAX(deliveries - 1, 0) WHERE seq = ?", arguments: [seq])
             }
         }
     }

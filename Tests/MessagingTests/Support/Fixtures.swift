@@ -43,6 +43,15 @@ struct TransportFixture {
         }
     }
 
+    /// Messages ready in the fixture's queue (delivered but unacknowledged ones are not counted).
+    func depth() async throws -> Int {
+        switch transport {
+        case let amqp as AMQPTransport: try await amqp.depth(of: queue)
+        case let embedded as EmbeddedTransport: try await embedded.depth(of: queue)
+        default: throw TransportError("no depth for \(type(of: transport))")
+        }
+    }
+
     /// An AMQP fixture, its transport, and a subscription of its queue to ``ThingHappened`` with the fast retry
     /// policy: the set-up of the tests that drive the broker into failures.
     static func amqpThings() throws -> (TransportFixture, AMQPTransport, Subscription) {

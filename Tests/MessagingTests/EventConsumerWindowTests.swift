@@ -1,0 +1,80 @@
+import Contracts
+import Foundation
+import Messaging
+import Testing
+
+/// A consumer handles a window of deliveries by subject: one subject's events in order, different subjects'
+/// at the same time (so that a store with group commit writes them together).
+@Suite("A consumer's window of deliveries")
+struct EventConsumerWindowTests {
+    @Test("events about one subject are handled in queue order; events about different subjects at the same time")
+    func lanes() async throws {
+        // Given a window of events about two subjects, interleaved, and a handler that holds the first event of
+        // subject "a" until one of subject "b" has been handled
+        let fixture = try TransportFixture(.embedded)
+        let started = Recorder<String>()
+        let finished = Recorder<String>()
+        let routes = TransportContractTests.routes { envelope, _ in
+            let name = "\(envelope.data.thingID)\(envelope.data.number)"
+            started.append(name)
+            if name == "a0" {
+                let deadline = ContinuousClock.now + .seconds(10)
+                while !finished.all.contains(where: { $0.hasPrefix("b") }), ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
+            finished.append(name)
+        }
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes, logger: TestEnvironment.logger)
+        let window = try [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("c", 0)].map { thing, number in
+            Delivery(
+                message: try TransportFixture.message(ThingHappened(thingID: thing, number: number)), attempt: 1,
+                queue: fixture.queue, redelivered: false)
+        }
+
+        // When the consumer settles the window
+        let settlements = await consumer.settle(window)
+
+        // Then every event was acknowledged, subject "b" went on while "a" waited, and each subject kept its order
+        #expect(settlements.count == window.count)
+        #expect(settlements.allSatisfy { if case .ack = $0 { true } else { false } })
+        let done = finished.all
+        #expect(done.firstIndex(of: "b0")! < done.firstIndex(of: "a0")!, "b did not wait for a")
+        #expect(done.filter { $0.hasPrefix("a") } == ["a0", "a1", "a2"])
+        #expect(done.filter { $0.hasPrefix("b") } == ["b0", "b1"])
+        #expect(started.all.filter { $0.hasPrefix("a") } == ["a0", "a1", "a2"], "a1 never started before a0 ended")
+    }
+
+    @Test("each delivery of a window gets its own settlement, in the window's order")
+    func mixedOutcomes() async throws {
+        // Given a window holding a good event, a malformed message and an event of an unknown type
+        let fixture = try TransportFixture(.embedded)
+        let routes = TransportContractTests.routes { envelope, _ in
+            if envelope.data.number < 0 { throw PermanentFailure("negative") }
+        }
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes, logger: TestEnvironment.logger)
+        var malformed = try TransportFixture.message(ThingHappened(thingID: "m", number: 1))
+        malformed.body = Data("{not json".utf8)
+        let messages = [
+            try TransportFixture.message(ThingHappened(thingID: "g", number: 1)), malformed,
+            try TransportFixture.message(ThingHappened(thingID: "n", number: -1)),
+            try TransportFixture.message(ThingHappened(thingID: "g", number: 2)),
+        ]
+        let window = messages.map { Delivery(message: $0, attempt: 1, queue: fixture.queue, redelivered: false) }
+
+        // When the consumer settles it
+        let settlements = await consumer.settle(window)
+
+        // Then the good ones are acknowledged and the two bad ones parked, each at its place
+        let kinds = settlements.map { settlement -> String in
+            switch settlement {
+            case .ack: "ack"
+            case .park: "park"
+            case .retry: "retry"
+            }
+        }
+        #expect(kinds == ["ack", "park", "park", "ack"])
+    }
+}
