@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Logging
 import Messaging
+import ServiceSupport
 
 /// `magistere dev bench-bus`: measures the messaging path on the real broker (or the embedded bus).
 ///
@@ -39,17 +40,23 @@ struct BenchBusCommand: AsyncParsableCommand {
         let queue = "bench.\(UUID().uuidString.prefix(8).lowercased())"
         try await bus.declare(Subscription(queue: queue, bindings: [CourseArchived.eventType.rawValue]))
 
-        let windowed = try await publishThroughOutbox(
+        let confirmWindow = try await publishThroughOutbox(
             bus, batch: 500, count: count, directory: directory, logger: logger)
         let single = try await publishThroughOutbox(
             bus, batch: 1, count: min(count, 3_000), directory: directory, logger: logger)
-        let consumed = try await consume(
-            bus, queue: queue, count: count + min(count, 3_000), directory: directory, logger: logger)
+        // Half the events consumed one at a time, one transaction each; the other half as services consume:
+        // by windows, through an EventConsumer, the window's inbox claims coalesced by group commit.
+        let total = count + min(count, 3_000)
+        let (consumed, taken) = try await consume(
+            bus, queue: queue, count: total / 2, directory: directory, logger: logger)
+        let windowed = try await consumeAsServicesDo(
+            bus, queue: queue, count: total - taken, directory: directory, logger: logger)
         print("transport: \(transport), events: \(count)")
-        print(String(format: "outbox → bus, confirm window 500: %8.0f events/s", windowed))
+        print(String(format: "outbox → bus, confirm window 500: %8.0f events/s", confirmWindow))
         print(String(format: "outbox → bus, one confirm at a time: %8.0f events/s", single))
-        print(String(format: "bus → consumer with inbox commit:   %8.0f events/s", consumed))
-        print(String(format: "window / one-at-a-time ratio: %.1f×", windowed / single))
+        print(String(format: "bus → consumer, one inbox commit per event: %8.0f events/s", consumed))
+        print(String(format: "bus → EventConsumer windows, group commit:  %8.0f events/s", windowed))
+        print(String(format: "window / one-at-a-time ratio: %.1f×", confirmWindow / single))
     }
 
     private func publishThroughOutbox(
@@ -74,7 +81,7 @@ struct BenchBusCommand: AsyncParsableCommand {
     private func consume(
         _ bus: any MessageTransport, queue: String, count: Int, directory: URL, logger: Logger
     )
-        async throws -> Double
+        async throws -> (eventsPerSecond: Double, taken: Int)
     {
         let database = try DatabasePool(path: directory.appendingPathComponent("inbox.sqlite").path)
         var migrator = DatabaseMigrator()
@@ -91,6 +98,36 @@ struct BenchBusCommand: AsyncParsableCommand {
                     return .ack
                 }
             }
+            while try await database.read({ db in try Inbox.count(consumer: "bench", in: db) }) < count {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            group.cancelAll()
+        }
+        let rate = Double(count) / (ContinuousClock.now - start).secondsDouble
+        // The consumer may have taken a few more than `count` before it stopped.
+        return (rate, try await database.read { db in try Inbox.count(consumer: "bench", in: db) })
+    }
+}
+
+extension BenchBusCommand {
+    /// Consumes `count` events through an ``EventConsumer`` whose handler claims each in the inbox through a
+    /// ``GroupCommit``, as the services' stores do.
+    private func consumeAsServicesDo(
+        _ bus: any MessageTransport, queue: String, count: Int, directory: URL, logger: Logger
+    ) async throws -> Double {
+        let database = try DatabasePool(path: directory.appendingPathComponent("inbox-windows.sqlite").path)
+        var migrator = DatabaseMigrator()
+        MessagingMigrations.register(in: &migrator)
+        try migrator.migrate(database)
+        let commits = GroupCommit(database)
+        var routes = EventRoutes()
+        routes.on(CourseArchived.self) { envelope, _ in
+            _ = try await commits.write { db in try Inbox.claim(envelope.id, consumer: "bench", in: db) }
+        }
+        let consumer = EventConsumer(transport: bus, queue: queue, routes: routes, prefetch: 256, logger: logger)
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await consumer.run() }
             while try await database.read({ db in try Inbox.count(consumer: "bench", in: db) }) < count {
                 try await Task.sleep(for: .milliseconds(20))
             }
