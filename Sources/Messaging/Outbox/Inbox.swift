@@ -11,7 +11,7 @@ public enum Inbox {
     public static func claim(_ messageID: String, consumer: String, in db: Database) throws -> Bool {
         try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO magistere_inbox (consumer, message_id, received_at) VALUES (?, ?, ?)"
-        ).execute(arguments: [consumer, messageID, Date()])
+        ).execute(arguments: [consumer, messageID, Date().storedValue])
         let claimed = db.changesCount == 1
         if !claimed {
             Counter(label: "magistere_inbox_duplicates_dropped_total", dimensions: [("consumer", consumer)]).increment()

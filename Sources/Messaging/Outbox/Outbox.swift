@@ -28,15 +28,16 @@ public enum Outbox {
     /// Appends an already built message (its body must be the CloudEvent JSON).
     @discardableResult
     public static func append(_ message: Message, in db: Database) throws -> Bool {
-        let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
+        let headers =
+            message.headers.isEmpty ? "{}" : String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO magistere_outbox (id, type, source, subject, time, body, headers, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            message.id, message.type, message.source, message.subject, message.time, message.body, headers,
-            Date(),
+            message.id, message.type, message.source, message.subject, message.time.storedValue, message.body, headers,
+            Date().storedValue,
         ])
         return db.changesCount == 1
     }
@@ -51,7 +52,9 @@ public enum Outbox {
                     """), arguments: [limit])
         return try rows.map { row in
             let headersText: String = row["headers"]
-            let headers = try JSONDecoder().decode([String: String].self, from: Data(headersText.utf8))
+            let headers =
+                headersText == "{}"
+                ? [:] : try JSONDecoder().decode([String: String].self, from: Data(headersText.utf8))
             let message = Message(
                 id: row["id"], type: row["type"], source: row["source"], subject: row["subject"], time: row["time"],
                 body: row["body"], headers: headers)
@@ -63,7 +66,7 @@ public enum Outbox {
     static func markPublished(upTo seq: Int64, at date: Date, in db: Database) throws {
         try db.cachedStatement(
             sql: "UPDATE magistere_outbox SET published_at = ? WHERE published_at IS NULL AND seq <= ?"
-        ).execute(arguments: [date, seq])
+        ).execute(arguments: [date.storedValue, seq])
     }
 
     /// Marks confirmed rows that no queue received (nobody subscribes to their type).

@@ -53,7 +53,7 @@ struct CompletionTracker: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
-                session.sessionID, enrolment.enrolmentID, done.activity.id, rules.version, done.doneAt,
+                session.sessionID, enrolment.enrolmentID, done.activity.id, rules.version, done.doneAt.storedValue,
                 done.activity.estimatedMinutes, done.score, eventID,
             ])
             guard db.changesCount == 1 else { continue }

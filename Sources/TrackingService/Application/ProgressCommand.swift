@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import GRDB
+import Messaging
 
 /// Records one progress report inside the caller's write transaction: the one path by which progress
 /// changes, shared by the JSON API and xAPI statements.
@@ -78,7 +79,7 @@ struct ProgressCommand: Sendable {
                 INSERT INTO progress_record (session_id, enrolment_id, record_id, activity_id, content, actor_id, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [sessionID, enrolmentID, record.id, activity.id, content, senderID, now])
+        ).execute(arguments: [sessionID, enrolmentID, record.id, activity.id, content, senderID, now.storedValue])
         return .recorded(
             try tracker.recompute(
                 session: session, enrolment: enrolment, plan: plan, progress: progress, now: now, in: db))

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Messaging
 
 /// Persistence of ``ActivityProgress``, keyed by session, enrolment and activity.
 enum ActivityProgressRow {
@@ -61,9 +62,10 @@ enum ActivityProgressRow {
                     attendance_claimed_at = excluded.attendance_claimed_at
                 """
         ).execute(arguments: [
-            sessionID, enrolmentID, progress.activityID, progress.startedAt, progress.secondsSpent,
-            progress.completedAt, progress.bestScore, progress.passedAt, progress.attendance?.rawValue,
-            progress.attendanceRecordedAt, recordedBy, progress.lastActivityAt, progress.attendanceClaimedAt,
+            sessionID, enrolmentID, progress.activityID, progress.startedAt.storedValue, progress.secondsSpent,
+            progress.completedAt.storedValue, progress.bestScore, progress.passedAt.storedValue,
+            progress.attendance?.rawValue, progress.attendanceRecordedAt.storedValue, recordedBy,
+            progress.lastActivityAt.storedValue, progress.attendanceClaimedAt.storedValue,
         ])
     }
 }

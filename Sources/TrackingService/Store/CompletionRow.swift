@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Messaging
 
 /// A course completion as recorded (once per enrolment and rule version).
 struct CompletionRow: Sendable, Equatable {
@@ -67,7 +68,7 @@ struct CompletionRow: Sendable, Equatable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            sessionID, enrolmentID, ruleVersion, completedAt, distanceMinutes, inPersonMinutes,
+            sessionID, enrolmentID, ruleVersion, completedAt.storedValue, distanceMinutes, inPersonMinutes,
             String(decoding: try JSONEncoder().encode(criteriaMet), as: UTF8.self), eventID,
         ])
         return db.changesCount == 1

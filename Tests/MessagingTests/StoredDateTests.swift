@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+import Messaging
+import Testing
+
+/// Dates written by hand on hot paths must be the very text GRDB writes and reads: rows written either way are
+/// compared with each other (`received_at < ?` when the inbox is pruned, for one).
+@Suite("Dates stored by hand")
+struct StoredDateTests {
+    @Test("the hand-written text is GRDB's own, for dates with and without milliseconds, old and far")
+    func sameAsGRDB() throws {
+        var generator = SystemRandomNumberGenerator()
+        let samples =
+            [0, 1, -1, 0.999, 951_782_400, 1_764_633_600.5, 4_102_444_799.999, -2_208_988_800, 253_402_300_799]
+            .map(Date.init(timeIntervalSince1970:))
+            + (0..<2_000).map { _ in
+                Date(
+                    timeIntervalSince1970: Double(
+                        Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &generator)) / 1000)
+            }
+        for date in samples {
+            #expect(date.storedValue == date.databaseValue, "\(date.timeIntervalSince1970)")
+        }
+        #expect(Date?.none.storedValue == .null)
+    }
+
+    @Test("GRDB reads the hand-written text back as the date, to the millisecond")
+    func readBack() throws {
+        let database = try DatabaseQueue()
+        let date = Date(timeIntervalSince1970: 1_764_633_600.123)
+        let read = try database.read { db in try Date.fetchOne(db, sql: "SELECT ?", arguments: [date.storedValue]) }
+        #expect(read == Date.fromDatabaseValue(date.databaseValue), "as GRDB reads its own text")
+        #expect(abs((read?.timeIntervalSince1970 ?? 0) - 1_764_633_600.123) < 0.000_5)
+    }
+}
