@@ -8,7 +8,9 @@ import Messaging
 struct BrokerOptions: ParsableArguments {
     @Option(
         name: .customLong("amqp-url"),
-        help: "Broker URL (env MAGISTERE_AMQP_URL; default amqp://guest:guest@127.0.0.1:5672/).")
+        help:
+            "Broker URL, a cluster as amqp://user@node1:5672,node2:5672/vhost (env MAGISTERE_AMQP_URL; default amqp://guest:guest@127.0.0.1:5672/)."
+    )
     var amqpURL: String?
 
     @Option(name: .customLong("amqp-password-file"), help: "Broker password file (env MAGISTERE_AMQP_PASSWORD_FILE).")

@@ -92,6 +92,53 @@ struct FaultToleranceTests {
             total: 10_000, faults: [3_000: { try await controlNode("restart", node) }], timeout: .seconds(240))
     }
 
+    @Test(
+        "a service given two broker nodes moves to the other when its node is killed: consuming and publishing go on"
+    )
+    func nodeKilled() async throws {
+        // Given a transport whose URL names the fault node first, then the test node (two nodes of a cluster)
+        let node = try Self.faultNode()
+        let fault = try Self.faultEndpoint()
+        var endpoint = fault
+        endpoint.nodes = fault.nodes + (try TestEnvironment.requireAMQP()).nodes
+        let fixture = try TransportFixture(.amqp, endpoint: endpoint)
+        let subscription = Subscription(
+            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], retry: TransportContractTests.fast)
+        try await fixture.transport.declare(subscription)
+        let before = try (0..<20).map { try TransportFixture.message(ThingHappened(thingID: "k", number: $0)) }
+        let after = try (20..<40).map { try TransportFixture.message(ThingHappened(thingID: "k", number: $0)) }
+
+        let seen = Recorder<String>()
+        var outcome: Result<Void, any Error> = .success(())
+        do {
+            try await whileConsuming(
+                fixture.transport, subscription,
+                {
+                    seen.append($0.message.id)
+                    return .ack
+                }
+            ) {
+                try await fixture.transport.publish(before)
+                try await expectEventually { seen.count == before.count }
+
+                // When the node it is connected to is killed
+                try await controlNode("kill", node)
+
+                // Then the consumer attaches to the other node, and what is published next is consumed there
+                try await expectEventually("the consumer moved to the other node", timeout: .seconds(30)) {
+                    fixture.transport.isAttached(toQueue: fixture.queue)
+                }
+                try await fixture.transport.publish(after)
+                try await expectEventually { seen.count == before.count + after.count }
+            }
+        } catch {
+            outcome = .failure(error)
+        }
+        try await controlNode("start", node, String(fault.port))
+        try outcome.get()
+        #expect(seen.all == (before + after).map(\.id))
+    }
+
     @Test("a consumer process killed with SIGKILL mid-stream resumes after restart: every effect once")
     func consumerKilled() async throws {
         let endpoint = try Self.faultEndpoint()

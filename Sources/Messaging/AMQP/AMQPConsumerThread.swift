@@ -116,7 +116,9 @@ final class AMQPConsumerThread: Sendable {
                     return state.generation
                 }
                 if logged {
-                    logger.info("consumer reconnected", metadata: ["amqp.queue": "\(subscription.queue)"])
+                    logger.info(
+                        "consumer reconnected",
+                        metadata: ["amqp.queue": "\(subscription.queue)", "amqp.node": "\(session.node)"])
                 }
                 logged = false
                 backoff = .milliseconds(100)

@@ -29,13 +29,32 @@ final class AMQPSession {
     private let confirms: Bool
     static let channel: amqp_channel_t = 1
 
-    /// Connects, logs in and opens channel 1 (in confirm mode when `confirms` is true).
-    init(_ endpoint: AMQPEndpoint, heartbeatSeconds: Int32, confirms: Bool) throws {
+    /// The broker node this session is connected to.
+    let node: AMQPEndpoint.Node
+
+    /// Connects to the first of the endpoint's nodes that answers, logs in and opens channel 1 (in confirm mode
+    /// when `confirms` is true). Throws when no node could be reached, naming each one's failure.
+    convenience init(_ endpoint: AMQPEndpoint, heartbeatSeconds: Int32, confirms: Bool) throws {
+        var failures: [String] = []
+        for node in endpoint.nodes {
+            do {
+                try self.init(endpoint, node: node, heartbeatSeconds: heartbeatSeconds, confirms: confirms)
+                return
+            } catch {
+                failures.append(endpoint.nodes.count > 1 ? "\(node): \(error)" : "\(error)")
+            }
+        }
+        throw AMQPError(failures.joined(separator: "; "))
+    }
+
+    /// Connects to one node of the endpoint.
+    private init(_ endpoint: AMQPEndpoint, node: AMQPEndpoint.Node, heartbeatSeconds: Int32, confirms: Bool) throws {
         guard let state = amqp_new_connection() else { throw AMQPError("cannot allocate an AMQP connection") }
         // From here on a throw runs deinit, which destroys the connection (never destroy it twice).
         self.state = state
         self.user = endpoint.user
         self.confirms = confirms
+        self.node = node
         let socket: OpaquePointer?
         if endpoint.tls {
             socket = amqp_ssl_socket_new(state)
@@ -59,9 +78,9 @@ final class AMQPSession {
         var rpc = timeval(tv_sec: 15, tv_usec: 0)
         amqp_set_rpc_timeout(state, &rpc)
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        let status = amqp_socket_open_noblock(socket, endpoint.host, Int32(endpoint.port), &timeout)
+        let status = amqp_socket_open_noblock(socket, node.host, Int32(node.port), &timeout)
         guard status == AMQP_STATUS_OK.rawValue else {
-            throw AMQPError("cannot reach the broker at \(endpoint.host):\(endpoint.port): \(Self.statusText(status))")
+            throw AMQPError("cannot reach the broker at \(node): \(Self.statusText(status))")
         }
         let login = magistere_amqp_login_plain(
             state, endpoint.vhost, 0, 131_072, heartbeatSeconds, endpoint.user, endpoint.password)
