@@ -56,8 +56,8 @@ public struct CampaignConfiguration: Sendable {
         self.catalog = catalog
         self.enrolment = enrolment
         self.tracking = tracking
-        guard LoopbackTarget.loopbackAddress(broker.host.lowercased()) != nil else {
-            throw NotLoopback(url: broker.description, reason: "the broker \(broker.host) is not on loopback")
+        if let remote = broker.nodes.first(where: { LoopbackTarget.loopbackAddress($0.host.lowercased()) == nil }) {
+            throw NotLoopback(url: broker.description, reason: "the broker \(remote.host) is not on loopback")
         }
         self.broker = broker
         self.topology = topology

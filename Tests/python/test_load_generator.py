@@ -143,6 +143,7 @@ def test_a_small_campaign_counts_every_completion(magistere, amqp_url, tmp_path)
     ("--enrolment", "http://[2001:db8::1]:8082"),
     ("--tracking", "https://127.0.0.1:8083"),
     ("--amqp-url", "amqp://bench:secret@192.0.2.7:5672/"),
+    ("--amqp-url", "amqp://bench:secret@127.0.0.1:5672,192.0.2.7:5672/"),
 ])
 def test_a_target_off_loopback_is_refused_before_anything_is_sent(flag: str, url: str) -> None:
     environment = clean_environment(MAGISTERE_AUTH_HS256_SECRET="x" * 48)
