@@ -101,7 +101,7 @@ final class AMQPConsumerThread: Sendable {
         var warnedLegacyDeadLetters = false
         while !state.withLock({ $0.stopped }) {
             do {
-                let session = try AMQPSession(endpoint, heartbeatSeconds: 30, confirms: false)
+                let session = try AMQPSession.connect(endpoint, heartbeatSeconds: 30, confirms: false)
                 if try !topology.declare(subscription, on: session), !warnedLegacyDeadLetters {
                     warnedLegacyDeadLetters = true
                     logger.warning(

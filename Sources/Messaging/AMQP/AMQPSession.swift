@@ -34,12 +34,11 @@ final class AMQPSession {
 
     /// Connects to the first of the endpoint's nodes that answers, logs in and opens channel 1 (in confirm mode
     /// when `confirms` is true). Throws when no node could be reached, naming each one's failure.
-    convenience init(_ endpoint: AMQPEndpoint, heartbeatSeconds: Int32, confirms: Bool) throws {
+    static func connect(_ endpoint: AMQPEndpoint, heartbeatSeconds: Int32, confirms: Bool) throws -> AMQPSession {
         var failures: [String] = []
         for node in endpoint.nodes {
             do {
-                try self.init(endpoint, node: node, heartbeatSeconds: heartbeatSeconds, confirms: confirms)
-                return
+                return try AMQPSession(endpoint, node: node, heartbeatSeconds: heartbeatSeconds, confirms: confirms)
             } catch {
                 failures.append(endpoint.nodes.count > 1 ? "\(node): \(error)" : "\(error)")
             }

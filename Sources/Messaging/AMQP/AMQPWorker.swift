@@ -93,7 +93,7 @@ final class AMQPWorker: Sendable {
                     let wait = nextConnectAttempt - ContinuousClock.now
                     if wait > .zero { Thread.sleep(forTimeInterval: wait.seconds) }
                     do {
-                        let fresh = try AMQPSession(endpoint, heartbeatSeconds: heartbeat, confirms: true)
+                        let fresh = try AMQPSession.connect(endpoint, heartbeatSeconds: heartbeat, confirms: true)
                         try onConnect(fresh)
                         session = fresh
                         backoff = .milliseconds(100)
