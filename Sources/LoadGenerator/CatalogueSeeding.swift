@@ -53,7 +53,7 @@ public struct CatalogueSeeding: Sendable {
         for academy in [nil] + Self.academies.map(Optional.some) {
             let subject = "lg-\(runID)-designer-\(academy ?? "national")"
             designers[academy ?? ""] = try await tokens.token(
-                subject: subject, roles: [.designer], academy: academy, lifetime: 4 * 3600)
+                subject: subject, roles: [.designer], academy: academy ?? "national", lifetime: 4 * 3600)
         }
         let drafts = (0..<courses).map { Self.draft(number: $0, run: runID) }
         let creations = drafts.map { draft in
