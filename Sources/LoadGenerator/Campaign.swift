@@ -72,7 +72,9 @@ public struct Campaign: Sendable {
                 report.seatChecks = checks
                 for check in checks {
                     log(
-                        "popular session (\(check.mode)): \(check.states.sorted { $0.key < $1.key }) for \(check.capacity) seats"
+                        "popular session (\(check.mode)): "
+                            + check.states.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                            .joined(separator: ", ") + " for \(check.capacity) seats"
                             + (check.problems.isEmpty ? "" : "; " + check.problems.joined(separator: "; ")))
                 }
             }
