@@ -93,7 +93,8 @@ struct CampaignPreparation {
         try await waitForTrainerTables(sessionIDs, trainer: trainer)
         return PreparedCampaign(
             courseID: courseID, activityIDs: activityIDs, sessionIDs: sessionIDs, teachers: teachers,
-            trainerToken: trainer, trainerID: trainerID, managerToken: manager, phases: phases, seconds: Date().timeIntervalSince(started))
+            trainerToken: trainer, trainerID: trainerID, managerToken: manager, phases: phases,
+            seconds: Date().timeIntervalSince(started))
     }
 
     // MARK: - Steps

@@ -92,7 +92,8 @@ struct PopularSession {
             return (try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any])?["id"] as? String
         }
         let approvals = enrolmentIDs.map {
-            PreparedRequest(method: "POST", path: "/enrolments/\($0)/approve", target: enrolment.target, bearer: manager)
+            PreparedRequest(
+                method: "POST", path: "/enrolments/\($0)/approve", target: enrolment.target, bearer: manager)
         }
         let (approving, approvalAnswers) = await concurrently(
             "popular session: \(enrolmentIDs.count) approvals at once", approvals)
@@ -119,7 +120,8 @@ struct PopularSession {
             PreparedRequest(method: "POST", path: "/sessions", target: enrolment.target, bearer: manager, json: plan)
         ])[0]
         guard scheduled.status == 201, let id = try object(scheduled.body)["id"] as? String else {
-            throw CampaignError("POST /sessions (popular, \(mode)) answered \(scheduled.status): \(text(scheduled.body))")
+            throw CampaignError(
+                "POST /sessions (popular, \(mode)) answered \(scheduled.status): \(text(scheduled.body))")
         }
         let opened = await enrolment.call([
             PreparedRequest(method: "POST", path: "/sessions/\(id)/open", target: enrolment.target, bearer: manager)
@@ -186,7 +188,8 @@ struct PopularSession {
             )
         }
         if approved < expectedApproved {
-            problems.append("\(approved) approved while \(teachers) teachers wanted \(capacity) seats: a seat left free")
+            problems.append(
+                "\(approved) approved while \(teachers) teachers wanted \(capacity) seats: a seat left free")
         }
         if approved != answeredApproved {
             problems.append("\(answeredApproved) answers said approved but \(approved) enrolments are")
