@@ -36,6 +36,8 @@ public struct BenchReport: Codable, Sendable {
     public var phases: [PhaseReport] = []
     public var trainerReads: PhaseReport?
     public var completions: CompletionReport?
+    /// The popular sessions' seats after the rushes (empty when there was none).
+    public var seatChecks: [SeatCheck] = []
     public var rawBroker: RawBrokerReport?
     /// Progress reports per second end to end ÷ the raw broker's end-to-end messages per second.
     public var progressToRawBrokerRatio: Double?
@@ -75,6 +77,9 @@ public struct BenchReport: Codable, Sendable {
         }
         if let completions, completions.secondCompletions > 0 {
             failures.append("completions: \(completions.secondCompletions) enrolment(s) completed twice")
+        }
+        for check in seatChecks where !check.problems.isEmpty {
+            failures.append("popular session (\(check.mode)): " + check.problems.joined(separator: "; "))
         }
         ok = failures.isEmpty
     }
@@ -132,6 +137,14 @@ public struct BenchReport: Codable, Sendable {
                 String(
                     format: "last progress answered → last completion received: %.1f ms",
                     completions.lastProgressToLastCompletionMilliseconds))
+        }
+        if !seatChecks.isEmpty { lines.append("") }
+        for check in seatChecks {
+            let states = check.states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append(
+                "popular session (\(check.mode), \(check.capacity) seats, \(check.teachers) teachers at once): "
+                    + "\(states); seats taken \(check.seatsTaken), waitlisted \(check.seatsWaitlisted); "
+                    + (check.problems.isEmpty ? "capacity held" : "FAILED: " + check.problems.joined(separator: "; ")))
         }
         if let raw = rawBroker {
             lines.append("")

@@ -63,6 +63,22 @@ public struct Campaign: Sendable {
             report.preparationSeconds = prepared.seconds
             report.phases += prepared.phases
 
+            if configuration.popularTeachers > 0 {
+                let (phases, checks) = try await PopularSession(
+                    configuration: configuration, tokens: tokens, enrolment: enrolment, courseID: prepared.courseID,
+                    manager: prepared.managerToken, trainerID: prepared.trainerID, log: log
+                ).rush()
+                report.phases += phases
+                report.seatChecks = checks
+                for check in checks {
+                    log(
+                        "popular session (\(check.mode)): "
+                            + check.states.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                            .joined(separator: ", ") + " for \(check.capacity) seats"
+                            + (check.problems.isEmpty ? "" : "; " + check.problems.joined(separator: "; ")))
+                }
+            }
+
             // Trainers read their tables for as long as the measured phases run.
             let trainersStop = StopSignal()
             let trainerScripts = trainerReads(prepared, stop: trainersStop)

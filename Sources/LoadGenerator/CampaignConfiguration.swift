@@ -36,6 +36,12 @@ public struct CampaignConfiguration: Sendable {
     public var trainerConnections = 2
     /// Pause between two table reads of one trainer connection, in milliseconds.
     public var trainerIntervalMilliseconds = 250
+    /// Teachers rushing into one popular session at once (0: no such phase); see ``PopularSession``.
+    public var popularTeachers = 0
+    /// Seats of the popular session.
+    public var popularCapacity = 30
+    /// Connections of the rush: this many requests in flight at once.
+    public var popularConnections = 256
     /// How long to wait for the last completion after the last progress report was answered.
     public var completionTimeout = 60.0
     /// How long the preparation waits for events to reach enrolment and tracking.
@@ -82,6 +88,9 @@ public struct CampaignConfiguration: Sendable {
         if trainerConnections < 0 || trainerIntervalMilliseconds < 1 {
             found.append("--trainer-connections must be 0 or more and --trainer-interval-ms at least 1")
         }
+        if popularTeachers < 0 || popularTeachers > 100_000 { found.append("--popular-teachers must be 0 to 100000") }
+        if !(1...10_000).contains(popularCapacity) { found.append("--popular-capacity must be 1 to 10000") }
+        if !(1...4_096).contains(popularConnections) { found.append("--popular-connections must be 1 to 4096") }
         if !(1...16).contains(clientThreads) { found.append("--client-threads must be 1 to 16") }
         if rawBrokerMessages < 0 || !(1...10_000).contains(rawBrokerWindow) {
             found.append("--raw-broker-messages must be 0 or more and --raw-broker-window 1 to 10000")

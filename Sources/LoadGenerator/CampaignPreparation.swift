@@ -17,6 +17,9 @@ public struct PreparedCampaign: Sendable {
     public var sessionIDs: [String]
     public var teachers: [CampaignTeacher]
     public var trainerToken: String
+    public var trainerID: String
+    /// The academy manager's token (schedules and decides).
+    public var managerToken: String
     /// The bulk step measured as a phase: teachers accepting their designation.
     public var phases: [PhaseReport]
     public var seconds: Double
@@ -90,7 +93,8 @@ struct CampaignPreparation {
         try await waitForTrainerTables(sessionIDs, trainer: trainer)
         return PreparedCampaign(
             courseID: courseID, activityIDs: activityIDs, sessionIDs: sessionIDs, teachers: teachers,
-            trainerToken: trainer, phases: phases, seconds: Date().timeIntervalSince(started))
+            trainerToken: trainer, trainerID: trainerID, managerToken: manager, phases: phases,
+            seconds: Date().timeIntervalSince(started))
     }
 
     // MARK: - Steps

@@ -9,7 +9,7 @@ import Messaging
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev", abstract: "Developer tools.",
-        subcommands: [PublishSample.self, BenchBusCommand.self, BenchTrackingCommand.self])
+        subcommands: [PublishSample.self, BenchBusCommand.self, BenchTrackingCommand.self, SeedCatalogCommand.self])
 
     /// Publishes one sample event through a real outbox and relay, so a subscriber can see the wire format.
     struct PublishSample: AsyncParsableCommand {

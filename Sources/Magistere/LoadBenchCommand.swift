@@ -46,6 +46,11 @@ struct LoadBenchCommand: AsyncParsableCommand {
     @Option(help: "Trainer connections reading session tables during the phases.") var trainerConnections = 2
     @Option(name: .customLong("trainer-interval-ms"), help: "Pause between two reads of a trainer connection.")
     var trainerInterval = 250
+    @Option(help: "Teachers rushing into one popular session at once, in open mode then by application (0: none).")
+    var popularTeachers = 0
+    @Option(help: "Seats of the popular session.") var popularCapacity = 30
+    @Option(help: "Connections of the popular session's rush (requests in flight at once).")
+    var popularConnections = 256
     @Option(help: "Seconds to wait for the last completion after the last progress report.")
     var completionTimeout = 60.0
     @Option(help: "Seconds the preparation waits for the services to learn of each other's events.")
@@ -90,6 +95,9 @@ struct LoadBenchCommand: AsyncParsableCommand {
         settings.xapiBatchSizes = xapiBatches
         settings.trainerConnections = trainerConnections
         settings.trainerIntervalMilliseconds = trainerInterval
+        settings.popularTeachers = popularTeachers
+        settings.popularCapacity = popularCapacity
+        settings.popularConnections = popularConnections
         settings.completionTimeout = completionTimeout
         settings.preparationTimeout = preparationTimeout
         settings.clientThreads = clientThreads

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import urllib.request
 import uuid
 
 import pika
@@ -24,6 +25,8 @@ from conftest import CLI, clean_environment, skip_unless_ci
 
 BENCH_TIMEOUT_SECONDS = 240
 TEACHERS, ACTIVITIES, REPORTS, XAPI_STATEMENTS = 40, 3, 6, 100
+POPULAR, POPULAR_CAPACITY = 60, 7
+SEEDED_COURSES = 40
 
 
 def broker(amqp_url: str) -> pika.BlockingConnection:
@@ -103,7 +106,8 @@ def test_a_small_campaign_counts_every_completion(magistere, amqp_url, tmp_path)
             "--reports-per-teacher", str(REPORTS), "--connections", "8", "--xapi-statements", str(XAPI_STATEMENTS),
             "--xapi-batch", "1", "--xapi-batch", "50", "--trainer-connections", "1", "--trainer-interval-ms", "50",
             "--raw-broker-messages", "1000", "--completion-timeout", "60", "--run-id", run, "--prefer-minimal",
-            "--json")
+            "--popular-teachers", str(POPULAR), "--popular-capacity", str(POPULAR_CAPACITY),
+            "--popular-connections", "16", "--json")
         assert result.returncode == 0, f"bench exited {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr}"
         report = json.loads(result.stdout)
         assert report["run"] == run
@@ -125,6 +129,18 @@ def test_a_small_campaign_counts_every_completion(magistere, amqp_url, tmp_path)
             assert latency["count"] == phase["requests"]
             assert 0 <= latency["p50"] <= latency["p90"] <= latency["p99"] <= latency["max"]
 
+        # The popular session: many teachers at once, never more approved than seats, the others waitlisted.
+        assert phases[f"popular session: {POPULAR} enrol (open)"]["statuses"] == {"201": POPULAR}
+        assert phases[f"popular session: {POPULAR} apply"]["statuses"] == {"201": POPULAR}
+        assert phases[f"popular session: {POPULAR} approvals at once"]["statuses"] == {"200": POPULAR}
+        checks = {check["mode"]: check for check in report["seatChecks"]}
+        assert set(checks) == {"open", "application"}
+        for check in checks.values():
+            assert check["problems"] == [], check
+            assert check["states"] == {"approved": POPULAR_CAPACITY, "waitlisted": POPULAR - POPULAR_CAPACITY}
+            assert check["seatsTaken"] == POPULAR_CAPACITY and check["seatsWaitlisted"] == POPULAR - POPULAR_CAPACITY
+            assert check["answeredApproved"] == POPULAR_CAPACITY and check["waitlistPositionsDistinct"] is True
+
         completions = report["completions"]
         assert completions["expected"] == TEACHERS
         assert completions["counted"] == TEACHERS and completions["distinctEvents"] == TEACHERS
@@ -132,6 +148,19 @@ def test_a_small_campaign_counts_every_completion(magistere, amqp_url, tmp_path)
         assert completions["fromLastReportSent"]["count"] == TEACHERS
         assert report["rawBroker"]["messages"] == 1000 and report["rawBroker"]["endToEndPerSecond"] > 0
         assert report["progressToRawBrokerRatio"] > 0
+
+        # The catalogue's read benchmark fills a catalogue through the API the same way (a smoke of it).
+        seeded = subprocess.run(
+            [str(CLI), "dev", "seed-catalog", "--catalog", up.url("catalog"), "--courses", str(SEEDED_COURSES),
+             "--connections", "4", "--run-id", run,
+             "--auth-hs256-secret-file", str(data / "auth-hs256.secret")],
+            env=clean_environment(), capture_output=True, text=True, timeout=BENCH_TIMEOUT_SECONDS)
+        assert seeded.returncode == 0, f"seed-catalog exited {seeded.returncode}\n{seeded.stdout}\n{seeded.stderr}"
+        assert "seed: publish courses" in seeded.stdout
+        with urllib.request.urlopen(up.url("catalog") + "/courses?limit=1") as answer:
+            listing = json.load(answer)
+        assert listing["total"] == SEEDED_COURSES + 1  # and the campaign's own course
+        assert sum(facet["count"] for facet in listing["facets"]["origin"]) == SEEDED_COURSES + 1
     finally:
         magistere.stop_all()  # before the exchange goes, so no process publishes into a deleted exchange
         delete(amqp_url, leftovers, [exchange, f"loadgen.raw.{run}"])

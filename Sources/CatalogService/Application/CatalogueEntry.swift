@@ -13,8 +13,10 @@ public struct CatalogueEntry: Sendable {
     public let derivedFrom: CourseVersionRef?
     public let archivedAt: Date?
     public let modality: CourseModality?
-    /// The course's value(s) for each facet, computed once rather than per request.
-    let facetValues: [String: [String]]
+    /// The course's value(s) for each facet (in the order of ``CatalogueSearch/facetNames``), computed once
+    /// rather than per request, and the same as comparison keys.
+    let facets: [[String]]
+    let facetKeys: [[String]]
 
     public init(course: Course, versions: [CoursePublished]) {
         precondition(!versions.isEmpty, "a catalogue entry has at least one published version")
@@ -25,7 +27,8 @@ public struct CatalogueEntry: Sendable {
         derivedFrom = course.derivedFrom
         archivedAt = course.archivedAt
         modality = CourseFigures(snapshot: versions[versions.count - 1]).modality
-        facetValues = CatalogueSearch.facetValues(of: versions[versions.count - 1], modality: modality)
+        facets = CatalogueSearch.facetValues(of: versions[versions.count - 1], modality: modality)
+        facetKeys = facets.map { $0.map(CatalogueSearch.comparisonKey) }
     }
 
     public var latest: CoursePublished { versions[versions.count - 1] }

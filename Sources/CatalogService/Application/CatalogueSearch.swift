@@ -58,55 +58,64 @@ public enum CatalogueSearch {
         } else {
             candidates = snapshot.newestFirst
         }
-        var counts: [String: [String: Int]] = Dictionary(uniqueKeysWithValues: facetNames.map { ($0, [:]) })
+        // Each facet's filter, folded once; an entry's values were folded when the entry was built. A miss of
+        // the page cache runs this loop over the whole offer, so it stays free of per-entry allocation and of
+        // locale-aware comparison.
+        let filters = wantedKeys(query).enumerated().compactMap { facet, key in key.map { (facet, $0) } }
+        var counts = [[String: Int]](repeating: [:], count: facetNames.count)
         var matches: [CatalogueEntry] = []
         for entry in candidates {
-            let values = entry.facetValues
-            let failing = facetNames.filter { !accepts(query, facet: $0, values: values[$0] ?? []) }
-            if failing.isEmpty { matches.append(entry) }
-            let counted = failing.isEmpty ? facetNames : failing.count == 1 ? failing : []
-            for facet in counted {
-                for value in values[facet] ?? [] { counts[facet]![value, default: 0] += 1 }
+            // The one facet whose filter the entry fails (its counts still apply), or -2 when it fails several.
+            var failing = -1
+            for (facet, key) in filters where !entry.facetKeys[facet].contains(key) {
+                failing = failing == -1 ? facet : -2
+                if failing == -2 { break }
+            }
+            if failing == -1 {
+                matches.append(entry)
+                for facet in counts.indices {
+                    for value in entry.facets[facet] { counts[facet][value, default: 0] += 1 }
+                }
+            } else if failing >= 0 {
+                for value in entry.facets[failing] { counts[failing][value, default: 0] += 1 }
             }
         }
         let start = min((query.page - 1) * query.limit, matches.count)
         let end = min(start + query.limit, matches.count)
+        var facets: [String: [CataloguePage.FacetCount]] = [:]
+        for (facet, values) in counts.enumerated() {
+            facets[facetNames[facet]] = values.map { CataloguePage.FacetCount(value: $0.key, count: $0.value) }
+                .sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
+        }
         return CataloguePage(
             items: matches[start..<end].map(item), total: matches.count, page: query.page, limit: query.limit,
-            facets: counts.mapValues { values in
-                values.map { CataloguePage.FacetCount(value: $0.key, count: $0.value) }
-                    .sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
-            })
+            facets: facets)
     }
 
-    static func facetValues(of latest: CoursePublished, modality: CourseModality?) -> [String: [String]] {
+    /// A course's value(s) for each facet, in the order of ``facetNames``.
+    static func facetValues(of latest: CoursePublished, modality: CourseModality?) -> [[String]] {
         return [
-            "origin": [latest.origin.kind.rawValue],
-            "academy": latest.origin.academy.map { [$0] } ?? [],
-            "schoolLevel": latest.audience.schoolLevels.map(\.rawValue),
-            "domain": [latest.domain],
-            "modality": modality.map { [$0.rawValue] } ?? [],
-            "nature": [latest.nature.rawValue],
-            "duration": [latest.durationBucket.rawValue],
+            [latest.origin.kind.rawValue],
+            latest.origin.academy.map { [$0] } ?? [],
+            latest.audience.schoolLevels.map(\.rawValue),
+            [latest.domain],
+            modality.map { [$0.rawValue] } ?? [],
+            [latest.nature.rawValue],
+            [latest.durationBucket.rawValue],
         ]
     }
 
-    static func accepts(_ query: CatalogueQuery, facet: String, values: [String]) -> Bool {
-        let wanted: String? =
-            switch facet {
-            case "origin": query.origin?.rawValue
-            case "academy": query.academy
-            case "schoolLevel": query.schoolLevel?.rawValue
-            case "domain": query.domain
-            case "modality": query.modality?.rawValue
-            case "nature": query.nature?.rawValue
-            case "duration": query.duration?.rawValue
-            default: nil
-            }
-        guard let wanted else { return true }
-        return values.contains {
-            $0.compare(wanted, options: [.caseInsensitive, .diacriticInsensitive]) == .orderedSame
-        }
+    /// What a facet value is compared by: case and diacritics folded (`Mathematiques` finds `Mathématiques`).
+    static func comparisonKey(_ value: String) -> String {
+        value.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    /// The query's filter for each facet, in the order of ``facetNames`` (nil: no filter), as comparison keys.
+    static func wantedKeys(_ query: CatalogueQuery) -> [String?] {
+        [
+            query.origin?.rawValue, query.academy, query.schoolLevel?.rawValue, query.domain,
+            query.modality?.rawValue, query.nature?.rawValue, query.duration?.rawValue,
+        ].map { $0.map(comparisonKey) }
     }
 
     static func item(_ entry: CatalogueEntry) -> CataloguePage.Item {

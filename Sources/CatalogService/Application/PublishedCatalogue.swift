@@ -16,7 +16,7 @@ import Synchronization
 public final class PublishedCatalogue: Sendable {
     private let current = Mutex(CatalogueSnapshot.empty)
     private let textResults = Mutex<(generation: Int, ids: [String: [String]])>((0, [:]))
-    private let pages = Mutex<(generation: Int, bodies: [CatalogueQuery: Data])>((0, [:]))
+    private let pages = Mutex(PageCache())
     /// Bounds the caches; past it a cache starts afresh (cheap, and popular queries come back at once).
     private let cacheLimit = 2_000
     /// Encoded pages are larger than id lists: fewer are kept (a page of 20 summaries is ~10–20 KiB).
@@ -47,16 +47,35 @@ public final class PublishedCatalogue: Sendable {
     }
 
     /// The encoded page answering `query` in `generation`, built and encoded by `build` on a cache miss.
+    ///
+    /// Concurrent misses of one page share one build: right after a publication every popular page is a miss
+    /// at once, and with many connections each would otherwise be built by every request that asked for it
+    /// (with 10,000 courses, tens of milliseconds each), all of them waiting behind each other.
     func encodedPage(
-        for query: CatalogueQuery, generation: Int, build: () async throws -> Data
+        for query: CatalogueQuery, generation: Int, build: @escaping @Sendable () async throws -> Data
     ) async throws -> Data {
-        if let cached = pages.withLock({ $0.generation == generation ? $0.bodies[query] : nil }) { return cached }
-        let body = try await build()
+        let key = PageKey(query: query, generation: generation)
+        let (cached, task) = pages.withLock { cache -> (Data?, Task<Data, any Error>?) in
+            if cache.generation == generation, let body = cache.bodies[query] { return (body, nil) }
+            if let running = cache.building[key] { return (nil, running) }
+            // Awaited below by this request and by any other that misses the same page meanwhile.
+            let started = Task { try await build() }
+            cache.building[key] = started
+            return (nil, started)
+        }
+        if let cached { return cached }
+        guard let task else { preconditionFailure("a miss always has a build") }
+        let result = await task.result
         pages.withLock { cache in
-            if cache.generation != generation || cache.bodies.count >= pageCacheLimit { cache = (generation, [:]) }
+            cache.building[key] = nil
+            guard case .success(let body) = result else { return }
+            if cache.generation != generation || cache.bodies.count >= pageCacheLimit {
+                guard generation >= cache.generation else { return }
+                (cache.generation, cache.bodies) = (generation, [:])
+            }
             cache.bodies[query] = body
         }
-        return body
+        return try result.get()
     }
 
     /// Ranked ids for `query` in `generation`, computing them with `rank` on a cache miss.
@@ -75,4 +94,16 @@ public final class PublishedCatalogue: Sendable {
         }
         return ids
     }
+}
+
+/// The encoded pages of one catalogue generation, and the builds under way (of any generation).
+private struct PageCache {
+    var generation = 0
+    var bodies: [CatalogueQuery: Data] = [:]
+    var building: [PageKey: Task<Data, any Error>] = [:]
+}
+
+private struct PageKey: Hashable {
+    var query: CatalogueQuery
+    var generation: Int
 }

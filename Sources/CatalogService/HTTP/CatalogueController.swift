@@ -30,7 +30,7 @@ struct CatalogueController: Sendable {
     /// A listing or search page, from the catalogue's cache of encoded pages when the offer has not changed.
     private func page(_ query: CatalogueQuery) async throws -> Response {
         let snapshot = catalogue.snapshot
-        let store = authoring.store
+        let (store, catalogue) = (authoring.store, catalogue)
         let body = try await catalogue.encodedPage(for: query, generation: snapshot.generation) {
             var ranked: [String]?
             if let text = query.text {

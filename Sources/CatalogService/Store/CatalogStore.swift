@@ -153,7 +153,11 @@ public struct CatalogStore: Sendable {
             let event = version.event
             try VersionRecord(event).insert(db)
             try CatalogEvents.append(event, in: db)
-            try db.execute(sql: "DELETE FROM catalog_search WHERE course_id = ?", arguments: [course.id])
+            // `course_id` is not indexed in the FTS table: this delete reads the whole index. A course's first
+            // version has no entry to replace (entries are only written on publication), so it skips it.
+            if previous?.latestVersion != nil {
+                try db.execute(sql: "DELETE FROM catalog_search WHERE course_id = ?", arguments: [course.id])
+            }
             try db.execute(
                 sql:
                     "INSERT INTO catalog_search (course_id, title, summary, objectives, keywords) VALUES (?, ?, ?, ?, ?)",
