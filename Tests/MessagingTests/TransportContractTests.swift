@@ -101,7 +101,7 @@ struct TransportContractTests {
         let number = Dictionary(uniqueKeysWithValues: sent.enumerated().map { ($1.id, $0) })
 
         // When the consumer parks every tenth message, acknowledges the others, and leaves the last delivery of
-        // its first window of several without a settlement
+        // its first window without a settlement
         let windows = Recorder<[Delivery]>()
         let leftOut = Recorder<String>()
         let consumer = Task {
@@ -110,7 +110,7 @@ struct TransportContractTests {
                 var settlements = window.map {
                     number[$0.message.id]! % 10 == 3 ? Settlement.park(reason: "tenth") : .ack
                 }
-                if window.count > 1, leftOut.count == 0 {
+                if leftOut.count == 0 {
                     leftOut.append(window.last!.message.id)
                     settlements.removeLast()
                 }
@@ -127,7 +127,9 @@ struct TransportContractTests {
         // Then every window was at most the prefetch, first deliveries came in publishing order, the one left out
         // came back redelivered, the tenths are parked and nothing is waiting or was delivered a third time
         #expect(windows.all.allSatisfy { !$0.isEmpty && $0.count <= 8 })
-        #expect(windows.all.contains { $0.count > 1 }, "messages waiting are taken several at a time")
+        if kind == .embedded {  // (on a broker, how many have arrived when a window is cut depends on timing)
+            #expect(windows.all.contains { $0.count > 1 }, "messages waiting are taken several at a time")
+        }
         let firsts = windows.all.flatMap { $0 }.filter { !$0.redelivered }.map { number[$0.message.id]! }
         #expect(firsts == Array(0..<60))
         let again = windows.all.flatMap { $0 }.filter(\.redelivered).map(\.message.id)
