@@ -92,10 +92,14 @@ struct BenchBusCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await bus.consume(subscription) { delivery in
-                    _ = try? await database.write { db in
-                        try Inbox.claim(delivery.message.id, consumer: "bench", in: db)
+                    do {
+                        _ = try await database.write { db in
+                            try Inbox.claim(delivery.message.id, consumer: "bench", in: db)
+                        }
+                        return .ack
+                    } catch {
+                        return .handBack  // not recorded (the consumer is stopping): delivered again
                     }
-                    return .ack
                 }
             }
             while try await database.read({ db in try Inbox.count(consumer: "bench", in: db) }) < count {

@@ -161,6 +161,10 @@ public final class EventConsumer: Service, Sendable {
             return .ack
         } catch let failure as PermanentFailure {
             return park(queue, failure.description, metadata)
+        } catch is CancellationError where Task.isCancelled {
+            // Stopping: the handler was interrupted (its transaction rolled back), which is no failure of the
+            // message's. It goes back to the queue as it was, without a retry or an attempt counted.
+            return .handBack
         } catch {
             count("failed", queue)
             guard let delay = subscription.retry.delay(afterAttempt: delivery.attempt) else {

@@ -78,6 +78,8 @@ public enum Settlement: Sendable, Equatable {
     case retry(after: Duration, reason: String)
     /// Move to the queue's dead-letter queue, where an operator can inspect and replay it.
     case park(reason: String)
+    /// Not handled (the consumer is stopping): back to the queue as it was, delivered again later.
+    case handBack
 }
 
 /// How often and how late a failing message is tried again before it is parked.

@@ -46,6 +46,31 @@ struct EventConsumerWindowTests {
         #expect(started.all.filter { $0.hasPrefix("a") } == ["a0", "a1", "a2"], "a1 never started before a0 ended")
     }
 
+    @Test(
+        "a handler interrupted because the consumer is stopping hands its delivery back: no retry, no attempt counted")
+    func interruptedAtStop() async throws {
+        // Given a handler that is still working when the consumer is stopped
+        let fixture = try TransportFixture(.embedded)
+        let started = Recorder<Bool>()
+        let routes = TransportContractTests.routes { _, _ in
+            started.append(true)
+            try await Task.sleep(for: .seconds(30))
+        }
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes, logger: TestEnvironment.logger)
+        let delivery = Delivery(
+            message: try TransportFixture.message(ThingHappened(thingID: "s", number: 1)), attempt: 1,
+            queue: fixture.queue, redelivered: false)
+        let settling = Task { await consumer.settle([delivery]) }
+        try await expectEventually { started.count == 1 }
+
+        // When the consumer's task is cancelled
+        settling.cancel()
+
+        // Then the delivery is handed back, not retried
+        #expect(await settling.value == [.handBack])
+    }
+
     @Test("each delivery of a window gets its own settlement, in the window's order")
     func mixedOutcomes() async throws {
         // Given a window holding a good event, a malformed message and an event of an unknown type
@@ -73,6 +98,7 @@ struct EventConsumerWindowTests {
             case .ack: "ack"
             case .park: "park"
             case .retry: "retry"
+            case .handBack: "hand back"
             }
         }
         #expect(kinds == ["ack", "park", "park", "ack"])

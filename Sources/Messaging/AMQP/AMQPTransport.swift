@@ -111,7 +111,7 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
                 settled.reserveCapacity(window.count)
                 for (index, received) in window.enumerated() {
                     // A delivery the consumer left without a settlement (it was stopped) goes back to the queue.
-                    guard index < settlements.count else {
+                    guard index < settlements.count, settlements[index] != .handBack else {
                         settled.append((received, true))
                         continue
                     }
@@ -158,7 +158,7 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
         _ settlement: Settlement, of delivery: Delivery, _ subscription: Subscription, on settling: AMQPWorker
     ) async throws {
         switch settlement {
-        case .ack:
+        case .ack, .handBack:
             return
         case .retry(let delay, let reason):
             var copy = delivery.message

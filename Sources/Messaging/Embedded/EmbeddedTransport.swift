@@ -153,6 +153,8 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
                 switch settlement {
                 case .ack:
                     try db.cachedStatement(sql: "DELETE FROM bus_message WHERE seq = ?").execute(arguments: [seq])
+                case .handBack:
+                    continue  // left in the queue, counted as delivered: it comes back redelivered
                 case .retry(let delay, let reason):
                     try db.execute(
                         sql: """
