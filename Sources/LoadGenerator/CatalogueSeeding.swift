@@ -62,7 +62,8 @@ public struct CatalogueSeeding: Sendable {
                 json: draft.json)
         }
         log("catalogue: creating \(courses) courses over \(connections) connections")
-        let (created, createdAnswers) = await phase("seed: create courses", creations, on: load)
+        let (created, createdAnswers) = await load.answeredPhase(
+            "seed: create courses", creations, connections: connections)
         var ids: [String] = []
         ids.reserveCapacity(courses)
         for (number, answer) in createdAnswers.enumerated() {
@@ -81,7 +82,8 @@ public struct CatalogueSeeding: Sendable {
                 method: "POST", path: "/courses/\(id)/publish", target: catalog, bearer: designers[draft.academy ?? ""])
         }
         log("catalogue: publishing \(courses) courses")
-        let (published, publishedAnswers) = await phase("seed: publish courses", publications, on: load)
+        let (published, publishedAnswers) = await load.answeredPhase(
+            "seed: publish courses", publications, connections: connections)
         if let failed = publishedAnswers.firstIndex(where: { $0.status != 201 }) {
             let answer = publishedAnswers[failed]
             throw CampaignError(
@@ -92,23 +94,6 @@ public struct CatalogueSeeding: Sendable {
     }
 
     /// Sends `requests` over the connections, round robin, and returns the phase and each answer in order.
-    private func phase(
-        _ name: String, _ requests: [PreparedRequest], on load: HTTPLoad
-    ) async -> (PhaseReport, [(status: UInt16, body: [UInt8])]) {
-        let count = max(1, min(connections, requests.count))
-        var scripts = Array(repeating: ConnectionScript(requests: [], keepBodies: true), count: count)
-        for (index, request) in requests.enumerated() { scripts[index % count].requests.append(request) }
-        let records = await load.run(scripts)
-        var answers = Array(repeating: (status: UInt16(0), body: [UInt8]()), count: requests.count)
-        for (connection, record) in records.enumerated() {
-            for position in record.request.indices {
-                answers[Int(record.request[position]) * count + connection] = (
-                    record.status[position], record.bodies[position]
-                )
-            }
-        }
-        return (PhaseReport(name: name, scripts: scripts, records: records), answers)
-    }
 
     // MARK: - The generated offer
 

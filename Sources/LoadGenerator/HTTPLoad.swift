@@ -104,3 +104,25 @@ public struct HTTPLoad: Sendable {
         return record
     }
 }
+
+extension HTTPLoad {
+    /// Sends `requests` once each over up to `connections` connections, keeping every answer: the phase's report,
+    /// and each request's status and body at the request's position.
+    func answeredPhase(
+        _ name: String, _ requests: [PreparedRequest], connections: Int
+    ) async -> (PhaseReport, [(status: UInt16, body: [UInt8])]) {
+        let count = max(1, min(connections, requests.count))
+        var scripts = Array(repeating: ConnectionScript(requests: [], keepBodies: true), count: count)
+        for (index, request) in requests.enumerated() { scripts[index % count].requests.append(request) }
+        let records = await run(scripts)
+        var answers = Array(repeating: (status: UInt16(0), body: [UInt8]()), count: requests.count)
+        for (connection, record) in records.enumerated() {
+            for position in record.request.indices {
+                answers[Int(record.request[position]) * count + connection] = (
+                    record.status[position], record.bodies[position]
+                )
+            }
+        }
+        return (PhaseReport(name: name, scripts: scripts, records: records), answers)
+    }
+}

@@ -70,8 +70,8 @@ struct PopularSession {
                 method: "POST", path: "/sessions/\(open)/enrolments", target: enrolment.target, bearer: $0.token)
         }
         log("popular session \(open): \(teachers) teachers enrol at once for \(capacity) seats")
-        let (enrolled, enrolledAnswers) = await concurrently(
-            "popular session: \(teachers) enrol (open)", enrolments)
+        let (enrolled, enrolledAnswers) = await enrolment.answeredPhase(
+            "popular session: \(teachers) enrol (open)", enrolments, connections: configuration.popularConnections)
         phases.append(enrolled)
         checks.append(
             try await check(
@@ -84,8 +84,8 @@ struct PopularSession {
                 method: "POST", path: "/sessions/\(applied)/applications", target: enrolment.target, bearer: $0.token)
         }
         log("popular session \(applied): \(teachers) teachers apply at once, then the manager approves them all")
-        let (applying, applicationAnswers) = await concurrently(
-            "popular session: \(teachers) apply", applications)
+        let (applying, applicationAnswers) = await enrolment.answeredPhase(
+            "popular session: \(teachers) apply", applications, connections: configuration.popularConnections)
         phases.append(applying)
         let enrolmentIDs = applicationAnswers.compactMap { answer -> String? in
             guard answer.status == 201 else { return nil }
@@ -95,8 +95,9 @@ struct PopularSession {
             PreparedRequest(
                 method: "POST", path: "/enrolments/\($0)/approve", target: enrolment.target, bearer: manager)
         }
-        let (approving, approvalAnswers) = await concurrently(
-            "popular session: \(enrolmentIDs.count) approvals at once", approvals)
+        let (approving, approvalAnswers) = await enrolment.answeredPhase(
+            "popular session: \(enrolmentIDs.count) approvals at once", approvals,
+            connections: configuration.popularConnections)
         phases.append(approving)
         checks.append(
             try await check(
@@ -133,23 +134,6 @@ struct PopularSession {
     }
 
     /// Sends every request at once: one connection per request up to the configured number of connections.
-    private func concurrently(
-        _ name: String, _ requests: [PreparedRequest]
-    ) async -> (PhaseReport, [(status: UInt16, body: [UInt8])]) {
-        let count = max(1, min(configuration.popularConnections, requests.count))
-        var scripts = Array(repeating: ConnectionScript(requests: [], keepBodies: true), count: count)
-        for (index, request) in requests.enumerated() { scripts[index % count].requests.append(request) }
-        let records = await enrolment.run(scripts)
-        var answers = Array(repeating: (status: UInt16(0), body: [UInt8]()), count: requests.count)
-        for (connection, record) in records.enumerated() {
-            for position in record.request.indices {
-                answers[Int(record.request[position]) * count + connection] = (
-                    record.status[position], record.bodies[position]
-                )
-            }
-        }
-        return (PhaseReport(name: name, scripts: scripts, records: records), answers)
-    }
 
     /// Reads the session's seats and enrolments back and checks them against the rules.
     private func check(

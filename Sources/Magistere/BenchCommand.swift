@@ -62,10 +62,7 @@ struct BenchBusCommand: AsyncParsableCommand {
     private func publishThroughOutbox(
         _ bus: any MessageTransport, batch: Int, count: Int, directory: URL, logger: Logger
     ) async throws -> Double {
-        let database = try DatabasePool(path: directory.appendingPathComponent("outbox-\(batch).sqlite").path)
-        var migrator = DatabaseMigrator()
-        MessagingMigrations.register(in: &migrator)
-        try migrator.migrate(database)
+        let database = try messagingStore(directory, "outbox-\(batch).sqlite")
         try await database.write { db in
             for index in 0..<count {
                 try Outbox.append(CourseArchived(courseID: "bench-\(index)", archivedAt: Date(), reason: nil), in: db)
@@ -83,10 +80,7 @@ struct BenchBusCommand: AsyncParsableCommand {
     )
         async throws -> (eventsPerSecond: Double, taken: Int)
     {
-        let database = try DatabasePool(path: directory.appendingPathComponent("inbox.sqlite").path)
-        var migrator = DatabaseMigrator()
-        MessagingMigrations.register(in: &migrator)
-        try migrator.migrate(database)
+        let database = try messagingStore(directory, "inbox.sqlite")
         let subscription = Subscription(queue: queue, bindings: [CourseArchived.eventType.rawValue], prefetch: 256)
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -119,10 +113,7 @@ extension BenchBusCommand {
     private func consumeAsServicesDo(
         _ bus: any MessageTransport, queue: String, count: Int, directory: URL, logger: Logger
     ) async throws -> Double {
-        let database = try DatabasePool(path: directory.appendingPathComponent("inbox-windows.sqlite").path)
-        var migrator = DatabaseMigrator()
-        MessagingMigrations.register(in: &migrator)
-        try migrator.migrate(database)
+        let database = try messagingStore(directory, "inbox-windows.sqlite")
         let commits = GroupCommit(database)
         var routes = EventRoutes()
         routes.on(CourseArchived.self) { envelope, _ in
@@ -139,6 +130,15 @@ extension BenchBusCommand {
         }
         return Double(count) / (ContinuousClock.now - start).secondsDouble
     }
+}
+
+/// A store holding the outbox and inbox tables, as the services' stores do.
+private func messagingStore(_ directory: URL, _ name: String) throws -> DatabasePool {
+    let database = try DatabasePool(path: directory.appendingPathComponent(name).path)
+    var migrator = DatabaseMigrator()
+    MessagingMigrations.register(in: &migrator)
+    try migrator.migrate(database)
+    return database
 }
 
 extension Duration {
