@@ -21,15 +21,15 @@ struct DeadLettersCommand: AsyncParsableCommand {
             defer { transport.close() }
             let parked = try await transport.parkedMessages(queue: queue, limit: limit)
             if try await transport.deadLetterQueueIsLegacy(of: queue) {
-                // A quorum dead-letter queue counts each listing as a delivery attempt of every message
-                // listed; on RabbitMQ 4 (limit 20 by default) they would be dropped after 20 listings.
+                // A classic dead-letter queue lives on one node: on a cluster, consumers cannot reconnect
+                // elsewhere while that node is down.
                 FileHandle.standardError.write(
                     Data(
                         """
-                        warning: \(Subscription.deadLetterQueue(of: queue)) is a quorum queue declared by an earlier version: \
-                        each listing counts as a delivery attempt of the messages listed. Recreate it as a classic queue: \
+                        warning: \(Subscription.deadLetterQueue(of: queue)) is not of the configured queue type \
+                        (a classic queue declared by an earlier version lives on one node of a cluster). Recreate it: \
                         `magistere dead-letters replay`, delete the empty queue, then `magistere broker setup` \
-                        (docs/messaging.md, "Upgrading the dead-letter queues").
+                        (docs/messaging.md, "Upgrading the delay and dead-letter queues").
 
                         """.utf8))
             }

@@ -50,6 +50,8 @@ public enum MessageHeader {
     public static let queue = "x-magistere-queue"
     /// The broker user that first published it (from AMQP `user_id`), kept through retries and replays.
     public static let publishedBy = "x-magistere-published-by"
+    /// On a message waiting in a delay queue: when it goes back to its queue (milliseconds since 1970).
+    public static let retryAt = "x-magistere-retry-at"
 }
 
 /// One delivery of a message to a consumer.

@@ -51,13 +51,20 @@ struct FaultToleranceTests {
     /// Writes `total` events through an outbox in batches of 100 while a relay publishes them and a
     /// consumer applies them through its inbox; `fault` runs (as a child task) when the batch starting
     /// at a number it names is written. Returns once every effect is applied and the outbox is empty.
-    static func flow(total: Int, faults: [Int: @Sendable () async throws -> Void], timeout: Duration) async throws {
-        let fixture = try TransportFixture(.amqp, endpoint: try faultEndpoint())
+    /// Numbers for which `failsFirst` holds fail their first attempt: they go through a delay queue.
+    static func flow(
+        total: Int, on endpoint: AMQPEndpoint? = nil, faults: [Int: @Sendable () async throws -> Void],
+        failsFirst: @escaping @Sendable (Int) -> Bool = { _ in false }, timeout: Duration
+    ) async throws {
+        let fixture = try TransportFixture(.amqp, endpoint: try endpoint ?? faultEndpoint())
         let producer = try Producer(
             path: fixture.directory.appendingPathComponent("producer.sqlite").path, transport: fixture.transport)
         let store = try EffectStore(path: fixture.directory.appendingPathComponent("consumer.sqlite").path)
         var routes = EventRoutes()
         routes.on(ThingHappened.self) { envelope, delivery in
+            if delivery.attempt == 1, failsFirst(envelope.data.number) {
+                throw TransportError("first attempt of \(envelope.data.number) fails")
+            }
             try await store.apply(delivery, number: envelope.data.number)
         }
         let consumer = EventConsumer(
@@ -144,6 +151,43 @@ struct FaultToleranceTests {
         try outcome.get()
         #expect(Array(seen.all.prefix(before.count)) == before.map(\.id))
         #expect(Set(seen.all) == Set((before + after).map(\.id)), "nothing lost")
+    }
+
+    /// The test cluster's URL (every node) and its nodes' names and AMQP ports, first the one connections try first.
+    static func cluster() throws -> (endpoint: AMQPEndpoint, nodes: [(name: String, port: Int)]) {
+        let url = try #require(
+            TestEnvironment.clusterAMQPURL,
+            "MAGISTERE_TEST_CLUSTER_AMQP_URL is not set: run the tests with scripts/test")
+        let names = try #require(TestEnvironment.clusterNodes, "MAGISTERE_TEST_CLUSTER_NODES is not set")
+            .split(separator: ",").map(String.init)
+        let endpoint = try AMQPEndpoint(url: url)
+        try #require(
+            names.count == endpoint.nodes.count && names.count >= 3, "a cluster of three nodes, named in URL order")
+        return (endpoint, zip(names, endpoint.nodes).map { ($0, $1.port) })
+    }
+
+    @Test(
+        "on a three-node cluster, the node every connection uses is killed mid-stream: they move to another node, and every effect (retries included) is applied once"
+    )
+    func clusterNodeKilled() async throws {
+        // Given a cluster of three nodes, the relay and the consumer connected to the first, and its queues
+        // (main, delay, dead-letter: all quorum) declared while the three are up
+        let (endpoint, nodes) = try Self.cluster()
+        let first = nodes[0]
+        var outcome: Result<Void, any Error> = .success(())
+        do {
+            // When that node is killed with SIGKILL in the middle of 6,000 events, one in 40 of which fails its
+            // first attempt and waits in a delay queue
+            try await Self.flow(
+                total: 6_000, on: endpoint, faults: [2_000: { try await controlNode("kill", first.name) }],
+                failsFirst: { $0 % 40 == 7 }, timeout: .seconds(240))
+            // Then (checked by flow) every event's effect is applied exactly once and the outbox is empty
+        } catch {
+            outcome = .failure(error)
+        }
+        // The node comes back into its cluster (its data directory remembers it) for the next run
+        try await controlNode("start", first.name, String(first.port))
+        try outcome.get()
     }
 
     @Test("a consumer process killed with SIGKILL mid-stream resumes after restart: every effect once")

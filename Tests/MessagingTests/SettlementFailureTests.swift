@@ -19,7 +19,7 @@ struct SettlementFailureTests {
         try await transport.publish([message])
 
         // When its first delivery asks for a retry after a delay no delay queue was declared for
-        // (`<queue>.retry.77ms`), so that the broker has no queue to put the retry in
+        // (`<queue>.delay.77ms`), so that the broker has no queue to put the retry in
         let seen = Recorder<Delivery>()
         try await whileConsuming(
             transport, subscription,
@@ -93,13 +93,19 @@ struct SettlementFailureTests {
     func refusedPark() async throws {
         let node = try TestEnvironment.requireNode()
         let (fixture, transport, subscription) = try TransportFixture.amqpThings()
-        // Given a dead-letter queue that refuses every message (a policy: no room, reject new ones)
+        // Given a dead-letter queue that refuses every new message (a policy: no room, reject new ones; a quorum
+        // queue's limit is soft, it takes one message beyond it, so the queue already holds one parked message)
+        try await transport.declare(subscription)
+        let filler = try TransportFixture.message(ThingHappened(thingID: "f", number: 0))
+        try await transport.publish([filler])
+        try await whileConsuming(transport, subscription, { _ in .park(reason: "filler") }) {
+            try await expectEventually { try await transport.depth(of: subscription.deadLetterQueue) == 1 }
+        }
         let policy = "test-full-\(fixture.queue)"
         let pattern = "^" + NSRegularExpression.escapedPattern(for: subscription.deadLetterQueue) + "$"
         try await controlNode(
             "ctl", node, "set_policy", "--apply-to", "queues", policy, pattern,
             #"{"max-length":0,"overflow":"reject-publish"}"#)
-        try await transport.declare(subscription)
         let message = try TransportFixture.message(ThingHappened(thingID: "f", number: 3))
         try await transport.publish([message])
 
@@ -113,16 +119,19 @@ struct SettlementFailureTests {
         ) {
             // When the consumer parks the message, Then the broker's refusal hands it back, again and again
             try await expectEventually("the delivery whose park was refused comes back") { seen.count >= 3 }
-            #expect(try await transport.parkedMessages(queue: fixture.queue, limit: 10).isEmpty)
+            #expect(try await transport.depth(of: subscription.deadLetterQueue) == 1)
 
             // And once the queue takes messages again, the next attempt parks it
             try await controlNode("ctl", node, "clear_policy", policy)
             try await expectEventually {
-                (try? await transport.parkedMessages(queue: fixture.queue, limit: 10).count) == 1
+                (try? await transport.depth(of: subscription.deadLetterQueue)) == 2
             }
         }
         #expect(seen.all.allSatisfy { $0.message.id == message.id })
-        #expect(try await transport.parkedMessages(queue: fixture.queue, limit: 10).map(\.message.id) == [message.id])
+        #expect(
+            try await transport.parkedMessages(queue: fixture.queue, limit: 10).map(\.message.id) == [
+                filler.id, message.id,
+            ])
         #expect(try await transport.depth(of: fixture.queue) == 0)
     }
 }

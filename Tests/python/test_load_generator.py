@@ -96,7 +96,7 @@ def test_a_small_campaign_counts_every_completion(magistere, amqp_url, tmp_path)
                                          "--queue-type", "quorum", "--no-seed"])
     run = uuid.uuid4().hex[:10]
     leftovers = [f"loadgen.{run}.{name}{suffix}" for name in ("completions", "raw")
-                 for suffix in ("", ".dead", ".retry.1000ms")]
+                 for suffix in ("", ".dead", ".delay.1000ms")]
     try:
         up.wait_ready()
         result = bench(

@@ -37,6 +37,8 @@ final class AMQPConsumerThread: Sendable {
 
     private let endpoint: AMQPEndpoint
     private let subscription: Subscription
+    /// The queue consumed: the subscription's, or one of its delay queues.
+    private let queue: String
     private let topology: AMQPTopology
     private let logger: Logger
     private let state = Mutex(State())
@@ -45,15 +47,21 @@ final class AMQPConsumerThread: Sendable {
     private let output: AsyncStream<[Received]>.Continuation
     let windows: AsyncStream<[Received]>
 
-    init(endpoint: AMQPEndpoint, subscription: Subscription, topology: AMQPTopology, logger: Logger) {
+    /// - Parameter queue: the queue to consume, when not the subscription's own (a delay queue); the
+    ///   subscription's queues are declared on every connection either way.
+    init(
+        endpoint: AMQPEndpoint, subscription: Subscription, topology: AMQPTopology, logger: Logger,
+        queue: String? = nil
+    ) {
         self.endpoint = endpoint
         self.subscription = subscription
+        self.queue = queue ?? subscription.queue
         self.topology = topology
         self.logger = logger
         self.windowSize = max(1, subscription.prefetch / 2)
         (windows, output) = AsyncStream.makeStream(of: [Received].self)
         let thread = Thread { [self] in self.loop() }
-        thread.name = "amqp-consume-\(subscription.queue)"
+        thread.name = "amqp-consume-\(self.queue)"
         thread.start()
     }
 
@@ -108,7 +116,7 @@ final class AMQPConsumerThread: Sendable {
                         AMQPTopology.legacyDeadLetterQueueWarning,
                         metadata: ["amqp.queue": "\(subscription.deadLetterQueue)"])
                 }
-                try session.consume(queue: subscription.queue, prefetch: subscription.prefetch)
+                try session.consume(queue: queue, prefetch: subscription.prefetch)
                 let generation = state.withLock { state -> Int in
                     state.generation += 1
                     state.connected = true
@@ -118,7 +126,7 @@ final class AMQPConsumerThread: Sendable {
                 if logged {
                     logger.info(
                         "consumer reconnected",
-                        metadata: ["amqp.queue": "\(subscription.queue)", "amqp.node": "\(session.node)"])
+                        metadata: ["amqp.queue": "\(queue)", "amqp.node": "\(session.node)"])
                 }
                 logged = false
                 backoff = .milliseconds(100)
@@ -130,7 +138,7 @@ final class AMQPConsumerThread: Sendable {
                 if !logged {
                     logger.warning(
                         "consumer connection lost, reconnecting",
-                        metadata: ["amqp.queue": "\(subscription.queue)", "error": "\(error)"])
+                        metadata: ["amqp.queue": "\(queue)", "error": "\(error)"])
                     logged = true
                 }
                 let deadline = ContinuousClock.now + backoff
@@ -169,7 +177,7 @@ final class AMQPConsumerThread: Sendable {
             var wait = 5_000
             while window.count < windowSize, let next = try session.nextDelivery(microseconds: wait) {
                 let delivery = Delivery(
-                    message: next.message, attempt: next.attempt, queue: subscription.queue,
+                    message: next.message, attempt: next.attempt, queue: queue,
                     redelivered: next.redelivered)
                 window.append(Received(delivery: delivery, tag: next.tag, generation: generation))
                 wait = 0

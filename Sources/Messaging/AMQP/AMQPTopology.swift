@@ -3,15 +3,17 @@ import Logging
 /// The broker objects of the platform: one durable topic exchange for domain events; per consuming
 /// service a durable main queue, one delay queue per retry delay, and a dead-letter queue.
 ///
-/// Retries are broker-side: a failed message is republished (with confirm) to
-/// `<queue>.retry.<ms>`, whose TTL dead-letters it back to the main queue when the delay is over.
+/// A failed message is republished (with confirm) to `<queue>.delay.<ms>ms`, which the consuming
+/// service also consumes, sending each message back to the main queue when its delay is over.
 /// Main queues are quorum queues with a delivery limit, so that even a message that crashes its
 /// consumer every time ends in `<queue>.dead` instead of looping forever.
 ///
-/// The dead-letter queue is a classic durable queue whatever `queueType` says: classic queues count
-/// no delivery attempts, so an operator browsing parked messages (basic.get, then requeue) never
-/// uses up a delivery limit. A quorum dead-letter queue would: RabbitMQ 4 gives every quorum queue a
-/// delivery limit of 20 by default, and a parked message listed 20 times would be dropped.
+/// Every queue of a subscription is of the topology's type. On a cluster that is what lets a
+/// consumer survive the loss of a node: a classic queue lives on one node, and a consumer that
+/// reconnects elsewhere cannot even declare it while that node is down, whereas quorum queues are
+/// replicated. A message leaves a delay queue only once the main queue has confirmed it. Listing a dead-letter queue never counts a delivery attempt (it moves the listed
+/// messages to the tail, see ``AMQPTransport/parkedMessages(queue:limit:)``), so a quorum
+/// dead-letter queue's delivery limit (RabbitMQ 4 sets 20 by default) is never reached by browsing.
 public struct AMQPTopology: Sendable, Equatable {
     public enum QueueType: String, Sendable, CaseIterable {
         case quorum
@@ -31,28 +33,46 @@ public struct AMQPTopology: Sendable, Equatable {
     }
 
     /// The delay queue used after a failed attempt.
+    ///
+    /// Versions before the quorum delay queues named them `<queue>.retry.<ms>ms` (classic): those are
+    /// no longer declared nor published to; what they hold still dead-letters back to the main queue,
+    /// and an operator deletes them once empty (docs/messaging.md, "Upgrading").
     public static func retryQueue(of queue: String, delay: Duration) -> String {
-        "\(queue).retry.\(delay.milliseconds)ms"
+        "\(queue).delay.\(delay.milliseconds)ms"
     }
 
     /// The arguments of every dead-letter queue.
-    static let deadLetterQueueArguments: [(String, AMQPField)] = [("x-queue-type", .string("classic"))]
+    var deadLetterQueueArguments: [(String, AMQPField)] { [("x-queue-type", .string(queueType.rawValue))] }
 
-    /// Logged when `<queue>.dead` is a quorum queue left by an earlier version.
+    /// The arguments of a delay queue of `queue`.
+    ///
+    /// No message TTL: the consuming service moves each message back when its delay is over (see
+    /// ``AMQPTransport``'s `moveBack`). A message the broker dead-letters anyway (a delivery limit, such as
+    /// RabbitMQ 4's default of 20, reached by crashes while it was held) goes back to `queue` early: an
+    /// early retry, never a lost one.
+    func delayQueueArguments(backTo queue: String) -> [(String, AMQPField)] {
+        [
+            ("x-queue-type", .string(queueType.rawValue)),
+            ("x-dead-letter-exchange", .string("")),
+            ("x-dead-letter-routing-key", .string(queue)),
+        ]
+    }
+
+    /// Logged when `<queue>.dead` exists as another kind of queue, declared by an earlier version.
     static let legacyDeadLetterQueueWarning: Logger.Message =
-        "the dead-letter queue is a quorum queue from an earlier version: listing it uses up delivery attempts; recreate it (docs/messaging.md)"
+        "the dead-letter queue exists as another kind of queue than this topology declares (an earlier version's): it is kept; recreate it (docs/messaging.md, \"Upgrading the delay and dead-letter queues\")"
 
     /// Declares the subscription's queues and bindings.
     ///
-    /// Returns false when `<queue>.dead` already exists as another kind of queue: a quorum queue
-    /// declared by a version before the dead-letter queue became classic. It is kept as it is (its
-    /// messages stay where they are, and connecting still works); listing it counts delivery attempts
-    /// until an operator recreates it (see docs/messaging.md, "Upgrading the dead-letter queues").
+    /// Returns false when `<queue>.dead` already exists as another kind of queue: a classic queue
+    /// declared by an earlier version. It is kept as it is (its messages stay where they are, and
+    /// connecting still works), but it lives on one node of a cluster until an operator recreates it
+    /// (see docs/messaging.md, "Upgrading the delay and dead-letter queues").
     @discardableResult
     func declare(_ subscription: Subscription, on session: AMQPSession) throws -> Bool {
         try session.declareExchange(exchange, type: "topic")
         let dead = subscription.deadLetterQueue
-        let current = try session.declareQueueKeepingExisting(dead, arguments: Self.deadLetterQueueArguments)
+        let current = try session.declareQueueKeepingExisting(dead, arguments: deadLetterQueueArguments)
         var main: [(String, AMQPField)] = [
             ("x-queue-type", .string(queueType.rawValue)),
             ("x-dead-letter-exchange", .string("")),
@@ -63,12 +83,7 @@ public struct AMQPTopology: Sendable, Equatable {
         for delay in Set(subscription.retry.delays) {
             try session.declareQueue(
                 Self.retryQueue(of: subscription.queue, delay: delay),
-                arguments: [
-                    ("x-queue-type", .string("classic")),
-                    ("x-message-ttl", .int(Int64(delay.milliseconds))),
-                    ("x-dead-letter-exchange", .string("")),
-                    ("x-dead-letter-routing-key", .string(subscription.queue)),
-                ])
+                arguments: delayQueueArguments(backTo: subscription.queue))
         }
         for key in subscription.bindings {
             try session.bind(queue: subscription.queue, exchange: exchange, routingKey: key)

@@ -97,15 +97,11 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
         let settling = AMQPWorker(endpoint: endpoint, name: "amqp-settle-\(subscription.queue)")
         // stop() waits for the owner threads to close their connections: never on the cooperative pool.
         defer { Thread { settling.stop() }.start() }
-        // On cancellation the stream ends, but a window being handled is still settled: its acks (or
-        // hand-backs) are queued before the owner thread is stopped, and the thread sends what is queued
-        // before it closes the connection. Stopping first would put a parked or retried message back
-        // in the queue as well: stored twice.
-        await withTaskCancellationHandler {
-            var failures = 0
-            for await window in thread.windows {
-                // Windows still buffered at cancellation are not handled: they go back to the queue.
-                if Task.isCancelled { break }
+        await withTaskGroup(of: Void.self) { movers in
+            for delay in Set(subscription.retry.delays) {
+                movers.addTask { await self.moveBack(after: delay, subscription, on: settling) }
+            }
+            await drain(thread) { window, failures in
                 let settlements = await receive(window.map(\.delivery))
                 var settled: [(received: AMQPConsumerThread.Received, requeue: Bool)] = []
                 settled.reserveCapacity(window.count)
@@ -115,31 +111,39 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
                         settled.append((received, true))
                         continue
                     }
-                    do {
-                        try await store(settlements[index], of: received.delivery, subscription, on: settling)
-                        failures = 0
-                        settled.append((received, false))
-                    } catch {
-                        failures += 1
-                        let pause = min(Duration.milliseconds(100) * (1 << min(failures - 1, 6)), .seconds(5))
-                        logger.warning(
-                            "could not retry or park a failed message: handing it back to the queue",
-                            metadata: [
-                                "event.id": "\(received.delivery.message.id)",
-                                "event.type": "\(received.delivery.message.type)",
-                                "amqp.queue": "\(subscription.queue)", "error": "\(error)",
-                            ])
-                        Counter(
-                            label: "magistere_messages_settle_failures_total",
-                            dimensions: [("queue", subscription.queue)]
-                        ).increment()
-                        // A pause, so that a broker refusing publishes (alarm, missing queue) is not asked
-                        // again in a tight loop; cancelled at shutdown, when the delivery goes back anyway.
-                        try? await Task.sleep(for: pause)
-                        settled.append((received, true))
+                    let stored = await attempt(
+                        "could not retry or park a failed message: handing it back to the queue", received,
+                        subscription.queue, failures: &failures
+                    ) {
+                        try await self.store(settlements[index], of: received.delivery, subscription, on: settling)
                     }
+                    settled.append((received, !stored))
                 }
-                thread.settle(settled)
+                return settled
+            }
+            movers.cancelAll()
+        }
+    }
+
+    /// Hands each window of `thread` to `handle` and queues the settlements it returns, until the task is
+    /// cancelled; then stops the thread (off the cooperative pool: it waits for the connection to close).
+    ///
+    /// On cancellation the stream ends, but a window being handled is still settled: its acks (or
+    /// hand-backs) are queued before the owner thread is stopped, and the thread sends what is queued
+    /// before it closes the connection. Stopping first would put a parked or retried message back
+    /// in the queue as well: stored twice.
+    private func drain(
+        _ thread: AMQPConsumerThread,
+        _ handle: ([AMQPConsumerThread.Received], inout Int) async -> [(
+            received: AMQPConsumerThread.Received, requeue: Bool
+        )]
+    ) async {
+        await withTaskCancellationHandler {
+            var failures = 0
+            for await window in thread.windows {
+                // Windows still buffered at cancellation are not handled: they go back to the queue.
+                if Task.isCancelled { break }
+                thread.settle(await handle(window, &failures))
             }
         } onCancel: {
             thread.stopReceiving()
@@ -149,6 +153,72 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
                 thread.stop()
                 done.resume()
             }.start()
+        }
+    }
+
+    /// Runs `publish` (a confirmed publish that must succeed before a delivery is acknowledged); on failure
+    /// logs, counts, pauses (100 ms doubling to 5 s over consecutive failures, so that a broker refusing
+    /// publishes is not asked again in a tight loop; cut short at shutdown) and returns false.
+    private func attempt(
+        _ what: Logger.Message, _ received: AMQPConsumerThread.Received, _ queue: String, failures: inout Int,
+        _ publish: () async throws -> Void
+    ) async -> Bool {
+        do {
+            try await publish()
+            failures = 0
+            return true
+        } catch {
+            failures += 1
+            let pause = min(Duration.milliseconds(100) * (1 << min(failures - 1, 6)), .seconds(5))
+            logger.warning(
+                what,
+                metadata: [
+                    "event.id": "\(received.delivery.message.id)", "event.type": "\(received.delivery.message.type)",
+                    "amqp.queue": "\(queue)", "error": "\(error)",
+                ])
+            Counter(label: "magistere_messages_settle_failures_total", dimensions: [("queue", queue)]).increment()
+            try? await Task.sleep(for: pause)
+            return false
+        }
+    }
+
+    /// Consumes the delay queue of `delay` and sends each message back to the subscription's queue once its
+    /// delay is over: published (confirmed) to the queue first, acknowledged in the delay queue after.
+    ///
+    /// Delays are kept by the consuming service rather than by the broker's message TTL: a quorum queue's
+    /// TTL dead-lettering either may lose a message while the target queue elects a new leader
+    /// (at-most-once) or, on RabbitMQ 3.10, stalls for as long as a dead node stays down (at-least-once:
+    /// its re-sends keep going to the old leader). Held here, a message waits unacknowledged in a replicated
+    /// queue: a crash or a lost node puts it back in the delay queue, and it is sent again (the inbox
+    /// drops a copy that had already arrived). A delay queue is first in, first out with one delay, so
+    /// waiting for the head is waiting for the earliest.
+    private func moveBack(after delay: Duration, _ subscription: Subscription, on settling: AMQPWorker) async {
+        let delayQueue = AMQPTopology.retryQueue(of: subscription.queue, delay: delay)
+        let thread = AMQPConsumerThread(
+            endpoint: endpoint, subscription: subscription, topology: topology, logger: logger, queue: delayQueue)
+        await drain(thread) { window, failures in
+            var settled: [(received: AMQPConsumerThread.Received, requeue: Bool)] = []
+            for received in window {
+                var message = received.delivery.message
+                let due = message.headers.removeValue(forKey: MessageHeader.retryAt).flatMap(Int64.init)
+                if let due {
+                    // Never longer than the delay (a publisher's clock ahead of this one's).
+                    let wait = min(delay, .milliseconds(due - Int64(Date().timeIntervalSince1970 * 1000)))
+                    if wait > .zero { try? await Task.sleep(for: wait) }
+                }
+                guard !Task.isCancelled else {
+                    settled.append((received, true))
+                    continue
+                }
+                let sent = await attempt(
+                    "could not send a delayed retry back to its queue: handing it back to the delay queue", received,
+                    delayQueue, failures: &failures
+                ) {
+                    try await self.send(message, toQueue: subscription.queue, on: settling)
+                }
+                settled.append((received, !sent))
+            }
+            return settled
         }
     }
 
@@ -165,6 +235,8 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
             copy.headers[MessageHeader.attempt] = String(delivery.attempt + 1)
             copy.headers[MessageHeader.reason] = reason
             copy.headers[MessageHeader.queue] = subscription.queue
+            copy.headers[MessageHeader.retryAt] = String(
+                Int64((Date().timeIntervalSince1970 * 1000).rounded()) + delay.milliseconds)
             try await send(copy, toQueue: AMQPTopology.retryQueue(of: subscription.queue, delay: delay), on: settling)
         case .park(let reason):
             var copy = delivery.message
@@ -176,16 +248,30 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
         }
     }
 
+    /// Lists up to `limit` parked messages from the head of `<queue>.dead`.
+    ///
+    /// Each listed message is taken (basic.get), published again at the tail of the same queue (confirmed),
+    /// and only then acknowledged: nothing is ever handed back, so listing counts no delivery attempt on
+    /// a quorum queue, whose delivery limit (RabbitMQ 4: 20 by default) would otherwise drop a message
+    /// listed that often. The listed messages move to the tail: listing every message keeps their order;
+    /// listing fewer shows the next ones the next time. Interrupted between publish and ack, a message is
+    /// listed twice (replay is idempotent: consumers drop the copy by id); it is never lost.
     public func parkedMessages(queue: String, limit: Int) async throws -> [ParkedMessage] {
         let dead = Subscription.deadLetterQueue(of: queue)
+        let timeout = confirmTimeout
         return try await commands.run { session in
             var parked: [ParkedMessage] = []
-            var lastTag: UInt64?
-            while parked.count < limit, let next = try session.get(queue: dead) {
-                lastTag = next.tag
+            // Bounded by what is there now: the rotated messages come back at the tail.
+            let count = min(limit, try session.messageCount(queue: dead))
+            while parked.count < count, let next = try session.get(queue: dead) {
+                let returned = try session.publishConfirmed([("", dead, next.message)], timeout: timeout)
+                guard returned.isEmpty else {
+                    try session.nack(next.tag, multiple: false, requeue: true)
+                    throw RecoverableJobError(description: "\(dead) was deleted while it was listed")
+                }
+                try session.ack(next.tag)
                 parked.append(Self.parked(next.message, attempt: next.attempt))
             }
-            if let lastTag { try session.nack(lastTag, multiple: true, requeue: true) }
             return parked
         }
     }
@@ -235,13 +321,14 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
         return Dictionary(uniqueKeysWithValues: ServiceName.allCases.map { ($0, user) })
     }
 
-    /// True when `<queue>.dead` is a quorum queue declared by an earlier version, where listing
-    /// parked messages counts delivery attempts. Throws when it does not exist (nothing is created).
+    /// True when `<queue>.dead` exists as another kind of queue than the topology declares (a classic
+    /// queue from an earlier version, on one node of a cluster). Throws when it does not exist (nothing is created).
     public func deadLetterQueueIsLegacy(of queue: String) async throws -> Bool {
         let dead = Subscription.deadLetterQueue(of: queue)
+        let arguments = topology.deadLetterQueueArguments
         return try await commands.run { session in
             _ = try session.messageCount(queue: dead)
-            return try !session.declareQueueKeepingExisting(dead, arguments: AMQPTopology.deadLetterQueueArguments)
+            return try !session.declareQueueKeepingExisting(dead, arguments: arguments)
         }
     }
 

@@ -52,6 +52,16 @@ struct TransportFixture {
         }
     }
 
+    /// Messages parked for the fixture's queue, counted without listing them (listing rotates an AMQP dead-letter
+    /// queue: while parks arrive, it would interleave them).
+    func parkedCount() async throws -> Int {
+        switch transport {
+        case let amqp as AMQPTransport: try await amqp.depth(of: Subscription.deadLetterQueue(of: queue))
+        case let embedded as EmbeddedTransport: try await embedded.parkedMessages(queue: queue, limit: 1_000).count
+        default: throw TransportError("no parked count for \(type(of: transport))")
+        }
+    }
+
     /// An AMQP fixture, its transport, and a subscription of its queue to ``ThingHappened`` with the fast retry
     /// policy: the set-up of the tests that drive the broker into failures.
     static func amqpThings() throws -> (TransportFixture, AMQPTransport, Subscription) {

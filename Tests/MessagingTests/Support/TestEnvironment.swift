@@ -11,6 +11,10 @@ enum TestEnvironment {
     static var amqpURL: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_AMQP_URL"] }
     static var faultAMQPURL: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_FAULT_AMQP_URL"] }
     static var faultNode: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_FAULT_NODE"] }
+    /// A three-node RabbitMQ cluster: its URL names every node, first the one connections try first.
+    static var clusterAMQPURL: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_CLUSTER_AMQP_URL"] }
+    /// The cluster's node names (comma-separated), in the URL's order, with their AMQP ports.
+    static var clusterNodes: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_CLUSTER_NODES"] }
     static var nodeControl: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_NODE_CTL"] }
     /// The main test broker's node name (for `scripts/rabbitmq-node ctl`: policies, deleting a queue).
     static var node: String? { ProcessInfo.processInfo.environment["MAGISTERE_TEST_NODE"] }
