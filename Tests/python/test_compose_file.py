@@ -73,10 +73,56 @@ def test_each_service_has_its_own_volume_for_its_store():
         assert compose()["services"][name]["volumes"][0].endswith(":" + data_dir)
 
 
+def broker_nodes() -> dict[str, dict]:
+    return {name: service for name, service in compose()["services"].items() if name.startswith("rabbitmq-")}
+
+
 def test_the_broker_runs_with_management_and_prometheus_plugins():
     plugins = (REPO / "deploy" / "rabbitmq" / "enabled_plugins").read_text()
     assert "rabbitmq_management" in plugins and "rabbitmq_prometheus" in plugins
-    assert "/etc/rabbitmq/enabled_plugins" in " ".join(compose()["services"]["rabbitmq"]["volumes"])
+    for name, node in broker_nodes().items():
+        assert "/etc/rabbitmq/enabled_plugins" in " ".join(node["volumes"]), name
+
+
+def test_the_broker_is_a_cluster_of_three_nodes_that_every_service_lists():
+    """Three nodes, each its own volume and host name, all in cluster.conf's peer list and sharing one Erlang
+    cookie; every broker URL of the file names the three (host:port, comma-separated: AMQPEndpoint's form, which
+    BrokerNodesTests parses)."""
+    nodes = broker_nodes()
+    assert len(nodes) == 3
+    hosts = {node["hostname"] for node in nodes.values()}
+    assert hosts == set(nodes)
+    assert len({node["volumes"][0].split(":")[0] for node in nodes.values()}) == 3
+    peers = set(re.findall(r"^cluster_formation\.classic_config\.nodes\.\d+\s*=\s*rabbit@(\S+)$",
+                           (REPO / "deploy" / "rabbitmq" / "cluster.conf").read_text(), re.M))
+    assert peers == hosts
+    for name, node in nodes.items():
+        assert "/etc/rabbitmq/conf.d/30-cluster.conf" in " ".join(node["volumes"]), name
+        assert node["secrets"] == ["erlang-cookie"], name
+        assert "/run/secrets/erlang-cookie /var/lib/rabbitmq/.erlang.cookie" in " ".join(node["entrypoint"]), name
+    setup = compose()["services"]["broker-setup"]
+    assert set(setup["depends_on"]) == set(nodes)
+    for name in (*SERVICES, "broker-setup"):
+        url = compose()["services"][name]["environment"]["MAGISTERE_AMQP_URL"]
+        listed = re.findall(r"[@,]([\w.-]+):5672", url)
+        assert set(listed) == hosts, f"{name}: {url} does not list every broker node"
+
+
+def test_every_broker_configuration_key_is_one_rabbitmq_knows():
+    """Each key of deploy/rabbitmq/*.conf is a mapping of the installed RabbitMQ's configuration schema."""
+    schemas = list(pathlib.Path("/usr/lib/rabbitmq/lib").glob("rabbitmq_server-*/plugins/*/priv/schema/*.schema"))
+    if not schemas:
+        pytest.fail("no RabbitMQ schema found under /usr/lib/rabbitmq: run scripts/test (it installs rabbitmq-server)")
+    patterns = []
+    for schema in schemas:
+        for key in re.findall(r'\{mapping, "([^"]+)"', schema.read_text()):
+            patterns.append(re.compile("^" + re.sub(r"\\\$\w+", r"[^.]+", re.escape(key)) + "$"))
+    for conf in sorted((REPO / "deploy" / "rabbitmq").glob("*.conf")):
+        for line in conf.read_text().splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key = line.split("=", 1)[0].strip()
+            assert any(p.match(key) for p in patterns), f"{conf.name}: RabbitMQ has no setting {key}"
 
 
 def test_the_dockerfile_builds_the_binary_the_compose_file_runs():
