@@ -132,7 +132,11 @@ public final class EventConsumer: Service, Sendable {
             "event.id": "\(delivery.message.id)", "event.type": "\(delivery.message.type)", "amqp.queue": "\(queue)",
             "attempt": "\(delivery.attempt)",
         ]
-        if let trace = delivery.message.traceparent { metadata["trace.parent"] = "\(trace)" }
+        let trace = delivery.message.traceparent.flatMap(TraceContext.init(traceparent:))
+        if let trace {
+            metadata["trace.id"] = "\(trace.traceID)"
+            metadata["trace.parent"] = "\(trace.spanID)"
+        }
         let header: CloudEventHeader
         do {
             header = try decoded.get()
@@ -156,7 +160,8 @@ public final class EventConsumer: Service, Sendable {
                 metadata.merging(["amqp.user_id": "\(publishedBy)"]) { $1 })
         }
         do {
-            try await handler(delivery)
+            // The events this handler appends continue the trace of the one it handles.
+            try await TraceContext.$current.withValue(trace?.child()) { try await handler(delivery) }
             count("consumed", queue)
             return .ack
         } catch let failure as PermanentFailure {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Messaging
 import Synchronization
 
 /// One writer per store that commits many concurrent requests' writes in one SQLite transaction.
@@ -43,7 +44,8 @@ public final class GroupCommit: Sendable {
 
     /// Runs `body` in a savepoint of a shared write transaction; returns once that transaction committed.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let item = Write(body)
+        // The body runs on the leader's thread: it keeps its own caller's trace context.
+        let item = Write(TraceContext.carried(body))
         let leads = state.withLock { state -> Bool in
             state.pending.append(item)
             guard !state.leading else { return false }

@@ -2,9 +2,15 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Messaging
 import Metrics
 
-/// Request id, access log and HTTP metrics for every request.
+/// Request id, trace context, access log and HTTP metrics for every request.
+///
+/// The trace context continues the caller's W3C `traceparent` when it sends a valid one, or starts a new
+/// trace; the request's work (and every event its transaction appends) runs in a new span of it
+/// (``TraceContext/current``), its logs carry `trace.id`, and the response says which span served it in
+/// `traceresponse` (W3C Trace Context level 2).
 ///
 /// The request id comes from `X-Request-ID` when the caller sends a sane one, and is returned in
 /// the response; it is in the logger metadata of everything the request logs. Metrics are labelled
@@ -22,16 +28,20 @@ public struct ObservabilityMiddleware<Context: RequestContext>: RouterMiddleware
         var context = context
         let requestID = Self.requestID(from: request)
         context.logger[metadataKey: "request.id"] = "\(requestID)"
+        let trace =
+            request.headers[.traceparent].flatMap(TraceContext.init(traceparent:))?.child() ?? TraceContext.new()
+        context.logger[metadataKey: "trace.id"] = "\(trace.traceID)"
         let started = ContinuousClock.now
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await TraceContext.$current.withValue(trace) { try await next(request, context) }
         } catch {
             // ProblemMiddleware sits inside this one, so errors rarely get here; count them anyway.
             record(request, context: context, status: 500, started: started)
             throw error
         }
         response.headers[HTTPField.Name("X-Request-ID")!] = requestID
+        response.headers[.traceresponse] = trace.traceparent
         record(request, context: context, status: Int(response.status.code), started: started)
         return response
     }
@@ -65,4 +75,11 @@ extension Timer {
         let (seconds, attoseconds) = elapsed.components
         recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
+}
+
+extension HTTPField.Name {
+    /// W3C trace context: the caller's trace and span.
+    public static let traceparent = HTTPField.Name("traceparent")!
+    /// W3C trace context level 2: the span that served a request.
+    public static let traceresponse = HTTPField.Name("traceresponse")!
 }

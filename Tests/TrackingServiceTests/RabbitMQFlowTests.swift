@@ -31,6 +31,9 @@ struct RabbitMQFlowTests {
         return (tag, transport, fixture.assembly)
     }
 
+    static let callerTraceID = "0af7651916cd43dd8448eb211c80319c"
+    static let callerTrace = "00-\(callerTraceID)-b7ad6b7169203331-01"
+
     @Test(
         "course published, session scheduled, enrolment approved, progress on each required activity: exactly one course.completed, with the right hours, even after duplicates and redelivery"
     )
@@ -53,6 +56,7 @@ struct RabbitMQFlowTests {
         ])
 
         let seen = Recorder<CloudEvent<CourseCompleted>>()
+        let headerTraces = Recorder<String?>()
         let router = composition.service.router(registry: nil)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for service in composition.service.background {
@@ -64,6 +68,7 @@ struct RabbitMQFlowTests {
                         CloudEvent<CourseCompleted>.self, from: delivery.message.body)
                     {
                         seen.append(event)
+                        headerTraces.append(delivery.message.traceparent)
                     }
                     return .ack
                 }
@@ -91,9 +96,14 @@ struct RabbitMQFlowTests {
                 #expect(seen.count == 0)
                 let sheet = AttendanceSheet(
                     activityID: "meeting", entries: [.init(enrolmentID: enrolmentID, status: .present)])
+                // The request that completes the course comes in a trace of the caller's (W3C traceparent)
+                var traced = try await Callers.trainer()
+                traced[.traceparent] = Self.callerTrace
                 let attendance = try await client.send(
-                    .post, "/sessions/\(sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
+                    .post, "/sessions/\(sessionID)/attendance", json: sheet, headers: traced)
                 #expect(attendance.status == .ok)
+                let served = attendance.headers[.traceresponse].flatMap(TraceContext.init(traceparent:))
+                #expect(served?.traceID == Self.callerTraceID, "the answer names the caller's trace")
                 // The relay polls once an hour here: the completion arriving at all proves the commit nudged it.
                 try #require(
                     try await eventually(timeout: .seconds(30)) { seen.count >= 1 }, "no course.completed observed")
@@ -130,6 +140,10 @@ struct RabbitMQFlowTests {
         #expect(event.data.inPersonMinutes == 180)
         #expect(event.data.schoolLevel == .primary)
         #expect(event.data.ruleVersion == 1)
+        // The completion continues the trace of the request that caused it, in the CloudEvent and the AMQP header
+        #expect(event.traceparent.flatMap(TraceContext.init(traceparent:))?.traceID == Self.callerTraceID)
+        let headerTrace = headerTraces.all.first.flatMap { $0 }.flatMap(TraceContext.init(traceparent:))
+        #expect(headerTrace?.traceID == Self.callerTraceID)
         let inbox = try await composition.stores.all[0].read { db in
             try Inbox.count(consumer: "test.tracking.\(tag).events", in: db)
         }

@@ -20,11 +20,17 @@ public struct CatalogStore: Sendable {
         self.database = database
     }
 
+    /// One write transaction; its body keeps the caller's trace context (GRDB runs it on its writer thread), so
+    /// that the events it appends continue the request's trace.
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.write(TraceContext.carried(body))
+    }
+
     // MARK: - Courses
 
     /// Inserts a new course (and its first version and event, if it comes already published).
     public func insert(_ course: Course) async throws {
-        try await database.write { db in
+        try await write { db in
             guard try CourseRecord.fetchOne(db, key: course.id) == nil else {
                 throw CatalogStoreError.courseExists(course.id)
             }
@@ -47,7 +53,7 @@ public struct CatalogStore: Sendable {
         _ id: String, expectedRevision: Int? = nil, authorise: @escaping @Sendable (Course) throws -> Void,
         _ change: @escaping @Sendable (inout Course) throws -> Result
     ) async throws -> (course: Course, result: Result) {
-        try await database.write { db in
+        try await write { db in
             guard let before = try Self.load(id, in: db) else { throw CatalogStoreError.courseNotFound(id) }
             try authorise(before)
             if let expectedRevision, expectedRevision != before.revision {
@@ -66,7 +72,7 @@ public struct CatalogStore: Sendable {
     public func derive(
         from sourceID: String, version: Int?, _ make: @escaping @Sendable (CourseVersion) throws -> Course
     ) async throws -> Course {
-        try await database.write { db in
+        try await write { db in
             guard let source = try Self.load(sourceID, in: db) else { throw CatalogStoreError.courseNotFound(sourceID) }
             guard source.status != .archived else { throw CatalogRuleError.archived(courseID: sourceID) }
             let wanted = version ?? source.latestVersion?.number ?? 0

@@ -10,12 +10,16 @@ public enum Outbox {
     /// `id` defaults to a random UUID. A deterministic id (e.g. derived from what completed) makes a
     /// second append of the same fact a no-op: it can never be announced twice under two ids.
     /// Returns false when an event with this id was already in the outbox.
+    ///
+    /// `traceparent` defaults to a new span of the current trace (``TraceContext/current``: the HTTP request or
+    /// the event being handled that caused this one), so that subscribers can follow the chain.
     @discardableResult
     public static func append<E: DomainEvent>(
         _ event: E, id: String = UUID().uuidString.lowercased(), time: Date = Date(), traceparent: String? = nil,
         in db: Database
     ) throws -> Bool {
         let time = Timestamp.truncated(time)
+        let traceparent = traceparent ?? TraceContext.current?.child().traceparent
         let envelope = CloudEvent(id: id, time: time, traceparent: traceparent, event: event)
         var headers: [String: String] = [:]
         if let traceparent { headers[MessageHeader.traceparent] = traceparent }
@@ -28,8 +32,7 @@ public enum Outbox {
     /// Appends an already built message (its body must be the CloudEvent JSON).
     @discardableResult
     public static func append(_ message: Message, in db: Database) throws -> Bool {
-        let headers =
-            message.headers.isEmpty ? "{}" : String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
+        let headers = HeadersJSON.encode(message.headers)
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO magistere_outbox (id, type, source, subject, time, body, headers, created_at)
@@ -51,10 +54,7 @@ public enum Outbox {
                     WHERE published_at IS NULL ORDER BY seq LIMIT ?
                     """), arguments: [limit])
         return try rows.map { row in
-            let headersText: String = row["headers"]
-            let headers =
-                headersText == "{}"
-                ? [:] : try JSONDecoder().decode([String: String].self, from: Data(headersText.utf8))
+            let headers = try HeadersJSON.decode(row["headers"])
             let message = Message(
                 id: row["id"], type: row["type"], source: row["source"], subject: row["subject"], time: row["time"],
                 body: row["body"], headers: headers)
