@@ -28,9 +28,10 @@ public enum EventCoding {
         return decoder
     }
 
-    /// Encodes a value in the canonical wire form.
+    /// Encodes a value in the canonical wire form (the bytes `encoder()` would write, without its cost: see
+    /// ``CanonicalJSON``).
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
-        try encoder().encode(value)
+        try CanonicalJSON.encode(value)
     }
 
     /// Decodes a value, turning Foundation's decoding errors into a ``ContractViolation`` naming the field.

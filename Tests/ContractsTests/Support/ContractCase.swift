@@ -14,6 +14,8 @@ struct ContractCase: Sendable, CustomTestStringConvertible {
     let producer: ServiceName
     /// The canonical encoding of the full example: what the golden file must hold.
     let exampleEncoding: @Sendable () throws -> Data
+    /// The same, by Foundation's `JSONEncoder` configured as `EventCoding.encoder()` (the reference form).
+    let foundationEncoding: @Sendable () throws -> Data
     /// Decodes a message as this type, then re-encodes it canonically.
     let reencode: @Sendable (Data) throws -> Data
     /// Whether a message decodes to exactly the example.
@@ -44,6 +46,7 @@ struct ContractCase: Sendable, CustomTestStringConvertible {
             eventType: Event.eventType,
             producer: Event.producer,
             exampleEncoding: { try EventCoding.encode(Event.example) },
+            foundationEncoding: { try EventCoding.encoder().encode(Event.example) },
             reencode: { data in try EventCoding.encode(EventCoding.decode(CloudEvent<Event>.self, from: data)) },
             decodesToExample: { data in try EventCoding.decode(CloudEvent<Event>.self, from: data) == Event.example },
             violation: { data in
