@@ -16,7 +16,7 @@ struct HeadersJSONTests {
     @Test("what it writes, JSONDecoder reads as the same headers, and it reads back JSONEncoder's output too")
     func roundTrip() throws {
         for headers in Self.samples {
-            let text = HeadersJSON.encode(headers)
+            let text = try HeadersJSON.encode(headers)
             #expect(try JSONDecoder().decode([String: String].self, from: Data(text.utf8)) == headers, "\(text)")
             #expect(try HeadersJSON.decode(text) == headers, "\(text)")
             let foundation = String(decoding: try JSONEncoder().encode(headers), as: UTF8.self)

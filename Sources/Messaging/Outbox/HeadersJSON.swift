@@ -1,43 +1,19 @@
+import Contracts
 import Foundation
 
-/// An outbox row's headers as a JSON object of strings, coded by hand on the hot path: nearly every row now
-/// carries one header (`traceparent`), and `JSONEncoder`/`JSONDecoder` per row cost more than the rest of its
-/// bookkeeping. What this writes is plain JSON; what it cannot read simply (escapes) goes to `JSONDecoder`.
+/// An outbox row's headers as a JSON object of strings. Nearly every row carries one header (`traceparent`), and
+/// `JSONEncoder`/`JSONDecoder` per row cost more than the rest of its bookkeeping: they are written by the
+/// canonical encoder (``EventCoding/encode(_:)``) and read by hand when they hold no escape (what they cannot
+/// read simply goes to `JSONDecoder`).
 enum HeadersJSON {
-    static func encode(_ headers: [String: String]) -> String {
-        guard !headers.isEmpty else { return "{}" }
-        var text = "{"
-        for (index, key) in headers.keys.sorted().enumerated() {
-            if index > 0 { text += "," }
-            append(key, to: &text)
-            text += ":"
-            append(headers[key]!, to: &text)
-        }
-        return text + "}"
+    static func encode(_ headers: [String: String]) throws -> String {
+        headers.isEmpty ? "{}" : String(decoding: try EventCoding.encode(headers), as: UTF8.self)
     }
 
     static func decode(_ text: String) throws -> [String: String] {
         if text == "{}" { return [:] }
         if let simple = decodeSimple(text) { return simple }
         return try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
-    }
-
-    private static func append(_ string: String, to text: inout String) {
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 
     /// `{"k":"v",...}` without escapes or spaces (what ``encode(_:)`` writes for ordinary headers); nil otherwise.

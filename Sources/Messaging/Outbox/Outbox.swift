@@ -32,7 +32,7 @@ public enum Outbox {
     /// Appends an already built message (its body must be the CloudEvent JSON).
     @discardableResult
     public static func append(_ message: Message, in db: Database) throws -> Bool {
-        let headers = HeadersJSON.encode(message.headers)
+        let headers = try HeadersJSON.encode(message.headers)
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO magistere_outbox (id, type, source, subject, time, body, headers, created_at)
