@@ -56,6 +56,12 @@ public final class EventConsumer: Service, Sendable {
     private let routes: EventRoutes
     private let logger: Logger
     private let consuming = Atomic<Bool>(false)
+    /// `magistere_consumer_queue_depth{queue}`: messages waiting in the queue, sampled every `depthInterval`.
+    private let depthGauge: Gauge
+    /// `magistere_consumer_lag_seconds{queue}`: how old the last event handled was (from its CloudEvent `time`)
+    /// when it was handled — how far behind its producers this consumer runs.
+    private let lagGauge: Gauge
+    private let depthInterval: Duration
 
     /// True while the consumer runs AND its transport is attached to the queue (for `/ready`): a consumer
     /// whose connection is down and retrying is not ready, even though its task runs.
@@ -65,12 +71,17 @@ public final class EventConsumer: Service, Sendable {
 
     public init(
         transport: any MessageTransport, queue: String, routes: EventRoutes, prefetch: Int = 64,
-        retry: RetryPolicy = .standard, logger: Logger
+        retry: RetryPolicy = .standard, depthInterval: Duration = .seconds(15),
+        metrics: any MetricsFactory = MetricsSystem.factory, logger: Logger
     ) {
         self.transport = transport
         self.routes = routes
         self.subscription = Subscription(queue: queue, bindings: routes.eventTypes, prefetch: prefetch, retry: retry)
         self.logger = logger
+        self.depthInterval = depthInterval
+        self.depthGauge = Gauge(
+            label: "magistere_consumer_queue_depth", dimensions: [("queue", queue)], factory: metrics)
+        self.lagGauge = Gauge(label: "magistere_consumer_lag_seconds", dimensions: [("queue", queue)], factory: metrics)
     }
 
     public func run() async throws {
@@ -79,10 +90,22 @@ public final class EventConsumer: Service, Sendable {
         defer { consuming.store(false, ordering: .relaxed) }
         do {
             try await cancelWhenGracefulShutdown {
-                try await self.transport.consumeWindows(subscription) { window in await self.settle(window) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.sampleDepth() }
+                    try await self.transport.consumeWindows(subscription) { window in await self.settle(window) }
+                    group.cancelAll()
+                }
             }
         } catch is CancellationError {
             // Shutting down: the delivery in hand was settled or goes back to the queue. Not a failure.
+        }
+    }
+
+    /// Samples the depth of the queue until cancelled (a failed sample, broker away, is skipped).
+    private func sampleDepth() async {
+        while !Task.isCancelled {
+            if let depth = try? await transport.depth(of: subscription.queue) { depthGauge.record(depth) }
+            try? await Task.sleep(for: depthInterval)
         }
     }
 
@@ -163,6 +186,7 @@ public final class EventConsumer: Service, Sendable {
             // The events this handler appends continue the trace of the one it handles.
             try await TraceContext.$current.withValue(trace?.child()) { try await handler(delivery) }
             count("consumed", queue)
+            if let time = header.time { lagGauge.record(max(0, Date().timeIntervalSince(time))) }
             return .ack
         } catch let failure as PermanentFailure {
             return park(queue, failure.description, metadata)

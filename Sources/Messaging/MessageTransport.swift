@@ -33,6 +33,10 @@ public protocol MessageTransport: Sendable {
     /// Throws unless the bus is reachable now (for `/ready`).
     func checkConnection() async throws
 
+    /// Messages waiting in a queue, a consumer's backlog, for its metrics: on RabbitMQ the ready ones; on the
+    /// embedded bus every message not yet settled (delivered ones included).
+    func depth(of queue: String) async throws -> Int
+
     /// The broker user whose messages of `producer`'s event types consumers accept, when the bus has users
     /// (RabbitMQ's `user_id`); nil on a bus without them.
     func expectedPublisher(of producer: ServiceName) -> String?

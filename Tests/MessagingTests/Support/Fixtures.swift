@@ -74,10 +74,10 @@ struct TransportFixture {
 
     /// Wraps an event into a bus message, the way the outbox does.
     static func message<E: DomainEvent>(
-        _ event: E, id: String = UUID().uuidString, source: String? = nil
+        _ event: E, id: String = UUID().uuidString, source: String? = nil, time: Date = Date()
     ) throws -> Message {
         var envelope = CloudEvent(
-            id: id, time: Timestamp.truncated(Date()),
+            id: id, time: Timestamp.truncated(time),
             traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", event: event)
         if let source { envelope.source = source }
         return Message(

@@ -1,0 +1,49 @@
+import Contracts
+import Foundation
+import Messaging
+import MetricsTestKit
+import Synchronization
+import Testing
+
+/// What a consumer tells about its backlog on `/metrics`: its queue's depth and how far behind its producers it is.
+@Suite("A consumer's lag")
+struct ConsumerLagTests {
+    @Test("paused, the queue depth it reports grows; resumed, it comes back to 0, and its lag names the events' age")
+    func depthAndLag() async throws {
+        // Given 6 events written 30 s ago, and a consumer (one delivery at a time) whose handler is paused
+        let fixture = try TransportFixture(.embedded)
+        let metrics = TestMetrics()
+        let paused = Atomic<Bool>(true)
+        let handled = Recorder<Int>()
+        let routes = TransportContractTests.routes { envelope, _ in
+            while paused.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(5)) }
+            handled.append(envelope.data.number)
+        }
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes, prefetch: 1,
+            depthInterval: .milliseconds(20), metrics: metrics, logger: TestEnvironment.logger)
+        try await fixture.transport.declare(consumer.subscription)
+        let written = Date().addingTimeInterval(-30)
+        try await fixture.transport.publish(
+            (0..<6).map { try TransportFixture.message(ThingHappened(thingID: "lag", number: $0), time: written) })
+        let dimensions = [("queue", fixture.queue)]
+        func depth() -> Double? { try? metrics.expectGauge("magistere_consumer_queue_depth", dimensions).lastValue }
+        func lag() -> Double? { try? metrics.expectGauge("magistere_consumer_lag_seconds", dimensions).lastValue }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await consumer.run() }
+            // When it is paused on the first event: the other five wait (the embedded bus counts the one in hand
+            // too, RabbitMQ only the ready ones), and it has handled nothing yet
+            try await expectEventually("the backlog is reported") { (depth() ?? 0) >= 5 }
+            #expect(lag() == nil)
+
+            // When it resumes: the backlog drains, and its lag is the age of what it handled
+            paused.store(false, ordering: .relaxed)
+            try await expectEventually { handled.count == 6 }
+            try await expectEventually("the drained queue is reported") { depth() == 0 }
+            group.cancelAll()
+        }
+        let behind = try #require(lag())
+        #expect(behind >= 30 && behind < 300, "lag \(behind) s for events written 30 s before")
+    }
+}
