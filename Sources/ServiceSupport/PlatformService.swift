@@ -30,6 +30,8 @@ public struct PlatformService: Sendable {
     public var outerMiddleware: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>]
     /// The service's OpenAPI document, served at `GET /openapi.json` (open to anyone).
     public var openAPI: OpenAPIDocument
+    /// The service's slice of the event contract, served at `GET /asyncapi.json` (open to anyone).
+    public var asyncAPI: AsyncAPISlice
 
     /// - Parameters:
     ///   - stores: the service's SQLite stores (each with its outbox), probed by `/ready`.
@@ -47,6 +49,12 @@ public struct PlatformService: Sendable {
         self.outerMiddleware = outerMiddleware
         self.openAPI = openAPI
         self.background = background
+        let consumed = background.compactMap { $0 as? EventConsumer }.flatMap(\.subscription.bindings).map {
+            EventType($0)
+        }
+        self.asyncAPI = AsyncAPISlice(
+            service: name, consumed: consumed,
+            exchange: (environment.transport as? AMQPTransport)?.topology.exchange ?? AMQPTopology().exchange)
         self.readiness = Self.readinessChecks(transport: environment.transport, stores: stores, background: background)
     }
 
@@ -92,6 +100,7 @@ public struct PlatformService: Sendable {
         router.add(middleware: AccessMiddleware(policy: accessPolicy, authenticator: authenticator))
         OperationalRoutes.add(to: router, service: name.rawValue, checks: readiness, registry: registry)
         openAPI.addRoute(to: router)
+        asyncAPI.addRoute(to: router)
         routes(router)
         return router
     }

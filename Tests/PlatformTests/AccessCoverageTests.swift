@@ -50,7 +50,7 @@ struct AccessCoverageTests {
         }
         let expected: Set<String> = Set(
             ["catalog", "enrolment", "tracking"].flatMap { service in
-                ["GET /health", "GET /ready", "GET /openapi.json"].map { "\(service) \($0)" }
+                ["GET /health", "GET /ready", "GET /openapi.json", "GET /asyncapi.json"].map { "\(service) \($0)" }
             }
         ).union([
             "catalog GET /courses", "catalog GET /search", "catalog GET /courses/{id}",

@@ -44,8 +44,9 @@ public struct AccessPolicy: Sendable {
         "GET /metrics": .role(.operator),
     ])
 
-    /// The rule of the OpenAPI document's route, which every service serves the same way.
-    public static let openAPI = AccessPolicy(["GET /openapi.json": .anyone])
+    /// The rules of the contract documents' routes (OpenAPI, the service's AsyncAPI slice), which every service
+    /// serves the same way.
+    public static let openAPI = AccessPolicy(["GET /openapi.json": .anyone, "GET /asyncapi.json": .anyone])
 
     /// The rule of a route, `path` spelt as the router spells it (`/sessions/{id}`): the table's keys
     /// were normalised once, so a request costs one dictionary lookup.
