@@ -11,7 +11,8 @@ struct DeadLettersCommand: AsyncParsableCommand {
         subcommands: [List.self, Replay.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List parked messages (they stay parked).")
+        static let configuration = CommandConfiguration(
+            abstract: "List parked messages (they stay parked; the listed ones move to the back of the queue).")
         @OptionGroup var broker: BrokerOptions
         @Option(help: "The consuming queue, e.g. enrolment.events.") var queue: String
         @Option(help: "At most this many messages.") var limit = 50
