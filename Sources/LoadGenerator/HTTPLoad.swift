@@ -32,19 +32,7 @@ public struct HTTPLoad: Sendable {
     /// Sends `requests` over `connections` connections, request `i` on connection `i % connections`, and
     /// returns each request's status and body in the order given (the preparation's calls).
     public func call(_ requests: [PreparedRequest], connections: Int = 1) async -> [(status: UInt16, body: [UInt8])] {
-        let count = max(1, min(connections, requests.count))
-        var scripts = Array(repeating: ConnectionScript(requests: [], keepBodies: true), count: count)
-        for (index, request) in requests.enumerated() { scripts[index % count].requests.append(request) }
-        let records = await run(scripts)
-        var answers = Array(repeating: (status: UInt16(0), body: [UInt8]()), count: requests.count)
-        for (connection, record) in records.enumerated() {
-            for position in record.request.indices {
-                answers[Int(record.request[position]) * count + connection] = (
-                    record.status[position], record.bodies[position]
-                )
-            }
-        }
-        return answers
+        await answered(requests, connections: connections).answers
     }
 
     private func drive(_ script: ConnectionScript, origin: UInt64) async -> ConnectionRecord {
@@ -111,6 +99,17 @@ extension HTTPLoad {
     func answeredPhase(
         _ name: String, _ requests: [PreparedRequest], connections: Int
     ) async -> (PhaseReport, [(status: UInt16, body: [UInt8])]) {
+        let (scripts, records, answers) = await answered(requests, connections: connections)
+        return (PhaseReport(name: name, scripts: scripts, records: records), answers)
+    }
+
+    /// Sends `requests` once each, request `i` on connection `i % connections`, keeping every answer at its
+    /// request's position.
+    private func answered(
+        _ requests: [PreparedRequest], connections: Int
+    ) async -> (
+        scripts: [ConnectionScript], records: [ConnectionRecord], answers: [(status: UInt16, body: [UInt8])]
+    ) {
         let count = max(1, min(connections, requests.count))
         var scripts = Array(repeating: ConnectionScript(requests: [], keepBodies: true), count: count)
         for (index, request) in requests.enumerated() { scripts[index % count].requests.append(request) }
@@ -123,6 +122,6 @@ extension HTTPLoad {
                 )
             }
         }
-        return (PhaseReport(name: name, scripts: scripts, records: records), answers)
+        return (scripts, records, answers)
     }
 }

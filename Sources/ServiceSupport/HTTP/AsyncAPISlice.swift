@@ -2,7 +2,6 @@ import Contracts
 import Foundation
 import Hummingbird
 import Messaging
-import NIOCore
 
 /// The service's own slice of the event contract, as an AsyncAPI 3.0 document served at `GET /asyncapi.json`
 /// beside `/openapi.json`: the events it publishes (`send`) and those it consumes (`receive`), each with its
@@ -69,10 +68,6 @@ public struct AsyncAPISlice: Sendable {
 
     /// `GET /asyncapi.json`, open to anyone; it takes no query parameter.
     func addRoute<Context: RequestContext>(to router: Router<Context>) {
-        let body = ByteBuffer(bytes: data)
-        router.get("asyncapi.json") { request, _ -> Response in
-            _ = try QueryParameters(request)
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
-        }
+        OpenAPIDocument.serve(data, at: "asyncapi.json", on: router)
     }
 }

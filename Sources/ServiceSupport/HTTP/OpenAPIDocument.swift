@@ -30,8 +30,13 @@ public struct OpenAPIDocument: Sendable {
 
     /// `GET /openapi.json`, open to anyone; it takes no query parameter.
     func addRoute<Context: RequestContext>(to router: Router<Context>) {
-        let body = ByteBuffer(bytes: data)
-        router.get("openapi.json") { request, _ -> Response in
+        Self.serve(data, at: "openapi.json", on: router)
+    }
+
+    /// `GET path` answers `document` as JSON, open to anyone; it takes no query parameter.
+    static func serve<Context: RequestContext>(_ document: Data, at path: RouterPath, on router: Router<Context>) {
+        let body = ByteBuffer(bytes: document)
+        router.get(path) { request, _ -> Response in
             _ = try QueryParameters(request)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
