@@ -38,5 +38,6 @@ static const uint32_t magistere_flag_user_id = AMQP_BASIC_USER_ID_FLAG;
 static const uint8_t magistere_frame_method = AMQP_FRAME_METHOD;
 static const int magistere_reply_success = AMQP_REPLY_SUCCESS;
 static const int magistere_precondition_failed = AMQP_PRECONDITION_FAILED;
+static const int magistere_resource_locked = AMQP_RESOURCE_LOCKED;
 
 #endif

@@ -30,14 +30,20 @@ struct MigrationsCommand: AsyncParsableCommand {
                 store
                 ?? URL(fileURLWithPath: Settings.dataDirectory.resolve(dataDirectory))
                 .appendingPathComponent("\(service).sqlite").path
-            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no store at \(path)") }
-            let status = try ServiceStore.status(path: path, migrations: register)
-            for name in status.applied { print("applied  \(name)") }
-            for name in status.pending { print("pending  \(name)  (applied at the next start)") }
-            for name in status.unknown {
-                print("UNKNOWN  \(name)  (written by a newer version: this binary refuses the store)")
+            let files = StoreFiles.resolve(path)
+            guard !files.isEmpty else { throw ValidationError("no store at \(path)") }
+            var unknown = false
+            for file in files {
+                if files.count > 1 { print("# \(URL(fileURLWithPath: file).lastPathComponent)") }
+                let status = try ServiceStore.status(path: file, migrations: register)
+                for name in status.applied { print("applied  \(name)") }
+                for name in status.pending { print("pending  \(name)  (applied at the next start)") }
+                for name in status.unknown {
+                    print("UNKNOWN  \(name)  (written by a newer version: this binary refuses the store)")
+                }
+                unknown = unknown || !status.unknown.isEmpty
             }
-            if !status.unknown.isEmpty { throw ExitCode(2) }
+            if unknown { throw ExitCode(2) }
         }
     }
 }

@@ -43,10 +43,20 @@ struct TrackingCommand: AsyncParsableCommand {
         commandName: "tracking", abstract: "Run the tracking service (progress, attendance, completion, xAPI).")
     @OptionGroup var runtime: RuntimeOptions
     @Option(help: "HTTP port (env MAGISTERE_TRACKING_PORT; default 8083).") var port: String?
+    @Option(
+        help: "The partitions this instance owns: all, or ranges such as 0-15 (env MAGISTERE_TRACKING_PARTITIONS).")
+    var partitions: String?
 
     func run() async throws {
+        let owned: PartitionSet
+        do {
+            owned = try PartitionSet(parsing: Settings.trackingPartitions.resolve(partitions))
+        } catch let error as PartitionSetError {
+            throw ValidationError("--partitions: \(error.description)")
+        }
         try await runtime.runAlone(
-            TrackingServiceFactory.self, "tracking", options: .init(), port: port, setting: Settings.trackingPort)
+            TrackingServiceFactory.self, "tracking", options: .init(partitions: owned), port: port,
+            setting: Settings.trackingPort)
     }
 }
 

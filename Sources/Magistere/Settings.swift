@@ -55,6 +55,9 @@ enum Settings {
     static let trackingPort = Setting(
         environment: "MAGISTERE_TRACKING_PORT", flag: "--tracking-port", defaultValue: "8083",
         help: "HTTP port of the tracking service.")
+    static let trackingPartitions = Setting(
+        environment: "MAGISTERE_TRACKING_PARTITIONS", flag: "--partitions", defaultValue: "all",
+        help: "The tracking partitions this instance owns (0-31): all, or ranges such as 0-15 or 0-7,16-23.")
     static let logFormat = Setting(
         environment: "MAGISTERE_LOG_FORMAT", flag: "--log-format", defaultValue: "logfmt",
         help: "logfmt or json, on standard error.")
@@ -93,7 +96,8 @@ enum Settings {
     static let all: [Setting] = [
         dataDirectory, transport, amqpURL, amqpPasswordFile, amqpProducerUsers, amqpExchange, amqpCACertificate,
         queueType, host,
-        catalogPort, enrolmentPort, trackingPort, logFormat, logLevel, authIssuer, authAudience, authSecret,
+        catalogPort, enrolmentPort, trackingPort, trackingPartitions, logFormat, logLevel, authIssuer, authAudience,
+        authSecret,
         authSecretFile, authPublicKeys, authJWKSFile,
     ]
 }

@@ -51,48 +51,78 @@ public struct EventRoutes: Sendable {
 /// parked at once with a log line; handler errors are retried with the subscription's policy,
 /// then parked. Nothing is dropped silently and one bad message never blocks the ones behind it.
 public final class EventConsumer: Service, Sendable {
-    public let subscription: Subscription
+    /// The queues consumed together (one, or tracking's owned partitions), with the same routes.
+    public let subscriptions: [Subscription]
+    private let byQueue: [String: Subscription]
     private let transport: any MessageTransport
     private let routes: EventRoutes
     private let logger: Logger
     private let consuming = Atomic<Bool>(false)
-    /// `magistere_consumer_queue_depth{queue}`: messages waiting in the queue, sampled every `depthInterval`.
-    private let depthGauge: Gauge
+    /// `magistere_consumer_queue_depth{queue}`: messages waiting in each queue, sampled every `depthInterval`.
+    private let depthGauges: [String: Gauge]
     /// `magistere_consumer_lag_seconds{queue}`: how old the last event handled was (from its CloudEvent `time`)
     /// when it was handled — how far behind its producers this consumer runs.
-    private let lagGauge: Gauge
+    private let lagGauges: [String: Gauge]
+    /// When each queue last had an event handled (seconds since 1970), for ``lastHandled(queue:)``.
+    private let handledAt: Mutex<[String: Date]>
     private let depthInterval: Duration
 
-    /// True while the consumer runs AND its transport is attached to the queue (for `/ready`): a consumer
+    /// The first (often the only) subscription.
+    public var subscription: Subscription { subscriptions[0] }
+
+    /// True while the consumer runs AND its transport is attached to every queue (for `/ready`): a consumer
     /// whose connection is down and retrying is not ready, even though its task runs.
     public var isRunning: Bool {
-        consuming.load(ordering: .relaxed) && transport.isAttached(toQueue: subscription.queue)
+        consuming.load(ordering: .relaxed) && subscriptions.allSatisfy { transport.isAttached(toQueue: $0.queue) }
     }
 
-    public init(
+    public convenience init(
         transport: any MessageTransport, queue: String, routes: EventRoutes, prefetch: Int = 64,
         retry: RetryPolicy = .standard, depthInterval: Duration = .seconds(15),
         metrics: any MetricsFactory = MetricsSystem.factory, logger: Logger
     ) {
-        self.transport = transport
-        self.routes = routes
-        self.subscription = Subscription(queue: queue, bindings: routes.eventTypes, prefetch: prefetch, retry: retry)
-        self.logger = logger
-        self.depthInterval = depthInterval
-        self.depthGauge = Gauge(
-            label: "magistere_consumer_queue_depth", dimensions: [("queue", queue)], factory: metrics)
-        self.lagGauge = Gauge(label: "magistere_consumer_lag_seconds", dimensions: [("queue", queue)], factory: metrics)
+        self.init(
+            transport: transport,
+            subscriptions: [Subscription(queue: queue, bindings: routes.eventTypes, prefetch: prefetch, retry: retry)],
+            routes: routes, depthInterval: depthInterval, metrics: metrics, logger: logger)
     }
 
+    /// Consumes several queues together on one connection (see ``MessageTransport/consumeWindows(_:_:)``);
+    /// each keeps its own order, retry policy and dead-letter queue.
+    public init(
+        transport: any MessageTransport, subscriptions: [Subscription], routes: EventRoutes,
+        depthInterval: Duration = .seconds(15), metrics: any MetricsFactory = MetricsSystem.factory, logger: Logger
+    ) {
+        precondition(!subscriptions.isEmpty, "nothing to consume")
+        self.transport = transport
+        self.routes = routes
+        self.subscriptions = subscriptions
+        self.byQueue = Dictionary(subscriptions.map { ($0.queue, $0) }) { first, _ in first }
+        self.logger = logger
+        self.depthInterval = depthInterval
+        self.depthGauges = byQueue.mapValues { subscription in
+            Gauge(
+                label: "magistere_consumer_queue_depth", dimensions: [("queue", subscription.queue)], factory: metrics)
+        }
+        self.lagGauges = byQueue.mapValues { subscription in
+            Gauge(
+                label: "magistere_consumer_lag_seconds", dimensions: [("queue", subscription.queue)], factory: metrics)
+        }
+        self.handledAt = Mutex([:])
+    }
+
+    /// When an event of `queue` was last handled by this consumer (nil: none since it started).
+    public func lastHandled(queue: String) -> Date? { handledAt.withLock { $0[queue] } }
+
     public func run() async throws {
-        let subscription = subscription
+        let subscriptions = subscriptions
         consuming.store(true, ordering: .relaxed)
         defer { consuming.store(false, ordering: .relaxed) }
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await self.sampleDepth() }
-                    try await self.transport.consumeWindows(subscription) { window in await self.settle(window) }
+                    try await self.transport.consumeWindows(subscriptions) { window in await self.settle(window) }
                     group.cancelAll()
                 }
             }
@@ -101,10 +131,12 @@ public final class EventConsumer: Service, Sendable {
         }
     }
 
-    /// Samples the depth of the queue until cancelled (a failed sample, broker away, is skipped).
+    /// Samples the depth of each queue until cancelled (a failed sample, broker away, is skipped).
     private func sampleDepth() async {
         while !Task.isCancelled {
-            if let depth = try? await transport.depth(of: subscription.queue) { depthGauge.record(depth) }
+            for (queue, gauge) in depthGauges {
+                if let depth = try? await transport.depth(of: queue) { gauge.record(depth) }
+            }
             try? await Task.sleep(for: depthInterval)
         }
     }
@@ -150,6 +182,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     private func settle(_ delivery: Delivery, header decoded: Result<CloudEventHeader, any Error>) async -> Settlement {
+        let subscription = byQueue[delivery.queue] ?? subscription
         let queue = subscription.queue
         var metadata: Logger.Metadata = [
             "event.id": "\(delivery.message.id)", "event.type": "\(delivery.message.type)", "amqp.queue": "\(queue)",
@@ -186,7 +219,9 @@ public final class EventConsumer: Service, Sendable {
             // The events this handler appends continue the trace of the one it handles.
             try await TraceContext.$current.withValue(trace?.child()) { try await handler(delivery) }
             count("consumed", queue)
-            if let time = header.time { lagGauge.record(max(0, Date().timeIntervalSince(time))) }
+            let now = Date()
+            if let time = header.time { lagGauges[queue]?.record(max(0, now.timeIntervalSince(time))) }
+            handledAt.withLock { $0[queue] = now }
             return .ack
         } catch let failure as PermanentFailure {
             return park(queue, failure.description, metadata)

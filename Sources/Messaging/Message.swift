@@ -117,18 +117,67 @@ public struct Subscription: Sendable, Equatable {
     /// Deliveries the broker may push before they are settled.
     public var prefetch: Int
     public var retry: RetryPolicy
+    /// Held by one consumer at a time across processes: see ``Lease``. Nil: any number of consumers share the queue.
+    public var lease: Lease?
+    /// The prefix of shared delay queues (`<group>.delay.<ms>ms`) used instead of the queue's own: many queues
+    /// consumed together (tracking's partitions) then need one set of delay queues and one mover per delay, not
+    /// one per queue. A retried message goes back to the queue it failed in (its `x-magistere-queue` header).
+    public var delayGroup: String?
+    /// Declares the queue with `x-single-active-consumer`: the broker delivers to one consumer at a time even
+    /// if two attach, so that per-queue order holds whatever happens to the lease.
+    public var singleActiveConsumer: Bool
 
-    public init(queue: String, bindings: [String], prefetch: Int = 64, retry: RetryPolicy = .standard) {
+    public init(
+        queue: String, bindings: [String], prefetch: Int = 64, retry: RetryPolicy = .standard, lease: Lease? = nil,
+        delayGroup: String? = nil, singleActiveConsumer: Bool = false
+    ) {
         self.queue = queue
         self.bindings = bindings
         self.prefetch = prefetch
         self.retry = retry
+        self.lease = lease
+        self.delayGroup = delayGroup
+        self.singleActiveConsumer = singleActiveConsumer
     }
+
+    /// The prefix of this subscription's delay queues: its group's, or its own queue's.
+    public var delayPrefix: String { delayGroup ?? queue }
 
     /// The queue holding this subscription's parked messages.
     public var deadLetterQueue: String { Self.deadLetterQueue(of: queue) }
 
     public static func deadLetterQueue(of queue: String) -> String { queue + ".dead" }
+}
+
+/// Proof, held on the consuming connection, that one process alone consumes a queue: on RabbitMQ an
+/// exclusive queue named `name` declared on that connection (the broker refuses a second one and deletes
+/// it when the connection goes away, however it ends: a `kill -9` included).
+///
+/// RabbitMQ 3.10 ignores `exclusive` on a consumer of a quorum queue, so the lease is a queue of its own.
+public struct Lease: Sendable, Equatable {
+    public enum WhenHeld: Sendable, Equatable {
+        /// Another live process holds it: a misconfiguration. Consuming fails with ``LeaseHeld``.
+        case refuse
+        /// Another live process holds it: stand by, and take over when that process goes away.
+        case wait
+    }
+
+    public var name: String
+    public var whenHeld: WhenHeld
+
+    public init(name: String, whenHeld: WhenHeld) {
+        self.name = name
+        self.whenHeld = whenHeld
+    }
+}
+
+/// Consuming was refused: another live process holds the lease of a queue (``Lease/WhenHeld/refuse``).
+public struct LeaseHeld: Error, Sendable, CustomStringConvertible {
+    public var lease: String
+    public var queue: String
+    public var description: String {
+        "another live process consumes \(queue) (it holds the lease \(lease)): refusing to consume it too"
+    }
 }
 
 /// A parked message, as an operator sees it.

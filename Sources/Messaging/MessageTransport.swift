@@ -26,9 +26,18 @@ public protocol MessageTransport: Sendable {
     /// ``Settlement`` says (a retry or park is stored before the delivery is removed, so a crash in between
     /// yields a duplicate, never a loss) and acknowledges the window together. A delivery left without a
     /// settlement (fewer returned, as when the consumer is cancelled) goes back to the queue.
+    ///
+    /// Several subscriptions are consumed together on one connection (tracking's partitions): a window then
+    /// mixes their deliveries (each names its queue), in the order they came, each queue's in its order.
+    /// A subscription with a ``Lease`` is consumed only while the lease is held; one held elsewhere either fails
+    /// the call with ``LeaseHeld`` or waits for it, as the lease says.
     func consumeWindows(
-        _ subscription: Subscription, _ receive: @escaping @Sendable ([Delivery]) async -> [Settlement]
+        _ subscriptions: [Subscription], _ receive: @escaping @Sendable ([Delivery]) async -> [Settlement]
     ) async throws
+
+    /// Sends messages straight to queues (not through the domain exchange), in order; returns once every one is
+    /// stored. Throws when a queue does not exist: nothing is then known to be stored.
+    func send(_ items: [(queue: String, message: Message)]) async throws
 
     /// Throws unless the bus is reachable now (for `/ready`).
     func checkConnection() async throws
@@ -46,6 +55,13 @@ public protocol MessageTransport: Sendable {
 }
 
 extension MessageTransport {
+    /// Consumes one subscription window by window (see ``consumeWindows(_:_:)-([Subscription],_)``).
+    public func consumeWindows(
+        _ subscription: Subscription, _ receive: @escaping @Sendable ([Delivery]) async -> [Settlement]
+    ) async throws {
+        try await consumeWindows([subscription], receive)
+    }
+
     /// Consumes the subscription until the calling task is cancelled, reconnecting by itself.
     ///
     /// `receive` is called for one delivery at a time, in queue order (see ``consumeWindows(_:_:)``).

@@ -1,29 +1,38 @@
 import Contracts
 import Foundation
+import GRDB
 import Logging
 import Messaging
 import ServiceLifecycle
 import ServiceSupport
 
 /// The composition root of the tracking service: builds the same service for `magistere tracking`,
-/// `magistere up` and the tests (see docs/anatomy.md): its store, HTTP routes (the JSON API and xAPI), an outbox
-/// relay per store and the consumer of `tracking.events`.
+/// `magistere up` and the tests (see docs/anatomy.md): one store per owned partition (each its own SQLite file
+/// with its outbox relay), HTTP routes (the JSON API and xAPI), the router that moves `tracking.events` to the
+/// partition queues, and the consumer of the owned partitions' queues.
 public enum TrackingServiceFactory: ServiceFactory {
     public static func openAPIDocument() throws -> OpenAPIDocument { try OpenAPIDocument(bundle: .module) }
 
-    /// The durable queue the service consumes from.
+    /// The durable queue tracking's events arrive in (the router's intake).
     public static let queue = "tracking.events"
 
     /// Start-up choices beside the shared ``ServiceEnvironment``.
     public struct Options: Sendable, Equatable {
-        /// The queue consumed (and the inbox's consumer name): tests isolate themselves on a shared broker.
+        /// The intake queue (partition queues, leases and the inbox's consumer name derive from it): tests isolate
+        /// themselves on a shared broker.
         public var queue: String
         /// The base of the `more` links of xAPI statement queries (default: relative links).
         public var xapiBasePath: String
+        /// The partitions this instance owns (default: all of them).
+        public var partitions: PartitionSet
 
-        public init(queue: String = TrackingServiceFactory.queue, xapiBasePath: String = "/xapi") {
+        public init(
+            queue: String = TrackingServiceFactory.queue, xapiBasePath: String = "/xapi",
+            partitions: PartitionSet = .all
+        ) {
             self.queue = queue
             self.xapiBasePath = xapiBasePath
+            self.partitions = partitions
         }
     }
 
@@ -42,36 +51,62 @@ public enum TrackingServiceFactory: ServiceFactory {
         let projector: ReadModelProjector
         let stores: TrackingStores
         let relays: [OutboxRelay]
+        /// Moves the intake to the partition queues (while this instance holds the router lease).
+        let router: PartitionRouter
+        /// Consumes the owned partitions' queues.
         let consumer: EventConsumer
         let statements: StatementResource
     }
 
     static func assemble(_ environment: ServiceEnvironment, options: Options = .init()) throws -> Assembly {
         let logger = environment.logger
-        // Today: one file for all partitions. A later step opens one file per owned partition here.
-        let pool = try ServiceStoreOpener.open(path: environment.storePath)
-        let relay = OutboxRelay(
-            database: pool, transport: environment.transport, service: ServiceName.tracking.rawValue,
-            pollInterval: environment.outboxPollInterval, logger: logger)
-        let stores = TrackingStores.single(PartitionStore(database: pool, outboxWritten: { relay.nudge() }))
+        let naming = PartitionNaming(intakeQueue: options.queue)
+        try LegacyStoreSplit.splitIfNeeded(storePath: environment.storePath, owned: options.partitions, logger: logger)
+        var pools: [DatabasePool] = []
+        var relays: [OutboxRelay] = []
+        var partitionStores: [PartitionStore] = []
+        for partition in options.partitions.partitions {
+            let pool = try ServiceStoreOpener.open(
+                path: PartitionNaming.file(ofPartition: partition, storePath: environment.storePath))
+            // Relays are nudged by every write that appends to their outbox: polling only covers a lost nudge,
+            // and 32 relays polling as often as one would cost more than it saves.
+            let relay = OutboxRelay(
+                database: pool, transport: environment.transport, service: ServiceName.tracking.rawValue,
+                pollInterval: max(environment.outboxPollInterval, .milliseconds(500)), logger: logger)
+            pools.append(pool)
+            relays.append(relay)
+            partitionStores.append(PartitionStore(database: pool, partitions: [partition]) { relay.nudge() })
+        }
+        let stores = TrackingStores(partitionStores)
         let application = TrackingApplication(stores: stores)
         let projector = ReadModelProjector(stores: stores, consumer: options.queue)
         let statements = StatementResource(application: application, basePath: options.xapiBasePath, logger: logger)
+        let routes = TrackingEventHandlers.routes(projector: projector, naming: naming)
+        let partitionSubscriptions = (0..<TrackingPartitions.count).map { partition in
+            Subscription(
+                queue: naming.queue(ofPartition: partition), bindings: [], retry: environment.retry,
+                lease: Lease(name: naming.lease(ofPartition: partition), whenHeld: .refuse),
+                delayGroup: naming.partitionGroup, singleActiveConsumer: true)
+        }
         let consumer = EventConsumer(
-            transport: environment.transport, queue: options.queue,
-            routes: TrackingEventHandlers.routes(projector: projector), retry: environment.retry, logger: logger)
+            transport: environment.transport,
+            subscriptions: options.partitions.partitions.map { partitionSubscriptions[$0] }, routes: routes,
+            logger: logger)
+        let router = PartitionRouter(
+            transport: environment.transport, naming: naming, bindings: routes.eventTypes,
+            partitionSubscriptions: partitionSubscriptions, retry: environment.retry, logger: logger)
         let progress = ProgressController(application: application)
         let xapi = StatementController(resource: statements)
         let service = PlatformService(
-            name: .tracking, environment: environment, stores: [pool],
+            name: .tracking, environment: environment, stores: pools,
             routes: { router in
                 progress.addRoutes(to: router)
                 xapi.addRoutes(to: router)
             },
-            access: TrackingAccess.policy, openAPI: try openAPIDocument(), background: [relay, consumer],
+            access: TrackingAccess.policy, openAPI: try openAPIDocument(), background: relays + [router, consumer],
             outerMiddleware: [XAPIHeadersMiddleware()])
         return Assembly(
-            service: service, application: application, projector: projector, stores: stores, relays: [relay],
-            consumer: consumer, statements: statements)
+            service: service, application: application, projector: projector, stores: stores, relays: relays,
+            router: router, consumer: consumer, statements: statements)
     }
 }

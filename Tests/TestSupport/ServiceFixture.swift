@@ -20,6 +20,9 @@ public protocol ServiceAssembly: Sendable {
 public struct ServiceFixture<Assembly: ServiceAssembly>: Sendable {
     public let directory: URL
     public let storePath: String
+    /// The file ``read(_:)`` and ``dump(_:)`` look at: the store, or the one file of it a test is about (tracking
+    /// keeps one file per partition).
+    public var inspectedPath: String
     public let environment: ServiceEnvironment
     public let assembly: Assembly
     public var service: PlatformService { assembly.service }
@@ -44,6 +47,7 @@ public struct ServiceFixture<Assembly: ServiceAssembly>: Sendable {
     ) async throws {
         self.directory = directory
         self.storePath = storePath
+        self.inspectedPath = storePath
         environment = try Self.environment(
             storePath: storePath,
             transport: transport
@@ -81,7 +85,7 @@ public struct ServiceFixture<Assembly: ServiceAssembly>: Sendable {
 
     /// Reads the store through a connection of its own (what an operator's `sqlite3` would see).
     public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await DatabaseQueue(path: storePath).read(body)
+        try await DatabaseQueue(path: inspectedPath).read(body)
     }
 
     /// Every row of `tables` (all of the store's when nil), as sorted text: equal dumps before and after a

@@ -44,7 +44,7 @@ struct RabbitMQFlowTests {
         // An outside system's own queue, bound before anything happens.
         let observer = Subscription(queue: "test.tracking.\(tag).observer", bindings: ["tracking.course.completed.v1"])
         try await transport.declare(observer)
-        try await transport.declare(composition.consumer.subscription)
+        try await transport.declare(composition.router.subscription)
 
         let sessionID = "session-\(tag)"
         let enrolmentID = UUID().uuidString.lowercased()
@@ -144,7 +144,7 @@ struct RabbitMQFlowTests {
         #expect(event.traceparent.flatMap(TraceContext.init(traceparent:))?.traceID == Self.callerTraceID)
         let headerTrace = headerTraces.all.first.flatMap { $0 }.flatMap(TraceContext.init(traceparent:))
         #expect(headerTrace?.traceID == Self.callerTraceID)
-        let inbox = try await composition.stores.all[0].read { db in
+        let inbox = try await composition.stores.store(forSession: sessionID).read { db in
             try Inbox.count(consumer: "test.tracking.\(tag).events", in: db)
         }
         #expect(inbox == 4, "course, session and two distinct approval messages; the redelivery was dropped")
@@ -154,7 +154,7 @@ struct RabbitMQFlowTests {
     func backlogInWindows() async throws {
         let (tag, transport, composition) = try await Self.onRabbitMQ(maxAttempts: 3)
         defer { transport.close() }
-        try await transport.declare(composition.consumer.subscription)
+        try await transport.declare(composition.router.subscription)
 
         // Given 300 approvals waiting in tracking's queue (a campaign's designations, say)
         let sessionID = "session-\(tag)"
@@ -169,11 +169,12 @@ struct RabbitMQFlowTests {
                         Events.envelope(
                             Events.approved(sessionID, enrolmentID: enrolmentID, participantID: "p-\(index)")))
                 })
-        let store = composition.stores.all[0]
+        let store = try composition.stores.store(forSession: sessionID)
         let before = store.transactionCount
 
         // When the consumer runs
         try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await composition.router.run() }
             group.addTask { try await composition.consumer.run() }
             let consumed = try await eventually(timeout: .seconds(60)) {
                 try await store.read { db in try Inbox.count(consumer: "test.tracking.\(tag).events", in: db) } == 302
@@ -198,7 +199,7 @@ struct RabbitMQFlowTests {
     func raceAndStaffChange() async throws {
         let (tag, transport, composition) = try await Self.onRabbitMQ(maxAttempts: 5)
         defer { transport.close() }
-        try await transport.declare(composition.consumer.subscription)
+        try await transport.declare(composition.router.subscription)
 
         // Given the course, the session and Alice's approval are in tracking's queue, but nobody consumes yet
         let sessionID = "session-\(tag)"
@@ -218,7 +219,7 @@ struct RabbitMQFlowTests {
             #expect(early.status == .serviceUnavailable)
             #expect(early.headers[.retryAfter] != nil)
         }
-        let stored = try await composition.stores.all[0].read { db in
+        let stored = try await composition.stores.store(forSession: sessionID).read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM xapi_statement") ?? -1
         }
         #expect(stored == 0)

@@ -48,6 +48,21 @@ def skip_unless_ci(reason: str) -> None:
     pytest.skip(reason)
 
 
+def tracking_partition(session_id: str, count: int = 32) -> int:
+    """The tracking partition of a session: FNV-1a (64 bit) of its UTF-8 id, modulo 32 (Contracts'
+    `TrackingPartitions`)."""
+    value = 0xcbf29ce484222325
+    for byte in session_id.encode("utf-8"):
+        value ^= byte
+        value = (value * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return value % count
+
+
+def tracking_store(data: pathlib.Path, session_id: str) -> pathlib.Path:
+    """The SQLite file holding a session's tracking state: one file per partition beside `tracking.sqlite`."""
+    return data / f"tracking.p{tracking_partition(session_id):02d}.sqlite"
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -3,8 +3,8 @@ applied (issue 13).
 
 One `magistere up` (embedded bus) with a course, a session and a few dozen approved teachers. Sixteen threads post
 progress reports as fast as they can (each with its own id and 7 seconds of time spent); the process is killed with
-SIGKILL in the middle of that stream, while batches are being committed. Then tracking's SQLite file is read
-directly:
+SIGKILL in the middle of that stream, while batches are being committed. Then the SQLite file of the session's
+tracking partition is read directly:
 
 - every report answered 201 is a row of `progress_record` (an answer means its batch committed);
 - for every enrolment and activity, the seconds in `activity_progress` are exactly 7 × the reports stored for it
@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 
-from conftest import Platform, http
+from conftest import Platform, http, tracking_store
 
 TEACHERS = 24
 THREADS = 16
@@ -76,7 +76,7 @@ def test_every_answered_report_survives_a_kill_and_none_is_half_applied(magister
         acknowledged = set(answered)
     assert len(acknowledged) >= 20, f"too few reports before the kill to mean anything: {len(acknowledged)}"
 
-    store = sqlite3.connect(f"file:{data / 'tracking.sqlite'}?mode=ro", uri=True)
+    store = sqlite3.connect(f"file:{tracking_store(data, session['id'])}?mode=ro", uri=True)
     try:
         stored = {row[0] for row in store.execute("SELECT record_id FROM progress_record")}
         missing = acknowledged - stored

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The thread that owns one consuming connection: it declares the subscription's queues, receives
-/// deliveries into an async stream of windows and sends the settlements it is handed back (ack, or requeue).
+/// The thread that owns one consuming connection: it takes the subscriptions' leases, declares their queues,
+/// receives deliveries into an async stream of windows and sends the settlements it is handed back (ack, or
+/// requeue). Several queues consumed on one connection share its windows (each delivery names its queue).
 ///
 /// A window is what the broker has sent so far, up to half the prefetch: the other half keeps coming while
 /// a window is handled, so that the consumer never waits for the broker between windows.
@@ -33,12 +34,14 @@ final class AMQPConsumerThread: Sendable {
         var receiving = true
         var generation = 0
         var connected = false
+        /// Why consuming stopped for good (a lease held elsewhere that must not be waited for).
+        var failure: (any Error)?
     }
 
     private let endpoint: AMQPEndpoint
-    private let subscription: Subscription
-    /// The queue consumed: the subscription's, or one of its delay queues.
-    private let queue: String
+    private let subscriptions: [Subscription]
+    /// The queues consumed: the subscriptions', or one of their delay queues.
+    private let queues: [String]
     private let topology: AMQPTopology
     private let logger: Logger
     private let state = Mutex(State())
@@ -47,25 +50,36 @@ final class AMQPConsumerThread: Sendable {
     private let output: AsyncStream<[Received]>.Continuation
     let windows: AsyncStream<[Received]>
 
-    /// - Parameter queue: the queue to consume, when not the subscription's own (a delay queue); the
-    ///   subscription's queues are declared on every connection either way.
+    /// - Parameter queue: the queue to consume, when not the subscriptions' own (a delay queue, whose mover takes
+    ///   no lease); the subscriptions' queues are declared on every connection either way.
     init(
-        endpoint: AMQPEndpoint, subscription: Subscription, topology: AMQPTopology, logger: Logger,
+        endpoint: AMQPEndpoint, subscriptions: [Subscription], topology: AMQPTopology, logger: Logger,
         queue: String? = nil
     ) {
+        precondition(!subscriptions.isEmpty, "nothing to consume")
         self.endpoint = endpoint
-        self.subscription = subscription
-        self.queue = queue ?? subscription.queue
+        self.subscriptions =
+            queue == nil
+            ? subscriptions
+            : subscriptions.map {
+                var shared = $0
+                shared.lease = nil
+                return shared
+            }
+        self.queues = queue.map { [$0] } ?? subscriptions.map(\.queue)
         self.topology = topology
         self.logger = logger
-        self.windowSize = max(1, subscription.prefetch / 2)
+        self.windowSize = max(1, subscriptions[0].prefetch / 2)
         (windows, output) = AsyncStream.makeStream(of: [Received].self)
         let thread = Thread { [self] in self.loop() }
-        thread.name = "amqp-consume-\(self.queue)"
+        thread.name = "amqp-consume-\(queues[0])" + (queues.count > 1 ? "+\(queues.count - 1)" : "")
         thread.start()
     }
 
     var isConnected: Bool { state.withLock { $0.connected } }
+
+    /// Why the thread stopped consuming for good, if it did (a lease held by another process).
+    var failure: (any Error)? { state.withLock { $0.failure } }
 
     /// Queues the settlements of a window, in order; sent by the owner thread within milliseconds.
     ///
@@ -106,50 +120,84 @@ final class AMQPConsumerThread: Sendable {
     private func loop() {
         var backoff = Duration.milliseconds(100)
         var logged = false
+        var standingBy = false
         var warnedLegacyDeadLetters = false
         while !state.withLock({ $0.stopped }) {
             do {
                 let session = try AMQPSession.connect(endpoint, heartbeatSeconds: 30, confirms: false)
-                if try !topology.declare(subscription, on: session), !warnedLegacyDeadLetters {
-                    warnedLegacyDeadLetters = true
-                    logger.warning(
-                        AMQPTopology.legacyDeadLetterQueueWarning,
-                        metadata: ["amqp.queue": "\(subscription.deadLetterQueue)"])
+                // Leases first: an instance standing by retries this often, and declaring is not needed for it.
+                for subscription in subscriptions {
+                    guard let lease = subscription.lease else { continue }
+                    do {
+                        try session.takeLease(lease.name)
+                    } catch is AMQPLeaseHeld {
+                        throw LeaseHeld(lease: lease.name, queue: subscription.queue)
+                    }
                 }
-                try session.consume(queue: queue, prefetch: subscription.prefetch)
+                for subscription in subscriptions {
+                    if try !topology.declare(subscription, on: session), !warnedLegacyDeadLetters {
+                        warnedLegacyDeadLetters = true
+                        logger.warning(
+                            AMQPTopology.legacyDeadLetterQueueWarning,
+                            metadata: ["amqp.queue": "\(subscription.deadLetterQueue)"])
+                    }
+                }
+                try session.setPrefetch(subscriptions[0].prefetch)
+                for queue in queues { try session.consume(queue: queue) }
                 let generation = state.withLock { state -> Int in
                     state.generation += 1
                     state.connected = true
                     state.outcomes = []
                     return state.generation
                 }
-                if logged {
+                if logged || standingBy {
                     logger.info(
-                        "consumer reconnected",
-                        metadata: ["amqp.queue": "\(queue)", "amqp.node": "\(session.node)"])
+                        standingBy ? "lease taken over: consuming" : "consumer reconnected",
+                        metadata: ["amqp.queue": "\(queues[0])", "amqp.node": "\(session.node)"])
                 }
                 logged = false
+                standingBy = false
                 backoff = .milliseconds(100)
                 try consume(session, generation: generation)
                 state.withLock { $0.connected = false }
                 break
+            } catch let held as LeaseHeld {
+                state.withLock { $0.connected = false }
+                let whenHeld = subscriptions.first { $0.lease?.name == held.lease }?.lease?.whenHeld ?? .refuse
+                if whenHeld == .refuse {
+                    logger.error("\(held.description)", metadata: ["amqp.queue": "\(held.queue)"])
+                    state.withLock { $0.failure = held }
+                    break
+                }
+                if !standingBy {
+                    logger.info(
+                        "standing by: another process holds the lease of this queue",
+                        metadata: ["amqp.queue": "\(held.queue)", "lease": "\(held.lease)"])
+                    standingBy = true
+                }
+                pause(.seconds(2))
             } catch {
                 state.withLock { $0.connected = false }
                 if !logged {
                     logger.warning(
                         "consumer connection lost, reconnecting",
-                        metadata: ["amqp.queue": "\(queue)", "error": "\(error)"])
+                        metadata: ["amqp.queue": "\(queues[0])", "error": "\(error)"])
                     logged = true
                 }
-                let deadline = ContinuousClock.now + backoff
-                while ContinuousClock.now < deadline, !state.withLock({ $0.stopped }) {
-                    Thread.sleep(forTimeInterval: 0.02)
-                }
+                pause(backoff)
                 backoff = min(backoff * 2, .seconds(3))
             }
         }
         output.finish()
         finished.signal()
+    }
+
+    /// Sleeps for `duration`, cut short when the thread is stopped.
+    private func pause(_ duration: Duration) {
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline, !state.withLock({ $0.stopped }) {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
     }
 
     /// Receives and acknowledges until stopped; throws when the connection fails.
@@ -177,8 +225,8 @@ final class AMQPConsumerThread: Sendable {
             var wait = 5_000
             while window.count < windowSize, let next = try session.nextDelivery(microseconds: wait) {
                 let delivery = Delivery(
-                    message: next.message, attempt: next.attempt, queue: queue,
-                    redelivered: next.redelivered)
+                    message: next.message, attempt: next.attempt,
+                    queue: queues.count == 1 ? queues[0] : next.consumerTag, redelivered: next.redelivered)
                 window.append(Received(delivery: delivery, tag: next.tag, generation: generation))
                 wait = 0
             }

@@ -7,6 +7,12 @@ struct AMQPError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// Another connection holds the exclusive lease queue (see ``AMQPSession/takeLease(_:)``).
+struct AMQPLeaseHeld: Error, CustomStringConvertible {
+    var lease: String
+    var description: String { "the lease \(lease) is held by another connection" }
+}
+
 /// A value in an AMQP field table (queue arguments, message headers).
 enum AMQPField: Equatable {
     case string(String)
@@ -293,17 +299,46 @@ final class AMQPSession {
 
     // MARK: - Consuming
 
-    func consume(queue: String, prefetch: Int) throws {
+    /// Sets the prefetch of each consumer started afterwards on this channel.
+    func setPrefetch(_ prefetch: Int) throws {
         amqp_basic_qos(state, Self.channel, 0, UInt16(clamping: prefetch), 0)
         try check("basic.qos")
+    }
+
+    /// Starts consuming `queue`; its deliveries carry the queue's name as consumer tag.
+    func consume(queue: String) throws {
         try Arena.with { arena in
-            amqp_basic_consume(state, Self.channel, arena.bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table)
+            amqp_basic_consume(
+                state, Self.channel, arena.bytes(queue), arena.bytes(queue), 0, 0, 0, amqp_empty_table)
         }
         try check("basic.consume \(queue)")
     }
 
+    /// Declares the exclusive, auto-deleted queue `name` on this connection: a lease that lives as long as the
+    /// connection does. Throws ``AMQPLeaseHeld`` when another connection holds it (405 RESOURCE_LOCKED).
+    func takeLease(_ name: String) throws {
+        _ = Arena.with { arena in
+            amqp_queue_declare(
+                state, Self.channel, arena.bytes(name), 0, 0, 1, 1,
+                arena.table([("x-queue-type", .string("classic"))]))
+        }
+        let reply = amqp_get_rpc_reply(state)
+        if reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION, reply.reply.id == magistere_channel_close_method {
+            let close = reply.reply.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+            if Int32(close.reply_code) == magistere_resource_locked {
+                try reopenChannel()
+                throw AMQPLeaseHeld(lease: name)
+            }
+        }
+        if let error = Self.failure(reply, "queue.declare exclusive \(name)") { throw error }
+    }
+
     /// Waits up to `microseconds` for the next delivery; nil on timeout.
-    func nextDelivery(microseconds: Int) throws -> (tag: UInt64, message: Message, attempt: Int, redelivered: Bool)? {
+    func nextDelivery(
+        microseconds: Int
+    ) throws -> (
+        tag: UInt64, message: Message, attempt: Int, redelivered: Bool, consumerTag: String
+    )? {
         amqp_maybe_release_buffers(state)
         var envelope = amqp_envelope_t()
         var wait = timeval(tv_sec: 0, tv_usec: microseconds)
@@ -315,7 +350,10 @@ final class AMQPSession {
                 properties: envelope.message.properties, body: envelope.message.body,
                 routingKey: Self.string(envelope.routing_key), connectionUser: user)
             let redelivered = envelope.redelivered != 0 || decoded.deliveryCount > 0
-            return (envelope.delivery_tag, decoded.message, decoded.attempt, redelivered)
+            return (
+                envelope.delivery_tag, decoded.message, decoded.attempt, redelivered,
+                Self.string(envelope.consumer_tag)
+            )
         case AMQP_RESPONSE_LIBRARY_EXCEPTION where reply.library_error == AMQP_STATUS_TIMEOUT.rawValue:
             return nil
         case AMQP_RESPONSE_LIBRARY_EXCEPTION where reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue:

@@ -79,11 +79,19 @@ public struct AMQPTopology: Sendable, Equatable {
             ("x-dead-letter-routing-key", .string(dead)),
         ]
         if queueType == .quorum { main.append(("x-delivery-limit", .int(Int64(deliveryLimit)))) }
+        if subscription.singleActiveConsumer { main.append(("x-single-active-consumer", .bool(true))) }
         try session.declareQueue(subscription.queue, arguments: main)
+        // Shared delay queues cannot send a message the broker dead-letters back to one queue: it is parked in
+        // the group's own dead-letter queue instead (where `magistere dead-letters` shows it).
+        let backTo = subscription.delayGroup.map(Subscription.deadLetterQueue(of:)) ?? subscription.queue
+        if let group = subscription.delayGroup {
+            _ = try session.declareQueueKeepingExisting(
+                Subscription.deadLetterQueue(of: group), arguments: deadLetterQueueArguments)
+        }
         for delay in Set(subscription.retry.delays) {
             try session.declareQueue(
-                Self.retryQueue(of: subscription.queue, delay: delay),
-                arguments: delayQueueArguments(backTo: subscription.queue))
+                Self.retryQueue(of: subscription.delayPrefix, delay: delay),
+                arguments: delayQueueArguments(backTo: backTo))
         }
         for key in subscription.bindings {
             try session.bind(queue: subscription.queue, exchange: exchange, routingKey: key)

@@ -78,7 +78,7 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
     }
 
     /// Consumes on a connection of its own; retries and parks are published on another one, also
-    /// the subscription's own, so that they never wait behind the outbox relay's batches.
+    /// the consumer's own, so that they never wait behind the outbox relay's batches.
     ///
     /// When a retry or park cannot be stored (not confirmed, refused, unroutable, connection lost),
     /// the delivery is handed back to the queue (basic.nack with requeue) after a pause that grows
@@ -87,19 +87,30 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
     /// quorum queue, so a message whose retry keeps failing ends, at the delivery limit, parked by the
     /// broker itself.
     public func consumeWindows(
-        _ subscription: Subscription, _ receive: @escaping @Sendable ([Delivery]) async -> [Settlement]
+        _ subscriptions: [Subscription], _ receive: @escaping @Sendable ([Delivery]) async -> [Settlement]
     ) async throws {
         let thread = AMQPConsumerThread(
-            endpoint: endpoint, subscription: subscription, topology: topology, logger: logger)
-        let queue = subscription.queue
-        consumers.withLock { $0[queue] = thread }
-        defer { consumers.withLock { if $0[queue] === thread { $0[queue] = nil } } }
-        let settling = AMQPWorker(endpoint: endpoint, name: "amqp-settle-\(subscription.queue)")
+            endpoint: endpoint, subscriptions: subscriptions, topology: topology, logger: logger)
+        let byQueue = Dictionary(subscriptions.map { ($0.queue, $0) }) { first, _ in first }
+        consumers.withLock { consumers in for queue in byQueue.keys { consumers[queue] = thread } }
+        defer {
+            consumers.withLock { consumers in
+                for queue in byQueue.keys where consumers[queue] === thread { consumers[queue] = nil }
+            }
+        }
+        let settling = AMQPWorker(endpoint: endpoint, name: "amqp-settle-\(subscriptions[0].queue)")
         // stop() waits for the owner threads to close their connections: never on the cooperative pool.
         defer { Thread { settling.stop() }.start() }
+        // One mover per delay queue: subscriptions of one delay group share theirs.
+        var delayQueues: [String: (Duration, Subscription)] = [:]
+        for subscription in subscriptions {
+            for delay in subscription.retry.delays {
+                delayQueues[AMQPTopology.retryQueue(of: subscription.delayPrefix, delay: delay)] = (delay, subscription)
+            }
+        }
         await withTaskGroup(of: Void.self) { movers in
-            for delay in Set(subscription.retry.delays) {
-                movers.addTask { await self.moveBack(after: delay, subscription, on: settling) }
+            for (delayQueue, (delay, subscription)) in delayQueues {
+                movers.addTask { await self.moveBack(delayQueue, after: delay, subscription, on: settling) }
             }
             await drain(thread) { window, failures in
                 let settlements = await receive(window.map(\.delivery))
@@ -107,7 +118,9 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
                 settled.reserveCapacity(window.count)
                 for (index, received) in window.enumerated() {
                     // A delivery the consumer left without a settlement (it was stopped) goes back to the queue.
-                    guard index < settlements.count, settlements[index] != .handBack else {
+                    guard index < settlements.count, settlements[index] != .handBack,
+                        let subscription = byQueue[received.delivery.queue]
+                    else {
                         settled.append((received, true))
                         continue
                     }
@@ -122,6 +135,19 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
                 return settled
             }
             movers.cancelAll()
+        }
+        if let failure = thread.failure { throw failure }
+    }
+
+    /// Sends each message to its queue through the default exchange, confirmed, on the publishing connection.
+    public func send(_ items: [(queue: String, message: Message)]) async throws {
+        guard !items.isEmpty else { return }
+        let timeout = confirmTimeout
+        try await commands.run { session in
+            let returned = try session.publishConfirmed(items.map { ("", $0.queue, $0.message) }, timeout: timeout)
+            guard returned.isEmpty else {
+                throw RecoverableJobError(description: "no queue \(items[returned[0]].queue) to take the message")
+            }
         }
     }
 
@@ -192,10 +218,11 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
     /// queue: a crash or a lost node puts it back in the delay queue, and it is sent again (the inbox
     /// drops a copy that had already arrived). A delay queue is first in, first out with one delay, so
     /// waiting for the head is waiting for the earliest.
-    private func moveBack(after delay: Duration, _ subscription: Subscription, on settling: AMQPWorker) async {
-        let delayQueue = AMQPTopology.retryQueue(of: subscription.queue, delay: delay)
+    private func moveBack(
+        _ delayQueue: String, after delay: Duration, _ subscription: Subscription, on settling: AMQPWorker
+    ) async {
         let thread = AMQPConsumerThread(
-            endpoint: endpoint, subscription: subscription, topology: topology, logger: logger, queue: delayQueue)
+            endpoint: endpoint, subscriptions: [subscription], topology: topology, logger: logger, queue: delayQueue)
         await drain(thread) { window, failures in
             var settled: [(received: AMQPConsumerThread.Received, requeue: Bool)] = []
             for received in window {
@@ -214,12 +241,23 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
                     "could not send a delayed retry back to its queue: handing it back to the delay queue", received,
                     delayQueue, failures: &failures
                 ) {
-                    try await self.send(message, toQueue: subscription.queue, on: settling)
+                    // Back to the queue it failed in: one of the group's (`<group>.…`) when the delay queue is shared;
+                    // a header naming any other queue is not followed.
+                    let target = Self.retryTarget(of: message, subscription)
+                    try await self.send(message, toQueue: target, on: settling)
                 }
                 settled.append((received, !sent))
             }
             return settled
         }
+    }
+
+    /// The queue a delayed message goes back to.
+    static func retryTarget(of message: Message, _ subscription: Subscription) -> String {
+        guard let group = subscription.delayGroup, let named = message.headers[MessageHeader.queue],
+            named.hasPrefix(group + ".")
+        else { return subscription.queue }
+        return named
     }
 
     /// Stores what a settlement asks before its delivery is acknowledged: a retry in the delay queue, a park
@@ -237,7 +275,8 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
             copy.headers[MessageHeader.queue] = subscription.queue
             copy.headers[MessageHeader.retryAt] = String(
                 Int64((Date().timeIntervalSince1970 * 1000).rounded()) + delay.milliseconds)
-            try await send(copy, toQueue: AMQPTopology.retryQueue(of: subscription.queue, delay: delay), on: settling)
+            try await send(
+                copy, toQueue: AMQPTopology.retryQueue(of: subscription.delayPrefix, delay: delay), on: settling)
         case .park(let reason):
             var copy = delivery.message
             copy.headers[MessageHeader.attempt] = String(delivery.attempt)

@@ -86,14 +86,18 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
 
     /// A consumer takes up to its prefetch of ready messages in one transaction (its window): their deliveries
     /// are counted together, and their settlements written together once the window is handled.
+    ///
+    /// Leases are not checked: the embedded bus lives in one process, which runs one consumer per queue.
     public func consumeWindows(
-        _ subscription: Subscription, _ receive: @escaping @Sendable ([Delivery]) async -> [Settlement]
+        _ subscriptions: [Subscription], _ receive: @escaping @Sendable ([Delivery]) async -> [Settlement]
     ) async throws {
-        try await declare(subscription)
-        let queue = subscription.queue
+        precondition(!subscriptions.isEmpty, "nothing to consume")
+        for subscription in subscriptions { try await declare(subscription) }
+        let queues = subscriptions.map(\.queue)
+        let limit = max(1, subscriptions[0].prefetch)
         var pause = Duration.milliseconds(1)
         while !Task.isCancelled {
-            let window = try await take(queue: queue, limit: max(1, subscription.prefetch))
+            let window = try await take(queues: queues, limit: limit)
             guard !window.isEmpty else {
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(20))
@@ -109,17 +113,33 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
         }
     }
 
-    /// Up to `limit` ready messages of a queue, oldest first, each counted as delivered; one over the delivery
+    /// Stores each message in its queue, in one transaction; a queue nobody declared is an error.
+    public func send(_ items: [(queue: String, message: Message)]) async throws {
+        guard !items.isEmpty else { return }
+        let known = bindings.withLock { Set($0.keys) }
+        if let unknown = items.first(where: { !known.contains($0.queue) }) {
+            throw TransportError("no queue \(unknown.queue) to take the message")
+        }
+        try await database.write { db in
+            let now = Date().timeIntervalSince1970
+            for item in items { try Self.insert(item.message, queue: item.queue, availableAt: now, in: db) }
+        }
+    }
+
+    /// Up to `limit` ready messages of the queues, oldest first, each counted as delivered; one over the delivery
     /// limit is parked instead.
-    private func take(queue: String, limit: Int) async throws -> [(Int64, Delivery)] {
+    private func take(queues: [String], limit: Int) async throws -> [(Int64, Delivery)] {
         let deliveryLimit = deliveryLimit
+        let placeholders = Array(repeating: "?", count: queues.count).joined(separator: ", ")
         return try await database.write { db -> [(Int64, Delivery)] in
+            var arguments = StatementArguments(queues)
+            arguments += [Date().timeIntervalSince1970, limit]
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT * FROM bus_message WHERE queue = ? AND parked_at IS NULL AND available_at <= ?
-                        ORDER BY seq LIMIT ?
-                        """), arguments: [queue, Date().timeIntervalSince1970, limit])
+                        SELECT * FROM bus_message WHERE queue IN (\(placeholders)) AND parked_at IS NULL
+                        AND available_at <= ? ORDER BY seq LIMIT ?
+                        """), arguments: arguments)
             var taken: [(Int64, Delivery)] = []
             for row in rows {
                 let seq: Int64 = row["seq"]
@@ -136,7 +156,7 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
                     (
                         seq,
                         Delivery(
-                            message: try Self.message(row), attempt: row["attempt"], queue: queue,
+                            message: try Self.message(row), attempt: row["attempt"], queue: row["queue"],
                             redelivered: deliveries > 0)
                     ))
             }

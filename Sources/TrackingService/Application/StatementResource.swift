@@ -91,7 +91,7 @@ final class StatementResource: Sendable {
                             + "reached tracking")
                 }
             }
-            var store = sessionID.map(stores.store(forSession:)) ?? stores.store(forPartition: 0)
+            var store = try sessionID.map { try stores.store(forSession: $0) } ?? stores.all[0]
             if let target = statement.voidedStatementID, let (holder, stored) = try await storedStatement(target) {
                 try scope.authoriseVoiding(target, target: stored, label: label)
                 store = holder
@@ -137,7 +137,7 @@ final class StatementResource: Sendable {
     /// Whether tracking holds the course version a session pins (progress is checked against it): from memory
     /// once it has been read, without a second read of the session the registration already loaded.
     private func knowsCoursePlan(_ course: CourseVersionRef, ofSession sessionID: String) async throws -> Bool {
-        let store = stores.store(forSession: sessionID)
+        let store = try stores.store(forSession: sessionID)
         let plans = store.plans
         if plans.cached(course) != nil { return true }
         return try await store.read { db in try plans.plan(course, db) != nil }

@@ -60,7 +60,7 @@ public final class TrackingApplication: Sendable {
         guard let sessionID = try await stores.locate(enrolmentID: enrolmentID) else {
             throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
         }
-        let store = stores.store(forSession: sessionID)
+        let store = try stores.store(forSession: sessionID)
         let command = ProgressCommand(tracker: tracker, plans: store.plans)
         let rules = rules
         let plans = store.plans
@@ -91,7 +91,7 @@ public final class TrackingApplication: Sendable {
         -> AttendanceReceipt
     {
         let now = Timestamp.truncated(self.now())
-        let store = stores.store(forSession: sessionID)
+        let store = try stores.store(forSession: sessionID)
         let command = AttendanceCommand(tracker: tracker, plans: store.plans)
         let outcome = try await store.write { db in
             try command.run(sheet, sessionID: sessionID, by: .staff(TrackingScope(caller: caller)), now: now, in: db)
@@ -111,7 +111,7 @@ public final class TrackingApplication: Sendable {
         }
         let rules = rules
         let scope = TrackingScope(caller: caller)
-        let store = stores.store(forSession: sessionID)
+        let store = try stores.store(forSession: sessionID)
         let plans = store.plans
         return try await store.read { db in
             guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
@@ -131,7 +131,7 @@ public final class TrackingApplication: Sendable {
     public func sessionProgress(sessionID: String, for caller: Caller) async throws -> SessionProgressView {
         let rules = rules
         let scope = TrackingScope(caller: caller)
-        let store = stores.store(forSession: sessionID)
+        let store = try stores.store(forSession: sessionID)
         let plans = store.plans
         return try await store.read { db in
             guard let session = try SessionRow.fetch(sessionID, db) else {

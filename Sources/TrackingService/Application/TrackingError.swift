@@ -18,6 +18,8 @@ public enum TrackingError: Error, Sendable, Equatable {
     case invalid([Violation])
     /// The caller may not do this (another participant's enrolment, a session they are not assigned to…).
     case forbidden(String)
+    /// The session belongs to a partition another tracking instance owns.
+    case notOwned(partition: Int)
 
     static func invalid(_ pairs: [(field: String, problem: String)]) -> TrackingError {
         .invalid(pairs.map { Violation(field: $0.field, problem: $0.problem) })

@@ -6,7 +6,7 @@ import Messaging
 /// Applies the events tracking consumes to its read models, each in one transaction with its inbox
 /// record (a redelivered event changes nothing).
 ///
-/// Course versions are reference data: they are written into EVERY store. Session and enrolment events
+/// Course versions are reference data: every partition's file keeps them. Session and enrolment events
 /// go to the store owning the session.
 public struct ReadModelProjector: Sendable {
     /// The inbox consumer name (also the queue name by default).
@@ -20,12 +20,14 @@ public struct ReadModelProjector: Sendable {
         self.tracker = CompletionTracker(rules: rules)
     }
 
-    public func apply(_ envelope: CloudEvent<CoursePublished>) async throws {
+    /// Course versions are written into the store of `partition` (the router sends a copy to each partition's
+    /// queue), or into every store when no partition is named.
+    public func apply(_ envelope: CloudEvent<CoursePublished>, partition: Int? = nil) async throws {
         let event = envelope.data
         let row = CourseVersionRow(
             ref: event.versionRef, title: event.title, activities: event.activities, publishedAt: event.publishedAt)
         let consumer = consumer
-        for store in stores.all {
+        for store in try partition.map { [try stores.store(forPartition: $0)] } ?? stores.all {
             try await store.write { db in
                 guard try Inbox.claim(envelope.id, consumer: consumer, in: db) else { return }
                 try row.insert(db)

@@ -1,13 +1,15 @@
 import Contracts
 import Messaging
 
-/// What tracking does with the events it consumes (queue `tracking.events`): course plans from the catalogue,
+/// What tracking does with the events it consumes (its partition queues, fed from `tracking.events`): course plans from the catalogue,
 /// sessions, staff and enrolments from the enrolment service, each applied by the ``ReadModelProjector`` with
 /// its inbox claim.
 enum TrackingEventHandlers {
-    static func routes(projector: ReadModelProjector) -> EventRoutes {
+    static func routes(projector: ReadModelProjector, naming: PartitionNaming) -> EventRoutes {
         var routes = EventRoutes()
-        routes.on(CoursePublished.self) { envelope, _ in try await projector.apply(envelope) }
+        routes.on(CoursePublished.self) { envelope, delivery in
+            try await projector.apply(envelope, partition: naming.partition(ofQueue: delivery.queue))
+        }
         routes.on(SessionScheduled.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(SessionCancelled.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(SessionStaffChanged.self) { envelope, _ in try await projector.apply(envelope) }

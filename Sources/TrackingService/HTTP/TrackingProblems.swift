@@ -11,6 +11,13 @@ extension TrackingError: ProblemConvertible {
         case .invalid(let violations):
             .validation(violations.map { Problem.FieldError(field: $0.field, problem: $0.problem) })
         case .forbidden(let detail): .forbidden(detail)
+        case .notOwned(let partition):
+            Problem(
+                .misdirectedRequest, kind: "partition-not-owned", title: "Another tracking instance owns this session",
+                detail:
+                    "the session belongs to tracking partition \(partition), which this instance does not own: send "
+                    + "the request to the instance that does (see `magistere tracking partitions`)",
+                extensions: ["partition": "\(partition)"])
         }
     }
 }

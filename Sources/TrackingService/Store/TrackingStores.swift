@@ -3,22 +3,19 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Which ``PartitionStore`` holds each of the ``TrackingPartitions/count`` partitions.
+/// The ``PartitionStore`` of each partition this instance owns: one SQLite file per partition.
 ///
-/// The current configuration is ``single(_:)``: one store (one SQLite file) for every partition. A
-/// later step gives each partition (or group) a file of its own, and an instance only the partitions
-/// it owns: callers already ask for "the store of this session" and never read across sessions on the
-/// hot path. The two lookups that are not keyed by session — finding an enrolment's session
-/// (``locate(enrolmentID:)``) and xAPI queries — ask every store; with many stores the first becomes
-/// the routing table's job.
+/// Callers ask for "the store of this session"; a session of a partition owned by another instance is
+/// ``TrackingError/notOwned(partition:)``. The two lookups that are not keyed by session — finding an
+/// enrolment's session (``locate(enrolmentID:)``) and xAPI queries — ask every owned store.
 public final class TrackingStores: Sendable {
-    /// The distinct stores, each once.
+    /// The distinct stores, each once, by partition order.
     public let all: [PartitionStore]
     private let byPartition: [Int: PartitionStore]
     /// Enrolment id → session id, as found (see ``locate(enrolmentID:)``).
     private let sessions = Mutex<[String: String]>([:])
 
-    /// Stores owning disjoint sets of partitions; every partition must be owned by exactly one.
+    /// Stores owning disjoint sets of partitions.
     public init(_ stores: [PartitionStore]) {
         var map: [Int: PartitionStore] = [:]
         for store in stores {
@@ -27,22 +24,30 @@ public final class TrackingStores: Sendable {
                 map[partition] = store
             }
         }
-        precondition(map.count == TrackingPartitions.count, "every partition needs a store")
         self.all = stores
         self.byPartition = map
     }
 
-    /// One store for all partitions: today's configuration.
+    /// One store for all partitions (tests that need no files per partition).
     public static func single(_ store: PartitionStore) -> TrackingStores { TrackingStores([store]) }
 
-    public func store(forPartition partition: Int) -> PartitionStore { byPartition[partition]! }
+    /// The partitions owned here.
+    public var owned: [Int] { byPartition.keys.sorted() }
 
-    /// The store owning a session's state.
-    public func store(forSession sessionID: String) -> PartitionStore {
-        store(forPartition: TrackingPartitions.partition(ofSession: sessionID))
+    public func owns(partition: Int) -> Bool { byPartition[partition] != nil }
+
+    /// The store of a partition owned here.
+    public func store(forPartition partition: Int) throws -> PartitionStore {
+        guard let store = byPartition[partition] else { throw TrackingError.notOwned(partition: partition) }
+        return store
     }
 
-    /// The session of an enrolment, if tracking knows the enrolment.
+    /// The store owning a session's state.
+    public func store(forSession sessionID: String) throws -> PartitionStore {
+        try store(forPartition: TrackingPartitions.partition(ofSession: sessionID))
+    }
+
+    /// The session of an enrolment, if this instance tracks the enrolment.
     ///
     /// An enrolment belongs to one session for good (the projector refuses to track it in another), so a found
     /// answer is remembered: the hot path (every progress report) skips a read transaction per store.
@@ -51,7 +56,8 @@ public final class TrackingStores: Sendable {
         for store in all {
             let found = try await store.read { db in
                 try String.fetchOne(
-                    db, sql: "SELECT session_id FROM enrolment WHERE enrolment_id = ?", arguments: [enrolmentID])
+                    db.cachedStatement(sql: "SELECT session_id FROM enrolment WHERE enrolment_id = ?"),
+                    arguments: [enrolmentID])
             }
             if let found {
                 sessions.withLock { $0[enrolmentID] = found }

@@ -101,15 +101,19 @@ extension ServiceFixture where Assembly == TrackingServiceFactory.Assembly {
     static func make(
         transport: (any MessageTransport)? = nil, options: TrackingServiceFactory.Options = .init()
     ) async throws -> TrackingFixture {
-        try await TrackingFixture("tracking", transport: transport) {
+        var fixture = try await TrackingFixture("tracking", transport: transport) {
             try TrackingServiceFactory.assemble($0, options: options)
         }
+        // What the tests inspect is the file of the fixture's session's partition.
+        fixture.inspectedPath = PartitionNaming.file(
+            ofPartition: TrackingPartitions.partition(ofSession: fixture.sessionID), storePath: fixture.storePath)
+        return fixture
     }
 
     /// The fixture's own session (named after its folder, so that fixtures never share one).
     var sessionID: String { "session-\(directory.lastPathComponent.suffix(8).lowercased())" }
     var projector: ReadModelProjector { assembly.projector }
-    var store: PartitionStore { assembly.stores.store(forSession: sessionID) }
+    var store: PartitionStore { try! assembly.stores.store(forSession: sessionID) }
 
     /// Publishes the course, schedules the session and approves the given enrolments (enrolment id → participant).
     func seed(enrolments: [String: String]) async throws {
@@ -121,8 +125,14 @@ extension ServiceFixture where Assembly == TrackingServiceFactory.Assembly {
         }
     }
 
+    /// Rows of a table of session data, in every partition's file (statements without a known session are kept
+    /// in the first owned partition's).
     func rowCount(_ table: String) async throws -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        var count = 0
+        for store in assembly.stores.all {
+            count += try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        }
+        return count
     }
 
     /// Every row of tracking's state and outbox, as text: equal snapshots before and after a refused request
