@@ -11,6 +11,13 @@ public struct PermanentFailure: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// A background service that receives events from the domain exchange: what it binds is what the service
+/// consumes (its AsyncAPI `receive` operations).
+public protocol EventSubscriber {
+    /// The routing keys (event types) its queues are bound to on the domain exchange.
+    var boundEventTypes: [String] { get }
+}
+
 /// Typed handlers for the event types a service consumes, keyed by versioned type name.
 public struct EventRoutes: Sendable {
     typealias Handler = @Sendable (Delivery) async throws -> Void
@@ -50,7 +57,7 @@ public struct EventRoutes: Sendable {
 /// Malformed CloudEvents and unknown event types (including unknown versions of known ones) are
 /// parked at once with a log line; handler errors are retried with the subscription's policy,
 /// then parked. Nothing is dropped silently and one bad message never blocks the ones behind it.
-public final class EventConsumer: Service, Sendable {
+public final class EventConsumer: Service, EventSubscriber, Sendable {
     /// The queues consumed together (one, or tracking's owned partitions), with the same routes.
     public let subscriptions: [Subscription]
     private let byQueue: [String: Subscription]
@@ -66,6 +73,8 @@ public final class EventConsumer: Service, Sendable {
     /// When each queue last had an event handled (seconds since 1970), for ``lastHandled(queue:)``.
     private let handledAt: Mutex<[String: Date]>
     private let depthInterval: Duration
+
+    public var boundEventTypes: [String] { subscriptions.flatMap(\.bindings) }
 
     /// The first (often the only) subscription.
     public var subscription: Subscription { subscriptions[0] }

@@ -49,7 +49,7 @@ public struct PlatformService: Sendable {
         self.outerMiddleware = outerMiddleware
         self.openAPI = openAPI
         self.background = background
-        let consumed = background.compactMap { $0 as? EventConsumer }.flatMap(\.subscription.bindings).map {
+        let consumed = background.compactMap { $0 as? any EventSubscriber }.flatMap(\.boundEventTypes).map {
             EventType($0)
         }
         self.asyncAPI = AsyncAPISlice(

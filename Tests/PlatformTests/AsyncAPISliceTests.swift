@@ -31,9 +31,8 @@ struct AsyncAPISliceTests {
             }
             // Publishes: exactly the catalogue's types of this producer
             #expect(names("send") == Set(EventCatalog.published(by: service.name).map { $0.eventType.rawValue }))
-            // Receives: exactly what its consumer is bound to (none for the catalogue)
-            let bindings = Set(
-                service.background.compactMap { $0 as? EventConsumer }.flatMap(\.subscription.bindings))
+            // Receives: exactly what its subscribers are bound to (none for the catalogue; tracking's router)
+            let bindings = Set(service.background.compactMap { $0 as? any EventSubscriber }.flatMap(\.boundEventTypes))
             #expect(names("receive") == bindings)
             consumedByAnyone.formUnion(bindings)
             // Every message carries the bundled schema of its type, on the topic exchange, keyed by its type
@@ -52,5 +51,8 @@ struct AsyncAPISliceTests {
             }
         }
         #expect(consumedByAnyone.contains("tracking.course.completed.v1"), "enrolment consumes completions")
+        #expect(
+            consumedByAnyone.contains(CoursePublished.eventType.rawValue),
+            "tracking consumes course versions (its router's intake is bound to them)")
     }
 }

@@ -19,7 +19,7 @@ import ServiceLifecycle
 /// Messages keep their id, headers and the broker-vouched publisher (`x-magistere-published-by`, kept because
 /// tracking's own user re-sends them): the partition consumer checks type, schema and publisher as the intake
 /// consumer used to. Only what is not a CloudEvent at all is parked here.
-public final class PartitionRouter: Service, Sendable {
+public final class PartitionRouter: Service, EventSubscriber, Sendable {
     public let subscription: Subscription
     /// Every partition's subscription: declared before routing, so that nothing routed is unroutable.
     public let partitionSubscriptions: [Subscription]
@@ -39,6 +39,8 @@ public final class PartitionRouter: Service, Sendable {
             lease: Lease(name: naming.routerLease, whenHeld: .wait))
         self.logger = logger
     }
+
+    public var boundEventTypes: [String] { subscription.bindings }
 
     /// Whether this instance routes now (it holds the lease and is attached).
     public var isRouting: Bool { transport.isAttached(toQueue: subscription.queue) }
