@@ -47,11 +47,12 @@ struct BrokerCommand: AsyncParsableCommand {
             ]
             try await transport.checkConnection()
             for service in services {
-                for case let consumer as EventConsumer in service.background {
-                    try await transport.declare(consumer.subscription)
-                    print(
-                        "declared \(consumer.subscription.queue) ← \(consumer.subscription.bindings.joined(separator: ", "))"
-                    )
+                var declared: Set<String> = []
+                for case let subscriber as any EventSubscriber in service.background {
+                    for subscription in subscriber.subscriptions where declared.insert(subscription.queue).inserted {
+                        try await transport.declare(subscription)
+                        print("declared \(subscription.queue) ← \(subscription.bindings.joined(separator: ", "))")
+                    }
                 }
             }
         }

@@ -46,17 +46,50 @@ struct TrackingCommand: AsyncParsableCommand {
     @Option(
         help: "The partitions this instance owns: all, or ranges such as 0-15 (env MAGISTERE_TRACKING_PARTITIONS).")
     var partitions: String?
+    @Option(
+        name: .customLong("partition-map"),
+        help:
+            "The partition map all instances share; this instance owns its partitions there (env MAGISTERE_TRACKING_PARTITION_MAP)."
+    )
+    var partitionMap: String?
+    @Option(help: "This instance's name in the partition map (env MAGISTERE_TRACKING_INSTANCE).") var instance: String?
 
     func run() async throws {
-        let owned: PartitionSet
-        do {
-            owned = try PartitionSet(parsing: Settings.trackingPartitions.resolve(partitions))
-        } catch let error as PartitionSetError {
-            throw ValidationError("--partitions: \(error.description)")
-        }
         try await runtime.runAlone(
-            TrackingServiceFactory.self, "tracking", options: .init(partitions: owned), port: port,
+            TrackingServiceFactory.self, "tracking", options: try options(), port: port,
             setting: Settings.trackingPort)
+    }
+
+    /// The partitions to own: the map's for the instance, or `--partitions`; a contradiction is refused.
+    func options(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws
+        -> TrackingServiceFactory.Options
+    {
+        do {
+            let mapPath = Settings.trackingPartitionMap.resolve(partitionMap, environment: environment)
+            let instance = Settings.trackingInstance.resolve(instance, environment: environment)
+            let partitions = Settings.trackingPartitions.resolve(partitions, environment: environment)
+            guard !mapPath.isEmpty else {
+                guard instance.isEmpty else {
+                    throw ValidationError("--instance names an instance of a --partition-map")
+                }
+                return .init(partitions: try PartitionSet(parsing: partitions))
+            }
+            guard !instance.isEmpty else {
+                throw ValidationError("--partition-map needs --instance: which of the map's instances this one is")
+            }
+            let options = try TrackingServiceFactory.Options.instance(
+                instance, of: try PartitionMap.load(path: mapPath))
+            if partitions != "all", try PartitionSet(parsing: partitions) != options.partitions {
+                throw ValidationError(
+                    "--partitions \(partitions) contradicts the partition map, which gives \(instance) \(options.partitions)"
+                )
+            }
+            return options
+        } catch let error as PartitionSetError {
+            throw ValidationError(error.description)
+        }
     }
 }
 

@@ -58,6 +58,12 @@ enum Settings {
     static let trackingPartitions = Setting(
         environment: "MAGISTERE_TRACKING_PARTITIONS", flag: "--partitions", defaultValue: "all",
         help: "The tracking partitions this instance owns (0-31): all, or ranges such as 0-15 or 0-7,16-23.")
+    static let trackingPartitionMap = Setting(
+        environment: "MAGISTERE_TRACKING_PARTITION_MAP", flag: "--partition-map", defaultValue: "",
+        help: "The partition map every tracking instance shares (JSON: version, instances with url and partitions).")
+    static let trackingInstance = Setting(
+        environment: "MAGISTERE_TRACKING_INSTANCE", flag: "--instance", defaultValue: "",
+        help: "This tracking instance's name in the partition map.")
     static let logFormat = Setting(
         environment: "MAGISTERE_LOG_FORMAT", flag: "--log-format", defaultValue: "logfmt",
         help: "logfmt or json, on standard error.")
@@ -96,7 +102,8 @@ enum Settings {
     static let all: [Setting] = [
         dataDirectory, transport, amqpURL, amqpPasswordFile, amqpProducerUsers, amqpExchange, amqpCACertificate,
         queueType, host,
-        catalogPort, enrolmentPort, trackingPort, trackingPartitions, logFormat, logLevel, authIssuer, authAudience,
+        catalogPort, enrolmentPort, trackingPort, trackingPartitions, trackingPartitionMap,
+        trackingInstance, logFormat, logLevel, authIssuer, authAudience,
         authSecret,
         authSecretFile, authPublicKeys, authJWKSFile,
     ]

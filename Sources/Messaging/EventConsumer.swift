@@ -14,8 +14,13 @@ public struct PermanentFailure: Error, Sendable, CustomStringConvertible {
 /// A background service that receives events from the domain exchange: what it binds is what the service
 /// consumes (its AsyncAPI `receive` operations).
 public protocol EventSubscriber {
+    /// Every queue it consumes or feeds, with its bindings: what `magistere broker setup` declares.
+    var subscriptions: [Subscription] { get }
+}
+
+extension EventSubscriber {
     /// The routing keys (event types) its queues are bound to on the domain exchange.
-    var boundEventTypes: [String] { get }
+    public var boundEventTypes: [String] { subscriptions.flatMap(\.bindings) }
 }
 
 /// Typed handlers for the event types a service consumes, keyed by versioned type name.
@@ -73,8 +78,6 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     /// When each queue last had an event handled (seconds since 1970), for ``lastHandled(queue:)``.
     private let handledAt: Mutex<[String: Date]>
     private let depthInterval: Duration
-
-    public var boundEventTypes: [String] { subscriptions.flatMap(\.bindings) }
 
     /// The first (often the only) subscription.
     public var subscription: Subscription { subscriptions[0] }

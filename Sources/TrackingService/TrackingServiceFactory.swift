@@ -23,16 +23,34 @@ public enum TrackingServiceFactory: ServiceFactory {
         public var queue: String
         /// The base of the `more` links of xAPI statement queries (default: relative links).
         public var xapiBasePath: String
-        /// The partitions this instance owns (default: all of them).
+        /// The partitions this instance owns (default: all of them; with a map, the map's for ``instance``).
         public var partitions: PartitionSet
+        /// The deployment's partition map, where requests for other instances' sessions are redirected.
+        public var map: PartitionMap?
+        /// This instance's name in the map.
+        public var instance: String?
 
         public init(
             queue: String = TrackingServiceFactory.queue, xapiBasePath: String = "/xapi",
-            partitions: PartitionSet = .all
+            partitions: PartitionSet = .all, map: PartitionMap? = nil, instance: String? = nil
         ) {
             self.queue = queue
             self.xapiBasePath = xapiBasePath
             self.partitions = partitions
+            self.map = map
+            self.instance = instance
+        }
+
+        /// Options for the instance named `instance` of `map`: its partitions are the map's.
+        public static func instance(
+            _ instance: String, of map: PartitionMap, queue: String = TrackingServiceFactory.queue
+        ) throws -> Options {
+            guard let entry = map.instances[instance] else {
+                throw PartitionSetError(
+                    "instance '\(instance)' is not in the partition map (version \(map.version) names "
+                        + map.instances.keys.sorted().joined(separator: ", ") + ")")
+            }
+            return Options(queue: queue, partitions: entry.partitions, map: map, instance: instance)
         }
     }
 
@@ -78,10 +96,15 @@ public enum TrackingServiceFactory: ServiceFactory {
             partitionStores.append(PartitionStore(database: pool, partitions: [partition]) { relay.nudge() })
         }
         let stores = TrackingStores(partitionStores)
-        let application = TrackingApplication(stores: stores)
+        let application = TrackingApplication(
+            stores: stores, forwarder: ProgressForwarder(transport: environment.transport, naming: naming))
         let projector = ReadModelProjector(stores: stores, consumer: options.queue)
         let statements = StatementResource(application: application, basePath: options.xapiBasePath, logger: logger)
         let routes = TrackingEventHandlers.routes(projector: projector, naming: naming)
+        // Partition queues also carry reports forwarded by other instances (never bound on the exchange).
+        var partitionRoutes = routes
+        partitionRoutes.on(ProgressForwarded.self) { envelope, _ in try await application.applyForwarded(envelope.data)
+        }
         let partitionSubscriptions = (0..<TrackingPartitions.count).map { partition in
             Subscription(
                 queue: naming.queue(ofPartition: partition), bindings: [], retry: environment.retry,
@@ -90,21 +113,28 @@ public enum TrackingServiceFactory: ServiceFactory {
         }
         let consumer = EventConsumer(
             transport: environment.transport,
-            subscriptions: options.partitions.partitions.map { partitionSubscriptions[$0] }, routes: routes,
+            subscriptions: options.partitions.partitions.map { partitionSubscriptions[$0] }, routes: partitionRoutes,
             logger: logger)
         let router = PartitionRouter(
             transport: environment.transport, naming: naming, bindings: routes.eventTypes,
-            partitionSubscriptions: partitionSubscriptions, retry: environment.retry, logger: logger)
+            partitionSubscriptions: partitionSubscriptions, broadcast: TrackingEventHandlers.placements,
+            retry: environment.retry, logger: logger)
         let progress = ProgressController(application: application)
         let xapi = StatementController(resource: statements)
+        let partitionsView = PartitionsController(
+            stores: stores, naming: naming, transport: environment.transport, consumer: consumer, router: router,
+            map: options.map, instance: options.instance)
         let service = PlatformService(
             name: .tracking, environment: environment, stores: pools,
             routes: { router in
                 progress.addRoutes(to: router)
                 xapi.addRoutes(to: router)
+                partitionsView.addRoutes(to: router)
             },
             access: TrackingAccess.policy, openAPI: try openAPIDocument(), background: relays + [router, consumer],
-            outerMiddleware: [XAPIHeadersMiddleware()])
+            outerMiddleware: [
+                XAPIHeadersMiddleware(), PartitionRedirectMiddleware(map: options.map, instance: options.instance),
+            ])
         return Assembly(
             service: service, application: application, projector: projector, stores: stores, relays: relays,
             router: router, consumer: consumer, statements: statements)

@@ -9,7 +9,7 @@ the compose file's own command and environment, overriding only what must differ
 - MAGISTERE_DATA_DIR → a temporary folder per service; the port variable → a free port; MAGISTERE_HTTP_HOST →
   127.0.0.1.
 
-The consuming queues have fixed names (`enrolment.events`, `tracking.events`, shared with any other run on the same
+The consuming queues have fixed names (`enrolment.events`, `tracking.events` and its partitions', shared with any other run on the same
 broker), so the test purges them before starting: a message left over from an earlier run (bound to an older
 exchange) cannot reach these processes. Everything this run creates is random (course, session, enrolment ids) and
 the observer's queue is exclusive to this test.
@@ -46,7 +46,8 @@ PORT_VARIABLE = {"catalog": "MAGISTERE_CATALOG_PORT", "enrolment": "MAGISTERE_EN
                  "tracking": "MAGISTERE_TRACKING_PORT"}
 OVERRIDDEN = {"MAGISTERE_AMQP_URL", "MAGISTERE_AMQP_EXCHANGE", "MAGISTERE_DATA_DIR", "MAGISTERE_HTTP_HOST",
               "MAGISTERE_AMQP_PASSWORD_FILE", "MAGISTERE_AUTH_HS256_SECRET_FILE"}
-FIXED_QUEUES = ("enrolment.events", "tracking.events", "enrolment.events.dead", "tracking.events.dead")
+FIXED_QUEUES = ("enrolment.events", "tracking.events", "enrolment.events.dead", "tracking.events.dead",
+                *(f"tracking.events.partition.{partition:02d}" for partition in range(32)))
 COMPLETED = "tracking.course.completed.v1"
 FIRST_EVENT_WITHIN_SECONDS = 5
 QUIET_AFTER_SECONDS = 3
@@ -197,7 +198,8 @@ def run_services(magistere, services: dict, accounts: BrokerAccounts, amqp_url: 
     done = subprocess.run([str(CLI), *[str(part) for part in setup["command"]]],
                           env=clean_environment(**setup_environment), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, f"broker setup failed: {done.stdout}{done.stderr}"
-    assert "enrolment.events" in done.stdout and "tracking.events" in done.stdout
+    assert "declared enrolment.events ←" in done.stdout and "declared tracking.events ←" in done.stdout
+    assert "declared tracking.events.partition.31" in done.stdout
     processes = {}
     for name in SERVICES:
         service = services[name]

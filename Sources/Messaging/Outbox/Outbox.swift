@@ -18,15 +18,7 @@ public enum Outbox {
         _ event: E, id: String = UUID().uuidString.lowercased(), time: Date = Date(), traceparent: String? = nil,
         in db: Database
     ) throws -> Bool {
-        let time = Timestamp.truncated(time)
-        let traceparent = traceparent ?? TraceContext.current?.child().traceparent
-        let envelope = CloudEvent(id: id, time: time, traceparent: traceparent, event: event)
-        var headers: [String: String] = [:]
-        if let traceparent { headers[MessageHeader.traceparent] = traceparent }
-        let message = Message(
-            id: id, type: E.eventType.rawValue, source: E.producer.source, subject: event.subject, time: time,
-            body: try EventCoding.encode(envelope), headers: headers)
-        return try append(message, in: db)
+        try append(Message.event(event, id: id, time: time, traceparent: traceparent), in: db)
     }
 
     /// Appends an already built message (its body must be the CloudEvent JSON).
@@ -134,4 +126,22 @@ public struct OutboxStatus: Sendable, Equatable, Codable {
     /// Failed attempts to publish the oldest pending event.
     public var headAttempts: Int
     public var lastError: String?
+}
+
+extension Message {
+    /// The message of a domain event: its CloudEvent as the body, routed by its type.
+    ///
+    /// `traceparent` defaults to a new span of the current trace (``TraceContext/current``).
+    public static func event<E: DomainEvent>(
+        _ event: E, id: String = UUID().uuidString.lowercased(), time: Date = Date(), traceparent: String? = nil
+    ) throws -> Message {
+        let time = Timestamp.truncated(time)
+        let traceparent = traceparent ?? TraceContext.current?.child().traceparent
+        let envelope = CloudEvent(id: id, time: time, traceparent: traceparent, event: event)
+        var headers: [String: String] = [:]
+        if let traceparent { headers[MessageHeader.traceparent] = traceparent }
+        return Message(
+            id: id, type: E.eventType.rawValue, source: E.producer.source, subject: event.subject, time: time,
+            body: try EventCoding.encode(envelope), headers: headers)
+    }
 }

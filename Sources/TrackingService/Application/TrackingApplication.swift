@@ -15,13 +15,24 @@ public final class TrackingApplication: Sendable {
     public let stores: TrackingStores
     public let rules: CompletionRules
     private let now: @Sendable () -> Date
+    /// Sends reports for sessions of partitions owned by another instance to their partition's queue; nil: such a
+    /// report is refused (421) instead.
+    let forwarder: ProgressForwarder?
 
-    public init(
+    public convenience init(
         stores: TrackingStores, rules: CompletionRules = .current, now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.init(stores: stores, rules: rules, now: now, forwarder: nil)
+    }
+
+    init(
+        stores: TrackingStores, rules: CompletionRules = .current, now: @escaping @Sendable () -> Date = Date.init,
+        forwarder: ProgressForwarder?
     ) {
         self.stores = stores
         self.rules = rules
         self.now = now
+        self.forwarder = forwarder
     }
 
     var tracker: CompletionTracker { CompletionTracker(rules: rules) }
@@ -34,6 +45,9 @@ public final class TrackingApplication: Sendable {
         public var completedCourse: Bool
         /// The enrolment's progress after the report; nil when the client asked for a minimal answer.
         public var progress: EnrolmentProgressView?
+        /// Set when the session's partition is owned by another instance: the report was sent to it through the
+        /// broker under this request id, and is decided there (``forwardedOutcome(requestID:enrolmentID:for:)``).
+        public var forwardedRequest: String?
     }
 
     /// The result of an attendance sheet.
@@ -57,10 +71,15 @@ public final class TrackingApplication: Sendable {
         let now = Timestamp.truncated(self.now())
         let violations = record.violations(now: now)
         guard violations.isEmpty else { throw TrackingError.invalid(violations) }
-        guard let sessionID = try await stores.locate(enrolmentID: enrolmentID) else {
+        guard let placement = try await stores.placement(of: enrolmentID) else {
             throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
         }
-        let store = try stores.store(forSession: sessionID)
+        let sessionID = placement.sessionID
+        let partition = TrackingPartitions.partition(ofSession: sessionID)
+        guard stores.owns(partition: partition) else {
+            return try await forward(record, placement: placement, by: caller, at: now)
+        }
+        let store = try stores.store(forPartition: partition)
         let command = ProgressCommand(tracker: tracker, plans: store.plans)
         let rules = rules
         let plans = store.plans
@@ -81,6 +100,75 @@ public final class TrackingApplication: Sendable {
         case .recorded(let result):
             return ProgressReceipt(replayed: false, completedCourse: result.newlyCompleted, progress: view)
         }
+    }
+
+    /// Sends a report for a session owned by another instance to its partition's queue (confirmed by the broker):
+    /// what can be checked here is checked first (the report's fields, whose enrolment it is), the rest by the
+    /// owner, who records the outcome under the returned request id.
+    private func forward(
+        _ record: ProgressRecord, placement: DirectoryRow, by caller: Caller, at now: Date
+    ) async throws -> ProgressReceipt {
+        guard placement.participantID == caller.subject else {
+            throw TrackingError.forbidden(
+                "enrolment \(placement.enrolmentID) is another participant's: a participant records their own progress only"
+            )
+        }
+        guard let forwarder else {
+            throw TrackingError.notOwned(partition: TrackingPartitions.partition(ofSession: placement.sessionID))
+        }
+        let requestID = UUID().uuidString.lowercased()
+        try await forwarder.forward(
+            ProgressForwarded(
+                requestID: requestID, enrolmentID: placement.enrolmentID, sessionID: placement.sessionID,
+                participantID: caller.subject, record: record, acceptedAt: now))
+        return ProgressReceipt(replayed: false, completedCourse: false, progress: nil, forwardedRequest: requestID)
+    }
+
+    /// Records a report forwarded by another instance, as if it had been posted here, and keeps its outcome.
+    /// A refusal is an outcome, not a failure of the message; a partition not owned here (a misrouted message, or
+    /// one that arrived while partitions moved) is a failure: retried, then parked.
+    func applyForwarded(_ command: ProgressForwarded) async throws {
+        let caller = Caller(subject: command.participantID, roles: [.participant])
+        var outcome = ForwardedOutcome(requestID: command.requestID, state: .applied)
+        do {
+            let receipt = try await recordProgress(
+                enrolmentID: command.enrolmentID, record: command.record, by: caller, withView: false)
+            guard receipt.forwardedRequest == nil else {
+                throw TrackingError.notOwned(partition: TrackingPartitions.partition(ofSession: command.sessionID))
+            }
+            outcome.status = receipt.replayed ? 200 : 201
+            outcome.replayed = receipt.replayed
+            outcome.courseCompleted = receipt.completedCourse
+        } catch let error as TrackingError {
+            if case .notOwned = error { throw error }
+            let problem = error.problem
+            outcome.state = .refused
+            outcome.status = Int(problem.status.code)
+            outcome.refusal = .init(
+                kind: problem.kind, title: problem.title, detail: problem.detail, errors: problem.errors)
+        }
+        outcome.decidedAt = Timestamp.truncated(self.now())
+        let decided = outcome
+        try await stores.store(forSession: command.sessionID).write { db in
+            try ForwardedRequestRow.record(decided, sessionID: command.sessionID, enrolmentID: command.enrolmentID, db)
+        }
+    }
+
+    /// What became of a forwarded report, for the participant who sent it (or anyone who may read the enrolment's
+    /// progress); `pending` until the owner decided.
+    func forwardedOutcome(requestID: String, enrolmentID: String, for caller: Caller) async throws -> ForwardedOutcome {
+        guard let placement = try await stores.placement(of: enrolmentID) else {
+            throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
+        }
+        if placement.participantID != caller.subject {
+            // Not the sender: the enrolment's readers only (checked by the owner's read of the enrolment).
+            _ = try await enrolmentProgress(enrolmentID: enrolmentID, for: caller)
+        }
+        let store = try stores.store(forSession: placement.sessionID)
+        let stored = try await store.read { db in
+            try ForwardedRequestRow.fetch(requestID, enrolmentID: enrolmentID, db)
+        }
+        return stored ?? ForwardedOutcome(requestID: requestID, state: .pending)
     }
 
     /// Records an attendance sheet of a session, in one transaction: the caller must be one of its trainers

@@ -71,20 +71,22 @@ public struct ReadModelProjector: Sendable {
         var description: String { "session \(sessionID) is not known to tracking yet" }
     }
 
-    public func apply(_ envelope: CloudEvent<EnrolmentApproved>) async throws {
+    /// An approval is applied in its session's partition; the copy another partition receives (the router sends
+    /// placements to every partition) only records where the enrolment is, in that partition's directory.
+    public func apply(_ envelope: CloudEvent<EnrolmentApproved>, partition: Int? = nil) async throws {
         let event = envelope.data
         try await approve(
             messageID: envelope.id, sessionID: event.sessionID, enrolmentID: event.enrolmentID,
             participantID: event.participantID, academy: event.academy, course: event.course,
-            schoolLevel: event.schoolLevel, at: event.occurredAt)
+            schoolLevel: event.schoolLevel, at: event.occurredAt, partition: partition)
     }
 
-    public func apply(_ envelope: CloudEvent<EnrolmentPromoted>) async throws {
+    public func apply(_ envelope: CloudEvent<EnrolmentPromoted>, partition: Int? = nil) async throws {
         let event = envelope.data
         try await approve(
             messageID: envelope.id, sessionID: event.sessionID, enrolmentID: event.enrolmentID,
             participantID: event.participantID, academy: event.academy, course: event.course,
-            schoolLevel: event.schoolLevel, at: event.occurredAt)
+            schoolLevel: event.schoolLevel, at: event.occurredAt, partition: partition)
     }
 
     public func apply(_ envelope: CloudEvent<EnrolmentWithdrawn>) async throws {
@@ -98,11 +100,21 @@ public struct ReadModelProjector: Sendable {
 
     private func approve(
         messageID: String, sessionID: String, enrolmentID: String, participantID: String, academy: String,
-        course: CourseVersionRef, schoolLevel: SchoolLevel, at date: Date
+        course: CourseVersionRef, schoolLevel: SchoolLevel, at date: Date, partition: Int?
     ) async throws {
+        let placement = DirectoryRow(enrolmentID: enrolmentID, sessionID: sessionID, participantID: participantID)
+        if let partition, partition != TrackingPartitions.partition(ofSession: sessionID) {
+            let consumer = consumer
+            try await stores.store(forPartition: partition).write { db in
+                guard try Inbox.claim(messageID, consumer: consumer, in: db) else { return }
+                try placement.insert(db)
+            }
+            return
+        }
         let session = SessionRow(
             sessionID: sessionID, academy: academy, course: course, schoolLevel: schoolLevel, scheduled: false)
         try await inSessionStore(sessionID, messageID) { db in
+            try placement.insert(db)
             try session.insertIfMissing(db)
             if let known = try String.fetchOne(
                 db, sql: "SELECT session_id FROM enrolment WHERE enrolment_id = ?", arguments: [enrolmentID]),

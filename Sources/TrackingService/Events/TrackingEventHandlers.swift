@@ -13,9 +13,17 @@ enum TrackingEventHandlers {
         routes.on(SessionScheduled.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(SessionCancelled.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(SessionStaffChanged.self) { envelope, _ in try await projector.apply(envelope) }
-        routes.on(EnrolmentApproved.self) { envelope, _ in try await projector.apply(envelope) }
-        routes.on(EnrolmentPromoted.self) { envelope, _ in try await projector.apply(envelope) }
+        routes.on(EnrolmentApproved.self) { envelope, delivery in
+            try await projector.apply(envelope, partition: naming.partition(ofQueue: delivery.queue))
+        }
+        routes.on(EnrolmentPromoted.self) { envelope, delivery in
+            try await projector.apply(envelope, partition: naming.partition(ofQueue: delivery.queue))
+        }
         routes.on(EnrolmentWithdrawn.self) { envelope, _ in try await projector.apply(envelope) }
         return routes
     }
+
+    /// Events that place an enrolment in a session: the router sends them to every partition (each keeps the
+    /// whole enrolment directory), not only to the session's.
+    static let placements: Set<String> = [EnrolmentApproved.eventType.rawValue, EnrolmentPromoted.eventType.rawValue]
 }

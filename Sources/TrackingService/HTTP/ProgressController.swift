@@ -8,6 +8,7 @@ import ServiceSupport
 /// | route | what | who (the route's role, then the scope checked on the loaded session/enrolment) |
 /// |---|---|---|
 /// | `POST /enrolments/{id}/progress` | one progress report (idempotent by its `id`) | the enrolment's participant |
+/// | `GET /enrolments/{id}/progress/requests/{request}` | what became of a report answered 202 (accepted by an instance that does not own the session, decided by the one that does) | its participant, and the enrolment's readers |
 /// | `GET /enrolments/{id}/progress` | one enrolment's progress | its participant; the session's trainers and tutors; a manager of its academy |
 /// | `POST /sessions/{id}/attendance` | an attendance sheet for one meeting, for many participants | a trainer or tutor assigned to the session |
 /// | `GET /sessions/{id}/progress` | the trainers' table | the session's trainers and tutors; a manager of its academy |
@@ -30,6 +31,13 @@ struct ProgressController: Sendable {
             let id = try PathIdentifier.require(naming: "Enrolment", in: context)
             let caller = try context.requireCaller()
             return JSONResponse(try await application.enrolmentProgress(enrolmentID: id, for: caller))
+        }
+        router.get("enrolments/:id/progress/requests/:request") { request, context in
+            let id = try PathIdentifier.require(naming: "Enrolment", in: context)
+            let requestID = try PathIdentifier.require("request", naming: "Request", in: context)
+            let caller = try context.requireCaller()
+            return JSONResponse(
+                try await application.forwardedOutcome(requestID: requestID, enrolmentID: id, for: caller))
         }
         router.post("sessions/:id/attendance") { request, context in
             let id = try PathIdentifier.require(naming: "Session", in: context)
@@ -59,6 +67,14 @@ struct ProgressController: Sendable {
         let minimal = Self.prefersMinimal(request)
         let receipt = try await application.recordProgress(
             enrolmentID: id, record: record, by: caller, withView: !minimal)
+        if let forwarded = receipt.forwardedRequest {
+            // Another instance owns the session: the report is safely in its partition's queue, decided there.
+            let outcome = "/enrolments/\(id)/progress/requests/\(forwarded)"
+            return try JSONResponse(
+                ForwardedReceipt(id: record.id, requestID: forwarded, state: "accepted", outcome: outcome),
+                status: .accepted, headers: [.location: outcome]
+            ).response(from: request, context: context)
+        }
         var headers: HTTPFields = [Self.replayHeader: receipt.replayed ? "true" : "false"]
         let status: HTTPResponse.Status = receipt.replayed ? .ok : .created
         guard let progress = receipt.progress else {
@@ -79,6 +95,16 @@ struct ProgressController: Sendable {
                 $0.trimmingCharacters(in: .whitespaces).lowercased() == "return=minimal"
             }
         }
+    }
+
+    /// The answer to a report accepted for a session another instance owns (202).
+    struct ForwardedReceipt: Encodable, Sendable {
+        /// The report's id.
+        var id: String
+        var requestID: String
+        var state: String
+        /// Where to learn what became of it (also the `Location` header).
+        var outcome: String
     }
 
     /// The answer to a report sent with `Prefer: return=minimal`.

@@ -8,9 +8,11 @@ enum TrackingAccess {
     static let policy = AccessPolicy([
         "POST /enrolments/{id}/progress": .role(.participant),
         "GET /enrolments/{id}/progress": .role(.participant, .trainer, .tutor, .manager),
+        "GET /enrolments/{id}/progress/requests/{request}": .role(.participant, .trainer, .tutor, .manager),
         "POST /sessions/{id}/attendance": .role(.trainer, .tutor),
         "GET /sessions/{id}/progress": .role(.trainer, .tutor, .manager),
         "GET /sessions/{id}/summary": .role(.trainer, .tutor, .manager),
+        "GET /partitions": .role(.operator),
         "GET /xapi/about": .anyone,
         "POST /xapi/statements": .role(.participant, .trainer, .tutor),
         "PUT /xapi/statements": .role(.participant, .trainer, .tutor),

@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// sessions, in order.
 ///
 /// An event with a `data.sessionID` goes to that session's partition; any other (a course published: reference
-/// data every partition keeps) goes to every partition. Each window is sent to the partition queues
+/// data every partition keeps), and an enrolment's placement in a session (every partition keeps the directory of
+/// enrolments), goes to every partition. Each window is sent to the partition queues
 /// (confirmed) before it is acknowledged: a crash in between sends it again, and each partition's inbox
 /// drops the copy. One instance routes at a time (it holds the router lease; the others stand by and take
 /// over when it goes away), so the intake's order is kept: per session, events reach their partition in the
@@ -24,14 +25,19 @@ public final class PartitionRouter: Service, EventSubscriber, Sendable {
     /// Every partition's subscription: declared before routing, so that nothing routed is unroutable.
     public let partitionSubscriptions: [Subscription]
     private let naming: PartitionNaming
+    /// Event types sent to every partition although they name a session (placements of enrolments: every
+    /// partition keeps the directory of enrolments).
+    private let broadcast: Set<String>
     private let transport: any MessageTransport
     private let logger: Logger
 
     public init(
         transport: any MessageTransport, naming: PartitionNaming, bindings: [String],
-        partitionSubscriptions: [Subscription], prefetch: Int = 64, retry: RetryPolicy = .standard, logger: Logger
+        partitionSubscriptions: [Subscription], broadcast: Set<String> = [], prefetch: Int = 64,
+        retry: RetryPolicy = .standard, logger: Logger
     ) {
         self.transport = transport
+        self.broadcast = broadcast
         self.naming = naming
         self.partitionSubscriptions = partitionSubscriptions
         self.subscription = Subscription(
@@ -40,7 +46,8 @@ public final class PartitionRouter: Service, EventSubscriber, Sendable {
         self.logger = logger
     }
 
-    public var boundEventTypes: [String] { subscription.bindings }
+    /// The intake and every partition's queues.
+    public var subscriptions: [Subscription] { [subscription] + partitionSubscriptions }
 
     /// Whether this instance routes now (it holds the lease and is attached).
     public var isRouting: Bool { transport.isAttached(toQueue: subscription.queue) }
@@ -75,7 +82,9 @@ public final class PartitionRouter: Service, EventSubscriber, Sendable {
     /// The partitions a message goes to: its session's, or all of them; nil when it is not a CloudEvent.
     func partitions(of message: Message) -> [Int]? {
         guard let routed = try? EventCoding.decode(Routed.self, from: message.body) else { return nil }
-        if let session = routed.data?.sessionID { return [TrackingPartitions.partition(ofSession: session)] }
+        if let session = routed.data?.sessionID, !broadcast.contains(routed.type) {
+            return [TrackingPartitions.partition(ofSession: session)]
+        }
         return Array(0..<TrackingPartitions.count)
     }
 
@@ -116,6 +125,7 @@ public final class PartitionRouter: Service, EventSubscriber, Sendable {
             var sessionID: String?
         }
         var specversion: String
+        var type: String
         var data: Data?
     }
 }

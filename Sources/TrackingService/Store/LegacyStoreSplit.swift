@@ -7,8 +7,8 @@ import Logging
 /// to one file per partition (`tracking.p00.sqlite` … `tracking.p31.sqlite`), done at the first start.
 ///
 /// Each partition's file is a copy of the old one (`VACUUM INTO`, a consistent snapshot) keeping only its
-/// sessions' rows; course versions and the inbox are kept in every file (reference data, and the record of
-/// events already applied); the outbox and the statements without a session stay in partition 0's file only,
+/// sessions' rows; course versions, the enrolment directory and the inbox are kept in every file (reference data,
+/// and the record of events already applied); the outbox and the statements without a session stay in partition 0's file only,
 /// so that nothing is published twice. A file is written under a temporary name and renamed when complete; the
 /// old file is renamed `<name>.split` last, kept as a backup. Interrupted, the next start finishes the files
 /// still missing (those present were complete before the service could write to them).
@@ -56,7 +56,9 @@ enum LegacyStoreSplit {
                 })
             let tables = try String.fetchAll(
                 db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            for table in tables where try db.columns(in: table).contains(where: { $0.name == "session_id" }) {
+            // The directory of enrolments is kept whole in every partition's file.
+            for table in tables where table != "enrolment_directory" {
+                guard try db.columns(in: table).contains(where: { $0.name == "session_id" }) else { continue }
                 let orphans = partition == 0 ? "" : " OR session_id IS NULL"
                 try db.execute(
                     sql: "DELETE FROM \(table.quotedDatabaseIdentifier) WHERE magistere_partition(session_id) <> ?"

@@ -137,5 +137,27 @@ public enum TrackingMigrations {
                     CREATE INDEX audit_entry_by_session ON audit_entry (session_id, recorded_at);
                     """)
         }
+        // Partitions: which session each enrolment is in (kept in EVERY partition's file, so that any instance
+        // knows where to send a report), and the outcomes of reports forwarded from another instance.
+        migrator.registerMigration("tracking.v3.partition-directory") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE enrolment_directory (
+                        enrolment_id TEXT NOT NULL PRIMARY KEY,
+                        session_id TEXT NOT NULL,
+                        participant_id TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    INSERT OR IGNORE INTO enrolment_directory (enrolment_id, session_id, participant_id)
+                        SELECT enrolment_id, session_id, participant_id FROM enrolment;
+                    CREATE TABLE forwarded_request (
+                        request_id TEXT NOT NULL PRIMARY KEY,
+                        session_id TEXT NOT NULL,
+                        enrolment_id TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        body TEXT NOT NULL,
+                        decided_at DATETIME NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
     }
 }

@@ -6,14 +6,14 @@ import Synchronization
 /// The ``PartitionStore`` of each partition this instance owns: one SQLite file per partition.
 ///
 /// Callers ask for "the store of this session"; a session of a partition owned by another instance is
-/// ``TrackingError/notOwned(partition:)``. The two lookups that are not keyed by session — finding an
-/// enrolment's session (``locate(enrolmentID:)``) and xAPI queries — ask every owned store.
+/// ``TrackingError/notOwned(partition:)``. Finding an enrolment's session (``placement(of:)``) reads the enrolment
+/// directory that every partition's file keeps; xAPI queries across sessions ask every owned store.
 public final class TrackingStores: Sendable {
     /// The distinct stores, each once, by partition order.
     public let all: [PartitionStore]
     private let byPartition: [Int: PartitionStore]
-    /// Enrolment id → session id, as found (see ``locate(enrolmentID:)``).
-    private let sessions = Mutex<[String: String]>([:])
+    /// Enrolment id → placement, as found (see ``placement(of:)``).
+    private let placements = Mutex<[String: DirectoryRow]>([:])
 
     /// Stores owning disjoint sets of partitions.
     public init(_ stores: [PartitionStore]) {
@@ -47,20 +47,23 @@ public final class TrackingStores: Sendable {
         try store(forPartition: TrackingPartitions.partition(ofSession: sessionID))
     }
 
-    /// The session of an enrolment, if this instance tracks the enrolment.
+    /// The session of an enrolment, if tracking knows the enrolment.
+    public func locate(enrolmentID: String) async throws -> String? {
+        try await placement(of: enrolmentID)?.sessionID
+    }
+
+    /// Where an enrolment is tracked (its session, so its partition, and its participant), from the enrolment
+    /// directory every partition's file keeps: known here even when another instance owns the session.
     ///
     /// An enrolment belongs to one session for good (the projector refuses to track it in another), so a found
-    /// answer is remembered: the hot path (every progress report) skips a read transaction per store.
-    public func locate(enrolmentID: String) async throws -> String? {
-        if let known = sessions.withLock({ $0[enrolmentID] }) { return known }
+    /// answer is remembered: the hot path (every progress report) skips a read transaction. Each owned file is
+    /// asked in turn: the copies of a placement reach the partitions independently, and the session's own may be
+    /// ahead of the others.
+    func placement(of enrolmentID: String) async throws -> DirectoryRow? {
+        if let known = placements.withLock({ $0[enrolmentID] }) { return known }
         for store in all {
-            let found = try await store.read { db in
-                try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT session_id FROM enrolment WHERE enrolment_id = ?"),
-                    arguments: [enrolmentID])
-            }
-            if let found {
-                sessions.withLock { $0[enrolmentID] = found }
+            if let found = try await store.read({ db in try DirectoryRow.fetch(enrolmentID, db) }) {
+                placements.withLock { $0[enrolmentID] = found }
                 return found
             }
         }
