@@ -15,6 +15,12 @@ public struct ReadinessCheck: Sendable {
     }
 }
 
+/// A background service with readiness checks of its own (beside the store, outbox, bus and consumer checks
+/// every service has).
+public protocol ReadinessReporting {
+    var readinessChecks: [ReadinessCheck] { get }
+}
+
 /// `/health` (the process is alive), `/ready` (store open, broker connected, consumers running)
 /// and Prometheus `/metrics`: the same on every service.
 public enum OperationalRoutes {

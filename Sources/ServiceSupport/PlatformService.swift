@@ -80,6 +80,9 @@ public struct PlatformService: Sendable {
             },
             ReadinessCheck("bus") { try await transport.checkConnection() },
         ]
+        for case let reporting as any ReadinessReporting in background {
+            checks.append(contentsOf: reporting.readinessChecks)
+        }
         for case let consumer as EventConsumer in background {
             let queue = consumer.subscription.queue
             checks.append(

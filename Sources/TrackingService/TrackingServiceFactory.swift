@@ -68,11 +68,10 @@ public enum TrackingServiceFactory: ServiceFactory {
         let application: TrackingApplication
         let projector: ReadModelProjector
         let stores: TrackingStores
-        let relays: [OutboxRelay]
         /// Moves the intake to the partition queues (while this instance holds the router lease).
         let router: PartitionRouter
-        /// Consumes the owned partitions' queues.
-        let consumer: EventConsumer
+        /// Runs the owned partitions' relays and consumer, and moves partitions in and out.
+        let host: PartitionHost
         let statements: StatementResource
     }
 
@@ -80,22 +79,7 @@ public enum TrackingServiceFactory: ServiceFactory {
         let logger = environment.logger
         let naming = PartitionNaming(intakeQueue: options.queue)
         try LegacyStoreSplit.splitIfNeeded(storePath: environment.storePath, owned: options.partitions, logger: logger)
-        var pools: [DatabasePool] = []
-        var relays: [OutboxRelay] = []
-        var partitionStores: [PartitionStore] = []
-        for partition in options.partitions.partitions {
-            let pool = try ServiceStoreOpener.open(
-                path: PartitionNaming.file(ofPartition: partition, storePath: environment.storePath))
-            // Relays are nudged by every write that appends to their outbox: polling only covers a lost nudge,
-            // and 32 relays polling as often as one would cost more than it saves.
-            let relay = OutboxRelay(
-                database: pool, transport: environment.transport, service: ServiceName.tracking.rawValue,
-                pollInterval: max(environment.outboxPollInterval, .milliseconds(500)), logger: logger)
-            pools.append(pool)
-            relays.append(relay)
-            partitionStores.append(PartitionStore(database: pool, partitions: [partition]) { relay.nudge() })
-        }
-        let stores = TrackingStores(partitionStores)
+        let stores = TrackingStores([])
         let application = TrackingApplication(
             stores: stores, forwarder: ProgressForwarder(transport: environment.transport, naming: naming))
         let projector = ReadModelProjector(stores: stores, consumer: options.queue)
@@ -111,32 +95,36 @@ public enum TrackingServiceFactory: ServiceFactory {
                 lease: Lease(name: naming.lease(ofPartition: partition), whenHeld: .refuse),
                 delayGroup: naming.partitionGroup, singleActiveConsumer: true)
         }
-        let consumer = EventConsumer(
-            transport: environment.transport,
-            subscriptions: options.partitions.partitions.map { partitionSubscriptions[$0] }, routes: partitionRoutes,
-            logger: logger)
+        let host = PartitionHost(
+            stores: stores, naming: naming, storePath: environment.storePath, subscriptions: partitionSubscriptions,
+            routes: partitionRoutes, environment: environment)
+        for partition in options.partitions.partitions {
+            let (store, relay) = try PartitionHost.open(
+                partition: partition, storePath: environment.storePath, environment: environment)
+            host.adopt(partition: partition, store: store, relay: relay)
+        }
         let router = PartitionRouter(
             transport: environment.transport, naming: naming, bindings: routes.eventTypes,
             partitionSubscriptions: partitionSubscriptions, broadcast: TrackingEventHandlers.placements,
             retry: environment.retry, logger: logger)
         let progress = ProgressController(application: application)
         let xapi = StatementController(resource: statements)
+        let map = CurrentMap(options.map)
         let partitionsView = PartitionsController(
-            stores: stores, naming: naming, transport: environment.transport, consumer: consumer, router: router,
-            map: options.map, instance: options.instance)
+            host: host, transport: environment.transport, router: router, map: map, instance: options.instance)
         let service = PlatformService(
-            name: .tracking, environment: environment, stores: pools,
+            name: .tracking, environment: environment, stores: [],
             routes: { router in
                 progress.addRoutes(to: router)
                 xapi.addRoutes(to: router)
                 partitionsView.addRoutes(to: router)
             },
-            access: TrackingAccess.policy, openAPI: try openAPIDocument(), background: relays + [router, consumer],
+            access: TrackingAccess.policy, openAPI: try openAPIDocument(), background: [router, host],
             outerMiddleware: [
-                XAPIHeadersMiddleware(), PartitionRedirectMiddleware(map: options.map, instance: options.instance),
+                XAPIHeadersMiddleware(), PartitionRedirectMiddleware(map: map, instance: options.instance),
             ])
         return Assembly(
-            service: service, application: application, projector: projector, stores: stores, relays: relays,
-            router: router, consumer: consumer, statements: statements)
+            service: service, application: application, projector: projector, stores: stores, router: router,
+            host: host, statements: statements)
     }
 }

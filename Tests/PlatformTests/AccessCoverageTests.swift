@@ -63,7 +63,12 @@ struct AccessCoverageTests {
     @Test("metrics are for operators on every service, and operators reach no personal data")
     func operatorScope() async throws {
         // Operational views only: counters, and tracking's partitions (numbers, queue depths, times).
-        let operational = ["GET /metrics", "tracking GET /partitions"]
+        let operational =
+            ["GET /metrics"]
+            + [
+                "GET /partitions", "POST /partitions/release", "GET /partitions/{partition}/file",
+                "PUT /partitions/{partition}/file", "POST /partitions/acquire", "PUT /partitions/map",
+            ].map { "tracking \($0)" }
         for service in try await Self.services() {
             #expect(service.accessPolicy.rule(.get, "/metrics") == .role(.operator))
             for (route, rule) in service.accessPolicy.rules {

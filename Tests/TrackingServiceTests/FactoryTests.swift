@@ -20,7 +20,7 @@ struct FactoryTests {
         let service = try await TrackingServiceFactory.make(
             environment, options: .init(partitions: try PartitionSet(parsing: "0-3,9")))
         #expect(service.name == .tracking)
-        #expect(service.background.count == 5 + 2, "a relay per partition file, the router, the consumer")
+        #expect(service.background.count == 2, "the router, and the host of the partitions (relays and consumer)")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
             $0.hasSuffix(".sqlite") && $0 != "bus.sqlite"
         }
@@ -29,19 +29,19 @@ struct FactoryTests {
                 "tracking.p00.sqlite", "tracking.p01.sqlite", "tracking.p02.sqlite",
                 "tracking.p03.sqlite", "tracking.p09.sqlite",
             ])
-        let store = try #require(service.readiness.first { $0.name == "store" })
-        try await store.probe()
-        let consumer = try #require(service.readiness.first { $0.name == "consumer tracking.events.partition.00" })
-        await #expect(throws: (any Error).self, "not ready before the consumer runs") { try await consumer.probe() }
+        let partitions = try #require(service.readiness.first { $0.name == "partitions" })
+        await #expect(throws: (any Error).self, "not ready before the consumer runs") { try await partitions.probe() }
     }
 
-    @Test("partition sets read ranges and lists, print compactly, and refuse what does not exist")
+    @Test("partition sets read ranges, lists, all and none, print compactly, and refuse what does not exist")
     func partitionSets() throws {
         #expect(try PartitionSet(parsing: "0-3,9").partitions == [0, 1, 2, 3, 9])
         #expect(try PartitionSet(parsing: "16-31").description == "16-31")
         #expect(try PartitionSet(parsing: " 5, 3 ,4").description == "3-5")
         #expect(try PartitionSet(parsing: "all") == .all)
         #expect(PartitionSet.all.description == "all")
+        #expect(try PartitionSet(parsing: "none") == .none)
+        #expect(PartitionSet.none.description == "none" && PartitionSet.none.partitions.isEmpty)
         for bad in ["", "32", "3-1", "a", "1-2-3", "-1"] {
             #expect(throws: PartitionSetError.self, "'\(bad)'") { try PartitionSet(parsing: bad) }
         }

@@ -175,7 +175,7 @@ struct RabbitMQFlowTests {
         // When the consumer runs
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await composition.router.run() }
-            group.addTask { try await composition.consumer.run() }
+            group.addTask { try await composition.host.run() }
             let consumed = try await eventually(timeout: .seconds(60)) {
                 try await store.read { db in try Inbox.count(consumer: "test.tracking.\(tag).events", in: db) } == 302
             }

@@ -9,7 +9,7 @@ import ServiceSupport
 /// whose statements may belong to several instances), or a partition the map gives to this very instance (a map
 /// that disagrees with the instance's partitions), stays a 421 problem.
 struct PartitionRedirectMiddleware<Context: RequestContext>: RouterMiddleware {
-    let map: PartitionMap?
+    let map: CurrentMap
     let instance: String?
 
     func handle(
@@ -20,7 +20,7 @@ struct PartitionRedirectMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch TrackingError.notOwned(let partition) {
-            guard !request.uri.path.hasPrefix("/xapi/"), let owner = map?.owner(of: partition),
+            guard !request.uri.path.hasPrefix("/xapi/"), let owner = map.value?.owner(of: partition),
                 owner.name != instance
             else { throw TrackingError.notOwned(partition: partition) }
             let base = owner.url.hasSuffix("/") ? String(owner.url.dropLast()) : owner.url

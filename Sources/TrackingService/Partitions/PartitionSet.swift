@@ -3,7 +3,9 @@ import Foundation
 
 /// The tracking partitions an instance owns: it alone writes their files and consumes their queues.
 ///
-/// Written as ranges and single numbers, `0-15` or `0-7,16-23,31`; `all` is every partition.
+/// Written as ranges and single numbers, `0-15` or `0-7,16-23,31`; `all` is every partition, `none` none (a spare
+/// instance: it takes writes for any session and forwards them, redirects reads, and waits for partitions to be
+/// moved to it).
 public struct PartitionSet: Sendable, Equatable, CustomStringConvertible {
     public let partitions: [Int]
 
@@ -13,18 +15,20 @@ public struct PartitionSet: Sendable, Equatable, CustomStringConvertible {
             throw PartitionSetError(
                 "partition \(outside) does not exist (partitions are 0 to \(TrackingPartitions.count - 1))")
         }
-        guard !sorted.isEmpty else { throw PartitionSetError("an instance owns at least one partition") }
         self.partitions = sorted
     }
 
     /// Every partition: one instance owns them all (the default, and `magistere up`).
     public static let all = try! PartitionSet(0..<TrackingPartitions.count)
 
-    /// Parses `0-15`, `3,5,7`, `0-7,16-23` or `all`.
+    /// No partition.
+    public static let none = try! PartitionSet([])
+
+    /// Parses `0-15`, `3,5,7`, `0-7,16-23`, `all` or `none`.
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed == "all" {
-            self = .all
+        if trimmed == "all" || trimmed == "none" {
+            self = trimmed == "all" ? .all : .none
             return
         }
         var numbers: [Int] = []
@@ -52,6 +56,7 @@ public struct PartitionSet: Sendable, Equatable, CustomStringConvertible {
 
     /// Compact text: `0-15,20`.
     public var description: String {
+        guard !partitions.isEmpty else { return "none" }
         var runs: [String] = []
         var index = 0
         while index < partitions.count {

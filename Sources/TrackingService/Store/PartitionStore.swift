@@ -49,6 +49,14 @@ public final class PartitionStore: Sendable {
         return value
     }
 
+    /// Lets the writes already queued commit, folds the write-ahead log into the file and closes it: the file is
+    /// then whole and still, ready to be handed to another instance.
+    func close() async throws {
+        _ = try await write { _ in () }
+        try await database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try database.close()
+    }
+
     /// Runs `body` in one read transaction (a consistent snapshot).
     public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await database.read(body)

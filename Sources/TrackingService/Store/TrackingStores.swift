@@ -9,9 +9,8 @@ import Synchronization
 /// ``TrackingError/notOwned(partition:)``. Finding an enrolment's session (``placement(of:)``) reads the enrolment
 /// directory that every partition's file keeps; xAPI queries across sessions ask every owned store.
 public final class TrackingStores: Sendable {
-    /// The distinct stores, each once, by partition order.
-    public let all: [PartitionStore]
-    private let byPartition: [Int: PartitionStore]
+    /// The store of each owned partition; partitions come and go as they are moved between instances.
+    private let byPartition: Mutex<[Int: PartitionStore]>
     /// Enrolment id → placement, as found (see ``placement(of:)``).
     private let placements = Mutex<[String: DirectoryRow]>([:])
 
@@ -24,27 +23,48 @@ public final class TrackingStores: Sendable {
                 map[partition] = store
             }
         }
-        self.all = stores
-        self.byPartition = map
+        self.byPartition = Mutex(map)
     }
 
     /// One store for all partitions (tests that need no files per partition).
     public static func single(_ store: PartitionStore) -> TrackingStores { TrackingStores([store]) }
 
-    /// The partitions owned here.
-    public var owned: [Int] { byPartition.keys.sorted() }
+    /// The distinct stores, each once, in partition order.
+    public var all: [PartitionStore] {
+        byPartition.withLock { map in
+            var seen: Set<ObjectIdentifier> = []
+            return map.keys.sorted().compactMap { map[$0] }.filter { seen.insert(ObjectIdentifier($0)).inserted }
+        }
+    }
 
-    public func owns(partition: Int) -> Bool { byPartition[partition] != nil }
+    /// The partitions owned here.
+    public var owned: [Int] { byPartition.withLock { $0.keys.sorted() } }
+
+    public func owns(partition: Int) -> Bool { byPartition.withLock { $0[partition] != nil } }
 
     /// The store of a partition owned here.
     public func store(forPartition partition: Int) throws -> PartitionStore {
-        guard let store = byPartition[partition] else { throw TrackingError.notOwned(partition: partition) }
+        guard let store = byPartition.withLock({ $0[partition] }) else {
+            throw TrackingError.notOwned(partition: partition)
+        }
         return store
     }
 
     /// The store owning a session's state.
     public func store(forSession sessionID: String) throws -> PartitionStore {
         try store(forPartition: TrackingPartitions.partition(ofSession: sessionID))
+    }
+
+    /// Starts owning the partitions of `store` (acquired from another instance).
+    func add(_ store: PartitionStore) {
+        byPartition.withLock { map in
+            for partition in store.partitions { map[partition] = store }
+        }
+    }
+
+    /// Stops owning a partition: from now on its sessions are another instance's. Returns its store.
+    func remove(partition: Int) -> PartitionStore? {
+        byPartition.withLock { $0.removeValue(forKey: partition) }
     }
 
     /// The session of an enrolment, if tracking knows the enrolment.
