@@ -44,7 +44,8 @@ struct TrackingCommand: AsyncParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
     @Option(help: "HTTP port (env MAGISTERE_TRACKING_PORT; default 8083).") var port: String?
     @Option(
-        help: "The partitions this instance owns: all, or ranges such as 0-15 (env MAGISTERE_TRACKING_PARTITIONS).")
+        help:
+            "The partitions this instance owns: all, ranges such as 0-15, or none (env MAGISTERE_TRACKING_PARTITIONS).")
     var partitions: String?
     @Option(
         name: .customLong("partition-map"),

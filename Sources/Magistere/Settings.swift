@@ -57,7 +57,9 @@ enum Settings {
         help: "HTTP port of the tracking service.")
     static let trackingPartitions = Setting(
         environment: "MAGISTERE_TRACKING_PARTITIONS", flag: "--partitions", defaultValue: "all",
-        help: "The tracking partitions this instance owns (0-31): all, or ranges such as 0-15 or 0-7,16-23.")
+        help:
+            "The tracking partitions this instance owns (0-31): all, ranges such as 0-15 or 0-7,16-23, or none (a spare)."
+    )
     static let trackingPartitionMap = Setting(
         environment: "MAGISTERE_TRACKING_PARTITION_MAP", flag: "--partition-map", defaultValue: "",
         help: "The partition map every tracking instance shares (JSON: version, instances with url and partitions).")

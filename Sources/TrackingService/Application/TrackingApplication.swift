@@ -71,9 +71,7 @@ public final class TrackingApplication: Sendable {
         let now = Timestamp.truncated(self.now())
         let violations = record.violations(now: now)
         guard violations.isEmpty else { throw TrackingError.invalid(violations) }
-        guard let placement = try await stores.placement(of: enrolmentID) else {
-            throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
-        }
+        let placement = try await stores.requirePlacement(of: enrolmentID)
         let sessionID = placement.sessionID
         let partition = TrackingPartitions.partition(ofSession: sessionID)
         guard stores.owns(partition: partition) else {
@@ -157,9 +155,7 @@ public final class TrackingApplication: Sendable {
     /// What became of a forwarded report, for the participant who sent it (or anyone who may read the enrolment's
     /// progress); `pending` until the owner decided.
     func forwardedOutcome(requestID: String, enrolmentID: String, for caller: Caller) async throws -> ForwardedOutcome {
-        guard let placement = try await stores.placement(of: enrolmentID) else {
-            throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
-        }
+        let placement = try await stores.requirePlacement(of: enrolmentID)
         if placement.participantID != caller.subject {
             // Not the sender: the enrolment's readers only (checked by the owner's read of the enrolment).
             _ = try await enrolmentProgress(enrolmentID: enrolmentID, for: caller)
@@ -194,9 +190,7 @@ public final class TrackingApplication: Sendable {
     /// One enrolment's progress, for its participant, the session's trainers and tutors, and the managers of
     /// its academy.
     public func enrolmentProgress(enrolmentID: String, for caller: Caller) async throws -> EnrolmentProgressView {
-        guard let sessionID = try await stores.locate(enrolmentID: enrolmentID) else {
-            throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
-        }
+        let sessionID = try await stores.requirePlacement(of: enrolmentID).sessionID
         let rules = rules
         let scope = TrackingScope(caller: caller)
         let store = try stores.store(forSession: sessionID)

@@ -20,6 +20,8 @@ public enum TrackingError: Error, Sendable, Equatable {
     case forbidden(String)
     /// The session belongs to a partition another tracking instance owns.
     case notOwned(partition: Int)
+    /// This instance owns no partition (a spare): it knows no enrolment yet.
+    case ownsNoPartition
 
     static func invalid(_ pairs: [(field: String, problem: String)]) -> TrackingError {
         .invalid(pairs.map { Violation(field: $0.field, problem: $0.problem) })

@@ -125,7 +125,13 @@ struct PartitionsController: Sendable {
 
     /// Writes a request body to a file as it arrives.
     private static func write(_ body: RequestBody, to path: String) async throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        // A spare instance may not have opened a store yet: its data folder is created with the first file.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(
+            at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         for try await buffer in body {

@@ -18,6 +18,13 @@ extension TrackingError: ProblemConvertible {
                     "the session belongs to tracking partition \(partition), which this instance does not own: send "
                     + "the request to the instance that does (see `magistere tracking partitions`)",
                 extensions: ["partition": "\(partition)"])
+        case .ownsNoPartition:
+            Problem(
+                .serviceUnavailable, kind: "no-partition-owned", title: "This tracking instance owns no partition yet",
+                detail:
+                    "this instance is a spare: it knows no enrolment until partitions are moved to it (its /ready "
+                    + "says so); nothing was stored: send the request to another instance",
+                headers: [.retryAfter: "5"])
         }
     }
 }

@@ -246,7 +246,9 @@ final class PartitionHost: Service, ReadinessReporting, Sendable {
                     }
                 }
                 let owned = self.stores.owned
-                guard owned.isEmpty || self.consumer?.isRunning == true else {
+                // A spare knows no enrolment: load balancers keep it out until partitions are moved to it.
+                guard !owned.isEmpty else { throw TransportError("owns no partition (a spare)") }
+                guard self.consumer?.isRunning == true else {
                     throw TransportError("not consuming the partition queues of \(owned)")
                 }
             }

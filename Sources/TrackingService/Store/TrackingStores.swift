@@ -89,4 +89,12 @@ public final class TrackingStores: Sendable {
         }
         return nil
     }
+
+    /// ``placement(of:)``, or why there is none: the enrolment is unknown (404), or this instance owns no partition
+    /// and so keeps no directory (a spare waiting for partitions: 503, the request goes to another instance).
+    func requirePlacement(of enrolmentID: String) async throws -> DirectoryRow {
+        if let found = try await placement(of: enrolmentID) { return found }
+        guard !owned.isEmpty else { throw TrackingError.ownsNoPartition }
+        throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
+    }
 }
