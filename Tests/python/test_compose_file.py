@@ -15,9 +15,14 @@ import yaml
 
 REPO = pathlib.Path(os.environ.get("MAGISTERE_REPO") or pathlib.Path(__file__).resolve().parents[2])
 CLI = pathlib.Path(os.environ.get("MAGISTERE_CLI") or REPO / ".build" / "debug" / "magistere")
-SERVICES = ("catalog", "enrolment", "tracking")
+SERVICES = ("catalog", "enrolment", "tracking-a", "tracking-b")
 PORT_VARIABLE = {"catalog": "MAGISTERE_CATALOG_PORT", "enrolment": "MAGISTERE_ENROLMENT_PORT",
-                 "tracking": "MAGISTERE_TRACKING_PORT"}
+                 "tracking-a": "MAGISTERE_TRACKING_PORT", "tracking-b": "MAGISTERE_TRACKING_PORT"}
+
+
+def subcommand(name: str) -> str:
+    """The command a compose service runs: tracking's instances are all `magistere tracking`."""
+    return name.split("-")[0]
 
 
 def compose() -> dict:
@@ -47,7 +52,7 @@ def test_every_variable_the_compose_file_sets_is_read_by_the_binary():
 def test_every_compose_command_is_a_real_subcommand():
     for name in SERVICES:
         command = compose()["services"][name]["command"]
-        assert command[0] == name
+        assert command[0] == subcommand(name)
         result = cli(*command, "--help")
         assert result.returncode == 0, f"`magistere {' '.join(command)} --help` failed: {result.stderr}"
 
@@ -167,3 +172,44 @@ def test_secrets_are_files_mounted_where_the_variables_point():
         environment = document["services"][name]["environment"]
         assert "MAGISTERE_AUTH_HS256_SECRET_FILE" in environment or "MAGISTERE_AUTH_JWKS_FILE" in environment, \
             f"{name} has no token keys: it would refuse to start"
+
+
+def partition_numbers(text: str) -> list[int]:
+    if text == "all":
+        return list(range(32))
+    if text == "none":
+        return []
+    numbers: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        numbers.extend(range(int(low), int(high or low) + 1))
+    return numbers
+
+
+def test_tracking_runs_as_instances_of_one_partition_map():
+    """Each tracking service of the file is an instance of the map it mounts: named there, answering at the port the
+    map's URL gives, the 32 partitions split between them (one owner each). test_deployed_topology starts them with
+    this map (its URLs moved to free ports): the binary accepts it."""
+    import json
+    document = compose()
+    trackers = {name: service for name, service in document["services"].items() if name.startswith("tracking")}
+    assert len(trackers) >= 2, "docker-compose.yml should show tracking scaled out"
+    maps = set()
+    owners: dict[int, str] = {}
+    for name, service in trackers.items():
+        environment = service["environment"]
+        assert environment["MAGISTERE_TRACKING_INSTANCE"] == name
+        path = environment["MAGISTERE_TRACKING_PARTITION_MAP"]
+        mount = next(v for v in service["volumes"] if v.split(":")[1] == path)
+        maps.add(mount.split(":")[0])
+        document_map = json.loads((REPO / mount.split(":")[0]).read_text())
+        entry = document_map["instances"][name]
+        assert entry["url"].endswith(":" + environment["MAGISTERE_TRACKING_PORT"]), (name, entry)
+        for partition in partition_numbers(entry["partitions"]):
+            assert partition not in owners, f"partition {partition}: {owners.get(partition)} and {name}"
+            owners[partition] = name
+        assert len({v.split(":")[0] for v in service["volumes"]} & set(document["volumes"])) == 1, name
+    assert len(maps) == 1, f"the tracking instances mount different maps: {maps}"
+    assert sorted(owners) == list(range(32)), f"partitions without an owner: {set(range(32)) - set(owners)}"
+    assert set(document_map["instances"]) == set(trackers)
+

@@ -1,13 +1,14 @@
-"""The docker-compose topology, run as three separate OS processes against the test RabbitMQ (no Docker engine here).
+"""The docker-compose topology, run as separate OS processes against the test RabbitMQ (no Docker engine here).
 
-docker-compose.yml is parsed with PyYAML; catalog, enrolment and tracking are started as `magistere <command>` with
-the compose file's own command and environment, overriding only what must differ on this machine:
+docker-compose.yml is parsed with PyYAML; catalog, enrolment and the two tracking instances are started as
+`magistere <command>` with the compose file's own command and environment, overriding only what must differ on this
+machine:
 
 - MAGISTERE_AMQP_URL → the test broker (MAGISTERE_TEST_AMQP_URL);
 - MAGISTERE_AMQP_EXCHANGE → an exchange unique to this run (so no other run's events reach these processes, and
   this run's events reach no one else's); it is deleted at the end, which removes its bindings;
 - MAGISTERE_DATA_DIR → a temporary folder per service; the port variable → a free port; MAGISTERE_HTTP_HOST →
-  127.0.0.1.
+  127.0.0.1; MAGISTERE_TRACKING_PARTITION_MAP → a copy of the map the compose file mounts, its URLs on those ports.
 
 The consuming queues have fixed names (`enrolment.events`, `tracking.events` and its partitions', shared with any other run on the same
 broker), so the test purges them before starting: a message left over from an earlier run (bound to an older
@@ -39,13 +40,15 @@ import pika
 import pika.exceptions
 import yaml
 
-from conftest import CLI, REPO, Platform, Tokens, clean_environment, free_port, http, poll
+from conftest import CLI, REPO, Platform, Tokens, clean_environment, free_port, http, poll, tracking_partition
+from test_compose_file import partition_numbers
 
-SERVICES = ("catalog", "enrolment", "tracking")
+SERVICES = ("catalog", "enrolment", "tracking-a", "tracking-b")
+ACCOUNTS = ("catalog", "enrolment", "tracking")  # the broker users: tracking's instances share theirs
 PORT_VARIABLE = {"catalog": "MAGISTERE_CATALOG_PORT", "enrolment": "MAGISTERE_ENROLMENT_PORT",
-                 "tracking": "MAGISTERE_TRACKING_PORT"}
+                 "tracking-a": "MAGISTERE_TRACKING_PORT", "tracking-b": "MAGISTERE_TRACKING_PORT"}
 OVERRIDDEN = {"MAGISTERE_AMQP_URL", "MAGISTERE_AMQP_EXCHANGE", "MAGISTERE_DATA_DIR", "MAGISTERE_HTTP_HOST",
-              "MAGISTERE_AMQP_PASSWORD_FILE", "MAGISTERE_AUTH_HS256_SECRET_FILE"}
+              "MAGISTERE_AMQP_PASSWORD_FILE", "MAGISTERE_AUTH_HS256_SECRET_FILE", "MAGISTERE_TRACKING_PARTITION_MAP"}
 FIXED_QUEUES = ("enrolment.events", "tracking.events", "enrolment.events.dead", "tracking.events.dead",
                 *(f"tracking.events.partition.{partition:02d}" for partition in range(32)))
 COMPLETED = "tracking.course.completed.v1"
@@ -119,7 +122,7 @@ def secret_files(tmp_path) -> dict[str, str]:
     (the administrator's and each service's), and an HS256 secret the three services share and `magistere token`
     signs with."""
     files = {}
-    for account in ("admin", *SERVICES):
+    for account in ("admin", *ACCOUNTS):
         path = tmp_path / f"amqp-{account}-password"
         path.write_text(uuid.uuid4().hex + "\n")
         files[account] = str(path)
@@ -144,7 +147,7 @@ class BrokerAccounts:
         definitions = tmp_path / "definitions.json"
         arguments = [str(CLI), "broker", "users", "--prefix", self.prefix, "--vhost", "/", "--exchange", exchange,
                      "--admin-password-file", secrets["admin"], "--output", str(definitions)]
-        for service in SERVICES:
+        for service in ACCOUNTS:
             arguments += ["--password-file", f"{service}={secrets[service]}"]
         done = subprocess.run(arguments, env=clean_environment(), capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, f"broker users failed: {done.stdout}{done.stderr}"
@@ -170,7 +173,7 @@ class BrokerAccounts:
         return pathlib.Path(self.secrets[account]).read_text().strip()
 
     def delete(self) -> None:
-        for account in ("admin", *SERVICES):
+        for account in ("admin", *ACCOUNTS):
             subprocess.run([os.environ["MAGISTERE_TEST_NODE_CTL"], "ctl", os.environ["MAGISTERE_TEST_NODE"],
                             "delete_user", self.user(account)], capture_output=True, timeout=60)
 
@@ -201,39 +204,59 @@ def run_services(magistere, services: dict, accounts: BrokerAccounts, amqp_url: 
     assert "declared enrolment.events ←" in done.stdout and "declared tracking.events ←" in done.stdout
     assert "declared tracking.events.partition.31" in done.stdout
     processes = {}
+    ports = {name: free_port() for name in SERVICES}
+    partition_map = None
     for name in SERVICES:
         service = services[name]
+        account = name.split("-")[0]  # tracking-a and tracking-b are instances of tracking
         command = [str(part) for part in service["command"]]
         compose_environment = {key: str(value) for key, value in service["environment"].items()}
-        port = free_port()
+        port = ports[name]
         environment = dict(compose_environment)
         # The compose file gives each service its own broker user (magistere-<service>); here the same, prefixed.
-        assert compose_environment["MAGISTERE_AMQP_URL"].startswith(f"amqp://magistere-{name}@")
-        assert compose_environment["MAGISTERE_AMQP_PASSWORD_FILE"] == f"/run/secrets/amqp-{name}-password"
+        assert compose_environment["MAGISTERE_AMQP_URL"].startswith(f"amqp://magistere-{account}@")
+        assert compose_environment["MAGISTERE_AMQP_PASSWORD_FILE"] == f"/run/secrets/amqp-{account}-password"
         environment.update({
-            "MAGISTERE_AMQP_URL": accounts.url(name), "MAGISTERE_AMQP_EXCHANGE": exchange,
+            "MAGISTERE_AMQP_URL": accounts.url(account), "MAGISTERE_AMQP_EXCHANGE": exchange,
             "MAGISTERE_DATA_DIR": str(tmp_path / f"{name}-data"), "MAGISTERE_HTTP_HOST": "127.0.0.1",
-            PORT_VARIABLE[name]: str(port), "MAGISTERE_AMQP_PASSWORD_FILE": secrets[name],
+            PORT_VARIABLE[name]: str(port), "MAGISTERE_AMQP_PASSWORD_FILE": secrets[account],
             "MAGISTERE_AUTH_HS256_SECRET_FILE": secrets["auth"],
         })
+        if "MAGISTERE_TRACKING_PARTITION_MAP" in compose_environment:
+            # The map the compose file mounts, with its instances' URLs on this run's ports.
+            mount = next(volume for volume in service["volumes"]
+                         if volume.split(":")[1] == compose_environment["MAGISTERE_TRACKING_PARTITION_MAP"])
+            partition_map = json.loads((REPO / mount.split(":")[0]).read_text())
+            for instance, entry in partition_map["instances"].items():
+                entry["url"] = f"http://127.0.0.1:{ports[instance]}"
+            (tmp_path / "partitions.json").write_text(json.dumps(partition_map))
+            environment["MAGISTERE_TRACKING_PARTITION_MAP"] = str(tmp_path / "partitions.json")
         changed = {key for key in environment if compose_environment.get(key) != environment[key]}
         assert changed <= OVERRIDDEN | {PORT_VARIABLE[name]}, f"{name}: overriding more than needed: {changed}"
         assert environment["MAGISTERE_TRANSPORT"] == "amqp"
         process = magistere.start(name, command, clean_environment(**environment),
                                   {name: f"http://127.0.0.1:{port}"})
         processes[name] = (process, health_path(service))
+    assert partition_map is not None, "tracking runs without a partition map"
 
     for name, (process, path) in processes.items():
         process.wait_ready()  # /ready: store open, broker connected, consumers running
         assert http("GET", process.url(name) + path).status == 200, f"{name}: compose health check {path} fails"
 
     secret = pathlib.Path(secrets["auth"]).read_text().strip()
-    platform = Platform(*(processes[name][0].url(name) for name in SERVICES), tokens=Tokens(secret=secret),
-                        wait=SCENARIO_WAIT_SECONDS)
+    platform = Platform(*(processes[name][0].url(name) for name in ("catalog", "enrolment", "tracking-a")),
+                        tokens=Tokens(secret=secret), wait=SCENARIO_WAIT_SECONDS)
     teacher = f"ens-{uuid.uuid4().hex[:10]}"
 
     course = platform.publish_course()                                  # catalog → CoursePublished
     session = platform.schedule_session(course["courseID"])             # polls until enrolment heard of it
+    # The session's owner, by the map: the scenario talks to it (the other instance forwards or redirects, as
+    # test_tracking_partitions shows)
+    partition = tracking_partition(session["id"])
+    owner = next(name for name, entry in partition_map["instances"].items()
+                 if partition in partition_numbers(entry["partitions"]))
+    platform.tracking = processes[owner][0].url(owner)
+    print(f"session {session['id']} is in partition {partition}, owned by {owner}")
     enrolment_id = platform.approved_enrolment(session["id"], teacher)  # enrolment → EnrolmentApproved
     before = platform.wait_tracked(enrolment_id)                        # polls until tracking heard of it
     assert before["requiredDone"] == 0 and before["participantID"] == teacher
