@@ -136,12 +136,24 @@ public struct Campaign: Sendable {
         let reports = configuration.reportsPerTeacher
         let activities = prepared.activityIDs
         let partial = reports - activities.count
-        let connections = min(configuration.connections, prepared.teachers.count)
+        // Connection c talks to tracking instance c % n; a teacher's reports go to one connection of the instance
+        // that owns their session (by the map) or, without a map, of the instances in turn.
+        let instances = configuration.trackingInstances
+        let connections = max(min(configuration.connections, prepared.teachers.count), instances.count)
+        let connectionsOf = instances.indices.map { Array(stride(from: $0, to: connections, by: instances.count)) }
         var owners: [[Int]] = Array(repeating: [], count: connections)
-        for index in prepared.teachers.indices { owners[index % connections].append(index) }
+        var turns = Array(repeating: 0, count: instances.count)
+        for (index, teacher) in prepared.teachers.enumerated() {
+            let instance =
+                configuration.trackingOwners.map { $0[TrackingPartitions.partition(ofSession: teacher.sessionID)] }
+                ?? index % instances.count
+            owners[connectionsOf[instance][turns[instance] % connectionsOf[instance].count]].append(index)
+            turns[instance] += 1
+        }
         let interval = configuration.progressRate.map { UInt64(1e9 * Double(connections) / $0) }
         let headers = configuration.preferMinimalProgressAnswers ? [("Prefer", "return=minimal")] : []
         let scripts = owners.enumerated().map { connection, teachers in
+            let target = instances[connection % instances.count]
             var requests: [PreparedRequest] = []
             requests.reserveCapacity(teachers.count * reports)
             for index in teachers {
@@ -154,15 +166,20 @@ public struct Campaign: Sendable {
                     requests.append(
                         PreparedRequest(
                             method: "POST", path: "/enrolments/\(teacher.enrolmentID)/progress",
-                            target: tracking.target, bearer: teacher.token, json: body, extraHeaders: headers))
+                            target: target, bearer: teacher.token, json: body, extraHeaders: headers))
                 }
             }
             var script = ConnectionScript(requests: requests, interval: interval)
+            script.target = target
             script.offset = (interval ?? 0) * UInt64(connection) / UInt64(connections)
             return script
         }
         log(
             "progress: \(prepared.teachers.count * reports) reports over \(connections) connections"
+                + (instances.count > 1
+                    ? " to \(instances.count) tracking instances"
+                        + (configuration.trackingOwners == nil ? " in turn" : ", each teacher to their session's owner")
+                    : "")
                 + (configuration.progressRate.map { String(format: " at %.0f reports/s", $0) } ?? ", flat out"))
         let records = await tracking.run(scripts)
         var last: [(sent: UInt64, answered: UInt64)?] = Array(repeating: nil, count: prepared.teachers.count)
@@ -195,31 +212,51 @@ public struct Campaign: Sendable {
             let body =
                 batch == 1 ? statement : "[" + Array(repeating: statement, count: count).joined(separator: ",") + "]"
             return PreparedRequest(
-                method: "POST", path: "/xapi/statements", target: tracking.target, bearer: teacher.token, json: body,
-                extraHeaders: [("X-Experience-API-Version", "1.0.3")], events: count)
+                method: "POST", path: "/xapi/statements", target: configuration.tracking(forSession: teacher.sessionID),
+                bearer: teacher.token, json: body, extraHeaders: [("X-Experience-API-Version", "1.0.3")], events: count)
         }
-        let count = max(1, min(configuration.connections, requests.count))
-        var scripts = Array(repeating: ConnectionScript(requests: []), count: count)
-        for (index, request) in requests.enumerated() { scripts[index % count].requests.append(request) }
-        log("xAPI: \(configuration.xapiStatements) statements in batches of \(batch) over \(count) connections")
+        let scripts = Self.spread(requests, over: configuration.connections)
+        log("xAPI: \(configuration.xapiStatements) statements in batches of \(batch) over \(scripts.count) connections")
         return PhaseReport(
             name: "xAPI statements, batches of \(batch)", scripts: scripts, records: await tracking.run(scripts))
     }
 
     private func trainerReads(_ prepared: PreparedCampaign, stop: StopSignal) -> [ConnectionScript] {
         guard configuration.trainerConnections > 0 else { return [] }
-        let reads = prepared.sessionIDs.map {
-            PreparedRequest(
-                method: "GET", path: "/sessions/\($0)/progress", target: configuration.tracking,
-                bearer: prepared.trainerToken)
-        }
+        // Each session's table is read from its owner; a trainer connection reads the sessions of one instance.
+        let bySession = Dictionary(grouping: prepared.sessionIDs) { configuration.tracking(forSession: $0) }
+        let instances = bySession.keys.sorted { $0.port < $1.port }
         return (0..<configuration.trainerConnections).map { number in
+            let target = instances[number % instances.count]
+            let reads = bySession[target]!.map {
+                PreparedRequest(
+                    method: "GET", path: "/sessions/\($0)/progress", target: target, bearer: prepared.trainerToken)
+            }
             // Each trainer connection starts on a different session.
             let rotated = Array(reads[(number % reads.count)...] + reads[..<(number % reads.count)])
-            return ConnectionScript(
+            var script = ConnectionScript(
                 requests: rotated, interval: UInt64(configuration.trainerIntervalMilliseconds) * 1_000_000,
                 cycleUntil: stop)
+            script.target = target
+            return script
         }
+    }
+
+    /// Requests over at most `connections` connections, each connection talking to one instance: the requests
+    /// are grouped by target first.
+    static func spread(_ requests: [PreparedRequest], over connections: Int) -> [ConnectionScript] {
+        let byTarget = Dictionary(grouping: requests.indices) { requests[$0].target }
+        let targets = byTarget.keys.sorted { $0.port < $1.port }
+        var scripts: [ConnectionScript] = []
+        for target in targets {
+            let indices = byTarget[target]!
+            let count = max(1, min(connections / targets.count, indices.count))
+            var group = Array(repeating: ConnectionScript(requests: []), count: count)
+            for (position, index) in indices.enumerated() { group[position % count].requests.append(requests[index]) }
+            for index in group.indices { group[index].target = target }
+            scripts += group
+        }
+        return scripts
     }
 
     /// Waits until every teacher's completion reached the outside queue (or the timeout passed) and

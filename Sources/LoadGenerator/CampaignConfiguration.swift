@@ -1,3 +1,4 @@
+import Contracts
 import Messaging
 
 /// Everything a campaign run needs to know: where the services and the broker are, how many teachers,
@@ -6,6 +7,13 @@ public struct CampaignConfiguration: Sendable {
     public var catalog: LoopbackTarget
     public var enrolment: LoopbackTarget
     public var tracking: LoopbackTarget
+    /// Tracking's other instances, when it runs as several (the first is ``tracking``).
+    public var moreTracking: [LoopbackTarget] = []
+    /// For each partition, the index in ``trackingInstances`` of the instance that owns it (from the partition
+    /// map): each teacher's requests go to the owner of their session. Nil: progress goes to the instances in
+    /// turn by connection (as a load balancer unaware of partitions would: the others forward), and reads and
+    /// xAPI to the first.
+    public var trackingOwners: [Int]?
     /// The broker the services publish to; the completion subscriber and the raw measurement use it.
     public var broker: AMQPEndpoint
     /// The platform's exchange and queue type (the subscriber binds its queue there).
@@ -95,6 +103,22 @@ public struct CampaignConfiguration: Sendable {
         if rawBrokerMessages < 0 || !(1...10_000).contains(rawBrokerWindow) {
             found.append("--raw-broker-messages must be 0 or more and --raw-broker-window 1 to 10000")
         }
+        if let owners = trackingOwners,
+            owners.count != TrackingPartitions.count
+                || owners.contains(where: { !trackingInstances.indices.contains($0) })
+        {
+            found.append(
+                "the partition map must give each of the \(TrackingPartitions.count) partitions to an instance")
+        }
         return found
+    }
+
+    /// Every tracking instance, the first one first.
+    public var trackingInstances: [LoopbackTarget] { [tracking] + moreTracking }
+
+    /// The instance that answers for a session: its owner by the map, or the first instance.
+    func tracking(forSession sessionID: String) -> LoopbackTarget {
+        guard let owners = trackingOwners else { return tracking }
+        return trackingInstances[owners[TrackingPartitions.partition(ofSession: sessionID)]]
     }
 }

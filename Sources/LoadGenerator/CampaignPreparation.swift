@@ -183,13 +183,23 @@ struct CampaignPreparation {
         let started = Date()
         var pending = Array(teachers.indices)
         while !pending.isEmpty {
-            let requests = pending.map { index in
-                PreparedRequest(
-                    method: "GET", path: "/enrolments/\(teachers[index].enrolmentID)/progress",
-                    target: tracking.target, bearer: teachers[index].token)
+            // Each enrolment is read from the instance that owns its session.
+            var answers: [Int: (status: UInt16, body: [UInt8])] = [:]
+            let byInstance = Dictionary(grouping: pending) {
+                configuration.tracking(forSession: teachers[$0].sessionID)
             }
-            let answers = await tracking.call(requests, connections: configuration.connections)
-            pending = zip(pending, answers).filter { _, answer in
+            for (target, indices) in byInstance {
+                let requests = indices.map { index in
+                    PreparedRequest(
+                        method: "GET", path: "/enrolments/\(teachers[index].enrolmentID)/progress", target: target,
+                        bearer: teachers[index].token)
+                }
+                let load = HTTPLoad(target: target, group: tracking.group)
+                for (index, answer) in zip(indices, await load.call(requests, connections: configuration.connections)) {
+                    answers[index] = answer
+                }
+            }
+            pending = pending.map { ($0, answers[$0]!) }.filter { _, answer in
                 guard answer.status == 200, let view = try? json(answer) else { return true }
                 return (view["requiredTotal"] as? Int) != activities
             }.map(\.0)
@@ -208,9 +218,10 @@ struct CampaignPreparation {
         let started = Date()
         for session in sessions {
             while true {
-                let answer = await tracking.call([
+                let target = configuration.tracking(forSession: session)
+                let answer = await HTTPLoad(target: target, group: tracking.group).call([
                     PreparedRequest(
-                        method: "GET", path: "/sessions/\(session)/progress", target: tracking.target, bearer: trainer)
+                        method: "GET", path: "/sessions/\(session)/progress", target: target, bearer: trainer)
                 ])[0]
                 if answer.status == 200 { break }
                 guard Date().timeIntervalSince(started) < configuration.preparationTimeout else {

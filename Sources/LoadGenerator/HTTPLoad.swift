@@ -55,7 +55,7 @@ public struct HTTPLoad: Sendable {
                                     script: script, record: startRecord, next: startNext, origin: origin, end: end))
                         }
                     }
-                    .connect(host: target.host, port: target.port).get()
+                    .connect(host: (script.target ?? target).host, port: (script.target ?? target).port).get()
             } catch {
                 end.fail(error)
                 failures += 1

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The generator sends thousands of writes a second with tokens it mints itself: pointed at a shared or
 /// production deployment by mistake it would do real harm, so anything but loopback is refused outright.
-public struct LoopbackTarget: Sendable, Equatable, CustomStringConvertible {
+public struct LoopbackTarget: Sendable, Hashable, CustomStringConvertible {
     /// The address connected to: `127.x.y.z` or `::1` (`localhost` is taken as `127.0.0.1`).
     public var host: String
     public var port: Int

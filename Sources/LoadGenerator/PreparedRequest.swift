@@ -9,6 +9,8 @@ public struct PreparedRequest: Sendable {
     /// What the request stands for in the phase's counts: 1 for a progress report, 50 for a batch of 50
     /// xAPI statements.
     public var events: Int
+    /// The service it is meant for.
+    public var target: LoopbackTarget
 
     public init(
         method: String, path: String, target: LoopbackTarget, bearer: String?, json body: String? = nil,
@@ -25,5 +27,6 @@ public struct PreparedRequest: Sendable {
         buffer.writeBytes(payload)
         self.bytes = buffer
         self.events = events
+        self.target = target
     }
 }

@@ -14,6 +14,8 @@ public struct ConnectionScript: Sendable {
     public var cycleUntil: StopSignal?
     /// Keep each response's body (the preparation reads ids out of them; measured phases do not).
     public var keepBodies: Bool
+    /// The instance this connection talks to, when not the load's own target (tracking's instances).
+    public var target: LoopbackTarget?
 
     public init(
         requests: [PreparedRequest], interval: UInt64? = nil, cycleUntil: StopSignal? = nil, keepBodies: Bool = false

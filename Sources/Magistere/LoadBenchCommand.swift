@@ -1,9 +1,11 @@
 import ArgumentParser
+import Contracts
 import Foundation
 import LoadGenerator
 import Logging
 import Messaging
 import ServiceSupport
+import TrackingService
 
 /// `magistere bench`: the load generator of issue 13 — drives a running deployment on this machine as a
 /// campaign does and reports throughput, latency percentiles, errors by status and completions.
@@ -23,7 +25,15 @@ struct LoadBenchCommand: AsyncParsableCommand {
 
     @Option(help: "Catalog base URL (loopback only).") var catalog = "http://127.0.0.1:8081"
     @Option(help: "Enrolment base URL (loopback only).") var enrolment = "http://127.0.0.1:8082"
-    @Option(help: "Tracking base URL (loopback only).") var tracking = "http://127.0.0.1:8083"
+    @Option(
+        help: "Tracking base URL (loopback only); several instances comma-separated (progress goes to them in turn).")
+    var tracking = "http://127.0.0.1:8083"
+    @Option(
+        name: .customLong("partition-map"),
+        help:
+            "Tracking's partition map: its instances are driven, each teacher's requests sent to their session's owner."
+    )
+    var partitionMap: String?
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var auth: AuthOptions
     @Option(
@@ -73,12 +83,30 @@ struct LoadBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Nothing is sent anywhere before every target is known to be on loopback.
-        let configuration: CampaignConfiguration
+        var configuration: CampaignConfiguration
         do {
+            var instances = try tracking.split(separator: ",").map { try LoopbackTarget(url: String($0)) }
+            var owners: [Int]?
+            if let partitionMap {
+                let map: PartitionMap
+                do {
+                    map = try PartitionMap.load(path: partitionMap)
+                } catch let error as PartitionSetError {
+                    throw ValidationError(error.description)
+                }
+                let named = map.instances.values.sorted { $0.name < $1.name }
+                instances = try named.map { try LoopbackTarget(url: $0.url) }
+                owners = (0..<TrackingPartitions.count).map { partition in
+                    named.firstIndex { $0.partitions.contains(partition) }!
+                }
+            }
+            guard let first = instances.first else { throw ValidationError("--tracking needs a URL") }
             configuration = try CampaignConfiguration(
                 catalog: LoopbackTarget(url: catalog), enrolment: LoopbackTarget(url: enrolment),
-                tracking: LoopbackTarget(url: tracking), broker: try broker.endpoint(), topology: try broker.topology(),
+                tracking: first, broker: try broker.endpoint(), topology: try broker.topology(),
                 runID: runID ?? Self.runID())
+            configuration.moreTracking = Array(instances.dropFirst())
+            configuration.trackingOwners = owners
         } catch let error as NotLoopback {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode(2)

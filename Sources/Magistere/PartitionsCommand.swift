@@ -50,14 +50,16 @@ struct PartitionsCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Each partition's owner, queue depth, last event handled and outbox, from every instance.")
+            abstract:
+                "Each partition's owner, queue depth, last event handled, lag and outbox, and each instance's consistency watermark."
+        )
         @OptionGroup var access: Access
 
         func run() async throws {
             let (_, map) = try access.load()
             let client = try await access.client()
             print("partition map version \(map.version)")
-            print("partition  instance      queue depth  last handled              outbox")
+            print("partition  instance      queue depth  last handled              lag (s)  outbox")
             for instance in map.instances.values.sorted(by: { $0.name < $1.name }) {
                 let view: PartitionsView
                 do {
@@ -69,6 +71,9 @@ struct PartitionsCommand: AsyncParsableCommand {
                 let routing = view.routing ? ", routes tracking.events" : ""
                 let version = view.mapVersion.map { $0 == map.version ? "" : ", runs map version \($0)" } ?? ""
                 print("# \(instance.name): owns \(view.partitions.count) partition(s)\(routing)\(version)")
+                if let watermark = view.appliedThrough {
+                    print("# \(instance.name): everything sent to its partitions before \(watermark) is applied")
+                }
                 for partition in view.partitions {
                     let depth = partition.depth.map(String.init) ?? "?"
                     print(
@@ -76,6 +81,7 @@ struct PartitionsCommand: AsyncParsableCommand {
                             + "\(instance.name.padding(toLength: 14, withPad: " ", startingAt: 0))"
                             + "\(depth.padding(toLength: 13, withPad: " ", startingAt: 0))"
                             + "\((partition.lastHandledAt ?? "-").padding(toLength: 26, withPad: " ", startingAt: 0))"
+                            + "\((partition.lagSeconds.map { String(format: "%.3f", $0) } ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0))"
                             + "\(partition.outboxPending)")
                 }
             }
@@ -176,9 +182,11 @@ struct PartitionsCommand: AsyncParsableCommand {
             var partition: Int
             var depth: Int?
             var lastHandledAt: String?
+            var lagSeconds: Double?
             var outboxPending: Int
         }
         var mapVersion: Int?
+        var appliedThrough: String?
         var routing: Bool
         var partitions: [Partition]
     }

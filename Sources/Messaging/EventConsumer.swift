@@ -77,6 +77,8 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     private let lagGauges: [String: Gauge]
     /// When each queue last had an event handled (seconds since 1970), for ``lastHandled(queue:)``.
     private let handledAt: Mutex<[String: Date]>
+    /// The CloudEvent `time` of the last event handled from each queue, for ``lastEventTime(queue:)``.
+    private let eventTimes = Mutex<[String: Date]>([:])
     private let depthInterval: Duration
 
     /// The first (often the only) subscription.
@@ -125,6 +127,10 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
 
     /// When an event of `queue` was last handled by this consumer (nil: none since it started).
     public func lastHandled(queue: String) -> Date? { handledAt.withLock { $0[queue] } }
+
+    /// When the last event handled from `queue` happened (its CloudEvent `time`): a queue is consumed in order, so
+    /// what was sent to it before that event was handled too (retries waiting in a delay queue excepted).
+    public func lastEventTime(queue: String) -> Date? { eventTimes.withLock { $0[queue] } }
 
     public func run() async throws {
         let subscriptions = subscriptions
@@ -234,6 +240,7 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
             let now = Date()
             if let time = header.time { lagGauges[queue]?.record(max(0, now.timeIntervalSince(time))) }
             handledAt.withLock { $0[queue] = now }
+            if let time = header.time { eventTimes.withLock { $0[queue] = time } }
             return .ack
         } catch let failure as PermanentFailure {
             return park(queue, failure.description, metadata)

@@ -21,6 +21,12 @@ struct PartitionsController: Sendable {
         /// Messages ready in the queue (nil when the broker did not answer).
         var depth: Int?
         var lastHandledAt: Date?
+        /// How old the last event handled was when it was handled.
+        var lagSeconds: Double?
+        /// The consistency watermark: everything sent to the partition's queue before this instant is applied
+        /// (the time of the last event handled; the time of the answer when no message was waiting — a window
+        /// in hand, at most the prefetch, may still be committing then).
+        var appliedThrough: Date?
         var outboxPending: Int
         var outboxOldestPendingSeconds: Double?
     }
@@ -33,6 +39,9 @@ struct PartitionsController: Sendable {
         /// Whether the consumer of the owned partitions holds their leases and is attached.
         var consuming: Bool
         var partitions: [Partition]
+        /// The oldest of the owned partitions' watermarks: everything sent to this instance's partitions before it
+        /// is applied.
+        var appliedThrough: Date?
         /// The map's owner of every partition (absent without a map: this instance owns all).
         var owners: [String: String]?
     }
@@ -155,11 +164,16 @@ struct PartitionsController: Sendable {
             let queue = host.naming.queue(ofPartition: partition)
             guard let store = try? host.stores.store(forPartition: partition) else { continue }  // released meanwhile
             let outbox = try await store.read { db in try Outbox.status(in: db) }
+            let sampled = Date()
+            let depth = try? await transport.depth(of: queue)
+            let handledAt = consumer?.lastHandled(queue: queue)
+            let eventTime = consumer?.lastEventTime(queue: queue)
             partitions.append(
                 Partition(
-                    partition: partition, queue: queue, depth: try? await transport.depth(of: queue),
-                    lastHandledAt: consumer?.lastHandled(queue: queue), outboxPending: outbox.pending,
-                    outboxOldestPendingSeconds: outbox.oldestPendingAge))
+                    partition: partition, queue: queue, depth: depth, lastHandledAt: handledAt,
+                    lagSeconds: zip(handledAt, eventTime).map { max(0, $0.timeIntervalSince($1)) },
+                    appliedThrough: depth == 0 && consumer?.isRunning == true ? sampled : eventTime,
+                    outboxPending: outbox.pending, outboxOldestPendingSeconds: outbox.oldestPendingAge))
         }
         let map = map.value
         let owners = map.map { map in
@@ -168,7 +182,15 @@ struct PartitionsController: Sendable {
         }
         return View(
             instance: instance, mapVersion: map?.version, routing: router.isRouting,
-            consuming: consumer?.isRunning ?? false,
-            partitions: partitions, owners: owners)
+            consuming: consumer?.isRunning ?? false, partitions: partitions,
+            appliedThrough: partitions.contains { $0.appliedThrough == nil }
+                ? nil : partitions.compactMap(\.appliedThrough).min(),
+            owners: owners)
     }
+}
+
+/// Both values, or nil.
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }
