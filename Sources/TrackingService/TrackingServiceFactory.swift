@@ -89,6 +89,10 @@ public enum TrackingServiceFactory: ServiceFactory {
         var partitionRoutes = routes
         partitionRoutes.on(ProgressForwarded.self) { envelope, _ in try await application.applyForwarded(envelope.data)
         }
+        partitionRoutes.on(DirectoryPlacements.self) { envelope, delivery in
+            guard let partition = naming.partition(ofQueue: delivery.queue) else { return }
+            try await DirectoryPlacements.apply(envelope.data, in: try stores.store(forPartition: partition))
+        }
         let partitionSubscriptions = (0..<TrackingPartitions.count).map { partition in
             Subscription(
                 queue: naming.queue(ofPartition: partition), bindings: [], retry: environment.retry,

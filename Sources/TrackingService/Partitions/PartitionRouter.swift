@@ -10,8 +10,9 @@ import ServiceLifecycle
 /// sessions, in order.
 ///
 /// An event with a `data.sessionID` goes to that session's partition; any other (a course published: reference
-/// data every partition keeps), and an enrolment's placement in a session (every partition keeps the directory of
-/// enrolments), goes to every partition. Each window is sent to the partition queues
+/// data every partition keeps) goes to every partition. An enrolment's placement in a session goes to its
+/// session's partition, and every partition (each keeps the whole directory of enrolments) receives the window's
+/// placements as one ``DirectoryPlacements`` message. Each window is sent to the partition queues
 /// (confirmed) before it is acknowledged: a crash in between sends it again, and each partition's inbox
 /// drops the copy. One instance routes at a time (it holds the router lease; the others stand by and take
 /// over when it goes away), so the intake's order is kept: per session, events reach their partition in the
@@ -79,21 +80,31 @@ public final class PartitionRouter: Service, EventSubscriber, Sendable {
         }
     }
 
-    /// The partitions a message goes to: its session's, or all of them; nil when it is not a CloudEvent.
-    func partitions(of message: Message) -> [Int]? {
+    /// Where a message goes: its session's partition, or every partition; a placement (verified as its producer's)
+    /// to its session's partition, the others learning it from the window's ``DirectoryPlacements``; nil when it
+    /// is not a CloudEvent.
+    func destination(of message: Message) -> (partitions: [Int], placement: DirectoryPlacements.Entry?)? {
         guard let routed = try? EventCoding.decode(Routed.self, from: message.body) else { return nil }
-        if let session = routed.data?.sessionID, !broadcast.contains(routed.type) {
-            return [TrackingPartitions.partition(ofSession: session)]
-        }
-        return Array(0..<TrackingPartitions.count)
+        guard let session = routed.data?.sessionID else { return (Array(0..<TrackingPartitions.count), nil) }
+        let own = TrackingPartitions.partition(ofSession: session)
+        guard broadcast.contains(routed.type) else { return ([own], nil) }
+        // Only a placement its producer's broker user published (or a bus without users) goes into the directory
+        // by batch; any other goes to its session's partition alone, whose consumer parks it.
+        let expected = transport.expectedPublisher(of: .enrolment)
+        guard let enrolment = routed.data?.enrolmentID, let participant = routed.data?.participantID,
+            expected == nil || message.publishedBy == expected
+        else { return ([own], nil) }
+        return ([own], .init(enrolmentID: enrolment, sessionID: session, participantID: participant))
     }
 
     /// Sends a window to its partitions; acknowledges it once all is confirmed, hands it back otherwise.
     func route(_ window: [Delivery]) async -> [Settlement] {
         var items: [(queue: String, message: Message)] = []
         var settlements: [Settlement] = []
+        var placements: [DirectoryPlacements.Entry] = []
+        var placementIDs: [String] = []
         for delivery in window {
-            guard let partitions = partitions(of: delivery.message) else {
+            guard let (partitions, placement) = destination(of: delivery.message) else {
                 logger.error(
                     "event parked in the dead-letter queue",
                     metadata: [
@@ -104,9 +115,22 @@ public final class PartitionRouter: Service, EventSubscriber, Sendable {
                 continue
             }
             for partition in partitions { items.append((naming.queue(ofPartition: partition), delivery.message)) }
+            if let placement {
+                placements.append(placement)
+                placementIDs.append(delivery.message.id)
+            }
             settlements.append(.ack)
         }
         do {
+            if !placements.isEmpty {
+                // One directory message per partition for the whole window, its id derived from the placements'
+                // (a window sent again sends the same batch again; applying it twice changes nothing).
+                let batch = DirectoryPlacements(entries: placements)
+                let message = try Message.event(batch, id: "directory-\(Self.digest(placementIDs))", time: Date())
+                for partition in 0..<TrackingPartitions.count {
+                    items.append((naming.queue(ofPartition: partition), message))
+                }
+            }
             try await transport.send(items)
             Counter(label: "magistere_tracking_routed_total").increment(by: window.count)
             return settlements
@@ -119,10 +143,22 @@ public final class PartitionRouter: Service, EventSubscriber, Sendable {
         }
     }
 
+    /// A short stable digest of message ids (FNV-1a, 64 bits, hex).
+    static func digest(_ ids: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in ids.joined(separator: "\n").utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16) + "-\(ids.count)"
+    }
+
     /// What the router reads of a CloudEvent.
     private struct Routed: Decodable {
         struct Data: Decodable {
             var sessionID: String?
+            var enrolmentID: String?
+            var participantID: String?
         }
         var specversion: String
         var type: String
