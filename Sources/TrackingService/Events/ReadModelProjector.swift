@@ -71,8 +71,9 @@ public struct ReadModelProjector: Sendable {
         var description: String { "session \(sessionID) is not known to tracking yet" }
     }
 
-    /// An approval is applied in its session's partition; the copy another partition receives (the router sends
-    /// placements to every partition) only records where the enrolment is, in that partition's directory.
+    /// An approval is applied in its session's partition; a copy another partition receives (earlier routers sent
+    /// placements to every partition; now they go as ``DirectoryPlacements``) only records where the enrolment is,
+    /// in that partition's directory.
     public func apply(_ envelope: CloudEvent<EnrolmentApproved>, partition: Int? = nil) async throws {
         let event = envelope.data
         try await approve(

@@ -23,7 +23,7 @@ enum TrackingEventHandlers {
         return routes
     }
 
-    /// Events that place an enrolment in a session: the router sends them to every partition (each keeps the
-    /// whole enrolment directory), not only to the session's.
+    /// Events that place an enrolment in a session: the router sends them to the session's partition, and every
+    /// partition (each keeps the whole enrolment directory) gets them in the window's ``DirectoryPlacements``.
     static let placements: Set<String> = [EnrolmentApproved.eventType.rawValue, EnrolmentPromoted.eventType.rawValue]
 }

@@ -1,8 +1,9 @@
 import GRDB
 
 /// Where an enrolment is tracked: its session (hence its partition) and participant. Every partition's file keeps
-/// every enrolment's row (the router sends each placement to every partition), so that any tracking instance can
-/// tell where a report goes and whose it may be without asking another.
+/// every enrolment's row (the router sends each window's placements to every partition as a
+/// ``DirectoryPlacements`` batch), so that any tracking instance can tell where a report goes and whose it may be
+/// without asking another.
 struct DirectoryRow: Sendable, Equatable {
     var enrolmentID: String
     var sessionID: String
