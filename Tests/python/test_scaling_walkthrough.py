@@ -55,13 +55,14 @@ class Stream:
     """Posts progress for every teacher until told to finish: a record of 10 s per round for each teacher, and each
     teacher's completing steps after a number of rounds of its own, so that completions happen throughout."""
 
-    def __init__(self, tokens: Tokens, enrolments: dict[str, tuple[str, str]], instances: list[str]) -> None:
+    def __init__(self, tokens: Tokens, enrolments: dict[str, tuple[str, str]], instances: list[str],
+                 spread: int = 12) -> None:
         self.tokens, self.enrolments, self.instances = tokens, enrolments, instances
         self.posted: dict[str, int] = {enrolment: 0 for enrolment in enrolments}
         self.pending: list[tuple[str, str, dict]] = []  # (base, outcome location, headers)
         self.answers: dict[int, int] = {}
         self.failures: list[str] = []
-        self.completing = {enrolment: index % 12 for index, enrolment in enumerate(enrolments)}
+        self.completing = {enrolment: index % spread for index, enrolment in enumerate(enrolments)}
         self.finishing = threading.Event()
         self.rounds = 0
         self.lock = threading.Lock()

@@ -35,15 +35,17 @@ TEACHERS_PER_SESSION = 3
 
 
 class Deployment:
-    def __init__(self, magistere, amqp_url: str, exchange: str, tmp_path: pathlib.Path) -> None:
+    """catalog, enrolment and tracking instances sharing a map (`layout`: instance → partitions)."""
+
+    def __init__(self, magistere, amqp_url: str, exchange: str, tmp_path: pathlib.Path,
+                 layout: dict[str, str] | None = None) -> None:
         self.magistere, self.amqp_url, self.exchange, self.tmp_path = magistere, amqp_url, exchange, tmp_path
         self.secret = uuid.uuid4().hex + uuid.uuid4().hex
-        self.ports = {name: free_port() for name in ("catalog", "enrolment", "tracking-a", "tracking-b")}
+        self.layout = layout or {"tracking-a": "0-15", "tracking-b": "16-31"}
+        self.ports = {name: free_port() for name in ("catalog", "enrolment", *self.layout)}
         self.map_path = tmp_path / "partitions.json"
         self.map_path.write_text(json.dumps({"version": 1, "instances": {
-            "tracking-a": {"url": self.url("tracking-a"), "partitions": "0-15"},
-            "tracking-b": {"url": self.url("tracking-b"), "partitions": "16-31"},
-        }}))
+            name: {"url": self.url(name), "partitions": partitions} for name, partitions in self.layout.items()}}))
         self.processes: dict[str, object] = {}
 
     def url(self, name: str) -> str:
