@@ -14,7 +14,8 @@ the remaining blocks add `tracking-b`, move partitions 16-31 to it, look at both
 - every teacher's completion was announced exactly once on the exchange;
 - while moved, tracking-b owned 16-31 and consumed its queues; at the end tracking-a owns all 32 again and
   tracking-b none; no partition file is live on both instances (b keeps its released copies);
-- the map file was rewritten with versions 3 and 4, and both instances run the last one.
+- the map file was rewritten with versions 3 and 4, and both instances run the last one; an older map, or one that
+  gives away partitions an instance still owns, is refused (409) and changes nothing.
 """
 
 from __future__ import annotations
@@ -279,5 +280,16 @@ def walk(deployment: Deployment, workdir) -> None:
     operator = tokens.bearer("ops-1", "operator")
     view = http("GET", f"{a}/partitions", headers=operator).expect(200).json()
     assert view["mapVersion"] == 4 and len(view["partitions"]) == 32 and view["consuming"], view
+    # A stale map is refused loudly: an older version, or one that gives away partitions the instance still owns
+    stale = dict(final, version=2)
+    refused = http("PUT", f"{a}/partitions/map", raw=json.dumps(stale).encode(), headers=operator,
+                   content_type="application/json")
+    assert refused.status == 409 and "not newer" in refused.json()["detail"], refused.body
+    contradicting = {"version": 5, "instances": {
+        "tracking-a": {"url": a, "partitions": "0-15"}, "tracking-b": {"url": b, "partitions": "16-31"}}}
+    refused = http("PUT", f"{a}/partitions/map", raw=json.dumps(contradicting).encode(), headers=operator,
+                   content_type="application/json")
+    assert refused.status == 409 and "move them first" in refused.json()["detail"], refused.body
+    assert http("GET", f"{a}/partitions", headers=operator).json()["mapVersion"] == 4
     print(f"{len(enrolments)} teachers, {stream.rounds} rounds; answers {stream.answers}; "
           f"{len(stream.pending)} forwarded and applied; {len(seen)} completions, each once")
