@@ -75,6 +75,10 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     /// `magistere_consumer_lag_seconds{queue}`: how old the last event handled was (from its CloudEvent `time`)
     /// when it was handled — how far behind its producers this consumer runs.
     private let lagGauges: [String: Gauge]
+    /// `magistere_consumer_applied_through_seconds{queue}`: the consistency watermark, sampled with the depth — every
+    /// event sent to the queue before this instant (Unix seconds) is handled (RabbitMQ counts ready messages only:
+    /// a window in hand, at most the prefetch, may still be committing).
+    private let watermarkGauges: [String: Gauge]
     /// When each queue last had an event handled (seconds since 1970), for ``lastHandled(queue:)``.
     private let handledAt: Mutex<[String: Date]>
     /// The CloudEvent `time` of the last event handled from each queue, for ``lastEventTime(queue:)``.
@@ -122,6 +126,11 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
             Gauge(
                 label: "magistere_consumer_lag_seconds", dimensions: [("queue", subscription.queue)], factory: metrics)
         }
+        self.watermarkGauges = byQueue.mapValues { subscription in
+            Gauge(
+                label: "magistere_consumer_applied_through_seconds", dimensions: [("queue", subscription.queue)],
+                factory: metrics)
+        }
         self.handledAt = Mutex([:])
     }
 
@@ -153,7 +162,14 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     private func sampleDepth() async {
         while !Task.isCancelled {
             for (queue, gauge) in depthGauges {
-                if let depth = try? await transport.depth(of: queue) { gauge.record(depth) }
+                let sampled = Date()
+                guard let depth = try? await transport.depth(of: queue) else { continue }
+                gauge.record(depth)
+                // The consistency watermark: an empty queue has applied everything sent before the sample; one
+                // with a backlog, everything sent before the last event it handled (a queue is consumed in order).
+                if let through = depth == 0 ? sampled : eventTimes.withLock({ $0[queue] }) {
+                    watermarkGauges[queue]?.record(through.timeIntervalSince1970)
+                }
             }
             try? await Task.sleep(for: depthInterval)
         }

@@ -8,7 +8,9 @@ import Testing
 /// What a consumer tells about its backlog on `/metrics`: its queue's depth and how far behind its producers it is.
 @Suite("A consumer's lag")
 struct ConsumerLagTests {
-    @Test("paused, the queue depth it reports grows; resumed, it comes back to 0, and its lag names the events' age")
+    @Test(
+        "paused, the queue depth it reports grows; resumed, it comes back to 0, its lag names the events' age and its watermark passes them"
+    )
     func depthAndLag() async throws {
         // Given 6 events written 30 s ago, and a consumer (one delivery at a time) whose handler is paused
         let fixture = try TransportFixture(.embedded)
@@ -29,6 +31,9 @@ struct ConsumerLagTests {
         let dimensions = [("queue", fixture.queue)]
         func depth() -> Double? { try? metrics.expectGauge("magistere_consumer_queue_depth", dimensions).lastValue }
         func lag() -> Double? { try? metrics.expectGauge("magistere_consumer_lag_seconds", dimensions).lastValue }
+        func watermark() -> Double? {
+            try? metrics.expectGauge("magistere_consumer_applied_through_seconds", dimensions).lastValue
+        }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await consumer.run() }
@@ -36,11 +41,16 @@ struct ConsumerLagTests {
             // too, RabbitMQ only the ready ones), and it has handled nothing yet
             try await expectEventually("the backlog is reported") { (depth() ?? 0) >= 5 }
             #expect(lag() == nil)
+            #expect(watermark() == nil, "nothing handled and a backlog: no watermark yet")
 
             // When it resumes: the backlog drains, and its lag is the age of what it handled
             paused.store(false, ordering: .relaxed)
             try await expectEventually { handled.count == 6 }
             try await expectEventually("the drained queue is reported") { depth() == 0 }
+            // Drained: everything sent before the last sample is applied, the events written 30 s ago included
+            try await expectEventually("the watermark passes the events") {
+                (watermark() ?? 0) > written.timeIntervalSince1970 + 29
+            }
             group.cancelAll()
         }
         let behind = try #require(lag())
