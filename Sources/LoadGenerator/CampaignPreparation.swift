@@ -236,10 +236,7 @@ struct CampaignPreparation {
 
     /// Requests spread over the configured number of connections, round robin.
     func spread(_ requests: [PreparedRequest]) -> [ConnectionScript] {
-        let count = max(1, min(configuration.connections, requests.count))
-        var scripts = Array(repeating: ConnectionScript(requests: []), count: count)
-        for (index, request) in requests.enumerated() { scripts[index % count].requests.append(request) }
-        return scripts
+        Campaign.spread(requests, over: configuration.connections)
     }
 
     private func post(

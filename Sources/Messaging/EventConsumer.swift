@@ -79,10 +79,9 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     /// event sent to the queue before this instant (Unix seconds) is handled (RabbitMQ counts ready messages only:
     /// a window in hand, at most the prefetch, may still be committing).
     private let watermarkGauges: [String: Gauge]
-    /// When each queue last had an event handled (seconds since 1970), for ``lastHandled(queue:)``.
-    private let handledAt: Mutex<[String: Date]>
-    /// The CloudEvent `time` of the last event handled from each queue, for ``lastEventTime(queue:)``.
-    private let eventTimes = Mutex<[String: Date]>([:])
+    /// When each queue last had an event handled, and that event's CloudEvent `time`, for ``lastHandled(queue:)``
+    /// and ``lastEventTime(queue:)``.
+    private let handled = Mutex<[String: (at: Date, eventTime: Date?)]>([:])
     private let depthInterval: Duration
 
     /// The first (often the only) subscription.
@@ -131,15 +130,14 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
                 label: "magistere_consumer_applied_through_seconds", dimensions: [("queue", subscription.queue)],
                 factory: metrics)
         }
-        self.handledAt = Mutex([:])
     }
 
     /// When an event of `queue` was last handled by this consumer (nil: none since it started).
-    public func lastHandled(queue: String) -> Date? { handledAt.withLock { $0[queue] } }
+    public func lastHandled(queue: String) -> Date? { handled.withLock { $0[queue]?.at } }
 
     /// When the last event handled from `queue` happened (its CloudEvent `time`): a queue is consumed in order, so
     /// what was sent to it before that event was handled too (retries waiting in a delay queue excepted).
-    public func lastEventTime(queue: String) -> Date? { eventTimes.withLock { $0[queue] } }
+    public func lastEventTime(queue: String) -> Date? { handled.withLock { $0[queue]?.eventTime } }
 
     public func run() async throws {
         let subscriptions = subscriptions
@@ -167,7 +165,7 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
                 gauge.record(depth)
                 // The consistency watermark: an empty queue has applied everything sent before the sample; one
                 // with a backlog, everything sent before the last event it handled (a queue is consumed in order).
-                if let through = depth == 0 ? sampled : eventTimes.withLock({ $0[queue] }) {
+                if let through = depth == 0 ? sampled : lastEventTime(queue: queue) {
                     watermarkGauges[queue]?.record(through.timeIntervalSince1970)
                 }
             }
@@ -255,8 +253,7 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
             count("consumed", queue)
             let now = Date()
             if let time = header.time { lagGauges[queue]?.record(max(0, now.timeIntervalSince(time))) }
-            handledAt.withLock { $0[queue] = now }
-            if let time = header.time { eventTimes.withLock { $0[queue] = time } }
+            handled.withLock { $0[queue] = (now, header.time) }
             return .ack
         } catch let failure as PermanentFailure {
             return park(queue, failure.description, metadata)

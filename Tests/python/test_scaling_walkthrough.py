@@ -30,11 +30,10 @@ import time
 import uuid
 
 from conftest import CLI, REPO, Platform, Tokens, free_port, http, poll, skip_unless_ci, tracking_partition
-from test_deployed_topology import broker, delete_exchange, purge_fixed_queues
-from test_tracking_partitions import Deployment
+from test_deployed_topology import delete_exchange, purge_fixed_queues
+from test_tracking_partitions import CompletionObserver, Deployment
 
 BLOCK = re.compile(r"^```sh\n# scaling\n(.*?)^```", re.MULTILINE | re.DOTALL)
-COMPLETED = "tracking.course.completed.v1"
 SESSIONS_PER_HALF = 3
 TEACHERS_PER_SESSION = 8
 BLOCK_TIMEOUT_SECONDS = 180
@@ -179,11 +178,7 @@ def walk(deployment: Deployment, workdir) -> None:
 
     tokens = Tokens(secret=deployment.secret)
     platform = Platform(deployment.url("catalog"), deployment.url("enrolment"), a, tokens, wait=30)
-    connection = broker(deployment.amqp_url)
-    channel = connection.channel()
-    channel.exchange_declare(deployment.exchange, exchange_type="topic", durable=True)
-    observer = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
-    channel.queue_bind(observer, deployment.exchange, routing_key=COMPLETED)
+    observer = CompletionObserver(deployment.amqp_url, deployment.exchange)
 
     # Sessions in both halves; teachers approved; the meeting attended (so that the distance steps complete)
     course = platform.publish_course()
@@ -251,22 +246,7 @@ def walk(deployment: Deployment, workdir) -> None:
         assert progress["secondsSpent"] == stream.posted[enrolment_id], (enrolment_id, progress)
 
     # Exactly one completion per teacher
-    seen: dict[str, int] = {}
-    deadline = time.monotonic() + 60
-    quiet_since = None
-    while time.monotonic() < deadline:
-        method, _, body = channel.basic_get(observer, auto_ack=True)
-        if method is None:
-            if len(seen) == len(enrolments):
-                quiet_since = quiet_since or time.monotonic()
-                if time.monotonic() - quiet_since > 3:
-                    break
-            connection.sleep(0.05)
-            continue
-        quiet_since = None
-        enrolment_id = json.loads(body)["data"]["enrolmentID"]
-        seen[enrolment_id] = seen.get(enrolment_id, 0) + 1
-    connection.close()
+    seen = observer.count(len(enrolments))
     assert seen == {enrolment_id: 1 for enrolment_id in enrolments}, seen
 
     # One live file per partition, on its owner; the map's versions followed the moves

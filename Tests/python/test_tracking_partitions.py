@@ -72,6 +72,39 @@ class Deployment:
         return self.tmp_path / f"{name}-data"
 
 
+class CompletionObserver:
+    """An outside system's queue bound to `tracking.course.completed.v1` on the run's exchange (bound before anything
+    completes), counting the completions it receives per enrolment."""
+
+    def __init__(self, amqp_url: str, exchange: str) -> None:
+        self.connection = broker(amqp_url)
+        self.channel = self.connection.channel()
+        self.channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+        self.queue = self.channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
+        self.channel.queue_bind(self.queue, exchange, routing_key=COMPLETED)
+
+    def count(self, expected: int, timeout: float = 60, quiet: float = 3) -> dict[str, int]:
+        """Completions per enrolment, read until `expected` enrolments were seen and nothing more came for `quiet`
+        seconds (a duplicate would come then), or until `timeout`; then closes the connection."""
+        seen: dict[str, int] = {}
+        deadline = time.monotonic() + timeout
+        quiet_since = None
+        while time.monotonic() < deadline:
+            method, _, body = self.channel.basic_get(self.queue, auto_ack=True)
+            if method is None:
+                if len(seen) >= expected:
+                    quiet_since = quiet_since or time.monotonic()
+                    if time.monotonic() - quiet_since > quiet:
+                        break
+                self.connection.sleep(0.05)
+                continue
+            quiet_since = None
+            enrolment_id = json.loads(body)["data"]["enrolmentID"]
+            seen[enrolment_id] = seen.get(enrolment_id, 0) + 1
+        self.connection.close()
+        return seen
+
+
 def owner(session_id: str) -> str:
     return "tracking-a" if tracking_partition(session_id) < 16 else "tracking-b"
 
@@ -97,11 +130,7 @@ def run(deployment: Deployment) -> None:
                         wait=30)
 
     # The observer's queue, bound before anything completes.
-    connection = broker(deployment.amqp_url)
-    channel = connection.channel()
-    channel.exchange_declare(deployment.exchange, exchange_type="topic", durable=True)
-    observer = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
-    channel.queue_bind(observer, deployment.exchange, routing_key=COMPLETED)
+    observer = CompletionObserver(deployment.amqp_url, deployment.exchange)
 
     # Sessions until each instance owns at least two
     course = platform.publish_course()
@@ -195,23 +224,7 @@ def run(deployment: Deployment) -> None:
         assert len(done["completedEnrolments"]) == TEACHERS_PER_SESSION
 
     # Exactly one completion per teacher
-    seen: dict[str, int] = {}
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and len(seen) < len(enrolments):
-        method, _, body = channel.basic_get(observer, auto_ack=True)
-        if method is None:
-            connection.sleep(0.05)
-            continue
-        event = json.loads(body)
-        seen[event["data"]["enrolmentID"]] = seen.get(event["data"]["enrolmentID"], 0) + 1
-    connection.sleep(3)
-    while True:
-        method, _, body = channel.basic_get(observer, auto_ack=True)
-        if method is None:
-            break
-        event = json.loads(body)
-        seen[event["data"]["enrolmentID"]] = seen.get(event["data"]["enrolmentID"], 0) + 1
-    connection.close()
+    seen = observer.count(len(enrolments))
     assert seen == {enrolment_id: 1 for enrolment_id in enrolments}, seen
     print(f"{len(chosen)} sessions, {len(enrolments)} teachers; reports answered {answers}; "
           f"{len(late)} accepted while their owner was down; {len(seen)} completions, each once")

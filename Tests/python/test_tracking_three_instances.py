@@ -8,18 +8,16 @@ announced once, and each partition's live file is on its owner only.
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import time
 import uuid
 
 from conftest import CLI, Platform, Tokens, http, poll, tracking_partition
-from test_deployed_topology import broker, delete_exchange, purge_fixed_queues
+from test_deployed_topology import delete_exchange, purge_fixed_queues
 from test_scaling_walkthrough import Stream
-from test_tracking_partitions import Deployment
+from test_tracking_partitions import CompletionObserver, Deployment
 
-COMPLETED = "tracking.course.completed.v1"
 LAYOUT = {"tracking-a": "0-10", "tracking-b": "11-21", "tracking-c": "22-31"}
 TEACHERS_PER_SESSION = 5
 
@@ -47,11 +45,7 @@ def run(deployment: Deployment) -> None:
     tokens = Tokens(secret=deployment.secret)
     urls = {name: deployment.url(name) for name in LAYOUT}
     platform = Platform(deployment.url("catalog"), deployment.url("enrolment"), urls["tracking-a"], tokens, wait=30)
-    connection = broker(deployment.amqp_url)
-    channel = connection.channel()
-    channel.exchange_declare(deployment.exchange, exchange_type="topic", durable=True)
-    observer = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
-    channel.queue_bind(observer, deployment.exchange, routing_key=COMPLETED)
+    observer = CompletionObserver(deployment.amqp_url, deployment.exchange)
 
     course = platform.publish_course()
     thirds: dict[str, list[str]] = {name: [] for name in LAYOUT}
@@ -108,22 +102,7 @@ def run(deployment: Deployment) -> None:
                         headers=tokens.bearer(teacher, "participant", academy="lyon")).expect(200).json()
         assert progress["secondsSpent"] == stream.posted[enrolment_id], (enrolment_id, progress)
 
-    seen: dict[str, int] = {}
-    deadline = time.monotonic() + 60
-    quiet_since = None
-    while time.monotonic() < deadline:
-        method, _, body = channel.basic_get(observer, auto_ack=True)
-        if method is None:
-            if len(seen) == len(enrolments):
-                quiet_since = quiet_since or time.monotonic()
-                if time.monotonic() - quiet_since > 3:
-                    break
-            connection.sleep(0.05)
-            continue
-        quiet_since = None
-        enrolment_id = json.loads(body)["data"]["enrolmentID"]
-        seen[enrolment_id] = seen.get(enrolment_id, 0) + 1
-    connection.close()
+    seen = observer.count(len(enrolments))
     assert seen == {enrolment_id: 1 for enrolment_id in enrolments}, seen
 
     expected = {"tracking-a": range(0, 11), "tracking-b": range(0), "tracking-c": range(11, 32)}

@@ -76,18 +76,13 @@ final class PartitionHost: Service, ReadinessReporting, Sendable {
         initialRelays.withLock { $0[partition] = relay }
     }
 
-    /// The relays of the owned partitions, by partition.
-    var relays: [Int: OutboxRelay] {
-        initialRelays.withLock { $0 }.merging(state.withLock { $0.hosted.mapValues(\.relay) }) { $1 }
-    }
-
     /// The consumer of the owned partitions now (nil when none is owned).
     var consumer: EventConsumer? { state.withLock { $0.consumer } }
 
     func run() async throws {
         state.withLock { $0.running = true }
         for (partition, relay) in initialRelays.withLock({ $0 }) { startRelay(relay, partition: partition) }
-        restartConsumer(previous: nil)
+        restartConsumer()
         // Until the service shuts down (gracefully, or cancelled) or the consumer fails.
         var failure: (any Error)?
         do {
@@ -120,7 +115,7 @@ final class PartitionHost: Service, ReadinessReporting, Sendable {
 
     /// Stops the consumer (its windows in hand settled, its leases given back) and starts one for the partitions
     /// owned now.
-    private func restartConsumer(previous: Task<Void, Never>?) {
+    private func restartConsumer() {
         let owned = stores.owned
         let consumer =
             owned.isEmpty
@@ -178,7 +173,7 @@ final class PartitionHost: Service, ReadinessReporting, Sendable {
                 if let store = stores.remove(partition: partition) { released.append((partition, store)) }
             }
             // The others go on at once.
-            if state.withLock({ $0.running }) { restartConsumer(previous: nil) }
+            if state.withLock({ $0.running }) { restartConsumer() }
             var files: [ReleasedFile] = []
             for (partition, store) in released {
                 if let hosted = state.withLock({ $0.hosted.removeValue(forKey: partition) }) {
@@ -232,7 +227,7 @@ final class PartitionHost: Service, ReadinessReporting, Sendable {
                 startRelay(relay, partition: partition)
                 logger.notice("partition acquired", metadata: ["partition": "\(partition)"])
             }
-            restartConsumer(previous: nil)
+            restartConsumer()
         }
     }
 
