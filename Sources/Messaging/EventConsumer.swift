@@ -175,10 +175,13 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
 
     /// Decides what becomes of a window of deliveries, returning their settlements in the window's order.
     ///
-    /// Deliveries about one subject (the aggregate a CloudEvent names: a session, an enrolment, a course) are
-    /// handled one after the other, in queue order; deliveries about different subjects concurrently, so that
-    /// a store with group commit (``GroupCommit``) writes the window's effects in a few transactions instead of
-    /// one each. Order across subjects was never promised: a retried event comes back after later ones.
+    /// Deliveries of one queue about one subject (the aggregate a CloudEvent names: a session, an enrolment, a
+    /// course) are handled one after the other, in queue order; deliveries about different subjects, or from
+    /// different queues, concurrently, so that a store with group commit (``GroupCommit``) writes the window's
+    /// effects in a few transactions instead of one each. Order across subjects was never promised (a retried
+    /// event comes back after later ones), nor across queues: the copies of one event that several queues carry
+    /// (tracking's partitions each get a course's publication and each window's directory placements) go to
+    /// different stores, and were handled one after the other for nothing.
     public func settle(_ window: [Delivery]) async -> [Settlement] {
         let headers = window.map { delivery in
             Result { try EventCoding.decode(CloudEventHeader.self, from: delivery.message.body) }
@@ -187,7 +190,8 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
         var lanes: [String: [Int]] = [:]
         for index in window.indices {
             let header = try? headers[index].get()
-            lanes[header.map { $0.subject ?? $0.id } ?? window[index].message.id, default: []].append(index)
+            let subject = header.map { $0.subject ?? $0.id } ?? window[index].message.id
+            lanes[window[index].queue + "\u{0}" + subject, default: []].append(index)
         }
         return await withTaskGroup(of: [(Int, Settlement)].self) { group in
             for lane in lanes.values {

@@ -46,6 +46,49 @@ struct EventConsumerWindowTests {
         #expect(started.all.filter { $0.hasPrefix("a") } == ["a0", "a1", "a2"], "a1 never started before a0 ended")
     }
 
+    @Test("one subject's events from two queues are handled at the same time: order is kept per queue")
+    func lanesPerQueue() async throws {
+        // Given a consumer of two queues, a window holding events about one subject from both (as tracking's
+        // partitions each receive a course's publication and each directory batch), and a handler that holds the
+        // first queue's first event until the second queue's has been handled
+        let fixture = try TransportFixture(.embedded)
+        let other = fixture.queue + ".other"
+        let started = Recorder<String>()
+        let finished = Recorder<String>()
+        let routes = TransportContractTests.routes { envelope, delivery in
+            let name = "\(delivery.queue == other ? "q2" : "q1")-\(envelope.data.number)"
+            started.append(name)
+            if name == "q1-0" {
+                let deadline = ContinuousClock.now + .seconds(10)
+                while !finished.all.contains("q2-0"), ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
+            finished.append(name)
+        }
+        let consumer = EventConsumer(
+            transport: fixture.transport,
+            subscriptions: [
+                Subscription(queue: fixture.queue, bindings: []), Subscription(queue: other, bindings: []),
+            ], routes: routes, logger: TestEnvironment.logger)
+        let window = try [(fixture.queue, 0), (other, 0), (fixture.queue, 1), (other, 1)].map { queue, number in
+            Delivery(
+                message: try TransportFixture.message(ThingHappened(thingID: "same", number: number)), attempt: 1,
+                queue: queue, redelivered: false)
+        }
+
+        // When the consumer settles the window
+        let settlements = await consumer.settle(window)
+
+        // Then all were acknowledged, the second queue's events did not wait for the first's, and each queue
+        // kept its order
+        #expect(settlements.allSatisfy { if case .ack = $0 { true } else { false } })
+        let done = finished.all
+        #expect(done.firstIndex(of: "q2-0")! < done.firstIndex(of: "q1-0")!, "q2 did not wait for q1")
+        #expect(done.filter { $0.hasPrefix("q1") } == ["q1-0", "q1-1"])
+        #expect(started.all.filter { $0.hasPrefix("q2") } == ["q2-0", "q2-1"])
+    }
+
     @Test(
         "a handler interrupted because the consumer is stopping hands its delivery back: no retry, no attempt counted")
     func interruptedAtStop() async throws {

@@ -139,6 +139,54 @@ struct TransportContractTests {
         #expect(try await fixture.depth() == 0)
     }
 
+    @Test("on a broker, the windows that arrive while one is being handled are handed over together, in order")
+    func mergedWindows() async throws {
+        // Given a consumer (prefetch 64, so windows of up to 32) whose first window's handler holds on
+        let fixture = try TransportFixture(.amqp)
+        let subscription = Subscription(
+            queue: fixture.queue, bindings: [ThingHappened.eventType.rawValue], prefetch: 64, retry: Self.fast)
+        try await fixture.transport.declare(subscription)
+        let windows = Recorder<[Delivery]>()
+        let released = Recorder<Bool>()
+        let consumer = Task {
+            try await fixture.transport.consumeWindows(subscription) { window in
+                windows.append(window)
+                let deadline = ContinuousClock.now + .seconds(30)
+                while windows.count == 1, released.count == 0, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(5))
+                }
+                return window.map { _ in .ack }
+            }
+        }
+        var sent = [try TransportFixture.message(ThingHappened(thingID: "m", number: 0))]
+        try await fixture.transport.publish(sent)
+        try await expectEventually { windows.count == 1 }
+
+        // When 40 more are published one at a time (each reaching the consumer as a window of its own) and have
+        // all been delivered to it before the first window is settled
+        for number in 1...40 {
+            let message = try TransportFixture.message(ThingHappened(thingID: "m", number: number))
+            try await fixture.transport.publish([message])
+            sent.append(message)
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await expectEventually { try await fixture.depth() == 0 }
+        try await Task.sleep(for: .milliseconds(200))
+        released.append(true)
+        try await expectEventually { windows.all.flatMap { $0 }.count == sent.count }
+        consumer.cancel()
+        try? await consumer.value
+
+        // Then the next window held many of them (up to half the prefetch), and every message came once, in order
+        let all = windows.all
+        #expect(all.count >= 2)
+        #expect(all.count > 1 && all[1].count >= 16, "the waiting windows were handed over together")
+        #expect(all.allSatisfy { $0.count <= 32 })
+        #expect(all.flatMap { $0 }.map(\.message.id) == sent.map(\.id))
+        #expect(all.flatMap { $0 }.allSatisfy { !$0.redelivered })
+        #expect(try await fixture.depth() == 0)
+    }
+
     @Test("routing keys select what a queue receives", arguments: TransportKind.allCases)
     func routing(kind: TransportKind) async throws {
         let fixture = try TransportFixture(kind)

@@ -3,11 +3,14 @@ import Logging
 import Synchronization
 
 /// The thread that owns one consuming connection: it takes the subscriptions' leases, declares their queues,
-/// receives deliveries into an async stream of windows and sends the settlements it is handed back (ack, or
-/// requeue). Several queues consumed on one connection share its windows (each delivery names its queue).
+/// receives deliveries in windows and sends the settlements it is handed back (ack, or requeue). Several queues
+/// consumed on one connection share its windows (each delivery names its queue).
 ///
 /// A window is what the broker has sent so far, up to half the prefetch: the other half keeps coming while
-/// a window is handled, so that the consumer never waits for the broker between windows.
+/// a window is handled, so that the consumer never waits for the broker between windows. The windows that
+/// arrived while the consumer was busy are taken together (``nextWindow()``): under load a consumer handles
+/// what is waiting in one go — one settle, one group commit per store, one batch of directory placements for
+/// tracking's router — instead of a train of small windows, and adds no wait when idle.
 ///
 /// A delivery's tag is only valid on the connection that delivered it: each connection gets a new
 /// generation, and settlements of an older generation are dropped (the broker has already put
@@ -47,8 +50,16 @@ final class AMQPConsumerThread: Sendable {
     private let state = Mutex(State())
     private let windowSize: Int
     private let finished = DispatchSemaphore(value: 0)
-    private let output: AsyncStream<[Received]>.Continuation
-    let windows: AsyncStream<[Received]>
+    /// Windows received and not yet taken, and the consumer waiting for one.
+    private let inbound = Mutex(Inbound())
+    /// The most deliveries ``nextWindow()`` hands out at once (whole windows; at least one).
+    private let mergeLimit: Int
+
+    private struct Inbound {
+        var windows: [[Received]] = []
+        var waiter: CheckedContinuation<[Received]?, Never>?
+        var finished = false
+    }
 
     /// - Parameter queue: the queue to consume, when not the subscriptions' own (a delay queue, whose mover takes
     ///   no lease); the subscriptions' queues are declared on every connection either way.
@@ -70,7 +81,7 @@ final class AMQPConsumerThread: Sendable {
         self.topology = topology
         self.logger = logger
         self.windowSize = max(1, subscriptions[0].prefetch / 2)
-        (windows, output) = AsyncStream.makeStream(of: [Received].self)
+        self.mergeLimit = windowSize * max(1, queues.count)
         let thread = Thread { [self] in self.loop() }
         thread.name = "amqp-consume-\(queues[0])" + (queues.count > 1 ? "+\(queues.count - 1)" : "")
         thread.start()
@@ -105,7 +116,60 @@ final class AMQPConsumerThread: Sendable {
     /// `stop()` are still sent.
     func stopReceiving() {
         state.withLock { $0.receiving = false }
-        output.finish()
+        finish()
+    }
+
+    /// The next window to handle: every window received since the last call (up to ``mergeLimit``
+    /// deliveries, all of one connection), or the next to arrive; nil once receiving stopped.
+    func nextWindow() async -> [Received]? {
+        if let ready = inbound.withLock({ take(&$0) }) { return ready }
+        return await withCheckedContinuation { (waiting: CheckedContinuation<[Received]?, Never>) in
+            let answer = inbound.withLock { inbound -> [Received]?? in
+                if let ready = take(&inbound) { return .some(ready) }
+                if inbound.finished { return .some(nil) }
+                inbound.waiter = waiting
+                return .none
+            }
+            if let answer { waiting.resume(returning: answer) }
+        }
+    }
+
+    /// Takes the windows waiting, oldest first, while they fit the limit and come from one connection.
+    private func take(_ inbound: inout Inbound) -> [Received]? {
+        guard !inbound.windows.isEmpty else { return nil }
+        var merged = inbound.windows[0]
+        var taken = 1
+        while taken < inbound.windows.count, merged.count + inbound.windows[taken].count <= mergeLimit,
+            inbound.windows[taken].first?.generation == merged.last?.generation
+        {
+            merged += inbound.windows[taken]
+            taken += 1
+        }
+        inbound.windows.removeFirst(taken)
+        return merged
+    }
+
+    private func deliver(_ window: [Received]) {
+        let waiter = inbound.withLock { inbound -> CheckedContinuation<[Received]?, Never>? in
+            guard let waiter = inbound.waiter else {
+                inbound.windows.append(window)
+                return nil
+            }
+            inbound.waiter = nil
+            return waiter
+        }
+        waiter?.resume(returning: window)
+    }
+
+    /// No more windows: a waiting consumer gets nil (windows not taken yet are never handled).
+    private func finish() {
+        let waiter = inbound.withLock { inbound -> CheckedContinuation<[Received]?, Never>? in
+            inbound.finished = true
+            inbound.windows = []
+            defer { inbound.waiter = nil }
+            return inbound.waiter
+        }
+        waiter?.resume(returning: nil)
     }
 
     /// Stops consuming: sends the settlements queued so far, then closes the connection; unacknowledged deliveries go back to the queue when the connection closes.
@@ -188,7 +252,7 @@ final class AMQPConsumerThread: Sendable {
                 backoff = min(backoff * 2, .seconds(3))
             }
         }
-        output.finish()
+        finish()
         finished.signal()
     }
 
@@ -230,7 +294,7 @@ final class AMQPConsumerThread: Sendable {
                 window.append(Received(delivery: delivery, tag: next.tag, generation: generation))
                 wait = 0
             }
-            if !window.isEmpty { output.yield(window) }
+            if !window.isEmpty { deliver(window) }
         }
     }
 }

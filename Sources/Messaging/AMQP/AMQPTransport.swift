@@ -166,7 +166,7 @@ public final class AMQPTransport: MessageTransport, DeadLetterAdministration {
     ) async {
         await withTaskCancellationHandler {
             var failures = 0
-            for await window in thread.windows {
+            while let window = await thread.nextWindow() {
                 // Windows still buffered at cancellation are not handled: they go back to the queue.
                 if Task.isCancelled { break }
                 thread.settle(await handle(window, &failures))

@@ -34,7 +34,7 @@ public final class PartitionRouter: Service, EventSubscriber, Sendable {
 
     public init(
         transport: any MessageTransport, naming: PartitionNaming, bindings: [String],
-        partitionSubscriptions: [Subscription], broadcast: Set<String> = [], prefetch: Int = 64,
+        partitionSubscriptions: [Subscription], broadcast: Set<String> = [], prefetch: Int = 256,
         retry: RetryPolicy = .standard, logger: Logger
     ) {
         self.transport = transport
