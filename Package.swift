@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -101,11 +103,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `magistere web`: the pages, a backend-for-frontend over the services' public HTTP APIs (issue 15).
+        .target(
+            name: "WebFront",
+            dependencies: [
+                "ServiceSupport", "Contracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "Magistere",
             dependencies: [
                 "CatalogService", "EnrolmentService", "TrackingService", "ServiceSupport", "Messaging", "Contracts",
-                "LoadGenerator",
+                "LoadGenerator", "WebFront",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -151,6 +167,14 @@ let package = Package(
         .testTarget(
             name: "PlatformTests",
             dependencies: ["CatalogService", "EnrolmentService", "TrackingService"] + serviceTestDependencies,
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebFrontTests",
+            dependencies: [
+                "WebFront", "ServiceSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "LoadGeneratorTests",

@@ -9,7 +9,7 @@ struct Magistere: AsyncParsableCommand {
         subcommands: [
             UpCommand.self, CatalogCommand.self, EnrolmentCommand.self, TrackingCommand.self, TokenCommand.self,
             ConfigCommand.self, EventsCommand.self, BrokerCommand.self, DeadLettersCommand.self, MigrationsCommand.self,
-            OutboxCommand.self, PartitionsCommand.self, DevCommand.self, LoadBenchCommand.self,
+            OutboxCommand.self, PartitionsCommand.self, DevCommand.self, LoadBenchCommand.self, WebCommand.self,
         ]
     )
 }

@@ -7,6 +7,7 @@ import Messaging
 import ServiceSupport
 import Synchronization
 import TrackingService
+import WebFront
 
 /// `magistere catalog`: the catalogue service alone.
 struct CatalogCommand: AsyncParsableCommand {
@@ -124,6 +125,7 @@ struct UpCommand: AsyncParsableCommand {
         String?
     @Option(name: .customLong("tracking-port"), help: "env MAGISTERE_TRACKING_PORT; default 8083.") var trackingPort:
         String?
+    @Option(name: .customLong("web-port"), help: "env MAGISTERE_WEB_PORT; default 8080.") var webPort: String?
     @Flag(help: "Do not publish the seed courses.") var noSeed = false
 
     func run() async throws {
@@ -135,7 +137,8 @@ struct UpCommand: AsyncParsableCommand {
         let ports = (
             try RuntimeOptions.port(catalogPort, Settings.catalogPort),
             try RuntimeOptions.port(enrolmentPort, Settings.enrolmentPort),
-            try RuntimeOptions.port(trackingPort, Settings.trackingPort)
+            try RuntimeOptions.port(trackingPort, Settings.trackingPort),
+            try RuntimeOptions.port(webPort, Settings.webPort)
         )
         // Consumers' queues exist before the catalogue publishes its seed, so nothing is missed.
         func environment(_ service: String) -> ServiceEnvironment {
@@ -143,37 +146,51 @@ struct UpCommand: AsyncParsableCommand {
         }
         let enrolment = try await EnrolmentServiceFactory.make(environment("enrolment"))
         let tracking = try await TrackingServiceFactory.make(environment("tracking"))
+        // Every queue a consumer or tracking's partition router reads or feeds (the router's intake and the
+        // partition queues, not only plain consumers': without them the seed's events found no queue of tracking's
+        // and were dropped, so that no session of a seed course could record progress).
         for service in [enrolment, tracking] {
-            for case let consumer as EventConsumer in service.background {
-                try await transport.declare(consumer.subscription)
+            for case let subscriber as any EventSubscriber in service.background {
+                for subscription in subscriber.subscriptions { try await transport.declare(subscription) }
             }
         }
         let catalog = try await CatalogServiceFactory.make(environment("catalog"), options: .init(loadSeed: !noSeed))
+        // The web front calls the three servers of this process over loopback, as it would call them anywhere.
+        let local = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        let web = try await WebFront(
+            try await WebSettings(
+                catalogURL: "http://\(local):\(ports.0)", enrolmentURL: "http://\(local):\(ports.1)",
+                trackingURL: "http://\(local):\(ports.2)"
+            ).configuration(
+                auth: runtime.auth, embeddedDataDirectory: runtime.resolvedDataDirectory, demoByDefault: true))
         let banner = """
 
             M@gistère is up (data in \(runtime.resolvedDataDirectory)/, Ctrl-C to stop):
               catalog    http://\(host):\(ports.0)   (try /search?q=evaluation, /openapi.json)
               enrolment  http://\(host):\(ports.1)   (/openapi.json)
               tracking   http://\(host):\(ports.2)   (/openapi.json, /xapi/statements)
+              web pages  http://\(host):\(ports.3)   (open it in a browser: sign in as a teacher, trainer or manager)
               each: /health /ready /metrics
               calls need a token: magistere token --data-dir \(runtime.resolvedDataDirectory) --subject t-0001 --role participant
 
             """
         let serversUp = Mutex(0)
+        // Printed once, when the fourth server (the web front) listens.
+        let onReady: @Sendable () async -> Void = {
+            if serversUp.withLock({ count in
+                count += 1
+                return count == 4
+            }) {
+                FileHandle.standardOutput.write(Data(banner.utf8))
+            }
+        }
         try await ServiceRunner.run(
             [
                 ServiceEndpoint(service: catalog, host: host, port: ports.0),
                 ServiceEndpoint(service: enrolment, host: host, port: ports.1),
                 ServiceEndpoint(service: tracking, host: host, port: ports.2),
             ], registry: registry, logger: logger,
-            onReady: {
-                // Printed once, when the third server listens.
-                if serversUp.withLock({ count in
-                    count += 1
-                    return count == 3
-                }) {
-                    FileHandle.standardOutput.write(Data(banner.utf8))
-                }
-            })
+            onReady: onReady,
+            alongside: [web.application(host: host, port: ports.3, logger: logger, onReady: onReady)])
     }
 }

@@ -55,6 +55,24 @@ enum Settings {
     static let trackingPort = Setting(
         environment: "MAGISTERE_TRACKING_PORT", flag: "--tracking-port", defaultValue: "8083",
         help: "HTTP port of the tracking service.")
+    static let webPort = Setting(
+        environment: "MAGISTERE_WEB_PORT", flag: "--web-port", defaultValue: "8080",
+        help: "HTTP port of the web front (the pages).")
+    static let catalogURL = Setting(
+        environment: "MAGISTERE_CATALOG_URL", flag: "--catalog-url", defaultValue: "http://127.0.0.1:8081",
+        help: "Where the web front reaches the catalog service's HTTP API.")
+    static let enrolmentURL = Setting(
+        environment: "MAGISTERE_ENROLMENT_URL", flag: "--enrolment-url", defaultValue: "http://127.0.0.1:8082",
+        help: "Where the web front reaches the enrolment service's HTTP API.")
+    static let trackingURL = Setting(
+        environment: "MAGISTERE_TRACKING_URL", flag: "--tracking-url", defaultValue: "http://127.0.0.1:8083",
+        help: "Where the web front reaches the tracking service's HTTP API (any instance: it redirects).")
+    static let webSecureCookies = Setting(
+        environment: "MAGISTERE_WEB_SECURE_COOKIES", flag: "--secure-cookies", defaultValue: "false",
+        help: "true when the web front is reached over HTTPS: its cookies are then marked Secure.")
+    static let webDemoAccounts = Setting(
+        environment: "MAGISTERE_WEB_DEMO_ACCOUNTS", flag: "--demo-accounts", defaultValue: "false",
+        help: "true: the sign-in page offers demo people, signed with the HS256 secret (refused with public keys).")
     static let trackingPartitions = Setting(
         environment: "MAGISTERE_TRACKING_PARTITIONS", flag: "--partitions", defaultValue: "all",
         help:
@@ -104,7 +122,8 @@ enum Settings {
     static let all: [Setting] = [
         dataDirectory, transport, amqpURL, amqpPasswordFile, amqpProducerUsers, amqpExchange, amqpCACertificate,
         queueType, host,
-        catalogPort, enrolmentPort, trackingPort, trackingPartitions, trackingPartitionMap,
+        catalogPort, enrolmentPort, trackingPort, webPort, catalogURL, enrolmentURL, trackingURL, webSecureCookies,
+        webDemoAccounts, trackingPartitions, trackingPartitionMap,
         trackingInstance, logFormat, logLevel, authIssuer, authAudience,
         authSecret,
         authSecretFile, authPublicKeys, authJWKSFile,

@@ -20,12 +20,13 @@ public struct ServiceEndpoint: Sendable {
 /// Runs services in one process: each one's HTTP server and background work in one `ServiceGroup`,
 /// stopped gracefully on SIGTERM / SIGINT (servers stop taking requests, consumers finish or hand
 /// back their in-flight message, relays make a last attempt to flush the outbox).
+/// `alongside`: other servers of the same process (the web front of `magistere up`).
 public enum ServiceRunner {
     public static func run(
         _ endpoints: [ServiceEndpoint], registry: PrometheusCollectorRegistry?, logger: Logger,
-        onReady: (@Sendable () async -> Void)? = nil
+        onReady: (@Sendable () async -> Void)? = nil, alongside: [any Service] = []
     ) async throws {
-        var services: [any Service] = []
+        var services: [any Service] = alongside
         for endpoint in endpoints {
             var serviceLogger = logger
             serviceLogger[metadataKey: "service"] = "\(endpoint.service.name.rawValue)"

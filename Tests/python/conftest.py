@@ -250,12 +250,13 @@ class Launcher:
 
     def start_up(self, data_dir: pathlib.Path, extra: list[str] | None = None,
                  ports: dict[str, int] | None = None) -> MagistereProcess:
-        """`magistere up` (embedded bus, seed courses) on the given ports, or three free ones."""
-        ports = ports or {service: free_port() for service in ("catalog", "enrolment", "tracking")}
+        """`magistere up` (embedded bus, seed courses) on the given ports, or free ones; the web front too."""
+        ports = dict(ports or {service: free_port() for service in ("catalog", "enrolment", "tracking")})
+        ports.setdefault("web", free_port())
         arguments = [
             "up", "--data-dir", str(data_dir), "--host", "127.0.0.1",
             "--catalog-port", str(ports["catalog"]), "--enrolment-port", str(ports["enrolment"]),
-            "--tracking-port", str(ports["tracking"]), *(extra or []),
+            "--tracking-port", str(ports["tracking"]), "--web-port", str(ports["web"]), *(extra or []),
         ]
         urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
         started = self.start("up", arguments, clean_environment(), urls)

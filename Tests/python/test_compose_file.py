@@ -15,9 +15,12 @@ import yaml
 
 REPO = pathlib.Path(os.environ.get("MAGISTERE_REPO") or pathlib.Path(__file__).resolve().parents[2])
 CLI = pathlib.Path(os.environ.get("MAGISTERE_CLI") or REPO / ".build" / "debug" / "magistere")
-SERVICES = ("catalog", "enrolment", "tracking-a", "tracking-b")
+SERVICES = ("catalog", "enrolment", "tracking-a", "tracking-b", "web")
+# The services with a store (the web front keeps nothing).
+STORED = ("catalog", "enrolment", "tracking-a", "tracking-b")
 PORT_VARIABLE = {"catalog": "MAGISTERE_CATALOG_PORT", "enrolment": "MAGISTERE_ENROLMENT_PORT",
-                 "tracking-a": "MAGISTERE_TRACKING_PORT", "tracking-b": "MAGISTERE_TRACKING_PORT"}
+                 "tracking-a": "MAGISTERE_TRACKING_PORT", "tracking-b": "MAGISTERE_TRACKING_PORT",
+                 "web": "MAGISTERE_WEB_PORT"}
 
 
 def subcommand(name: str) -> str:
@@ -70,10 +73,11 @@ def test_health_checks_hit_the_port_each_service_listens_on_and_a_path_it_serves
 
 
 def test_each_service_has_its_own_volume_for_its_store():
-    volumes = [compose()["services"][name]["volumes"][0].split(":")[0] for name in SERVICES]
-    assert len(set(volumes)) == len(SERVICES)
+    volumes = [compose()["services"][name]["volumes"][0].split(":")[0] for name in STORED]
+    assert len(set(volumes)) == len(STORED)
     assert set(volumes) <= set(compose()["volumes"])
-    for name in SERVICES:
+    assert "volumes" not in compose()["services"]["web"], "the web front keeps nothing"
+    for name in STORED:
         data_dir = compose()["services"][name]["environment"]["MAGISTERE_DATA_DIR"]
         assert compose()["services"][name]["volumes"][0].endswith(":" + data_dir)
 
@@ -107,7 +111,7 @@ def test_the_broker_is_a_cluster_of_three_nodes_that_every_service_lists():
         assert "/run/secrets/erlang-cookie /var/lib/rabbitmq/.erlang.cookie" in " ".join(node["entrypoint"]), name
     setup = compose()["services"]["broker-setup"]
     assert set(setup["depends_on"]) == set(nodes)
-    for name in (*SERVICES, "broker-setup"):
+    for name in (*STORED, "broker-setup"):  # the web front talks to no broker
         url = compose()["services"][name]["environment"]["MAGISTERE_AMQP_URL"]
         listed = re.findall(r"[@,]([\w.-]+):5672", url)
         assert set(listed) == hosts, f"{name}: {url} does not list every broker node"
@@ -137,6 +141,18 @@ def test_the_dockerfile_builds_the_binary_the_compose_file_runs():
     for library in ("librabbitmq4", "libsqlite3-0"):
         assert library in dockerfile, f"the runtime image lacks {library}"
     assert dockerfile.count("FROM ") == 2, "multi-stage: a build stage and a slim runtime stage"
+
+
+def test_the_web_front_reaches_each_service_where_the_compose_file_serves_it():
+    services = compose()["services"]
+    environment = services["web"]["environment"]
+    for variable, target, port_variable in [("MAGISTERE_CATALOG_URL", "catalog", "MAGISTERE_CATALOG_PORT"),
+                                            ("MAGISTERE_ENROLMENT_URL", "enrolment", "MAGISTERE_ENROLMENT_PORT"),
+                                            ("MAGISTERE_TRACKING_URL", "tracking-a", "MAGISTERE_TRACKING_PORT")]:
+        port = services[target]["environment"][port_variable]
+        assert environment[variable] == f"http://{target}:{port}", variable
+        assert target in services["web"]["depends_on"]
+    assert environment["MAGISTERE_WEB_DEMO_ACCOUNTS"] == "false", "no demo sign-in in a deployment"
 
 
 def test_the_readme_documents_every_configuration_key_with_its_default():

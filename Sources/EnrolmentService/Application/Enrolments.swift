@@ -86,4 +86,17 @@ extension EnrolmentApplication {
             return enrolments.map { EnrolmentView($0, position: positions[$0.id]) }
         }
     }
+
+    /// A teacher's own enrolments in every session, newest first, each with its waiting-list position.
+    func enrolments(participant: String, limit: Int = 500) async throws -> [EnrolmentView] {
+        try await store.read { db in
+            let enrolments = try Enrolment.filter(Enrolment.Columns.participantID == participant)
+                .order(Enrolment.Columns.createdAt.desc, Column.rowID.desc).limit(limit).fetchAll(db)
+            var positions: [String: Int] = [:]
+            for sessionID in Set(enrolments.filter { $0.state == .waitlisted }.map(\.sessionID)) {
+                positions.merge(try EnrolmentStore.waitlistPositions(sessionID, in: db)) { first, _ in first }
+            }
+            return enrolments.map { EnrolmentView($0, position: positions[$0.id]) }
+        }
+    }
 }

@@ -29,5 +29,6 @@ enum EnrolmentAccess {
         "POST /enrolments/{id}/accept": .role(.participant),
         "GET /teachers/{id}/record": .role(.participant),
         "GET /teachers/{id}/attestation": .role(.participant),
+        "GET /teachers/{id}/enrolments": .role(.participant),
     ])
 }

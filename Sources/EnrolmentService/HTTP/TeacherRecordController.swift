@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import ServiceSupport
 
-/// Teachers' yearly training records and attestations: personal data, read by the teacher only.
+/// Teachers' yearly training records, attestations and own enrolments: personal data, read by the teacher only.
 struct TeacherRecordController {
     let application: EnrolmentApplication
     let now: @Sendable () -> Date
@@ -16,6 +16,15 @@ struct TeacherRecordController {
         router.get("/teachers/{id}/attestation") { request, context in
             let record = try await record(request, context)
             return try Reply.json(Attestation(record: record, issuedAt: now()), request: request, context: context)
+        }
+        // The teacher's space lists every enrolment of the teacher, whatever its session's academy.
+        router.get("/teachers/{id}/enrolments") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            let teacher = try PathIdentifier.require(naming: "Teacher", in: context)
+            try EnrolmentScope(try context.requireCaller()).requireTeacher(teacher)
+            let list = try await application.enrolments(participant: teacher)
+            return try Reply.json(
+                EnrolmentController.EnrolmentList(enrolments: list), request: request, context: context)
         }
     }
 

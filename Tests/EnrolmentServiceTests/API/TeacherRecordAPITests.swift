@@ -83,3 +83,41 @@ struct TeacherRecordAPITests {
         }
     }
 }
+
+@Suite("A teacher's own enrolments over HTTP")
+struct TeacherEnrolmentsAPITests {
+    @Test("every state of the teacher's enrolments, newest first, a waiting list with its position; nobody else's")
+    func ownEnrolments() async throws {
+        let fixture = try await EnrolmentFixture.make()
+        try await fixture.publish()
+        try await fixture.application.test(.router) { client in
+            let api = APIClient(client: client)
+            let full = try await api.openSession(capacity: 1, mode: .application)
+            let first = try await api.post("/sessions/\(full)/applications", as: .teacher("t-2")).decode(
+                EnrolmentView.self)
+            _ = try await api.post("/enrolments/\(first.id)/approve", as: .manager)
+            let mine = try await api.post("/sessions/\(full)/applications", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
+            _ = try await api.post("/enrolments/\(mine.id)/approve", as: .manager)
+            let open = try await api.openSession(capacity: 5, mode: .open)
+            let approved = try await api.post("/sessions/\(open)/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
+
+            let list = try await api.get("/teachers/t-1/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentController.EnrolmentList.self)
+            #expect(list.enrolments.map(\.id) == [approved.id, mine.id])
+            #expect(list.enrolments.map(\.state) == [.approved, .waitlisted])
+            #expect(list.enrolments.last?.waitlistPosition == 1)
+
+            let someoneElse = try await api.get("/teachers/t-1/enrolments", as: .teacher("t-2"))
+            #expect(someoneElse.status == .forbidden)
+            let manager = try await api.get("/teachers/t-1/enrolments", as: .manager)
+            #expect(manager.status == .forbidden)
+            let unknownParameter = try await api.get("/teachers/t-1/enrolments?state=approved", as: .teacher("t-1"))
+            #expect(unknownParameter.status == .badRequest)
+            let nobody = try await api.get("/teachers/t-9/enrolments", as: .teacher("t-9")).decode(
+                EnrolmentController.EnrolmentList.self)
+            #expect(nobody.enrolments.isEmpty)
+        }
+    }
+}

