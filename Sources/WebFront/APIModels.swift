@@ -191,3 +191,55 @@ struct SessionProgressAnswer: Decodable, Sendable {
     var requiredActivities: [String]
     var participants: [Participant]
 }
+
+/// `GET /courses/{id}/draft`, `GET /drafts` (catalog): a course as its designers see it.
+struct DraftAnswer: Decodable, Sendable {
+    struct Content: Decodable, Sendable {
+        struct Audience: Decodable, Sendable {
+            var schoolLevels: [String]
+            var disciplines: [String]
+            var gradeLevels: [String]
+        }
+        struct Origin: Decodable, Sendable {
+            var kind: String
+            var academy: String?
+        }
+        struct Owner: Decodable, Sendable {
+            var organisation: String
+        }
+        struct Activity: Decodable, Sendable {
+            var id: String
+            var title: String
+            var kind: String
+            var modality: String
+            var estimatedMinutes: Int
+            var required: Bool
+            var passThreshold: Double?
+        }
+        var title: String
+        var summary: String
+        var objectives: [String]
+        var keywords: [String]
+        var domain: String
+        var audience: Audience
+        var origin: Origin
+        var nature: String
+        var activities: [Activity]
+        var owner: Owner
+    }
+    struct Issue: Decodable, Sendable {
+        var field: String
+        var problem: String
+    }
+    var courseID: String
+    var status: String
+    var revision: Int
+    var basedOnVersion: Int
+    var pendingChanges: Bool
+    var content: Content?
+    var publicationIssues: [Issue]
+}
+
+struct DraftListAnswer: Decodable, Sendable {
+    var drafts: [DraftAnswer]
+}

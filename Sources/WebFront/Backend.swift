@@ -115,7 +115,7 @@ struct ServiceClient: Sendable {
     @discardableResult
     func send(
         _ method: HTTPMethod, _ backend: Backend, _ path: String, token: String?, json: (any Encodable)? = nil,
-        text: String? = nil, contentType: String = "application/json"
+        text: String? = nil, contentType: String = "application/json", ifMatch: String? = nil
     ) async throws -> ByteBuffer {
         var body: ByteBuffer?
         var type: String?
@@ -126,18 +126,19 @@ struct ServiceClient: Sendable {
             body = ByteBuffer(string: text)
             type = contentType
         }
-        return try await call(method, backend, path, token: token, body: body, contentType: type)
+        return try await call(method, backend, path, token: token, body: body, contentType: type, ifMatch: ifMatch)
     }
 
     /// The raw exchange: a 2xx body, an ``APIProblem`` for any other status, ``BackendUnavailable`` when the
     /// service does not answer.
     func call(
         _ method: HTTPMethod, _ backend: Backend, _ path: String, token: String?, body: ByteBuffer? = nil,
-        contentType: String? = nil
+        contentType: String? = nil, ifMatch: String? = nil
     ) async throws -> ByteBuffer {
         var request = HTTPClientRequest(url: base(backend) + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
+        if let ifMatch { request.headers.add(name: "If-Match", value: ifMatch) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
             request.body = .bytes(body)

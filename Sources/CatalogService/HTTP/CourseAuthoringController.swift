@@ -17,6 +17,7 @@ struct CourseAuthoringController: Sendable {
         // No authoring route takes a query parameter.
         let group = router.group().add(middleware: NoQueryParameters())
         group.post("courses", use: create)
+        group.get("drafts", use: drafts)
         group.get("courses/{id}/draft", use: draft)
         group.put("courses/{id}/draft", use: replaceDraft)
         group.post("courses/{id}/draft/activities", use: addActivity)
@@ -34,6 +35,16 @@ struct CourseAuthoringController: Sendable {
         let content = try await JSONBody.decode(CourseDraft.self, from: request)
         let course = try await authoring.create(content, in: try Self.scope(context))
         return created(course, location: "/courses/\(course.id)")
+    }
+
+    /// The drafts of the caller's offer (national, or their academy's): the designer's desk.
+    @Sendable func drafts(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftList> {
+        let drafts = try await authoring.drafts(in: try Self.scope(context))
+        return JSONResponse(DraftList(drafts: drafts.map(DraftView.init)))
+    }
+
+    struct DraftList: Codable, Sendable {
+        var drafts: [DraftView]
     }
 
     @Sendable func draft(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<DraftView> {

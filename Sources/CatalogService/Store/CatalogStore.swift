@@ -140,6 +140,21 @@ public struct CatalogStore: Sendable {
         return words.map { "\"\($0)\"*" }.joined(separator: " ")
     }
 
+    /// The courses with a pending draft that `include` keeps (the caller's scope), most recently changed first,
+    /// at most `limit`. Drafts are few beside the published offer; each is read in full to learn its origin.
+    public func drafts(limit: Int, where include: @escaping @Sendable (Course) -> Bool) async throws -> [Course] {
+        try await database.read { db in
+            let ids = try String.fetchCursor(
+                db,
+                sql: "SELECT id FROM catalog_course WHERE draft IS NOT NULL ORDER BY updated_at DESC, id")
+            var courses: [Course] = []
+            while courses.count < limit, let id = try ids.next() {
+                if let course = try Self.load(id, in: db), include(course) { courses.append(course) }
+            }
+            return courses
+        }
+    }
+
     // MARK: - Saving
 
     private static func load(_ id: String, in db: Database) throws -> Course? {

@@ -170,6 +170,7 @@ extension Pages {
         var sessions: [OfferedSession]
         var sessionsUnavailable: String?
         var scheduleHref: String?
+        var canDerive: Bool
     }
 
     static func coursePage(
@@ -222,6 +223,7 @@ extension Pages {
             },
             sessionsUnavailable: offered.unavailable,
             scheduleHref: visitor.has(.manager)
-                ? "/gestion/sessions/nouvelle?course=\(current.courseID.urlEncoded)&version=\(current.version)" : nil)
+                ? "/gestion/sessions/nouvelle?course=\(current.courseID.urlEncoded)&version=\(current.version)" : nil,
+            canDerive: visitor.has(.designer))
     }
 }

@@ -18,6 +18,7 @@ struct Pages: Sendable {
         addTeacherSpace(to: router)
         addTrainerDashboard(to: router)
         addManagerDesk(to: router)
+        addDesignerPages(to: router)
     }
 
     func render<Page: Sendable>(

@@ -32,7 +32,7 @@ extension Pages {
             academy: "lyon", home: "/gestion"),
         DemoAccount(
             subject: "conc-lyon-02", label: "Concepteur de parcours de l'académie de Lyon", roles: [.designer],
-            academy: "lyon", home: "/catalogue"),
+            academy: "lyon", home: "/conception"),
     ]
 
     struct SignInPage: Sendable {

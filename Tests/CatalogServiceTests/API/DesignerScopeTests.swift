@@ -205,3 +205,40 @@ struct DesignerScopeTests {
         }
     }
 }
+
+@Suite("A designer's desk lists the drafts of their own offer only")
+struct DesignerDraftListTests {
+    @Test(
+        "GET /drafts: drafts and pending changes of the caller's scope, newest change first; no published-only course")
+    func ownDrafts() async throws {
+        let fixture = try await CatalogFixture.make()
+        let lyon = try await Callers.designer(of: "lyon")
+        let national = try await Callers.nationalDesigner()
+        try await fixture.application.test(.router) { client in
+            let published = try await client.publishedCourse(
+                Bodies.course(title: "Publié sans changement", origin: Origins.academy("lyon")), as: lyon)
+            let created = try await client.send(
+                .post, "/courses", json: Bodies.course(title: "Brouillon de Lyon", origin: Origins.academy("lyon")),
+                as: lyon)
+            #expect(created.status == .created)
+            let draftID = try #require(try created.object["courseID"] as? String)
+            let changed = try await client.publishedCourse(
+                Bodies.course(title: "Publié puis modifié", origin: Origins.academy("lyon")), as: lyon)
+            let edit = try await client.send(
+                .put, "/courses/\(changed)/draft",
+                json: Bodies.course(title: "Publié puis modifié, v2", origin: Origins.academy("lyon")), as: lyon)
+            #expect(edit.status == .ok)
+            _ = try await client.send(.post, "/courses", json: Bodies.course(title: "Brouillon national"), as: national)
+
+            let list = try await client.send(.get, "/drafts", as: lyon)
+            #expect(list.status == .ok)
+            let drafts = try #require(try list.object["drafts"] as? [[String: Any]])
+            #expect(drafts.compactMap { $0["courseID"] as? String } == [changed, draftID])
+            #expect(!drafts.contains { $0["courseID"] as? String == published })
+            let nationalList = try await client.send(.get, "/drafts", as: national)
+            #expect((try nationalList.object["drafts"] as? [[String: Any]])?.count == 1)
+            let teacher = try await client.send(.get, "/drafts", as: try await TestAuth.headers("t-1", .participant))
+            #expect(teacher.status == .forbidden)
+        }
+    }
+}
