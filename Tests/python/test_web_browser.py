@@ -318,6 +318,84 @@ def test_the_designer_writes_publishes_and_derives_with_the_mouse(web, browser):
     pages.validate()
 
 
+def schedule(manager, mode_label: str, place: str, capacity: str) -> str:
+    """The manager schedules and opens a session of the seed course with the mouse; returns its page's URL."""
+    manager.goto(f"/gestion/sessions/nouvelle?course={COURSE}&version=1")
+    manager.get_by_label("Circonscription").fill(place)
+    manager.get_by_label("Places").fill(capacity)
+    manager.get_by_label("Mode d'inscription").select_option(label=mode_label)
+    manager.get_by_label("Formateur·rice·s").fill(TRAINER)
+    for label, value in [("Ouverture des inscriptions", "2027-01-04T08:00"), ("Clôture des inscriptions", "2027-01-22T17:00"),
+                         ("Début", "2027-01-25T08:00"), ("Fin", "2027-03-26T17:00")]:
+        manager.get_by_label(label, exact=True).fill(value)
+    manager.get_by_role("button", name="Programmer la session").click()
+    manager.wait_for_url(re.compile(r"/gestion/sessions/ses-"))
+    manager.get_by_role("button", name="Ouvrir les inscriptions").click()
+    assert "inscriptions ouvertes" in flash(manager)
+    return manager.url
+
+
+def test_designation_by_csv_and_open_enrolment_with_the_mouse(web, browser):
+    """The other two ways in: the manager designates from a CSV file (a bad file is refused line by line and
+    nothing is applied), the designated teacher accepts; a teacher enrols herself in an open session and then
+    withdraws."""
+    base = web.url("web")
+    pages = Pages("modes")
+    manager = sign_in(browser, base, MANAGER)
+    schedule(manager, "Sur désignation", "Villeurbanne", "30")
+
+    # A bad file, chosen with the file picker (a little script reads it into the list): every bad line named.
+    manager.locator("#fichier").set_input_files(
+        files=[{"name": "designations.csv", "mimeType": "text/csv",
+                "buffer": "participantID\nJeanne Dupont\nens-0104\nens-0104\n".encode()}])
+    manager.wait_for_function("document.getElementById('csv').value.includes('Jeanne')")
+    manager.get_by_role("button", name="Désigner").click()
+    report = flash(manager)
+    assert "nothing was applied" in report, report
+    assert "ligne 2, champ « participantID »" in report and "ligne 4" in report, report
+    assert "Personne pour le moment" in manager.locator("main").inner_text()
+    pages.check(manager, "designation-refusee")
+
+    manager.get_by_label("Liste à désigner (contenu du fichier CSV)").fill("participantID,group\nens-0003,groupe-A\n")
+    manager.get_by_label("Les enseignant·e·s désigné·e·s doivent accepter").check()
+    manager.get_by_role("button", name="Désigner").click()
+    assert "1 enseignant·e désigné·e" in flash(manager)
+    assert "ens-0003 — Désigné·e (groupe-A)" in manager.locator("main").inner_text()
+
+    designated = sign_in(browser, base, "ens-0003")
+    enrolment = designated.locator("article.enrolment", has_text="Désigné·e")
+    pages.check(designated, "designee")
+    enrolment.get_by_role("button", name="Accepter").click()
+    assert "Vous avez accepté la désignation" in flash(designated)
+    assert "Inscrit·e" in designated.locator("article.enrolment").first.inner_text()
+
+    # Open self-enrolment: from the course page, then a withdrawal from her space.
+    schedule(manager, "Inscription libre", "Vaulx-en-Velin", "25")
+    teacher = sign_in(browser, base, "ens-0002")
+    teacher.goto(f"/catalogue/{COURSE}")
+    teacher.locator("ul.sessions li", has_text="Vaulx-en-Velin").get_by_role("button", name="M'inscrire à cette session").click()
+    teacher.wait_for_url(re.compile(r"/espace$"))
+    assert "Vous êtes inscrit·e à la session" in flash(teacher)
+    mine = teacher.locator("article.enrolment", has_text="Vaulx-en-Velin")
+    assert "Inscrit·e" in mine.inner_text()
+    mine.get_by_role("button", name="Se retirer").click()
+    assert "Vous vous êtes retiré·e" in flash(teacher)
+    assert "Retiré·e" in teacher.locator("article.enrolment", has_text="Vaulx-en-Velin").inner_text()
+    pages.check(teacher, "retrait")
+
+    # On a phone: the same pages, nothing wider than the screen.
+    phone = browser.new_context(base_url=base, locale="fr-FR", viewport={"width": 390, "height": 844},
+                                is_mobile=True, has_touch=True, storage_state=teacher.context.storage_state())
+    small = phone.new_page()
+    for path, name in [("/catalogue?q=lecture", "telephone-catalogue"), (f"/catalogue/{COURSE}", "telephone-parcours"),
+                       ("/espace", "telephone-espace")]:
+        small.goto(path)
+        width = small.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], f"{path} is {width[0]} px wide on a {width[1]} px screen"
+        pages.check(small, name)
+    pages.validate()
+
+
 def test_a_page_whose_service_is_down_says_so_and_the_rest_keeps_working(magistere, browser, tmp_path):
     """The front on its own (`magistere web`) before any service: the sign-in page works, the catalogue says in
     words that it is unavailable, then works once the services are there."""

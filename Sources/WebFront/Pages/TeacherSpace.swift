@@ -161,7 +161,9 @@ extension Pages {
             return try await formPost(request, back: "/espace", [.participant]) { form, _, token in
                 let mode = form["mode"] == "open" ? "enrolments" : "applications"
                 try await client.send(.POST, .enrolment, "/sessions/\(session)/\(mode)", token: token)
-                return (mode == "open" ? "Vous êtes inscrit·e à la session." : "Votre candidature est envoyée.", nil)
+                return (
+                    mode == "enrolments" ? "Vous êtes inscrit·e à la session." : "Votre candidature est envoyée.", nil
+                )
             }
         }
         for (command, message) in [
