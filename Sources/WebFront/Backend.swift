@@ -49,6 +49,23 @@ struct APIProblem: Error, Sendable {
     var errors: [FieldError]
     var backend: Backend
 
+    /// The platform's problem kinds (`urn:magistere:problem:<kind>`) as the pages word them; a kind not listed
+    /// keeps the service's own title.
+    static let frenchTitles = [
+        "conflict": "Demande impossible dans l'état actuel", "validation": "Demande invalide",
+        "forbidden": "Action non autorisée", "not-found": "Introuvable",
+        "version-mismatch": "Modifié entre-temps par quelqu'un d'autre", "too-large": "Envoi trop volumineux",
+        "malformed": "Demande illisible", "invalid-query": "Recherche invalide", "unauthenticated": "Connexion requise",
+        "partition-not-owned": "Service momentanément indisponible",
+        "no-partition-owned": "Service momentanément indisponible",
+    ]
+
+    /// The title the pages show: French for the platform's kinds of problem, the service's otherwise.
+    static func title(type: String?, fallback: String) -> String {
+        guard let type, type.hasPrefix("urn:magistere:problem:") else { return fallback }
+        return frenchTitles[String(type.dropFirst("urn:magistere:problem:".count))] ?? fallback
+    }
+
     /// The problem in words for the page: title, detail, then each field or line.
     var lines: [String] {
         var lines = [detail.map { "\(title) : \($0)" } ?? title]
@@ -173,13 +190,16 @@ struct ServiceClient: Sendable {
 
     static func problem(status: Int, _ body: ByteBuffer, _ backend: Backend) -> APIProblem {
         struct Document: Decodable {
+            var type: String?
             var title: String?
             var detail: String?
             var errors: [APIProblem.FieldError]?
         }
         let document = try? JSONDecoder().decode(Document.self, from: Data(buffer: body))
         return APIProblem(
-            status: status, title: document?.title ?? "Erreur \(status)", detail: document?.detail,
+            status: status,
+            title: APIProblem.title(type: document?.type, fallback: document?.title ?? "Erreur \(status)"),
+            detail: document?.detail,
             errors: document?.errors ?? [], backend: backend)
     }
 }

@@ -185,6 +185,13 @@ struct WebFrontTests {
         let winter = try #require(Pages.parisDate("2027-01-25T08:00"))
         #expect(winter == Date(timeIntervalSince1970: 1_800_860_400))  // 07:00 UTC
         #expect(Pages.parisDate("25/01/2027") == nil)
+        #expect(
+            APIProblem.title(type: "urn:magistere:problem:conflict", fallback: "x")
+                == "Demande impossible dans l'état actuel")
+        #expect(
+            APIProblem.title(type: "urn:magistere:problem:xapi-invalid", fallback: "Invalid statement")
+                == "Invalid statement")
+        #expect(APIProblem.title(type: "about:blank", fallback: "Bad") == "Bad")
         let form = Form("a=1&b=x+y%C3%A9&a=2&empty=")
         #expect(form.values["a"] == ["1", "2"])
         #expect(form["b"] == "x yé")
