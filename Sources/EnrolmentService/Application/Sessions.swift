@@ -69,12 +69,24 @@ extension EnrolmentApplication {
         }
     }
 
-    /// Sessions, optionally of one academy and in one state, by id.
-    func sessions(academy: String?, state: SessionState?, limit: Int = 200) async throws -> [SessionView] {
+    /// Sessions, optionally of one academy, in one state, of one district or PAF module, or led by one member of
+    /// staff (a trainer or a tutor), by id.
+    func sessions(
+        academy: String?, state: SessionState?, district: String? = nil, pafModule: String? = nil, staff: String? = nil,
+        limit: Int = 200
+    ) async throws -> [SessionView] {
         try await store.read { db in
             var request = Session.all()
             if let academy { request = request.filter(Session.Columns.academy == academy) }
             if let state { request = request.filter(Session.Columns.state == state.rawValue) }
+            if let district { request = request.filter(Column("district") == district) }
+            if let pafModule { request = request.filter(Column("pafModule") == pafModule) }
+            if let staff {
+                // The staff lists are JSON arrays of pseudonymous ids (no quote in an id): an exact element match.
+                let element = "\"\(staff)\""
+                request = request.filter(
+                    sql: "instr(trainerIDs, ?) > 0 OR instr(tutorIDs, ?) > 0", arguments: [element, element])
+            }
             return try request.order(Session.Columns.id).limit(limit).fetchAll(db).map {
                 try EnrolmentStore.view(of: $0, in: db)
             }

@@ -24,14 +24,22 @@ struct SessionController {
             return try Reply.json(view, .created, location: "/sessions/\(view.id)", request: request, context: context)
         }
         router.get("/sessions") { request, context in
-            let query = try QueryParameters(request, allowed: ["academy", "state"])
+            let query = try QueryParameters(request, allowed: ["academy", "state", "district", "pafModule", "staff"])
             let academy = try query.parse("academy", expected: "an academy code (letters, digits, - _ . :)") {
                 PseudonymousIdentifier.isValid($0) ? $0 : nil
             }
             let state = try query.parse(
                 "state", expected: SessionState.allCases.map(\.rawValue).joined(separator: ", "),
                 SessionState.init(rawValue:))
-            let sessions = try await application.sessions(academy: academy, state: state)
+            let label = { (name: String) in
+                try query.parse(name, expected: "1 to 100 characters") { (1...100).contains($0.count) ? $0 : nil }
+            }
+            let staff = try query.parse("staff", expected: "a pseudonymous id (letters, digits, - _ . :)") {
+                PseudonymousIdentifier.isValid($0) ? $0 : nil
+            }
+            let sessions = try await application.sessions(
+                academy: academy, state: state, district: try label("district"), pafModule: try label("pafModule"),
+                staff: staff)
             return try Reply.json(SessionList(sessions: sessions), request: request, context: context)
         }
         group.get("/sessions/{id}") { request, context in

@@ -71,9 +71,9 @@ extension Pages {
         router.get("/formateur") { request, _ in
             try await signedIn(request, [.trainer, .tutor]) { visitor, token in
                 let me = visitor.subject ?? ""
-                let sessions = try await client.get(.enrolment, "/sessions", token: token, as: SessionListAnswer.self)
-                    .sessions
-                    .filter { $0.trainerIDs.contains(me) || $0.tutorIDs.contains(me) }
+                let sessions = try await client.get(
+                    .enrolment, "/sessions?staff=\(me.urlEncoded)", token: token, as: SessionListAnswer.self
+                ).sessions
                 return try render(
                     "trainer", "Mes sessions", visitor, request,
                     TrainerListPage(

@@ -126,6 +126,31 @@ struct SessionAPITests {
             #expect(unknown.status == .badRequest)
             #expect(unknown.problem?.errors?.map(\.field) == ["acadmy"])
             #expect(try await api.get("/sessions?state=flying").status == .badRequest)
+            // By district, and by a member of staff (an exact id: a prefix or a wildcard matches nothing).
+            let other = try await api.scheduleSession(trainers: ["f-10"])
+            #expect(
+                Set(
+                    try await api.get("/sessions?district=Lyon%203").decode(SessionController.SessionList.self).sessions
+                        .map(\.id)) == [first, second, other])
+            #expect(
+                try await api.get("/sessions?district=Lyon%204").decode(SessionController.SessionList.self).sessions
+                    .isEmpty)
+            #expect(
+                Set(
+                    try await api.get("/sessions?staff=f-1").decode(SessionController.SessionList.self).sessions.map(
+                        \.id))
+                    == [first, second])
+            #expect(
+                try await api.get("/sessions?staff=f-10").decode(SessionController.SessionList.self).sessions.map(\.id)
+                    == [other])
+            #expect(
+                Set(
+                    try await api.get("/sessions?staff=tu-1").decode(SessionController.SessionList.self).sessions.map(
+                        \.id))
+                    == [first, second, other])
+            #expect(
+                try await api.get("/sessions?staff=f-_").decode(SessionController.SessionList.self).sessions.isEmpty)
+            #expect(try await api.get("/sessions?staff=Jeanne%20Dupont").status == .badRequest)
             #expect(try await api.get("/sessions/\(first)?verbose=1").status == .badRequest)
         }
     }
