@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "WebFront",
             dependencies: [
-                "ServiceSupport", "Contracts",
+                "ServiceSupport", "Contracts", "Messaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

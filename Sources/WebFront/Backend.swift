@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Contracts
 import Foundation
+import Messaging
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -156,6 +157,9 @@ struct ServiceClient: Sendable {
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         if let ifMatch { request.headers.add(name: "If-Match", value: ifMatch) }
+        if let trace = TraceContext.current {
+            request.headers.add(name: "traceparent", value: trace.child().traceparent)
+        }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
             request.body = .bytes(body)

@@ -49,6 +49,9 @@ public struct WebFront: Sendable {
     /// The front's router: pages, forms, static assets and the probes.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        // Request id, trace context, access log and HTTP metrics, as on the services; the trace goes on to every
+        // call the page makes (ServiceClient), so one trace id follows a click through the services and their events.
+        router.add(middleware: ObservabilityMiddleware<BasicRequestContext>(service: "web"))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: PageErrorMiddleware(renderer: pages.renderer, sessions: pages.sessions))
         // Probes: the front keeps nothing, so it is ready when it serves; each page says which service is not.
@@ -68,7 +71,9 @@ public struct WebFront: Sendable {
     public func application(
         host: String, port: Int, logger: Logger, onReady: (@Sendable () async -> Void)? = nil
     ) -> some ApplicationProtocol {
-        Application(
+        var logger = logger
+        logger[metadataKey: "service"] = "web"
+        return Application(
             router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "magistere-web"),
             onServerRunning: { _ in await onReady?() }, logger: logger)
     }

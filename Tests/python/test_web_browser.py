@@ -411,7 +411,8 @@ def test_a_page_whose_service_is_down_says_so_and_the_rest_keeps_working(magiste
         MAGISTERE_CATALOG_URL=f"http://127.0.0.1:{ports['catalog']}",
         MAGISTERE_ENROLMENT_URL=f"http://127.0.0.1:{ports['enrolment']}",
         MAGISTERE_TRACKING_URL=f"http://127.0.0.1:{ports['tracking']}")
-    front = magistere.start("web", ["web", "--port", str(web_port)], environment, {"web": f"http://127.0.0.1:{web_port}"})
+    front = magistere.start("web", ["web", "--port", str(web_port), "--log-level", "debug"], environment,
+                            {"web": f"http://127.0.0.1:{web_port}"})
     front.wait_ready()
     page = browser.new_context(base_url=front.url("web"), locale="fr-FR").new_page()
     response = page.goto("/catalogue")
@@ -425,7 +426,7 @@ def test_a_page_whose_service_is_down_says_so_and_the_rest_keeps_working(magiste
 
     # The services come up (with the same secret): the same pages work, nothing to restart.
     services = magistere.start("up", [
-        "up", "--data-dir", str(data), "--host", "127.0.0.1", "--catalog-port", str(ports["catalog"]),
+        "up", "--data-dir", str(data), "--host", "127.0.0.1", "--log-level", "debug", "--catalog-port", str(ports["catalog"]),
         "--enrolment-port", str(ports["enrolment"]), "--tracking-port", str(ports["tracking"]),
         "--web-port", str(free_port())], environment,
         {service: f"http://127.0.0.1:{port}" for service, port in ports.items()})
@@ -437,3 +438,11 @@ def test_a_page_whose_service_is_down_says_so_and_the_rest_keeps_working(magiste
     assert "parcours" in page.locator("#resultats").inner_text()
     page.goto("/espace")
     assert "Vous n'êtes inscrit·e à aucune session" in page.locator("main").inner_text()
+
+    # One trace from the browser's request through the front to the service it calls (W3C trace context).
+    trace_id = "0af7651916cd43dd8448eb211c80319c"
+    reply = http("GET", front.url("web") + "/catalogue", headers={"traceparent": f"00-{trace_id}-b7ad6b7169203331-01"})
+    assert reply.status == 200 and trace_id in reply.headers.get("traceresponse", "")
+    poll("the catalog's log line of the front's call, with the browser's trace id",
+         lambda: any("service=catalog" in line and f"trace.id={trace_id}" in line
+                     for line in services.log_path.read_text(errors="replace").splitlines()) or None)
