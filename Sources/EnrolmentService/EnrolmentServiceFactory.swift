@@ -58,12 +58,14 @@ public enum EnrolmentServiceFactory: ServiceFactory {
         let sessions = SessionController(application: application)
         let enrolments = EnrolmentController(application: application)
         let records = TeacherRecordController(application: application, now: options.now)
+        let districts = DistrictController(application: application)
         let service = PlatformService(
             name: .enrolment, environment: environment, stores: [pool],
             routes: { router in
                 sessions.addRoutes(to: router)
                 enrolments.addRoutes(to: router)
                 records.addRoutes(to: router)
+                districts.addRoutes(to: router)
             },
             access: EnrolmentAccess.policy, openAPI: try openAPIDocument(), background: [relay, consumer])
         return Assembly(service: service, store: store, application: application, relay: relay, consumer: consumer)

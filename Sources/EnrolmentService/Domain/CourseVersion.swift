@@ -12,6 +12,8 @@ public struct CourseVersion: Codable, Sendable, Equatable {
     public let distanceMinutes: Int
     public let inPersonMinutes: Int
     public let publishedAt: Date
+    /// The catalogue's domain (matching a district's needs to sessions); nil in rows stored before it was kept.
+    public let domain: String?
     /// When the catalogue archived the course (every version of it), if it did.
     public var archivedAt: Date?
 
@@ -24,6 +26,7 @@ public struct CourseVersion: Codable, Sendable, Equatable {
         distanceMinutes = event.distanceMinutes
         inPersonMinutes = event.inPersonMinutes
         publishedAt = event.publishedAt
+        domain = event.domain
         self.archivedAt = archivedAt
     }
 }

@@ -72,5 +72,32 @@ public enum EnrolmentMigrations {
                     CREATE INDEX completedTraining_teacher ON completedTraining (participantID, schoolYear);
                     """)
         }
+        // Issue 16: a district's diagnosis of its teachers' needs, per school year (replaced as a whole).
+        migrator.registerMigration("enrolment.v2.district-needs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE districtNeed (
+                        academy TEXT NOT NULL,
+                        district TEXT NOT NULL,
+                        schoolYear INTEGER NOT NULL,
+                        line INTEGER NOT NULL,
+                        theme TEXT NOT NULL,
+                        domain TEXT NOT NULL,
+                        priority INTEGER NOT NULL,
+                        teacherID TEXT NOT NULL,
+                        hoursWished INTEGER NOT NULL,
+                        PRIMARY KEY (academy, district, schoolYear, line)
+                    );
+                    CREATE TABLE districtDiagnosis (
+                        academy TEXT NOT NULL,
+                        district TEXT NOT NULL,
+                        schoolYear INTEGER NOT NULL,
+                        updatedBy TEXT NOT NULL,
+                        updatedAt DATETIME NOT NULL,
+                        PRIMARY KEY (academy, district, schoolYear)
+                    );
+                    CREATE INDEX session_district ON session (academy, district);
+                    """)
+        }
     }
 }

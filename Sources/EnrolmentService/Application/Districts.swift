@@ -1,0 +1,126 @@
+import Contracts
+import Foundation
+import GRDB
+
+// MARK: - Districts: the needs diagnosis and the coverage of the obligation (issue 16, first slice)
+
+extension EnrolmentApplication {
+    /// The diagnosis as stored, with who last replaced it and when.
+    public struct StoredDiagnosis: Codable, Sendable, Equatable {
+        public let academy: String
+        public let district: String
+        public let schoolYear: SchoolYear
+        public let needs: [NeedsDiagnosis.Need]
+        public let updatedBy: String?
+        public let updatedAt: Date?
+    }
+
+    /// Replaces the district's diagnosis for the year, as a whole, in one transaction.
+    func replaceNeeds(
+        _ diagnosis: NeedsDiagnosis, academy: String, district: String, schoolYear: SchoolYear, actor: String
+    ) async throws -> StoredDiagnosis {
+        let date = store.timestamp
+        return try await store.write { db in
+            let key: StatementArguments = [academy, district, schoolYear.startYear]
+            try db.execute(
+                sql: "DELETE FROM districtNeed WHERE academy = ? AND district = ? AND schoolYear = ?", arguments: key)
+            for need in diagnosis.needs {
+                try db.execute(
+                    sql: """
+                        INSERT INTO districtNeed (academy, district, schoolYear, line, theme, domain, priority, teacherID,
+                                                  hoursWished)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: key + [
+                        need.line, need.theme, need.domain, need.priority, need.teacherID, need.hoursWished,
+                    ])
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO districtDiagnosis (academy, district, schoolYear, updatedBy, updatedAt) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (academy, district, schoolYear) DO UPDATE SET updatedBy = excluded.updatedBy,
+                        updatedAt = excluded.updatedAt
+                    """, arguments: key + [actor, date])
+            return try Self.diagnosis(academy: academy, district: district, schoolYear: schoolYear, db)
+        }
+    }
+
+    /// The district's diagnosis for the year (empty when none was ever given).
+    func needs(academy: String, district: String, schoolYear: SchoolYear) async throws -> StoredDiagnosis {
+        try await store.read { db in
+            try Self.diagnosis(academy: academy, district: district, schoolYear: schoolYear, db)
+        }
+    }
+
+    /// Where the district's teachers stand against the obligation, from what the service already keeps: completed
+    /// trainings (done) and seats held in the year's sessions not completed yet (planned).
+    func coverage(academy: String, district: String, schoolYear: SchoolYear) async throws -> DistrictCoverage {
+        try await store.read { db in
+            let diagnosis = NeedsDiagnosis(
+                needs: try Self.diagnosis(academy: academy, district: district, schoolYear: schoolYear, db).needs)
+            var teachers: [DistrictCoverage.Teacher] = []
+            for teacher in diagnosis.teachers {
+                var done = (distance: 0, inPerson: 0)
+                for text in try String.fetchAll(
+                    db, sql: "SELECT record FROM completedTraining WHERE participantID = ? AND schoolYear = ?",
+                    arguments: [teacher, schoolYear.startYear])
+                {
+                    let training = try EventCoding.decode(CompletedTraining.self, from: Data(text.utf8))
+                    done.distance += training.distanceMinutes
+                    done.inPerson += training.inPersonMinutes
+                }
+                var planned = (distance: 0, inPerson: 0)
+                let held = try Session.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.* FROM enrolment e JOIN session s ON s.id = e.sessionID
+                        WHERE e.participantID = ? AND e.state IN ('approved', 'designated') AND s.state != 'cancelled'
+                        """, arguments: [teacher])
+                for session in held where SchoolYear.containing(session.calendar.startsAt) == schoolYear {
+                    if let version = try EnrolmentStore.courseVersion(session.course, in: db) {
+                        planned.distance += version.distanceMinutes
+                        planned.inPerson += version.inPersonMinutes
+                    }
+                }
+                teachers.append(.init(teacherID: teacher, done: done, planned: planned))
+            }
+            var sessions: [(id: String, domain: String, capacity: Int)] = []
+            for session in try Session.filter(
+                sql: "academy = ? AND district = ? AND state != 'cancelled'", arguments: [academy, district]
+            ).order(Session.Columns.id).fetchAll(db)
+            where SchoolYear.containing(session.calendar.startsAt) == schoolYear {
+                if let domain = try EnrolmentStore.courseVersion(session.course, in: db)?.domain {
+                    sessions.append((session.id, domain, session.capacity))
+                }
+            }
+            return DistrictCoverage(
+                academy: academy, district: district, schoolYear: schoolYear, teachers: teachers,
+                themes: DistrictCoverage.themes(of: diagnosis, sessions: sessions))
+        }
+    }
+
+    private static func diagnosis(
+        academy: String, district: String, schoolYear: SchoolYear, _ db: Database
+    ) throws -> StoredDiagnosis {
+        let key: StatementArguments = [academy, district, schoolYear.startYear]
+        let needs = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT line, theme, domain, priority, teacherID, hoursWished FROM districtNeed
+                WHERE academy = ? AND district = ? AND schoolYear = ? ORDER BY line
+                """, arguments: key
+        ).map { row in
+            NeedsDiagnosis.Need(
+                line: row["line"], theme: row["theme"], domain: row["domain"], priority: row["priority"],
+                teacherID: row["teacherID"], hoursWished: row["hoursWished"])
+        }
+        let meta = try Row.fetchOne(
+            db,
+            sql:
+                "SELECT updatedBy, updatedAt FROM districtDiagnosis WHERE academy = ? AND district = ? AND schoolYear = ?",
+            arguments: key)
+        return StoredDiagnosis(
+            academy: academy, district: district, schoolYear: schoolYear, needs: needs, updatedBy: meta?["updatedBy"],
+            updatedAt: meta?["updatedAt"])
+    }
+}
