@@ -22,6 +22,8 @@ struct TokenCommand: AsyncParsableCommand {
         help: "Academy code as sessions and courses spell it (lyon…), or national; required for managers and designers."
     )
     var academy: String?
+    @Option(name: .customLong("district"), help: "A district an inspector inspects (Lyon 3e…); repeat for several.")
+    var districts: [String] = []
     @Option(help: "Lifetime in seconds (default 3600).") var ttl: Int = 3600
     @Option(
         name: .customLong("data-dir"), help: "Data folder of `magistere up` (env MAGISTERE_DATA_DIR; default data).")
@@ -46,7 +48,10 @@ struct TokenCommand: AsyncParsableCommand {
         do {
             let issuer = try await TokenIssuer(
                 secret: secret, issuer: configuration.issuer, audience: configuration.audience)
-            print(try await issuer.token(subject: subject, roles: roles, academy: academy, lifetime: TimeInterval(ttl)))
+            print(
+                try await issuer.token(
+                    subject: subject, roles: roles, academy: academy, districts: districts, lifetime: TimeInterval(ttl))
+            )
         } catch let error as AuthConfigurationError {
             throw ValidationError(error.description)
         }

@@ -52,7 +52,7 @@ struct Renderer: Sendable {
         guard let caller = visitor.caller else { return "" }
         let names: [Role: String] = [
             .participant: "enseignant·e", .trainer: "formateur·rice", .tutor: "tuteur·rice", .manager: "gestionnaire",
-            .designer: "concepteur·rice", .operator: "exploitation",
+            .designer: "concepteur·rice", .operator: "exploitation", .inspector: "inspecteur·rice",
         ]
         let roles = caller.roles.sorted().compactMap { names[$0] }.joined(separator: ", ")
         return caller.academy.map { "\(roles) — académie de \($0.capitalizedFirst)" } ?? roles

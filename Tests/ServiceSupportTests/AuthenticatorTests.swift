@@ -97,6 +97,30 @@ struct AuthenticatorTests {
                 == "the token's academy is not an academy code")
     }
 
+    @Test(
+        "an inspector's districts come from the `districts` claim; a token without it names none; absurd ones are refused"
+    )
+    func districts() async throws {
+        let authenticator = try Self.authenticator()
+        let issuer = try await TokenIssuer(secret: Self.secret)
+        let inspector = try await authenticator.caller(
+            fromToken: try await issuer.token(
+                subject: "ien-1", roles: [.inspector], academy: "lyon", districts: ["Lyon 3e", "Villeurbanne"]))
+        #expect(inspector.districts == ["Lyon 3e", "Villeurbanne"])
+        #expect(inspector.inspects("Lyon 3e", inAcademy: "lyon"))
+        #expect(!inspector.inspects("Lyon 3e", inAcademy: "grenoble"))
+        #expect(!inspector.inspects("Lyon 4e", inAcademy: "lyon"))
+        let manager = try await authenticator.caller(
+            fromToken: try await issuer.token(subject: "mgr-1", roles: [.manager], academy: "lyon"))
+        #expect(manager.districts.isEmpty)
+        #expect(!manager.inspects("Lyon 3e", inAcademy: "lyon"), "a manager's reach is the academy's, not a district's")
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: Self.secret), digestAlgorithm: .sha256)
+        var claims = Self.claims()
+        claims.districts = [String(repeating: "x", count: 101)]
+        #expect(await Self.refusal(try await keys.sign(claims), by: authenticator)?.contains("districts") == true)
+    }
+
     @Test("RS256 with the identity provider's PEM public key; an HS256 token keyed with that public key is refused")
     func rs256() async throws {
         let privateKey = try _RSA.Signing.PrivateKey(keySize: .bits2048)

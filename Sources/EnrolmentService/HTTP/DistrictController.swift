@@ -4,7 +4,8 @@ import Hummingbird
 import ServiceSupport
 
 /// A district's needs diagnosis and its coverage of the primary obligation (issue 16, first slice): for the
-/// academy's managers (national managers: every academy). The inspector's own role comes next.
+/// district's inspectors (their token names the district, in their academy) and the academy's managers
+/// (national managers: every academy).
 struct DistrictController {
     let application: EnrolmentApplication
 
@@ -59,7 +60,7 @@ struct DistrictController {
                 detail: "a school year is written like 2026-2027")
         }
         let caller = try context.requireCaller()
-        try EnrolmentScope(caller).requireManager(of: academy, to: action)
+        try EnrolmentScope(caller).requireDistrict(district, of: academy, to: action)
         return (academy, district, year, caller.subject)
     }
 }

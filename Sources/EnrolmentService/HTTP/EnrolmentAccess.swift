@@ -30,8 +30,8 @@ enum EnrolmentAccess {
         "GET /teachers/{id}/record": .role(.participant),
         "GET /teachers/{id}/attestation": .role(.participant),
         "GET /teachers/{id}/enrolments": .role(.participant),
-        "PUT /academies/{academy}/districts/{district}/needs/{schoolYear}": .role(.manager),
-        "GET /academies/{academy}/districts/{district}/needs/{schoolYear}": .role(.manager),
-        "GET /academies/{academy}/districts/{district}/coverage/{schoolYear}": .role(.manager),
+        "PUT /academies/{academy}/districts/{district}/needs/{schoolYear}": .role(.manager, .inspector),
+        "GET /academies/{academy}/districts/{district}/needs/{schoolYear}": .role(.manager, .inspector),
+        "GET /academies/{academy}/districts/{district}/coverage/{schoolYear}": .role(.manager, .inspector),
     ])
 }

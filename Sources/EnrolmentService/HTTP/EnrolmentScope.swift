@@ -26,6 +26,14 @@ struct EnrolmentScope {
         caller.has(.manager, inAcademy: academy)
     }
 
+    /// A district's needs and coverage: the academy's managers, and the inspectors whose token names the district.
+    func requireDistrict(_ district: String, of academy: String, to action: String) throws {
+        guard manages(academy) || caller.inspects(district, inAcademy: academy) else {
+            throw Problem.forbidden(
+                "only a manager of academy \(academy) or an inspector of district \(district) may \(action)")
+        }
+    }
+
     /// Whether the caller leads or accompanies `session`.
     func isAssigned(to session: SessionView) -> Bool {
         (caller.has(.trainer) && session.trainerIDs.contains(caller.subject))

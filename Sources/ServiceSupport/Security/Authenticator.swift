@@ -182,13 +182,18 @@ public struct Authenticator: Sendable {
             // A role this version does not know grants nothing; it does not invalidate the token.
             if let role = Role(rawValue: name) { roles.insert(role) }
         }
+        let districts = claims.districts ?? []
+        guard districts.count <= 100, districts.allSatisfy({ (1...100).contains($0.count) }) else {
+            throw AuthenticationFailure(
+                "the token's districts are not district names (at most 100, of 1 to 100 characters)")
+        }
         if claims.academy == Caller.nationalClaim {
-            return Caller(subject: subject, roles: roles, academy: nil, isNational: true)
+            return Caller(subject: subject, roles: roles, academy: nil, isNational: true, districts: Set(districts))
         }
         if let academy = claims.academy, !PseudonymousIdentifier.isValid(academy) {
             throw AuthenticationFailure("the token's academy is not an academy code")
         }
-        return Caller(subject: subject, roles: roles, academy: claims.academy)
+        return Caller(subject: subject, roles: roles, academy: claims.academy, districts: Set(districts))
     }
 
     static func reason(_ error: JWTError) -> String {

@@ -14,6 +14,9 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
     case participant
     /// Runs the platform: health, metrics, dead letters; no personal data beyond ids.
     case `operator`
+    /// District inspector (IEN): the needs, plans and coverage of the districts their token names, in their
+    /// academy (issue 16).
+    case inspector
 
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -33,13 +36,24 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
     /// The academy claim that grants national scope.
     public static let nationalClaim = "national"
     /// The roles whose reach is an academy (or, explicitly, the nation): their tokens must say which.
-    public static let scopedRoles: Set<Role> = [.manager, .designer]
+    public static let scopedRoles: Set<Role> = [.manager, .designer, .inspector]
 
-    public init(subject: String, roles: Set<Role>, academy: String? = nil, isNational: Bool = false) {
+    /// The districts an inspector's token names (`districts` claim), in their academy; empty for anyone else.
+    public var districts: Set<String>
+
+    public init(
+        subject: String, roles: Set<Role>, academy: String? = nil, isNational: Bool = false, districts: Set<String> = []
+    ) {
         self.subject = subject
         self.roles = roles
         self.academy = academy
         self.isNational = academy == nil && isNational
+        self.districts = districts
+    }
+
+    /// Whether the caller inspects `district` of `academy`: an inspector of that academy whose token names it.
+    public func inspects(_ district: String, inAcademy academy: String) -> Bool {
+        roles.contains(.inspector) && self.academy == academy && districts.contains(district)
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }

@@ -11,10 +11,12 @@ public struct TokenClaims: JWTPayload, Equatable {
     public var iat: IssuedAtClaim?
     public var roles: [String]
     public var academy: String?
+    /// An inspector's districts (names as sessions spell them), in their academy.
+    public var districts: [String]?
 
     public init(
         subject: String, issuer: String, audience: String, roles: [Role], academy: String?, issuedAt: Date,
-        lifetime: TimeInterval
+        lifetime: TimeInterval, districts: [String]? = nil
     ) {
         sub = .init(value: subject)
         iss = .init(value: issuer)
@@ -24,6 +26,7 @@ public struct TokenClaims: JWTPayload, Equatable {
         iat = .init(value: issuedAt)
         self.roles = roles.map(\.rawValue)
         self.academy = academy
+        self.districts = districts
     }
 
     /// Signature checks are done by the key collection; these are the time claims. Issuer and

@@ -22,7 +22,8 @@ public struct TokenIssuer: Sendable {
 
     /// A signed token for `subject`, valid from now for `lifetime` seconds.
     public func token(
-        subject: String, roles: [Role], academy: String? = nil, lifetime: TimeInterval = 3600, now: Date = Date()
+        subject: String, roles: [Role], academy: String? = nil, districts: [String] = [], lifetime: TimeInterval = 3600,
+        now: Date = Date()
     ) async throws -> String {
         guard PseudonymousIdentifier.isValid(subject) else {
             throw AuthConfigurationError(
@@ -31,9 +32,12 @@ public struct TokenIssuer: Sendable {
         if let academy, !PseudonymousIdentifier.isValid(academy) {
             throw AuthConfigurationError("the academy must be a code like lyon, not '\(academy)'")
         }
+        if let bad = districts.first(where: { !(1...100).contains($0.count) }) {
+            throw AuthConfigurationError("a district is named by 1 to 100 characters, not '\(bad)'")
+        }
         let claims = TokenClaims(
             subject: subject, issuer: issuer, audience: audience, roles: roles, academy: academy, issuedAt: now,
-            lifetime: lifetime)
+            lifetime: lifetime, districts: districts.isEmpty ? nil : districts)
         return try await keys.sign(claims)
     }
 

@@ -49,6 +49,23 @@ struct DistrictAPITests {
                 #expect(attempt.status == .forbidden)
             }
             #expect(try await api.get("\(Self.path)/needs/2026-2027", as: .nationalManager).status == .ok)
+
+            // The district's inspector draws up its needs and reads its coverage; nobody else's.
+            let inspector = TestCaller.inspector(of: ["Lyon 3", "Lyon 5"])
+            let byInspector = try await api.request(
+                .put, "\(Self.path)/needs/2026-2027", as: inspector, raw: Self.needs, contentType: "text/csv")
+            #expect(byInspector.status == .ok)
+            #expect(try byInspector.decode(EnrolmentApplication.StoredDiagnosis.self).updatedBy == "ien-1")
+            #expect(try await api.get("\(Self.path)/coverage/2026-2027", as: inspector).status == .ok)
+            for outsider in [
+                TestCaller.inspector(of: ["Lyon 4"]), .inspector(of: ["Lyon 3"], academy: "grenoble"),
+                .holding(.inspector),
+            ] {
+                #expect(try await api.get("\(Self.path)/needs/2026-2027", as: outsider).status == .forbidden)
+                #expect(try await api.get("\(Self.path)/coverage/2026-2027", as: outsider).status == .forbidden)
+            }
+            // Like anyone signed in, an inspector reads the offer of sessions.
+            #expect(try await api.get("/sessions", as: inspector).status == .ok)
         }
     }
 

@@ -8,6 +8,7 @@ struct TestCaller: Sendable, CustomStringConvertible {
     let subject: String
     let role: Role
     let academy: String?
+    var districts: [String] = []
 
     /// A manager of the fixtures' academy.
     static let manager = TestCaller(subject: "mgr-1", role: .manager, academy: "lyon")
@@ -28,9 +29,17 @@ struct TestCaller: Sendable, CustomStringConvertible {
         TestCaller(subject: "x-\(role.rawValue)", role: role, academy: "lyon")
     }
 
+    /// An inspector of `districts` of `academy`.
+    static func inspector(of districts: [String], academy: String = "lyon") -> TestCaller {
+        TestCaller(subject: "ien-1", role: .inspector, academy: academy, districts: districts)
+    }
+
     /// `Authorization: Bearer …` for this caller.
     func headers() async throws -> HTTPFields {
-        try await TestAuth.headers(subject, role, academy: academy)
+        guard !districts.isEmpty else { return try await TestAuth.headers(subject, role, academy: academy) }
+        let token = try await TokenIssuer(secret: TestAuth.secret).token(
+            subject: subject, roles: [role], academy: academy, districts: districts)
+        return [.authorization: "Bearer \(token)"]
     }
 
     var description: String { "\(subject) [\(role.rawValue)\(academy.map { " @\($0)" } ?? "")]" }
