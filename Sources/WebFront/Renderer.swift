@@ -64,6 +64,7 @@ struct Renderer: Sendable {
         if visitor.isStaff { links.append(("/formateur", "Mes sessions")) }
         if visitor.has(.manager) { links.append(("/gestion", "Gestion des sessions")) }
         if visitor.has(.designer) { links.append(("/conception", "Conception")) }
+        if visitor.has(.inspector) || visitor.has(.manager) { links.append(("/circonscriptions", "Circonscriptions")) }
         return links.map { href, label in
             Layout.Link(href: href, label: label, current: path == href || path.hasPrefix(href + "/"))
         }

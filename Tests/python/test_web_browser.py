@@ -396,6 +396,53 @@ def test_designation_by_csv_and_open_enrolment_with_the_mouse(web, browser):
     pages.validate()
 
 
+def test_the_inspector_imports_needs_and_reads_the_districts_coverage(web, browser):
+    """The district inspector: a needs file chosen with the file picker (a bad one refused line by line), then the
+    coverage of the obligation for its teachers — the table, the chart, the themes against the district's sessions,
+    and the table as CSV; another district is refused."""
+    base = web.url("web")
+    pages = Pages("inspector")
+    inspector = sign_in(browser, base, "ien-lyon-03")
+    assert inspector.url.endswith("/circonscriptions")
+    pages.check(inspector, "circonscriptions")
+    inspector.get_by_role("link", name="Lyon 3e").click()
+    year = re.search(r"annee=(\d{4}-\d{4})", inspector.url).group(1)
+    assert "Aucun·e enseignant·e n'est encore listé·e" in inspector.locator("main").inner_text()
+
+    inspector.locator("#fichier").set_input_files(
+        files=[{"name": "besoins.csv", "mimeType": "text/csv",
+                "buffer": "theme,domain,priority,teacherID,hoursWished\nLecture au CP,Français,5,ens-0001,6\n".encode()}])
+    inspector.wait_for_function("document.getElementById('csv').value.includes('Lecture')")
+    inspector.get_by_role("button", name="Enregistrer le diagnostic").click()
+    assert "ligne 2, champ « priority »" in flash(inspector), flash(inspector)
+
+    inspector.get_by_label("Diagnostic (contenu du fichier CSV ; il remplace le précédent)").fill(
+        "theme,domain,priority,teacherID,hoursWished\n"
+        "Lecture au CP,Français,1,ens-0001,6\nLecture au CP,Français,1,ens-0002,6\n"
+        "Résolution de problèmes,Mathématiques,2,ens-0003,9\n")
+    inspector.get_by_role("button", name="Enregistrer le diagnostic").click()
+    assert "Diagnostic enregistré : 3 besoin(s)" in flash(inspector)
+    table = inspector.get_by_role("table", name="Heures faites, prévues et manquantes par enseignant·e")
+    assert table.locator("tbody tr").count() == 3
+    assert "n'atteindront pas l'obligation annuelle" in inspector.locator("main").inner_text()
+    themes = inspector.get_by_role("table", name="Besoins et sessions de la circonscription dans leur domaine")
+    assert themes.locator("tbody tr").count() == 2
+    assert "Diagnostic enregistré par ien-lyon-03" in inspector.locator("main").inner_text()
+    pages.check(inspector, "couverture")
+
+    csv = inspector.context.request.get(inspector.get_by_role("link", name="Exporter le tableau (CSV)").get_attribute("href"))
+    assert csv.ok and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text().splitlines()
+    assert lines[0].startswith("teacherID,doneMinutes") and len(lines) == 4
+    assert sorted(line.split(",")[0] for line in lines[1:]) == ["ens-0001", "ens-0002", "ens-0003"]
+
+    # A district the inspector's token does not name: the service's refusal, as a page in words.
+    response = inspector.goto(f"/circonscriptions/Lyon%204e?annee={year}")
+    assert response.status == 403
+    assert "Action non autorisée" in inspector.locator("main").inner_text()
+    pages.validate()
+
+
 def test_a_page_whose_service_is_down_says_so_and_the_rest_keeps_working(magistere, browser, tmp_path):
     """The front on its own (`magistere web`) before any service: the sign-in page works, the catalogue says in
     words that it is unavailable, then works once the services are there."""

@@ -19,6 +19,7 @@ struct Pages: Sendable {
         addTrainerDashboard(to: router)
         addManagerDesk(to: router)
         addDesignerPages(to: router)
+        addInspectorPages(to: router)
     }
 
     func render<Page: Sendable>(

@@ -12,6 +12,7 @@ extension Pages {
         var roles: [Role]
         var academy: String
         var home: String
+        var districts: [String] = []
     }
 
     static let demoAccounts = [
@@ -33,6 +34,9 @@ extension Pages {
         DemoAccount(
             subject: "conc-lyon-02", label: "Concepteur de parcours de l'académie de Lyon", roles: [.designer],
             academy: "lyon", home: "/conception"),
+        DemoAccount(
+            subject: "ien-lyon-03", label: "Inspectrice des circonscriptions Lyon 3e et Villeurbanne",
+            roles: [.inspector], academy: "lyon", home: "/circonscriptions", districts: ["Lyon 3e", "Villeurbanne"]),
     ]
 
     struct SignInPage: Sendable {
@@ -75,7 +79,7 @@ extension Pages {
                     sessions: sessions)
             }
             let token = try await issuer.token(
-                subject: account.subject, roles: account.roles, academy: account.academy,
+                subject: account.subject, roles: account.roles, academy: account.academy, districts: account.districts,
                 lifetime: sessions.lifetime)
             var response = redirect(
                 Self.safeNext(form["suite"]) ?? account.home,

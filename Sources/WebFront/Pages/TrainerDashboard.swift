@@ -29,15 +29,6 @@ extension Pages {
             var attendance: String
             var completed: Bool
         }
-        struct Bar: Sendable {
-            var label: String
-            var count: Int
-            var x: Int
-            var y: Int
-            var height: Int
-            var labelX: Int
-            var countY: Int
-        }
         struct SheetLine: Sendable {
             var key: String
             var enrolmentID: String
@@ -59,7 +50,7 @@ extension Pages {
         var participants: Int
         var completed: Int
         var average: Int
-        var bars: [Bar]
+        var bars: [BarChart.Bar]
         var chartSummary: String
         var meetings: [Meeting]
         var exportHref: String
@@ -183,14 +174,8 @@ extension Pages {
         // Five bands of progress: 0–19 %, 20–39 %, … 80–100 %.
         var counts = [Int](repeating: 0, count: 5)
         for row in active { counts[min(4, row.percentRequiredDone / 20)] += 1 }
-        let highest = max(1, counts.max() ?? 1)
-        let labels = ["0–19 %", "20–39 %", "40–59 %", "60–79 %", "80–100 %"]
-        let bars = counts.enumerated().map { index, count in
-            let height = count * 120 / highest
-            return DashboardPage.Bar(
-                label: labels[index], count: count, x: 40 + index * 70, y: 150 - height, height: height,
-                labelX: 65 + index * 70, countY: 145 - height)
-        }
+        let chart = BarChart(
+            labels: ["0–19 %", "20–39 %", "40–59 %", "60–79 %", "80–100 %"], counts: counts, step: 70, width: 50)
         // The activities whose attendance staff record: the course's meetings and virtual classes, in the course's
         // order, and any meeting of the calendar the course version does not name.
         var meetings =
@@ -215,8 +200,9 @@ extension Pages {
                     completed: row.completed)
             },
             participants: active.count, completed: active.filter(\.completed).count,
-            average: active.isEmpty ? 0 : active.map(\.percentRequiredDone).reduce(0, +) / active.count, bars: bars,
-            chartSummary: zip(labels, counts).map { "\($0) : \($1)" }.joined(separator: ", "),
+            average: active.isEmpty ? 0 : active.map(\.percentRequiredDone).reduce(0, +) / active.count,
+            bars: chart.bars,
+            chartSummary: chart.summary,
             meetings: meetings.map { activity in
                 .init(
                     activityID: activity, label: title(activity),
