@@ -92,4 +92,8 @@ def test_the_walkthrough_runs_against_magistere_up(magistere, tmp_path) -> None:
     assert '"distanceMinutes":90,"inPersonMinutes":180' in output
     assert '"requiredDistanceMinutes":540,"requiredMinutes":1080' in output
     assert "(18 h, 9 h of it digital) is not met: 13 h 30 missing" in output
-    assert output.count("HTTP 403") == 3 and "HTTP 401" in output, "section 9's refusals"
+    # Section 9: the district's coverage, and the inspector refused another district.
+    assert '"updatedBy":"ien-lyon-03"' in output
+    assert '"doneMinutes":270' in output and '"short":["ens-0001","ens-0004","ens-0005"]' in output
+    assert '"teachersConcerned":2,"theme":"Calcul en ligne"' in output
+    assert output.count("HTTP 403") == 4 and "HTTP 401" in output, "the refusals of sections 9 and 10"
