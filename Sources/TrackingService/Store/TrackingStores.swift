@@ -11,8 +11,10 @@ import Synchronization
 public final class TrackingStores: Sendable {
     /// The store of each owned partition; partitions come and go as they are moved between instances.
     private let byPartition: Mutex<[Int: PartitionStore]>
-    /// Enrolment id → placement, as found (see ``placement(of:)``).
-    private let placements = Mutex<[String: DirectoryRow]>([:])
+    /// Enrolment id → placement, as found (see ``placement(of:)``): the most recently used ones, bounded.
+    private let placements = GenerationalCache<String, DirectoryRow>(capacity: TrackingStores.placementCacheCapacity)
+    /// ~100 bytes an entry: a few tens of MB for the enrolments a campaign's peak touches at once.
+    static let placementCacheCapacity = 400_000
 
     /// Stores owning disjoint sets of partitions.
     public init(_ stores: [PartitionStore]) {
@@ -80,10 +82,10 @@ public final class TrackingStores: Sendable {
     /// asked in turn: the copies of a placement reach the partitions independently, and the session's own may be
     /// ahead of the others.
     func placement(of enrolmentID: String) async throws -> DirectoryRow? {
-        if let known = placements.withLock({ $0[enrolmentID] }) { return known }
+        if let known = placements[enrolmentID] { return known }
         for store in all {
             if let found = try await store.read({ db in try DirectoryRow.fetch(enrolmentID, db) }) {
-                placements.withLock { $0[enrolmentID] = found }
+                placements.remember(enrolmentID, found)
                 return found
             }
         }
