@@ -57,7 +57,9 @@ public enum EnrolmentServiceFactory: ServiceFactory {
             logger: environment.logger)
         let sessions = SessionController(application: application)
         let enrolments = EnrolmentController(application: application)
-        let records = TeacherRecordController(application: application, now: options.now)
+        let records = TeacherRecordController(
+            application: application, now: options.now,
+            consistentThrough: { [queue = options.queue] in consumer.appliedThrough(queue: queue) })
         let districts = DistrictController(application: application)
         let service = PlatformService(
             name: .enrolment, environment: environment, stores: [pool],

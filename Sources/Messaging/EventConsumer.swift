@@ -82,6 +82,8 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     /// When each queue last had an event handled, and that event's CloudEvent `time`, for ``lastHandled(queue:)``
     /// and ``lastEventTime(queue:)``.
     private let handled = Mutex<[String: (at: Date, eventTime: Date?)]>([:])
+    /// The last consistency watermark of each queue (see ``appliedThrough(queue:)``).
+    private let watermarks = Mutex<[String: Date]>([:])
     private let depthInterval: Duration
 
     /// The first (often the only) subscription.
@@ -132,6 +134,11 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
         }
     }
 
+    /// The consistency watermark of `queue`, as last sampled (every `depthInterval`): every event its producers sent to
+    /// it before this instant has been applied — give or take the window in hand, at most the prefetch, which may
+    /// still be committing. Nil until a first sample (the consumer not started, or the broker away since).
+    public func appliedThrough(queue: String) -> Date? { watermarks.withLock { $0[queue] } }
+
     /// When an event of `queue` was last handled by this consumer (nil: none since it started).
     public func lastHandled(queue: String) -> Date? { handled.withLock { $0[queue]?.at } }
 
@@ -167,6 +174,7 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
                 // with a backlog, everything sent before the last event it handled (a queue is consumed in order).
                 if let through = depth == 0 ? sampled : lastEventTime(queue: queue) {
                     watermarkGauges[queue]?.record(through.timeIntervalSince1970)
+                    watermarks.withLock { $0[queue] = max(through, $0[queue] ?? through) }
                 }
             }
             try? await Task.sleep(for: depthInterval)

@@ -42,6 +42,7 @@ struct ConsumerLagTests {
             try await expectEventually("the backlog is reported") { (depth() ?? 0) >= 5 }
             #expect(lag() == nil)
             #expect(watermark() == nil, "nothing handled and a backlog: no watermark yet")
+            #expect(consumer.appliedThrough(queue: fixture.queue) == nil, "nor for the reads that carry it")
 
             // When it resumes: the backlog drains, and its lag is the age of what it handled
             paused.store(false, ordering: .relaxed)
@@ -51,6 +52,11 @@ struct ConsumerLagTests {
             try await expectEventually("the watermark passes the events") {
                 (watermark() ?? 0) > written.timeIntervalSince1970 + 29
             }
+            // The same instant for the reads that depend on these events (X-Consistent-Through), never going back
+            let through = try #require(consumer.appliedThrough(queue: fixture.queue))
+            #expect(through > written.addingTimeInterval(29))
+            try await Task.sleep(for: .milliseconds(60))
+            #expect(try #require(consumer.appliedThrough(queue: fixture.queue)) >= through)
             group.cancelAll()
         }
         let behind = try #require(lag())

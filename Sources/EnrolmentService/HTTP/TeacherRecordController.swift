@@ -7,15 +7,19 @@ import ServiceSupport
 struct TeacherRecordController {
     let application: EnrolmentApplication
     let now: @Sendable () -> Date
+    /// Up to when tracking's completions have been applied here (the consumer's watermark), if known.
+    var consistentThrough: @Sendable () -> Date? = { nil }
 
     func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
         router.get("/teachers/{id}/record") { request, context in
             let record = try await record(request, context)
-            return try Reply.json(record, request: request, context: context)
+            return try Reply.json(record, consistentThrough: consistentThrough(), request: request, context: context)
         }
         router.get("/teachers/{id}/attestation") { request, context in
             let record = try await record(request, context)
-            return try Reply.json(Attestation(record: record, issuedAt: now()), request: request, context: context)
+            return try Reply.json(
+                Attestation(record: record, issuedAt: now()), consistentThrough: consistentThrough(), request: request,
+                context: context)
         }
         // The teacher's space lists every enrolment of the teacher, whatever its session's academy.
         router.get("/teachers/{id}/enrolments") { request, context in
@@ -24,7 +28,8 @@ struct TeacherRecordController {
             try EnrolmentScope(try context.requireCaller()).requireTeacher(teacher)
             let list = try await application.enrolments(participant: teacher)
             return try Reply.json(
-                EnrolmentController.EnrolmentList(enrolments: list), request: request, context: context)
+                EnrolmentController.EnrolmentList(enrolments: list), consistentThrough: consistentThrough(),
+                request: request, context: context)
         }
     }
 

@@ -1,6 +1,8 @@
 import Contracts
 import Foundation
+import Hummingbird
 import HummingbirdTesting
+import ServiceSupport
 import Testing
 
 @testable import EnrolmentService
@@ -118,6 +120,42 @@ struct TeacherEnrolmentsAPITests {
             let nobody = try await api.get("/teachers/t-9/enrolments", as: .teacher("t-9")).decode(
                 EnrolmentController.EnrolmentList.self)
             #expect(nobody.enrolments.isEmpty)
+        }
+    }
+}
+
+@Suite("The teacher's reads say up to when tracking's completions are applied")
+struct ConsistentThroughTests {
+    /// The service's own router (access rules, problems), with the record routes given this watermark.
+    static func router(_ fixture: EnrolmentFixture, _ through: Date?) -> Router<ServiceRequestContext> {
+        var service = fixture.service
+        let application = fixture.useCases
+        service.routes = { router in
+            TeacherRecordController(application: application, now: Date.init) { through }.addRoutes(to: router)
+        }
+        return service.router(registry: nil)
+    }
+
+    @Test(
+        "X-Consistent-Through on the record, the attestation and the enrolments once the consumer has sampled its queue"
+    )
+    func header() async throws {
+        let fixture = try await EnrolmentFixture.make()
+        let through = try #require(Timestamp.parse("2026-12-07T10:00:00.000Z"))
+        let caller = try await TestCaller.teacher("t-1").headers()
+        for (watermark, expected) in [(through as Date?, "2026-12-07T10:00:00.000Z" as String?), (nil, nil)] {
+            try await Application(router: Self.router(fixture, watermark)).test(.router) { client in
+                for path in ["/teachers/t-1/record", "/teachers/t-1/attestation", "/teachers/t-1/enrolments"] {
+                    let response = try await client.execute(uri: path, method: .get, headers: caller)
+                    #expect(response.status == .ok, "\(path)")
+                    #expect(response.headers[Reply.consistentThrough] == expected, "\(path)")
+                }
+            }
+        }
+        // Wired to the service's consumer: before its first sample of the queue, no header.
+        try await fixture.application.test(.router) { client in
+            let response = try await client.execute(uri: "/teachers/t-1/record", method: .get, headers: caller)
+            #expect(response.headers[Reply.consistentThrough] == nil)
         }
     }
 }
