@@ -149,15 +149,17 @@ struct PageErrorMiddleware: RouterMiddleware {
     private func errorPage(
         _ request: Request, status: HTTPResponse.Status, title: String, lines: [String]
     ) async throws -> Response {
-        struct ErrorPage: Sendable {
-            var heading: String
-            var lines: [String]
-        }
         let visitor = await sessions.visitor(request)
         return try renderer.page(
             "error", title: title, visitor: visitor, request: request, sessions: sessions,
             ErrorPage(heading: title, lines: lines), status: status)
     }
+}
+
+/// The `error` template's page: what went wrong, in words.
+struct ErrorPage: Sendable {
+    var heading: String
+    var lines: [String]
 }
 
 extension String {

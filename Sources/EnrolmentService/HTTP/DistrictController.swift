@@ -13,19 +13,7 @@ struct DistrictController {
         let group = router.group().add(middleware: NoQueryParameters())
         group.put("/academies/{academy}/districts/{district}/needs/{schoolYear}") { request, context in
             let (academy, district, year, actor) = try Self.scope(context, to: "draw up its districts' needs")
-            let type = request.headers[.contentType]?.split(separator: ";").first?
-                .trimmingCharacters(in: .whitespaces).lowercased()
-            guard type == "text/csv" else {
-                throw Problem(
-                    .unsupportedMediaType, kind: "unsupported-media-type", title: "Unsupported media type",
-                    detail: "send the needs file as text/csv (got \(type ?? "no Content-Type"))",
-                    errors: [.init(field: "Content-Type", problem: "must be text/csv")])
-            }
-            let data = try await JSONBody.collect(request, limit: EnrolmentController.csvLimit)
-            guard let text = String(validating: data, as: UTF8.self) else {
-                throw Problem.malformed("", "the file is not UTF-8 text")
-            }
-            let diagnosis = try NeedsDiagnosis.parse(text)
+            let diagnosis = try NeedsDiagnosis.parse(try await CSVFile.text(of: request, naming: "needs file"))
             let stored = try await application.replaceNeeds(
                 diagnosis, academy: academy, district: district, schoolYear: year, actor: actor)
             return try Reply.json(stored, request: request, context: context)
@@ -68,10 +56,6 @@ struct DistrictController {
 extension NeedsFileRejected: ProblemConvertible {
     /// Every bad line (line, field, problem): nothing of the file was stored.
     public var problem: Problem {
-        var problem = Problem.validation(
-            errors.map { .init(field: $0.field, problem: $0.problem, line: $0.line) },
-            detail: "\(count) error(s): nothing was stored")
-        problem.title = "The needs file is not valid"
-        return problem
+        CSVFile.rejected(errors, count: count, title: "The needs file is not valid", consequence: "nothing was stored")
     }
 }

@@ -10,7 +10,7 @@ struct EnrolmentController {
     var resources: PathResources { PathResources(application: application) }
 
     /// The largest designation file accepted.
-    static let csvLimit = 1024 * 1024
+    static let csvLimit = CSVFile.limit
 
     func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
         let group = router.group().add(middleware: NoQueryParameters())
@@ -108,19 +108,7 @@ struct EnrolmentController {
         let query = try QueryParameters(request, allowed: ["acceptanceRequired"])
         let acceptance = try query.parse("acceptanceRequired", expected: "true or false") { Bool($0) } ?? false
         let (sessionID, actor) = try await resources.managedSession(context, to: "designate teachers to this session")
-        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
-            .lowercased()
-        guard type == "text/csv" else {
-            throw Problem(
-                .unsupportedMediaType, kind: "unsupported-media-type", title: "Unsupported media type",
-                detail: "send the designation file as text/csv (got \(type ?? "no Content-Type"))",
-                errors: [.init(field: "Content-Type", problem: "must be text/csv")])
-        }
-        let data = try await JSONBody.collect(request, limit: Self.csvLimit)
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw Problem.malformed("", "the file is not UTF-8 text")
-        }
-        let list = try DesignationList.parse(text)
+        let list = try DesignationList.parse(try await CSVFile.text(of: request, naming: "designation file"))
         let views = try await application.designate(
             list, session: sessionID, acceptanceRequired: acceptance, actor: actor)
         return try Reply.json(EnrolmentList(enrolments: views), .created, request: request, context: context)

@@ -19,11 +19,8 @@ extension InvalidPlan: ProblemConvertible {
 extension DesignationFileRejected: ProblemConvertible {
     /// Every bad line (line, field, problem): nothing of the file was applied.
     public var problem: Problem {
-        var problem = Problem.validation(
-            errors.map { .init(field: $0.field, problem: $0.problem, line: $0.line) },
-            detail: "\(count) error(s): nothing was applied")
-        problem.title = "The designation file is not valid"
-        return problem
+        CSVFile.rejected(
+            errors, count: count, title: "The designation file is not valid", consequence: "nothing was applied")
     }
 }
 

@@ -41,13 +41,9 @@ struct Pages: Sendable {
             return redirect("/connexion?suite=\(next)", sessions: sessions)
         }
         guard !caller.roles.isDisjoint(with: roles) else {
-            struct Refusal: Sendable {
-                var heading: String
-                var lines: [String]
-            }
             return try render(
                 "error", "Accès refusé", visitor, request,
-                Refusal(heading: "Accès refusé", lines: ["Cette page n'est pas ouverte à votre rôle."]),
+                ErrorPage(heading: "Accès refusé", lines: ["Cette page n'est pas ouverte à votre rôle."]),
                 status: .forbidden)
         }
         return try await page(visitor, token)
