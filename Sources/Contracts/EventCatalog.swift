@@ -11,6 +11,7 @@ public enum EventCatalog {
         SessionClosed.self,
         SessionCancelled.self,
         SessionStaffChanged.self,
+        TrainingPlanPublished.self,
         EnrolmentApplied.self,
         EnrolmentDesignated.self,
         EnrolmentApproved.self,

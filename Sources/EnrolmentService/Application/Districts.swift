@@ -58,6 +58,8 @@ extension EnrolmentApplication {
         try await store.read { db in
             let diagnosis = NeedsDiagnosis(
                 needs: try Self.diagnosis(academy: academy, district: district, schoolYear: schoolYear, db).needs)
+            let plan = try Self.publishedAssignments(
+                PlanKey(academy: academy, district: district, schoolYear: schoolYear), db)
             var teachers: [DistrictCoverage.Teacher] = []
             for teacher in diagnosis.teachers {
                 var done = (distance: 0, inPerson: 0)
@@ -82,7 +84,10 @@ extension EnrolmentApplication {
                         planned.inPerson += version.inPersonMinutes
                     }
                 }
-                teachers.append(.init(teacherID: teacher, done: done, planned: planned))
+                teachers.append(
+                    .init(
+                        teacherID: teacher, done: done, planned: planned,
+                        assigned: try Self.assigned(teacher, by: plan?.lines ?? [], db)))
             }
             var sessions: [(id: String, domain: String, capacity: Int)] = []
             for session in try Session.filter(
@@ -95,11 +100,35 @@ extension EnrolmentApplication {
             }
             return DistrictCoverage(
                 academy: academy, district: district, schoolYear: schoolYear, teachers: teachers,
-                themes: DistrictCoverage.themes(of: diagnosis, sessions: sessions))
+                themes: DistrictCoverage.themes(of: diagnosis, sessions: sessions), planVersion: plan?.version)
         }
     }
 
-    private static func diagnosis(
+    /// The sessions a published plan assigns `teacher` to, and the minutes of those they hold no seat in and have not
+    /// completed yet (cancelled sessions bring nothing).
+    private static func assigned(
+        _ teacher: String, by lines: [TrainingPlanFile.Line], _ db: Database
+    ) throws -> (sessionIDs: [String], distance: Int, inPerson: Int) {
+        var assigned: (sessionIDs: [String], distance: Int, inPerson: Int) = ([], 0, 0)
+        for line in lines where line.teacherID == teacher && !assigned.sessionIDs.contains(line.sessionID) {
+            assigned.sessionIDs.append(line.sessionID)
+            let held =
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM enrolment WHERE sessionID = ? AND participantID = ?
+                                       AND state IN ('approved', 'designated', 'completed'))
+                        """, arguments: [line.sessionID, teacher]) ?? false
+            guard !held, let session = try Session.fetchOne(db, key: line.sessionID), session.state != .cancelled,
+                let version = try EnrolmentStore.courseVersion(session.course, in: db)
+            else { continue }
+            assigned.distance += version.distanceMinutes
+            assigned.inPerson += version.inPersonMinutes
+        }
+        return assigned
+    }
+
+    static func diagnosis(
         academy: String, district: String, schoolYear: SchoolYear, _ db: Database
     ) throws -> StoredDiagnosis {
         let key: StatementArguments = [academy, district, schoolYear.startYear]

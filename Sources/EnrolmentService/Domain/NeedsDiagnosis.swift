@@ -40,30 +40,12 @@ public struct NeedsDiagnosis: Sendable, Equatable {
     }
 
     /// Parses and checks every line; throws every bad line at once.
-    public static func parse(_ text: String) throws(NeedsFileRejected) -> NeedsDiagnosis {
+    public static func parse(_ text: String) throws(DistrictFileRejected) -> NeedsDiagnosis {
         typealias LineError = DesignationList.LineError
-        var errors: [LineError] = []
+        var (rows, errors) = try DistrictFileRejected.File.needs.rows(of: text, header: header)
         var needs: [Need] = []
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        let headerFields = lines.first.map {
-            DesignationList.fields($0).map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        guard headerFields == header else {
-            throw NeedsFileRejected([
-                LineError(line: 1, field: "header", problem: "expected \(header.joined(separator: ","))")
-            ])
-        }
         var seen: [String: Int] = [:]
-        for (index, raw) in lines.enumerated().dropFirst() {
-            let line = index + 1
-            if raw.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            let values = DesignationList.fields(raw).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard values.count == header.count else {
-                errors.append(
-                    LineError(
-                        line: line, field: "line", problem: "expected \(header.count) fields, got \(values.count)"))
-                continue
-            }
+        for (line, values) in rows {
             let (theme, domain, teacher) = (values[0], values[1], values[3])
             var lineErrors: [LineError] = []
             if theme.isEmpty || theme.count > 200 {
@@ -104,23 +86,62 @@ public struct NeedsDiagnosis: Sendable, Equatable {
         if needs.isEmpty && errors.isEmpty {
             errors.append(LineError(line: 2, field: "line", problem: "the file lists no need"))
         }
-        if lines.count > maximumLines + 1 {
+        if rows.count > maximumLines {
             errors.append(
-                LineError(line: lines.count, field: "line", problem: "at most \(maximumLines) lines per file"))
+                LineError(line: rows.last!.line, field: "line", problem: "at most \(maximumLines) lines per file"))
         }
-        guard errors.isEmpty else { throw NeedsFileRejected(errors) }
+        guard errors.isEmpty else { throw DistrictFileRejected(.needs, errors) }
         return NeedsDiagnosis(needs: needs)
     }
 }
 
-/// A needs file with bad lines: every one named, nothing stored.
-public struct NeedsFileRejected: Error, Sendable, Equatable {
+/// A district's file (its needs diagnosis, its training plan) with bad lines: every one named, nothing stored.
+public struct DistrictFileRejected: Error, Sendable, Equatable {
+    public enum File: String, Sendable {
+        case needs = "needs file"
+        case plan = "training plan file"
+
+        /// The file's lines after its header, each with its number (the header is line 1) and its trimmed fields;
+        /// blank lines skipped. A wrong header is refused at once; a line with the wrong number of fields is an error
+        /// among the others.
+        func rows(
+            of text: String, header: [String]
+        ) throws(DistrictFileRejected) -> (rows: [(line: Int, values: [String])], errors: [DesignationList.LineError]) {
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+            let headerFields = lines.first.map {
+                DesignationList.fields($0).map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+            guard headerFields == header else {
+                throw DistrictFileRejected(
+                    self, [.init(line: 1, field: "header", problem: "expected \(header.joined(separator: ","))")])
+            }
+            var rows: [(line: Int, values: [String])] = []
+            var errors: [DesignationList.LineError] = []
+            for (index, raw) in lines.enumerated().dropFirst() where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+                let values = DesignationList.fields(raw).map { $0.trimmingCharacters(in: .whitespaces) }
+                if values.count == header.count {
+                    rows.append((index + 1, values))
+                } else {
+                    errors.append(
+                        .init(
+                            line: index + 1, field: "line",
+                            problem: "expected \(header.count) fields, got \(values.count)"))
+                }
+            }
+            return (rows, errors)
+        }
+    }
+
+    public let file: File
     public let errors: [DesignationList.LineError]
     public let count: Int
 
-    public init(_ errors: [DesignationList.LineError]) {
+    /// The errors are reported in line order (those of one line in the order found).
+    public init(_ file: File, _ errors: [DesignationList.LineError]) {
+        self.file = file
         count = errors.count
-        self.errors = Array(errors.prefix(DesignationList.maximumReportedErrors))
+        let ordered = errors.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+        self.errors = ordered.prefix(DesignationList.maximumReportedErrors).map(\.element)
     }
 }
 
@@ -140,8 +161,18 @@ public struct DistrictCoverage: Sendable, Equatable, Codable {
         public let missingDistanceMinutes: Int
         /// Short of the obligation even if every planned session is completed.
         public let short: Bool
+        /// The sessions the latest published training plan plans them into.
+        public let assignedSessionIDs: [String]
+        /// Minutes of those sessions they hold no seat in yet (designations from the plan turn them into planned).
+        public let assignedMinutes: Int
+        public let assignedDistanceMinutes: Int
+        /// Short of the obligation even once everything planned and everything the plan assigns is done.
+        public let shortAfterPlan: Bool
 
-        public init(teacherID: String, done: (distance: Int, inPerson: Int), planned: (distance: Int, inPerson: Int)) {
+        public init(
+            teacherID: String, done: (distance: Int, inPerson: Int), planned: (distance: Int, inPerson: Int),
+            assigned: (sessionIDs: [String], distance: Int, inPerson: Int) = ([], 0, 0)
+        ) {
             self.teacherID = teacherID
             doneMinutes = done.distance + done.inPerson
             doneDistanceMinutes = done.distance
@@ -152,6 +183,13 @@ public struct DistrictCoverage: Sendable, Equatable, Codable {
             missingMinutes = reckoned.missingMinutes
             missingDistanceMinutes = reckoned.missingDistanceMinutes
             short = !reckoned.met
+            assignedSessionIDs = assigned.sessionIDs
+            assignedMinutes = assigned.distance + assigned.inPerson
+            assignedDistanceMinutes = assigned.distance
+            shortAfterPlan = !PrimaryObligation(
+                distanceMinutes: reckoned.doneDistanceMinutes + assigned.distance,
+                inPersonMinutes: reckoned.doneMinutes - reckoned.doneDistanceMinutes + assigned.inPerson
+            ).met
         }
     }
 
@@ -174,14 +212,23 @@ public struct DistrictCoverage: Sendable, Equatable, Codable {
     public let themes: [Theme]
     /// Teachers short of the obligation even if all they planned is done, by id.
     public let short: [String]
+    /// The latest published version of the district's training plan for the year, if any.
+    public let planVersion: Int?
+    /// Teachers short even once what the plan assigns them is done too, by id.
+    public let shortAfterPlan: [String]
 
-    public init(academy: String, district: String, schoolYear: SchoolYear, teachers: [Teacher], themes: [Theme]) {
+    public init(
+        academy: String, district: String, schoolYear: SchoolYear, teachers: [Teacher], themes: [Theme],
+        planVersion: Int? = nil
+    ) {
         self.academy = academy
         self.district = district
         self.schoolYear = schoolYear
         self.teachers = teachers
         self.themes = themes
+        self.planVersion = planVersion
         short = teachers.filter(\.short).map(\.teacherID)
+        shortAfterPlan = teachers.filter(\.shortAfterPlan).map(\.teacherID)
     }
 
     /// The theme lines of a diagnosis, given the sessions of the district (id, domain, capacity) in the year.

@@ -28,6 +28,72 @@ struct DistrictController {
             let coverage = try await application.coverage(academy: academy, district: district, schoolYear: year)
             return try Reply.json(coverage, request: request, context: context)
         }
+        addPlanRoutes(to: group)
+    }
+
+    /// The training plan of a district's year, in versions: a draft written as a whole from a CSV file, published
+    /// (then never changed), superseded by the next version; its teachers designated into its sessions.
+    private func addPlanRoutes(to group: some RouterMethods<ServiceRequestContext>) {
+        let plans = "/academies/{academy}/districts/{district}/plans/{schoolYear}"
+        group.get(RouterPath(plans)) { request, context in
+            let (key, _) = try Self.plan(context, to: "read its districts' training plans")
+            let versions = try await application.plans(key)
+            return try Reply.json(PlanVersions(versions: versions), request: request, context: context)
+        }
+        group.get(RouterPath(plans + "/versions/{version}")) { request, context in
+            let (key, _) = try Self.plan(context, to: "read its districts' training plans")
+            let plan = try await application.plan(key, version: try Self.version(context))
+            return try Self.reply(plan, request: request, context: context)
+        }
+        group.put(RouterPath(plans + "/versions/{version}")) { request, context in
+            let (key, actor) = try Self.plan(context, to: "write its districts' training plans")
+            let version = try Self.version(context)
+            let file = try TrainingPlanFile.parse(try await CSVFile.text(of: request, naming: "training plan file"))
+            let plan = try await application.writePlan(
+                file, key, version: version, expectedRevision: EntityTag.expectedRevision(request), actor: actor)
+            return try Self.reply(plan, request: request, context: context)
+        }
+        group.post(RouterPath(plans + "/versions/{version}/publish")) { request, context in
+            let (key, actor) = try Self.plan(context, to: "publish its districts' training plans")
+            let plan = try await application.publishPlan(
+                key, version: try Self.version(context), expectedRevision: EntityTag.expectedRevision(request),
+                actor: actor)
+            return try Self.reply(plan, request: request, context: context)
+        }
+        group.post(RouterPath(plans + "/versions/{version}/designations")) { request, context in
+            let (key, actor) = try Self.plan(context, to: "designate the teachers of its districts' training plans")
+            let outcome = try await application.designate(
+                fromPlan: key, version: try Self.version(context), actor: actor)
+            return try Reply.json(outcome, request: request, context: context)
+        }
+    }
+
+    struct PlanVersions: Encodable, Sendable {
+        let versions: [TrainingPlanVersion]
+    }
+
+    private static func reply(
+        _ plan: TrainingPlanVersion, request: Request, context: ServiceRequestContext
+    ) throws -> Response {
+        var response = try Reply.json(plan, request: request, context: context)
+        response.headers[.eTag] = EntityTag.format(plan.revision)
+        return response
+    }
+
+    private static func plan(
+        _ context: ServiceRequestContext, to action: String
+    ) throws -> (EnrolmentApplication.PlanKey, actor: String) {
+        let (academy, district, year, actor) = try scope(context, to: action)
+        return (.init(academy: academy, district: district, schoolYear: year), actor)
+    }
+
+    private static func version(_ context: ServiceRequestContext) throws -> Int {
+        guard let version = Int(try context.parameters.require("version")), (1...10_000).contains(version) else {
+            throw Problem(
+                .notFound, kind: "not-found", title: "Training plan version not found",
+                detail: "a training plan version is a number from 1")
+        }
+        return version
     }
 
     /// The path's academy, district and school year, once the caller is known to manage the academy.
@@ -53,9 +119,34 @@ struct DistrictController {
     }
 }
 
-extension NeedsFileRejected: ProblemConvertible {
+extension DistrictFileRejected: ProblemConvertible {
     /// Every bad line (line, field, problem): nothing of the file was stored.
     public var problem: Problem {
-        CSVFile.rejected(errors, count: count, title: "The needs file is not valid", consequence: "nothing was stored")
+        CSVFile.rejected(
+            errors, count: count, title: "The \(file.rawValue) is not valid", consequence: "nothing was stored")
+    }
+}
+
+extension TrainingPlanConflict: ProblemConvertible {
+    public var problem: Problem {
+        switch self {
+        case .published(let version):
+            .conflict(
+                "version \(version) of the training plan is published: a published plan never changes; write the next "
+                    + "version, which supersedes it once published",
+                currentState: "published")
+        case .notNext(let version, let next):
+            .conflict("version \(version) cannot be drafted: the next version of this training plan is \(next)")
+        case .noDiagnosis(let schoolYear):
+            .conflict(
+                "the district has no needs diagnosis for \(schoolYear): a plan answers the diagnosed needs, put them first"
+            )
+        case .notPublished(let version):
+            .conflict(
+                "version \(version) of the training plan is a draft: teachers are designated from a published plan",
+                currentState: "draft")
+        case .revisionMismatch(let current):
+            .preconditionFailed(current: EntityTag.format(current))
+        }
     }
 }

@@ -33,5 +33,14 @@ enum EnrolmentAccess {
         "PUT /academies/{academy}/districts/{district}/needs/{schoolYear}": .role(.manager, .inspector),
         "GET /academies/{academy}/districts/{district}/needs/{schoolYear}": .role(.manager, .inspector),
         "GET /academies/{academy}/districts/{district}/coverage/{schoolYear}": .role(.manager, .inspector),
+        "GET /academies/{academy}/districts/{district}/plans/{schoolYear}": .role(.manager, .inspector),
+        "GET /academies/{academy}/districts/{district}/plans/{schoolYear}/versions/{version}": .role(
+            .manager, .inspector),
+        "PUT /academies/{academy}/districts/{district}/plans/{schoolYear}/versions/{version}": .role(
+            .manager, .inspector),
+        "POST /academies/{academy}/districts/{district}/plans/{schoolYear}/versions/{version}/publish": .role(
+            .manager, .inspector),
+        "POST /academies/{academy}/districts/{district}/plans/{schoolYear}/versions/{version}/designations": .role(
+            .manager, .inspector),
     ])
 }

@@ -99,5 +99,32 @@ public enum EnrolmentMigrations {
                     CREATE INDEX session_district ON session (academy, district);
                     """)
         }
+        // Issue 16: a district's training plan per school year, in versions (a draft, then published and immutable).
+        migrator.registerMigration("enrolment.v3.training-plans") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE trainingPlan (
+                        academy TEXT NOT NULL,
+                        district TEXT NOT NULL,
+                        schoolYear INTEGER NOT NULL,
+                        version INTEGER NOT NULL CHECK (version > 0),
+                        state TEXT NOT NULL CHECK (state IN ('draft', 'published')),
+                        revision INTEGER NOT NULL,
+                        lines TEXT NOT NULL,
+                        updatedBy TEXT NOT NULL,
+                        updatedAt DATETIME NOT NULL,
+                        publishedBy TEXT,
+                        publishedAt DATETIME,
+                        PRIMARY KEY (academy, district, schoolYear, version)
+                    );
+                    -- A published version never changes again.
+                    CREATE TRIGGER trainingPlan_published_is_immutable BEFORE UPDATE ON trainingPlan
+                    WHEN OLD.state = 'published'
+                    BEGIN SELECT RAISE(ABORT, 'a published training plan version is immutable'); END;
+                    CREATE TRIGGER trainingPlan_published_is_kept BEFORE DELETE ON trainingPlan
+                    WHEN OLD.state = 'published'
+                    BEGIN SELECT RAISE(ABORT, 'a published training plan version is kept'); END;
+                    """)
+        }
     }
 }

@@ -90,6 +90,31 @@ extension SessionStaffChanged: ExampleEvent {
     }
 }
 
+extension TrainingPlanPublished: ExampleEvent {
+    static var example: CloudEvent<TrainingPlanPublished> {
+        Example.envelope(
+            id: "5b2e8f41-9c7d-4a36-b0e1-3f6a9d2c7e58", time: "2025-09-08T14:02:11.406Z",
+            TrainingPlanPublished(
+                academy: Example.academy, district: "Villeurbanne 1", schoolYear: SchoolYear(startYear: 2025),
+                version: 2, supersedesVersion: 1,
+                answers: [
+                    .init(
+                        theme: "Résolution de problèmes au cycle 2", domain: "Mathématiques", priority: 1,
+                        sessions: [
+                            .init(
+                                sessionID: Example.sessionID, course: Example.course,
+                                startsAt: Example.date("2025-10-06T07:00:00.000Z"), distanceMinutes: 180,
+                                inPersonMinutes: 180)
+                        ])
+                ],
+                assignments: [
+                    .init(teacherID: Example.participantID, sessionID: Example.sessionID),
+                    .init(teacherID: "u-9a8b7c6d5e4f3021", sessionID: Example.sessionID),
+                ],
+                actorID: "u-7e6d5c4b3a291807", occurredAt: Example.date("2025-09-08T14:02:11.000Z")))
+    }
+}
+
 // MARK: - Enrolments
 
 extension EnrolmentApplied: ExampleEvent {

@@ -15,8 +15,8 @@ struct DistrictCoverageTests {
         #expect(good.needs.first?.theme == "Résolution de problèmes, cycle 3")
         #expect(good.teachers == ["t-1", "t-2"])
 
-        #expect(throws: NeedsFileRejected.self) { try NeedsDiagnosis.parse("theme,domain\nA,B\n") }
-        #expect(throws: NeedsFileRejected.self) {
+        #expect(throws: DistrictFileRejected.self) { try NeedsDiagnosis.parse("theme,domain\nA,B\n") }
+        #expect(throws: DistrictFileRejected.self) {
             try NeedsDiagnosis.parse("theme,domain,priority,teacherID,hoursWished\n")
         }
         do {

@@ -82,10 +82,10 @@ struct APIClient: Sendable {
     /// A request with `caller`'s token (none when nil).
     func request(
         _ method: HTTPRequest.Method, _ path: String, as caller: TestCaller? = .manager, json: (any Encodable)? = nil,
-        raw: String? = nil, contentType: String? = nil
+        raw: String? = nil, contentType: String? = nil, headers extra: HTTPFields = [:]
     ) async throws -> Reply {
         let token = try await caller?.headers() ?? [:]
-        var headers: HTTPFields = [:]
+        var headers = extra
         headers[.contentType] = contentType
         let response =
             if let json {
