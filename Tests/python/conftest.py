@@ -158,14 +158,16 @@ class Tokens:
         self.data_dir, self.secret = data_dir, secret
         self.cache: dict[tuple, str] = {}
 
-    def token(self, subject: str, *roles: str, academy: str | None = None) -> str:
-        key = (subject, roles, academy)
+    def token(self, subject: str, *roles: str, academy: str | None = None, districts: tuple[str, ...] = ()) -> str:
+        key = (subject, roles, academy, districts)
         if key not in self.cache:
             arguments = [str(CLI), "token", "--subject", subject]
             for role in roles:
                 arguments += ["--role", role]
             if academy:
                 arguments += ["--academy", academy]
+            for district in districts:
+                arguments += ["--district", district]
             if self.data_dir is not None:
                 arguments += ["--data-dir", str(self.data_dir)]
             environment = clean_environment(**({"MAGISTERE_AUTH_HS256_SECRET": self.secret} if self.secret else {}))
@@ -174,9 +176,10 @@ class Tokens:
             self.cache[key] = result.stdout.strip()
         return self.cache[key]
 
-    def bearer(self, subject: str, *roles: str, academy: str | None = None) -> dict[str, str]:
+    def bearer(self, subject: str, *roles: str, academy: str | None = None,
+               districts: tuple[str, ...] = ()) -> dict[str, str]:
         """The `Authorization` header of a token."""
-        return {"Authorization": f"Bearer {self.token(subject, *roles, academy=academy)}"}
+        return {"Authorization": f"Bearer {self.token(subject, *roles, academy=academy, districts=districts)}"}
 
 
 @dataclass

@@ -46,7 +46,8 @@ def test_the_walkthrough_has_blocks_for_every_step() -> None:
     text = "\n".join(blocks)
     for route in ("/search", "/courses", "/publish", "/sessions", "/open", "/applications", "/approve", "/refuse",
                   "/withdraw", "/designations", "/designations.csv", "/accept", "/enrolments", "/progress",
-                  "/attendance", "/xapi/statements", "/record", "/attestation"):
+                  "/attendance", "/xapi/statements", "/record", "/attestation", "/needs/", "/coverage/", "/plans/",
+                  "/versions/1/publish", "/versions/1/designations"):
         assert route in text, f"the walk-through no longer exercises {route}"
     assert "curl " in text and "Authorization: Bearer" in text and "X-Actor-ID" not in text
 
@@ -96,4 +97,10 @@ def test_the_walkthrough_runs_against_magistere_up(magistere, tmp_path) -> None:
     assert '"updatedBy":"ien-lyon-03"' in output
     assert '"doneMinutes":270' in output and '"short":["ens-0001","ens-0004","ens-0005"]' in output
     assert '"teachersConcerned":2,"theme":"Calcul en ligne"' in output
-    assert output.count("HTTP 403") == 4 and "HTTP 401" in output, "the refusals of sections 9 and 10"
+    # Section 10: a district's year planned — a bad plan refused, version 1 drafted, published, immutable, designated.
+    assert "The training plan file is not valid" in output
+    assert '"state":"draft","unansweredThemes":["Lecture au CP"]' in output
+    assert "\npublished\n" in output and "a published plan never changes" in output
+    assert '"participantID":"ens-0006"' in output and '"participantID":"ens-0007"' in output
+    assert '"planVersion":1' in output
+    assert output.count("HTTP 403") == 4 and "HTTP 401" in output, "the refusals of sections 9 and 11"
