@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, http, poll, skip_unless_ci
+from conftest import REPO, Platform, http, poll, skip_unless_ci
 
 ARTIFACTS = REPO / ".test-run" / "artifacts" / "web"
 DESIGNER = "conc-lyon-02"
@@ -435,6 +435,35 @@ def test_the_inspector_imports_needs_and_reads_the_districts_coverage(web, brows
     lines = csv.text().splitlines()
     assert lines[0].startswith("teacherID,doneMinutes") and len(lines) == 4
     assert sorted(line.split(",")[0] for line in lines[1:]) == ["ens-0001", "ens-0002", "ens-0003"]
+
+    # The district's plan: a designation session of Lyon 3e answers the problem-solving need; the draft is refused
+    # line by line, stored, published (then a new draft is the next version), and its teachers designated once.
+    platform = Platform.of(web)
+    session = platform.schedule_session(platform.publish_course()["courseID"], capacity=5, mode="designation")
+    inspector.goto(f"/circonscriptions/Lyon%203e?annee={year}")
+    assert "Aucun plan pour cette année" in inspector.locator("main").inner_text()
+    draft = inspector.get_by_label("Brouillon de la version 1 (CSV : theme, sessionID, teacherID)")
+    draft.fill(f"theme,sessionID,teacherID\nRésolution de problèmes,{session['id']},ens-0003\n"
+               f"Résolution de problèmes,{session['id']},Jeanne Dupont\n")
+    inspector.get_by_role("button", name="Enregistrer le brouillon").click()
+    assert "ligne 3, champ « teacherID »" in flash(inspector), flash(inspector)
+    inspector.get_by_label("Brouillon de la version 1 (CSV : theme, sessionID, teacherID)").fill(
+        f"theme,sessionID,teacherID\nRésolution de problèmes,{session['id']},ens-0003\n")
+    inspector.get_by_role("button", name="Enregistrer le brouillon").click()
+    assert "Brouillon de la version 1 enregistré (révision 1) : 1 affectation(s)." in flash(inspector), flash(inspector)
+    answers = inspector.get_by_role("table", name="Réponses du plan aux besoins")
+    assert answers.locator("tbody tr").count() == 1
+    assert "Besoins sans session au plan : Lecture au CP." in inspector.locator("main").inner_text()
+    inspector.get_by_role("button", name="Publier la version 1").click()
+    assert "Version 1 du plan publiée" in flash(inspector), flash(inspector)
+    assert inspector.get_by_label("Brouillon de la version 2 (CSV : theme, sessionID, teacherID)").is_visible()
+    pages.check(inspector, "plan")
+    inspector.get_by_role("button", name="Désigner les enseignant·e·s du plan").click()
+    assert "1 enseignant·e(s) désigné·e(s), 0 déjà inscrit·e(s)" in flash(inspector), flash(inspector)
+    inspector.get_by_role("button", name="Désigner les enseignant·e·s du plan").click()
+    assert "0 enseignant·e(s) désigné·e(s), 1 déjà inscrit·e(s)" in flash(inspector), flash(inspector)
+    row = table.locator("tbody tr", has_text="ens-0003")
+    assert "4 h 30" in row.inner_text(), "the designated seat counts as planned"
 
     # A district the inspector's token does not name: the service's refusal, as a page in words.
     response = inspector.goto(f"/circonscriptions/Lyon%204e?annee={year}")

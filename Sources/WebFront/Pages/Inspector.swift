@@ -25,6 +25,7 @@ extension Pages {
             var missing: String
             var missingDistance: String
             var short: Bool
+            var assigned: String
         }
         struct Theme: Sendable {
             var theme: String
@@ -50,6 +51,33 @@ extension Pages {
         var hasTeachers: Bool
         var exportHref: String
         var updated: String?
+        var plan: PlanSection
+    }
+
+    /// The district's training plan on its page: the latest version (what it answers, what it leaves unanswered), a
+    /// form to write the next draft, and the action the latest version allows (publish a draft, designate a
+    /// published plan's teachers).
+    struct PlanSection: Sendable {
+        struct Answer: Sendable {
+            var theme: String
+            var sessions: Int
+            var teachers: Int
+        }
+        var status: String?
+        var answers: [Answer]
+        var hasAnswers: Bool
+        var unanswered: String?
+        var writeVersion: Int
+        var csv: String
+        /// The draft to publish and its revision (sent as If-Match), when the latest version is a draft.
+        var draft: Draft?
+        /// The published version whose teachers may be designated, when the latest version is published.
+        var published: Int?
+
+        struct Draft: Sendable {
+            var version: Int
+            var revision: Int
+        }
     }
 
     func addInspectorPages(to router: Router<BasicRequestContext>) {
@@ -83,9 +111,12 @@ extension Pages {
                     .enrolment, "\(base)/coverage/\(year)", token: token, as: CoverageAnswer.self)
                 let needs = try await client.get(
                     .enrolment, "\(base)/needs/\(year)", token: token, as: NeedsAnswer.self)
+                let plans = try await client.get(
+                    .enrolment, "\(base)/plans/\(year)", token: token, as: PlanVersionsAnswer.self)
                 return try render(
                     "coverage", "Circonscription \(district)", visitor, request,
-                    Self.coveragePage(coverage, needs: needs, district: district, schoolYear: year))
+                    Self.coveragePage(
+                        coverage, needs: needs, plan: plans.versions.first, district: district, schoolYear: year))
             }
         }
         router.get("/circonscriptions/{district}/couverture.csv") { request, context in
@@ -132,6 +163,82 @@ extension Pages {
                 return ("Diagnostic enregistré : \(count) besoin(s).", "\(back)?annee=\(year)")
             }
         }
+        addPlanActions(to: router)
+    }
+
+    /// The plan's three actions: write the draft of a version, publish it (If-Match: the revision shown), designate
+    /// a published version's teachers.
+    private func addPlanActions(to router: Router<BasicRequestContext>) {
+        router.post("/circonscriptions/{district}/plan") { request, context in
+            let district = try Self.district(context)
+            return try await formPost(
+                request, back: "/circonscriptions/\(district.urlEncoded)", [.inspector, .manager]
+            ) {
+                form, visitor, token in
+                let (year, version) = (Self.schoolYear(form["annee"]), try Self.planVersion(form))
+                guard let csv = form.text("csv") else {
+                    throw InvalidForm(lines: [
+                        "Collez le plan ou choisissez un fichier CSV (theme,sessionID,teacherID)."
+                    ])
+                }
+                let body = try await client.send(
+                    .PUT, .enrolment, "\(try Self.districtAPI(visitor, district))/plans/\(year)/versions/\(version)",
+                    token: token, text: csv + "\n", contentType: "text/csv")
+                let plan = try ServiceClient.decode(PlanVersionAnswer.self, body, .enrolment)
+                return (
+                    "Brouillon de la version \(plan.version) enregistré (révision \(plan.revision)) : "
+                        + "\(plan.lines.count) affectation(s).",
+                    "/circonscriptions/\(district.urlEncoded)?annee=\(year)"
+                )
+            }
+        }
+        router.post("/circonscriptions/{district}/plan/publication") { request, context in
+            let district = try Self.district(context)
+            return try await formPost(
+                request, back: "/circonscriptions/\(district.urlEncoded)", [.inspector, .manager]
+            ) {
+                form, visitor, token in
+                let (year, version) = (Self.schoolYear(form["annee"]), try Self.planVersion(form))
+                let revision = form["revision"].flatMap { Int($0) }
+                try await client.send(
+                    .POST, .enrolment,
+                    "\(try Self.districtAPI(visitor, district))/plans/\(year)/versions/\(version)/publish",
+                    token: token,
+                    ifMatch: revision.map { "\"\($0)\"" })
+                return (
+                    "Version \(version) du plan publiée : elle ne changera plus et est annoncée aux systèmes abonnés.",
+                    "/circonscriptions/\(district.urlEncoded)?annee=\(year)"
+                )
+            }
+        }
+        router.post("/circonscriptions/{district}/plan/designations") { request, context in
+            let district = try Self.district(context)
+            return try await formPost(
+                request, back: "/circonscriptions/\(district.urlEncoded)", [.inspector, .manager]
+            ) {
+                form, visitor, token in
+                let (year, version) = (Self.schoolYear(form["annee"]), try Self.planVersion(form))
+                let body = try await client.send(
+                    .POST, .enrolment,
+                    "\(try Self.districtAPI(visitor, district))/plans/\(year)/versions/\(version)/designations",
+                    token: token)
+                let outcome = try ServiceClient.decode(PlanDesignationsAnswer.self, body, .enrolment)
+                var message =
+                    "Désignations du plan : \(outcome.sessions.reduce(0) { $0 + $1.designated.count }) enseignant·e(s) "
+                    + "désigné·e(s), \(outcome.sessions.reduce(0) { $0 + $1.alreadyEnrolled.count }) déjà inscrit·e(s)."
+                for session in outcome.sessions {
+                    if let refused = session.refused { message += " Session \(session.sessionID) : \(refused)." }
+                }
+                return (message, "/circonscriptions/\(district.urlEncoded)?annee=\(year)")
+            }
+        }
+    }
+
+    private static func planVersion(_ form: Form) throws -> Int {
+        guard let version = form["version"].flatMap({ Int($0) }), (1...10_000).contains(version) else {
+            throw InvalidForm(lines: ["La version du plan manque : rechargez la page et recommencez."])
+        }
+        return version
     }
 
     /// The district of the path (URL-decoded), 1 to 100 characters.
@@ -176,6 +283,7 @@ extension Pages {
             var missingMinutes: Int
             var missingDistanceMinutes: Int
             var short: Bool
+            var assignedMinutes: Int
         }
         struct Theme: Decodable, Sendable {
             var theme: String
@@ -192,6 +300,43 @@ extension Pages {
         var short: [String]
     }
 
+    struct PlanVersionAnswer: Decodable, Sendable {
+        struct Line: Decodable, Sendable {
+            var theme: String
+            var sessionID: String
+            var teacherID: String
+        }
+        struct Answer: Decodable, Sendable {
+            var theme: String
+            var sessionIDs: [String]
+            var teachersPlanned: Int
+        }
+        var version: Int
+        var state: String
+        var revision: Int
+        var lines: [Line]
+        var updatedBy: String
+        var publishedBy: String?
+        var publishedAt: Date?
+        var answers: [Answer]
+        var unansweredThemes: [String]
+    }
+
+    struct PlanVersionsAnswer: Decodable, Sendable {
+        var versions: [PlanVersionAnswer]
+    }
+
+    struct PlanDesignationsAnswer: Decodable, Sendable {
+        struct Session: Decodable, Sendable {
+            struct Enrolment: Decodable, Sendable { var participantID: String }
+            var sessionID: String
+            var designated: [Enrolment]
+            var alreadyEnrolled: [String]
+            var refused: String?
+        }
+        var sessions: [Session]
+    }
+
     struct NeedsAnswer: Decodable, Sendable {
         struct Need: Decodable, Sendable { var line: Int }
         var needs: [Need]
@@ -200,7 +345,8 @@ extension Pages {
     }
 
     static func coveragePage(
-        _ coverage: CoverageAnswer, needs: NeedsAnswer, district: String, schoolYear: String
+        _ coverage: CoverageAnswer, needs: NeedsAnswer, plan: PlanVersionAnswer?, district: String,
+        schoolYear: String
     ) -> CoveragePage {
         // Teachers by what they will still miss once all they planned is done: met, < 3 h, 3–9 h, ≥ 9 h.
         let labels = ["obligation tenue", "moins de 3 h", "de 3 à 9 h", "9 h ou plus"]
@@ -223,7 +369,7 @@ extension Pages {
                     doneDistance: Labels.minutes($0.doneDistanceMinutes), planned: Labels.minutes($0.plannedMinutes),
                     missing: Labels.minutes($0.missingMinutes),
                     missingDistance: Labels.minutes($0.missingDistanceMinutes),
-                    short: $0.short)
+                    short: $0.short, assigned: Labels.minutes($0.assignedMinutes))
             },
             themes: coverage.themes.map {
                 .init(
@@ -236,6 +382,37 @@ extension Pages {
             exportHref: "\(path)/couverture.csv?annee=\(schoolYear)",
             updated: needs.updatedBy.map { who in
                 "Diagnostic enregistré par \(who)" + (needs.updatedAt.map { " le \(Labels.dateTime($0))" } ?? "") + "."
-            })
+            },
+            plan: planSection(plan))
+    }
+
+    static func planSection(_ plan: PlanVersionAnswer?) -> PlanSection {
+        guard let plan else {
+            return PlanSection(
+                status: nil, answers: [], hasAnswers: false, unanswered: nil, writeVersion: 1,
+                csv: "theme,sessionID,teacherID\n", draft: nil, published: nil)
+        }
+        let isDraft = plan.state == "draft"
+        let status =
+            isDraft
+            ? "Version \(plan.version) : brouillon (révision \(plan.revision), par \(plan.updatedBy)), non publiée."
+            : "Version \(plan.version) publiée"
+                + (plan.publishedAt.map { " le \(Labels.dateTime($0))" } ?? "")
+                + (plan.publishedBy.map { " par \($0)" } ?? "") + " ; elle ne change plus."
+        let csv =
+            "theme,sessionID,teacherID\n"
+            + plan.lines.map { [$0.theme, $0.sessionID, $0.teacherID].map(csvField).joined(separator: ",") + "\n" }
+            .joined()
+        return PlanSection(
+            status: status,
+            answers: plan.answers.map {
+                .init(theme: $0.theme, sessions: $0.sessionIDs.count, teachers: $0.teachersPlanned)
+            },
+            hasAnswers: !plan.answers.isEmpty,
+            unanswered: plan.unansweredThemes.isEmpty
+                ? nil : "Besoins sans session au plan : \(plan.unansweredThemes.joined(separator: ", ")).",
+            writeVersion: isDraft ? plan.version : plan.version + 1, csv: csv,
+            draft: isDraft ? .init(version: plan.version, revision: plan.revision) : nil,
+            published: isDraft ? nil : plan.version)
     }
 }
