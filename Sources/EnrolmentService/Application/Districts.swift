@@ -58,7 +58,7 @@ extension EnrolmentApplication {
         try await store.read { db in
             let diagnosis = NeedsDiagnosis(
                 needs: try Self.diagnosis(academy: academy, district: district, schoolYear: schoolYear, db).needs)
-            let plan = try Self.publishedAssignments(
+            let plan: StoredPlan<TrainingPlanFile.Line>? = try Self.latestPublished(
                 PlanKey(academy: academy, district: district, schoolYear: schoolYear), db)
             var teachers: [DistrictCoverage.Teacher] = []
             for teacher in diagnosis.teachers {

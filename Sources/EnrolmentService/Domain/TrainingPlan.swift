@@ -23,27 +23,6 @@ public struct TrainingPlanFile: Sendable, Equatable {
         }
     }
 
-    /// What the check of a plan needs to know of a session.
-    public struct Session: Sendable, Equatable {
-        public let id: String
-        public let academy: String
-        public let district: String?
-        public let cancelled: Bool
-        public let schoolYear: SchoolYear
-        public let capacity: Int
-
-        public init(
-            id: String, academy: String, district: String?, cancelled: Bool, schoolYear: SchoolYear, capacity: Int
-        ) {
-            self.id = id
-            self.academy = academy
-            self.district = district
-            self.cancelled = cancelled
-            self.schoolYear = schoolYear
-            self.capacity = capacity
-        }
-    }
-
     /// Where the plan belongs and what it can name: the district's diagnosis of the year and the sessions its lines
     /// name (those the store knows).
     public struct Scope: Sendable {
@@ -51,11 +30,11 @@ public struct TrainingPlanFile: Sendable, Equatable {
         public let district: String
         public let schoolYear: SchoolYear
         public let diagnosis: NeedsDiagnosis
-        public let sessions: [String: Session]
+        public let sessions: [String: PlannableSession]
 
         public init(
             academy: String, district: String, schoolYear: SchoolYear, diagnosis: NeedsDiagnosis,
-            sessions: [String: Session]
+            sessions: [String: PlannableSession]
         ) {
             self.academy = academy
             self.district = district
@@ -131,7 +110,7 @@ public struct TrainingPlanFile: Sendable, Equatable {
         let themes = Set(scope.diagnosis.needs.map(\.theme))
         let teachers = Set(scope.diagnosis.teachers)
         var errors: [LineError] = []
-        var planned: [String: Int] = [:]
+        var seats = PlannableSession.Seats()
         for line in lines {
             if !themes.contains(line.theme) {
                 errors.append(
@@ -149,31 +128,65 @@ public struct TrainingPlanFile: Sendable, Equatable {
                 errors.append(LineError(line: line.line, field: "sessionID", problem: "no such session"))
                 continue
             }
-            if let problem = Self.problem(with: session, in: scope) {
+            if let problem = session.problem(inAcademy: scope.academy, schoolYear: scope.schoolYear)
+                ?? (session.district == scope.district
+                    ? nil : "not a session of district \(scope.district) (academy \(scope.academy))")
+            {
                 errors.append(LineError(line: line.line, field: "sessionID", problem: problem))
                 continue
             }
-            planned[session.id, default: 0] += 1
-            if planned[session.id]! == session.capacity + 1 {
-                errors.append(
-                    LineError(
-                        line: line.line, field: "teacherID",
-                        problem: "session \(session.id) has \(session.capacity) seat(s): this is teacher "
-                            + "\(session.capacity + 1) planned into it"))
+            if let problem = seats.take(in: session) {
+                errors.append(LineError(line: line.line, field: "teacherID", problem: problem))
             }
         }
         guard errors.isEmpty else { throw DistrictFileRejected(.plan, errors) }
     }
+}
 
-    private static func problem(with session: Session, in scope: Scope) -> String? {
-        if session.academy != scope.academy || session.district != scope.district {
-            return "not a session of district \(scope.district) (academy \(scope.academy))"
-        }
-        if session.schoolYear != scope.schoolYear {
-            return "starts in school year \(session.schoolYear), not \(scope.schoolYear)"
-        }
-        if session.cancelled { return "the session is cancelled" }
+/// What the check of a plan (a district's or the academy's) needs to know of a session it names.
+public struct PlannableSession: Sendable, Equatable {
+    public let id: String
+    public let academy: String
+    public let district: String?
+    public let pafModule: String?
+    public let schoolLevel: SchoolLevel
+    public let cancelled: Bool
+    public let schoolYear: SchoolYear
+    public let capacity: Int
+
+    public init(
+        id: String, academy: String, district: String?, pafModule: String? = nil, schoolLevel: SchoolLevel = .primary,
+        cancelled: Bool, schoolYear: SchoolYear, capacity: Int
+    ) {
+        self.id = id
+        self.academy = academy
+        self.district = district
+        self.pafModule = pafModule
+        self.schoolLevel = schoolLevel
+        self.cancelled = cancelled
+        self.schoolYear = schoolYear
+        self.capacity = capacity
+    }
+
+    /// Why a plan of `academy` for `schoolYear` cannot name this session, if it cannot.
+    func problem(inAcademy academy: String, schoolYear: SchoolYear) -> String? {
+        if self.academy != academy { return "not a session of academy \(academy)" }
+        if self.schoolYear != schoolYear { return "starts in school year \(self.schoolYear), not \(schoolYear)" }
+        if cancelled { return "the session is cancelled" }
         return nil
+    }
+
+    /// Teachers planned into each session so far, against its seats.
+    struct Seats {
+        private var planned: [String: Int] = [:]
+
+        /// Plans one more teacher into `session`: the problem when that one is past its seats (said once).
+        mutating func take(in session: PlannableSession) -> String? {
+            planned[session.id, default: 0] += 1
+            guard planned[session.id]! == session.capacity + 1 else { return nil }
+            return "session \(session.id) has \(session.capacity) seat(s): this is teacher \(session.capacity + 1) "
+                + "planned into it"
+        }
     }
 }
 

@@ -37,12 +37,12 @@ struct DistrictController {
         let plans = "/academies/{academy}/districts/{district}/plans/{schoolYear}"
         group.get(RouterPath(plans)) { request, context in
             let (key, _) = try Self.plan(context, to: "read its districts' training plans")
-            let versions = try await application.plans(key)
+            let versions = try await application.plans(DistrictPlan.self, key)
             return try Reply.json(PlanVersions(versions: versions), request: request, context: context)
         }
         group.get(RouterPath(plans + "/versions/{version}")) { request, context in
             let (key, _) = try Self.plan(context, to: "read its districts' training plans")
-            let plan = try await application.plan(key, version: try Self.version(context))
+            let plan = try await application.plan(DistrictPlan.self, key, version: try Self.version(context))
             return try Self.reply(plan, request: request, context: context)
         }
         group.put(RouterPath(plans + "/versions/{version}")) { request, context in
@@ -50,20 +50,21 @@ struct DistrictController {
             let version = try Self.version(context)
             let file = try TrainingPlanFile.parse(try await CSVFile.text(of: request, naming: "training plan file"))
             let plan = try await application.writePlan(
-                file, key, version: version, expectedRevision: EntityTag.expectedRevision(request), actor: actor)
+                DistrictPlan.self, file.lines, key, version: version,
+                expectedRevision: EntityTag.expectedRevision(request), actor: actor)
             return try Self.reply(plan, request: request, context: context)
         }
         group.post(RouterPath(plans + "/versions/{version}/publish")) { request, context in
             let (key, actor) = try Self.plan(context, to: "publish its districts' training plans")
             let plan = try await application.publishPlan(
-                key, version: try Self.version(context), expectedRevision: EntityTag.expectedRevision(request),
-                actor: actor)
+                DistrictPlan.self, key, version: try Self.version(context),
+                expectedRevision: EntityTag.expectedRevision(request), actor: actor)
             return try Self.reply(plan, request: request, context: context)
         }
         group.post(RouterPath(plans + "/versions/{version}/designations")) { request, context in
             let (key, actor) = try Self.plan(context, to: "designate the teachers of its districts' training plans")
             let outcome = try await application.designate(
-                fromPlan: key, version: try Self.version(context), actor: actor)
+                DistrictPlan.self, fromPlan: key, version: try Self.version(context), actor: actor)
             return try Reply.json(outcome, request: request, context: context)
         }
     }

@@ -15,13 +15,13 @@ struct TrainingPlanTests {
     static func session(
         _ id: String, district: String? = "Lyon 3", academy: String = "lyon", cancelled: Bool = false,
         year: Int = 2026, capacity: Int = 10
-    ) -> TrainingPlanFile.Session {
+    ) -> PlannableSession {
         .init(
             id: id, academy: academy, district: district, cancelled: cancelled,
             schoolYear: SchoolYear(startYear: year), capacity: capacity)
     }
 
-    static func scope(_ sessions: [TrainingPlanFile.Session]) -> TrainingPlanFile.Scope {
+    static func scope(_ sessions: [PlannableSession]) -> TrainingPlanFile.Scope {
         .init(
             academy: "lyon", district: "Lyon 3", schoolYear: year, diagnosis: diagnosis,
             sessions: Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, $0) }))
