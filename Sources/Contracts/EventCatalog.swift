@@ -12,6 +12,7 @@ public enum EventCatalog {
         SessionCancelled.self,
         SessionStaffChanged.self,
         TrainingPlanPublished.self,
+        AcademyPlanPublished.self,
         EnrolmentApplied.self,
         EnrolmentDesignated.self,
         EnrolmentApproved.self,

@@ -61,6 +61,7 @@ public enum EnrolmentServiceFactory: ServiceFactory {
             application: application, now: options.now,
             consistentThrough: { [queue = options.queue] in consumer.appliedThrough(queue: queue) })
         let districts = DistrictController(application: application)
+        let academyPlans = AcademyPlanController(application: application)
         let service = PlatformService(
             name: .enrolment, environment: environment, stores: [pool],
             routes: { router in
@@ -68,6 +69,7 @@ public enum EnrolmentServiceFactory: ServiceFactory {
                 enrolments.addRoutes(to: router)
                 records.addRoutes(to: router)
                 districts.addRoutes(to: router)
+                academyPlans.addRoutes(to: router)
             },
             access: EnrolmentAccess.policy, openAPI: try openAPIDocument(), background: [relay, consumer])
         return Assembly(service: service, store: store, application: application, relay: relay, consumer: consumer)

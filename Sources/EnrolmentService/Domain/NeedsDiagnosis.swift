@@ -100,6 +100,7 @@ public struct DistrictFileRejected: Error, Sendable, Equatable {
     public enum File: String, Sendable {
         case needs = "needs file"
         case plan = "training plan file"
+        case academyPlan = "academy training plan file"
 
         /// The file's lines after its header, each with its number (the header is line 1) and its trimmed fields;
         /// blank lines skipped. A wrong header is refused at once; a line with the wrong number of fields is an error

@@ -34,67 +34,15 @@ struct DistrictController {
     /// The training plan of a district's year, in versions: a draft written as a whole from a CSV file, published
     /// (then never changed), superseded by the next version; its teachers designated into its sessions.
     private func addPlanRoutes(to group: some RouterMethods<ServiceRequestContext>) {
-        let plans = "/academies/{academy}/districts/{district}/plans/{schoolYear}"
-        group.get(RouterPath(plans)) { request, context in
-            let (key, _) = try Self.plan(context, to: "read its districts' training plans")
-            let versions = try await application.plans(DistrictPlan.self, key)
-            return try Reply.json(PlanVersions(versions: versions), request: request, context: context)
-        }
-        group.get(RouterPath(plans + "/versions/{version}")) { request, context in
-            let (key, _) = try Self.plan(context, to: "read its districts' training plans")
-            let plan = try await application.plan(DistrictPlan.self, key, version: try Self.version(context))
-            return try Self.reply(plan, request: request, context: context)
-        }
-        group.put(RouterPath(plans + "/versions/{version}")) { request, context in
-            let (key, actor) = try Self.plan(context, to: "write its districts' training plans")
-            let version = try Self.version(context)
-            let file = try TrainingPlanFile.parse(try await CSVFile.text(of: request, naming: "training plan file"))
-            let plan = try await application.writePlan(
-                DistrictPlan.self, file.lines, key, version: version,
-                expectedRevision: EntityTag.expectedRevision(request), actor: actor)
-            return try Self.reply(plan, request: request, context: context)
-        }
-        group.post(RouterPath(plans + "/versions/{version}/publish")) { request, context in
-            let (key, actor) = try Self.plan(context, to: "publish its districts' training plans")
-            let plan = try await application.publishPlan(
-                DistrictPlan.self, key, version: try Self.version(context),
-                expectedRevision: EntityTag.expectedRevision(request), actor: actor)
-            return try Self.reply(plan, request: request, context: context)
-        }
-        group.post(RouterPath(plans + "/versions/{version}/designations")) { request, context in
-            let (key, actor) = try Self.plan(context, to: "designate the teachers of its districts' training plans")
-            let outcome = try await application.designate(
-                DistrictPlan.self, fromPlan: key, version: try Self.version(context), actor: actor)
-            return try Reply.json(outcome, request: request, context: context)
-        }
-    }
-
-    struct PlanVersions: Encodable, Sendable {
-        let versions: [TrainingPlanVersion]
-    }
-
-    private static func reply(
-        _ plan: TrainingPlanVersion, request: Request, context: ServiceRequestContext
-    ) throws -> Response {
-        var response = try Reply.json(plan, request: request, context: context)
-        response.headers[.eTag] = EntityTag.format(plan.revision)
-        return response
-    }
-
-    private static func plan(
-        _ context: ServiceRequestContext, to action: String
-    ) throws -> (EnrolmentApplication.PlanKey, actor: String) {
-        let (academy, district, year, actor) = try scope(context, to: action)
-        return (.init(academy: academy, district: district, schoolYear: year), actor)
-    }
-
-    private static func version(_ context: ServiceRequestContext) throws -> Int {
-        guard let version = Int(try context.parameters.require("version")), (1...10_000).contains(version) else {
-            throw Problem(
-                .notFound, kind: "not-found", title: "Training plan version not found",
-                detail: "a training plan version is a number from 1")
-        }
-        return version
+        PlanRoutes<DistrictPlan>(
+            application: application, path: "/academies/{academy}/districts/{district}/plans/{schoolYear}",
+            what: "its districts' training plans",
+            scope: { context, action in
+                let (academy, district, year, actor) = try Self.scope(context, to: action)
+                return (.init(academy: academy, district: district, schoolYear: year), actor)
+            },
+            parse: { try TrainingPlanFile.parse($0).lines }, fileName: "training plan file"
+        ).add(to: group)
     }
 
     /// The path's academy, district and school year, once the caller is known to manage the academy.

@@ -42,5 +42,11 @@ enum EnrolmentAccess {
             .manager, .inspector),
         "POST /academies/{academy}/districts/{district}/plans/{schoolYear}/versions/{version}/designations": .role(
             .manager, .inspector),
+        "GET /academies/{academy}/paf/{schoolYear}": .role(.manager),
+        "GET /academies/{academy}/paf/{schoolYear}/versions/{version}": .role(.manager),
+        "PUT /academies/{academy}/paf/{schoolYear}/versions/{version}": .role(.manager),
+        "POST /academies/{academy}/paf/{schoolYear}/versions/{version}/publish": .role(.manager),
+        "POST /academies/{academy}/paf/{schoolYear}/versions/{version}/designations": .role(.manager),
+        "GET /academies/{academy}/paf/{schoolYear}/modules": .role(.manager),
     ])
 }

@@ -115,6 +115,29 @@ extension TrainingPlanPublished: ExampleEvent {
     }
 }
 
+extension AcademyPlanPublished: ExampleEvent {
+    static var example: CloudEvent<AcademyPlanPublished> {
+        Example.envelope(
+            id: "0d7c4a92-6e1b-4f38-a5c0-8b2e9f1d3a67", time: "2025-06-30T15:40:02.118Z",
+            AcademyPlanPublished(
+                academy: Example.academy, schoolYear: SchoolYear(startYear: 2025), version: 3, supersedesVersion: 2,
+                modules: [
+                    .init(
+                        module: "25A0100234",
+                        sessions: [
+                            .init(
+                                sessionID: "7f3e9a21-4c5d-4b8e-9f10-2a6b8c4d0e13", course: Example.course,
+                                startsAt: Example.date("2025-11-17T08:00:00.000Z"), distanceMinutes: 360,
+                                inPersonMinutes: 360)
+                        ])
+                ],
+                assignments: [
+                    .init(teacherID: "u-5c4b3a2918f7e6d0", sessionID: "7f3e9a21-4c5d-4b8e-9f10-2a6b8c4d0e13")
+                ],
+                actorID: Example.managerID, occurredAt: Example.date("2025-06-30T15:40:02.000Z")))
+    }
+}
+
 // MARK: - Enrolments
 
 extension EnrolmentApplied: ExampleEvent {
