@@ -47,7 +47,7 @@ def test_the_walkthrough_has_blocks_for_every_step() -> None:
     for route in ("/search", "/courses", "/publish", "/sessions", "/open", "/applications", "/approve", "/refuse",
                   "/withdraw", "/designations", "/designations.csv", "/accept", "/enrolments", "/progress",
                   "/attendance", "/xapi/statements", "/record", "/attestation", "/needs/", "/coverage/", "/plans/",
-                  "/versions/1/publish", "/versions/1/designations"):
+                  "/versions/1/publish", "/versions/1/designations", "/paf/", "/modules"):
         assert route in text, f"the walk-through no longer exercises {route}"
     assert "curl " in text and "Authorization: Bearer" in text and "X-Actor-ID" not in text
 
@@ -103,4 +103,6 @@ def test_the_walkthrough_runs_against_magistere_up(magistere, tmp_path) -> None:
     assert "\npublished\n" in output and "a published plan never changes" in output
     assert '"participantID":"ens-0006"' in output and '"participantID":"ens-0007"' in output
     assert '"planVersion":1' in output
+    # Section 10.1: the academy's PAF — drafted, published, its teachers designated, its module reported.
+    assert '"seatsTaken":2' in output and '"teachersPlannedEnrolled":2' in output
     assert output.count("HTTP 403") == 4 and "HTTP 401" in output, "the refusals of sections 9 and 11"
