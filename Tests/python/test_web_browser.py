@@ -417,9 +417,9 @@ def test_the_inspector_imports_needs_and_reads_the_districts_coverage(web, brows
     assert "ligne 2, champ « priority »" in flash(inspector), flash(inspector)
 
     inspector.get_by_label("Diagnostic (contenu du fichier CSV ; il remplace le précédent)").fill(
-        "theme,domain,priority,teacherID,hoursWished\n"
-        "Lecture au CP,Français,1,ens-0001,6\nLecture au CP,Français,1,ens-0002,6\n"
-        "Résolution de problèmes,Mathématiques,2,ens-0003,9\n")
+        "theme,domain,priority,teacherID,hoursWished,school,cycle\n"
+        "Lecture au CP,Français,1,ens-0001,6,École Painlevé,2\nLecture au CP,Français,1,ens-0002,6,École Painlevé,2\n"
+        "Résolution de problèmes,Mathématiques,2,ens-0003,9,École Jean Macé,3\n")
     inspector.get_by_role("button", name="Enregistrer le diagnostic").click()
     assert "Diagnostic enregistré : 3 besoin(s)" in flash(inspector)
     table = inspector.get_by_role("table", name="Heures faites, prévues et manquantes par enseignant·e")
@@ -433,8 +433,19 @@ def test_the_inspector_imports_needs_and_reads_the_districts_coverage(web, brows
     csv = inspector.context.request.get(inspector.get_by_role("link", name="Exporter le tableau (CSV)").get_attribute("href"))
     assert csv.ok and csv.headers["content-type"].startswith("text/csv")
     lines = csv.text().splitlines()
-    assert lines[0].startswith("teacherID,doneMinutes") and len(lines) == 4
+    assert lines[0].startswith("teacherID,school,cycle,doneMinutes") and len(lines) == 4
     assert sorted(line.split(",")[0] for line in lines[1:]) == ["ens-0001", "ens-0002", "ens-0003"]
+
+    # Filtered by cycle: the table and its export keep the cycle 2 teachers only.
+    inspector.get_by_label("Cycle", exact=True).fill("2")
+    inspector.get_by_role("button", name="Filtrer").click()
+    assert table.locator("tbody tr").count() == 2
+    assert "École Painlevé" in table.inner_text() and "ens-0003" not in table.inner_text()
+    filtered = inspector.context.request.get(
+        inspector.get_by_role("link", name="Exporter le tableau (CSV)").get_attribute("href"))
+    assert len(filtered.text().splitlines()) == 3
+    inspector.get_by_role("link", name="Tout afficher").click()
+    assert table.locator("tbody tr").count() == 3
 
     # The district's plan: a designation session of Lyon 3e answers the problem-solving need; the draft is refused
     # line by line, stored, published (then a new draft is the next version), and its teachers designated once.

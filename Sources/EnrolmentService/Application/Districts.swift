@@ -28,11 +28,12 @@ extension EnrolmentApplication {
                 try db.execute(
                     sql: """
                         INSERT INTO districtNeed (academy, district, schoolYear, line, theme, domain, priority, teacherID,
-                                                  hoursWished)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                  hoursWished, school, cycle)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: key + [
                         need.line, need.theme, need.domain, need.priority, need.teacherID, need.hoursWished,
+                        need.school, need.cycle,
                     ])
             }
             try db.execute(
@@ -52,9 +53,33 @@ extension EnrolmentApplication {
         }
     }
 
+    /// Which teachers and themes a coverage report keeps: those of a school, a cycle, a theme, short or not.
+    public struct CoverageFilter: Sendable, Equatable {
+        public var school: String?
+        public var cycle: String?
+        public var theme: String?
+        public var short: Bool?
+
+        public init(school: String? = nil, cycle: String? = nil, theme: String? = nil, short: Bool? = nil) {
+            self.school = school
+            self.cycle = cycle
+            self.theme = theme
+            self.short = short
+        }
+
+        /// Whether the filter keeps `teacher`, whose lines of the diagnosis are `needs`.
+        func keeps(_ teacher: DistrictCoverage.Teacher, needs: [NeedsDiagnosis.Need]) -> Bool {
+            (school == nil || teacher.school == school) && (cycle == nil || teacher.cycle == cycle)
+                && (theme == nil || needs.contains { $0.theme == theme }) && (short == nil || teacher.short == short)
+        }
+    }
+
     /// Where the district's teachers stand against the obligation, from what the service already keeps: completed
-    /// trainings (done) and seats held in the year's sessions not completed yet (planned).
-    func coverage(academy: String, district: String, schoolYear: SchoolYear) async throws -> DistrictCoverage {
+    /// trainings (done) and seats held in the year's sessions not completed yet (planned); the teachers and themes
+    /// `filter` keeps.
+    func coverage(
+        academy: String, district: String, schoolYear: SchoolYear, filter: CoverageFilter = .init()
+    ) async throws -> DistrictCoverage {
         try await store.read { db in
             let diagnosis = NeedsDiagnosis(
                 needs: try Self.diagnosis(academy: academy, district: district, schoolYear: schoolYear, db).needs)
@@ -84,10 +109,13 @@ extension EnrolmentApplication {
                         planned.inPerson += version.inPersonMinutes
                     }
                 }
-                teachers.append(
-                    .init(
-                        teacherID: teacher, done: done, planned: planned,
-                        assigned: try Self.assigned(teacher, by: plan?.lines ?? [], db)))
+                var row = DistrictCoverage.Teacher(
+                    teacherID: teacher, done: done, planned: planned,
+                    assigned: try Self.assigned(teacher, by: plan?.lines ?? [], db))
+                let needs = diagnosis.needs.filter { $0.teacherID == teacher }
+                row.school = needs.lazy.compactMap(\.school).first
+                row.cycle = needs.lazy.compactMap(\.cycle).first
+                if filter.keeps(row, needs: needs) { teachers.append(row) }
             }
             var sessions: [(id: String, domain: String, capacity: Int)] = []
             for session in try Session.filter(
@@ -100,7 +128,9 @@ extension EnrolmentApplication {
             }
             return DistrictCoverage(
                 academy: academy, district: district, schoolYear: schoolYear, teachers: teachers,
-                themes: DistrictCoverage.themes(of: diagnosis, sessions: sessions), planVersion: plan?.version)
+                themes: DistrictCoverage.themes(of: diagnosis, sessions: sessions).filter {
+                    filter.theme == nil || $0.theme == filter.theme
+                }, planVersion: plan?.version)
         }
     }
 
@@ -135,13 +165,14 @@ extension EnrolmentApplication {
         let needs = try Row.fetchAll(
             db,
             sql: """
-                SELECT line, theme, domain, priority, teacherID, hoursWished FROM districtNeed
+                SELECT line, theme, domain, priority, teacherID, hoursWished, school, cycle FROM districtNeed
                 WHERE academy = ? AND district = ? AND schoolYear = ? ORDER BY line
                 """, arguments: key
         ).map { row in
             NeedsDiagnosis.Need(
                 line: row["line"], theme: row["theme"], domain: row["domain"], priority: row["priority"],
-                teacherID: row["teacherID"], hoursWished: row["hoursWished"])
+                teacherID: row["teacherID"], hoursWished: row["hoursWished"], school: row["school"], cycle: row["cycle"]
+            )
         }
         let meta = try Row.fetchOne(
             db,

@@ -5,8 +5,9 @@ import Contracts
 /// concerns and the hours wished for them. Read and checked as a whole before anything is stored, like a
 /// designation file.
 ///
-/// Format (CSV, header line 1): `theme,domain,priority,teacherID,hoursWished`; blank lines are ignored; fields may
-/// be double-quoted.
+/// Format (CSV, header line 1): `theme,domain,priority,teacherID,hoursWished`, optionally followed by `school,cycle`
+/// (the teacher's school — its UAI or a label — and cycle, so that the coverage can be read school by school or cycle
+/// by cycle; either may be left empty); blank lines are ignored; fields may be double-quoted.
 public struct NeedsDiagnosis: Sendable, Equatable {
     public struct Need: Sendable, Equatable, Codable {
         public let line: Int
@@ -15,14 +16,23 @@ public struct NeedsDiagnosis: Sendable, Equatable {
         public let priority: Int
         public let teacherID: String
         public let hoursWished: Int
+        /// The teacher's school (its UAI, or a label), when the diagnosis says.
+        public let school: String?
+        /// The teacher's cycle (`1`, `2`, `3`…), when the diagnosis says.
+        public let cycle: String?
 
-        public init(line: Int, theme: String, domain: String, priority: Int, teacherID: String, hoursWished: Int) {
+        public init(
+            line: Int, theme: String, domain: String, priority: Int, teacherID: String, hoursWished: Int,
+            school: String? = nil, cycle: String? = nil
+        ) {
             self.line = line
             self.theme = theme
             self.domain = domain
             self.priority = priority
             self.teacherID = teacherID
             self.hoursWished = hoursWished
+            self.school = school
+            self.cycle = cycle
         }
     }
 
@@ -42,7 +52,8 @@ public struct NeedsDiagnosis: Sendable, Equatable {
     /// Parses and checks every line; throws every bad line at once.
     public static func parse(_ text: String) throws(DistrictFileRejected) -> NeedsDiagnosis {
         typealias LineError = DesignationList.LineError
-        var (rows, errors) = try DistrictFileRejected.File.needs.rows(of: text, header: header)
+        var (rows, errors) = try DistrictFileRejected.File.needs.rows(
+            of: text, header: header, optional: ["school", "cycle"])
         var needs: [Need] = []
         var seen: [String: Int] = [:]
         for (line, values) in rows {
@@ -68,6 +79,13 @@ public struct NeedsDiagnosis: Sendable, Equatable {
                     LineError(line: line, field: "teacherID", problem: "already listed for this theme on line \(first)")
                 )
             }
+            let (school, cycle) = values.count > 5 ? (values[5], values[6]) : ("", "")
+            if school.count > 64 {
+                lineErrors.append(LineError(line: line, field: "school", problem: "at most 64 characters"))
+            }
+            if cycle.count > 16 {
+                lineErrors.append(LineError(line: line, field: "cycle", problem: "at most 16 characters"))
+            }
             let hours = Int(values[4]).flatMap { (1...200).contains($0) ? $0 : nil }
             if hours == nil {
                 lineErrors.append(
@@ -80,8 +98,9 @@ public struct NeedsDiagnosis: Sendable, Equatable {
             seen["\(theme)\u{0}\(teacher)"] = line
             needs.append(
                 Need(
-                    line: line, theme: theme, domain: domain, priority: priority, teacherID: teacher, hoursWished: hours
-                ))
+                    line: line, theme: theme, domain: domain, priority: priority, teacherID: teacher,
+                    hoursWished: hours,
+                    school: school.isEmpty ? nil : school, cycle: cycle.isEmpty ? nil : cycle))
         }
         if needs.isEmpty && errors.isEmpty {
             errors.append(LineError(line: 2, field: "line", problem: "the file lists no need"))
@@ -103,18 +122,19 @@ public struct DistrictFileRejected: Error, Sendable, Equatable {
         case academyPlan = "academy training plan file"
 
         /// The file's lines after its header, each with its number (the header is line 1) and its trimmed fields;
-        /// blank lines skipped. A wrong header is refused at once; a line with the wrong number of fields is an error
-        /// among the others.
+        /// blank lines skipped. The header is `header`, or `header` followed by the `optional` columns; a wrong header
+        /// is refused at once; a line with the wrong number of fields is an error among the others.
         func rows(
-            of text: String, header: [String]
+            of text: String, header base: [String], optional: [String] = []
         ) throws(DistrictFileRejected) -> (rows: [(line: Int, values: [String])], errors: [DesignationList.LineError]) {
             let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
             let headerFields = lines.first.map {
                 DesignationList.fields($0).map { $0.trimmingCharacters(in: .whitespaces) }
             }
-            guard headerFields == header else {
-                throw DistrictFileRejected(
-                    self, [.init(line: 1, field: "header", problem: "expected \(header.joined(separator: ","))")])
+            guard let header = headerFields, header == base || (!optional.isEmpty && header == base + optional) else {
+                let expected =
+                    base.joined(separator: ",") + (optional.isEmpty ? "" : "[,\(optional.joined(separator: ","))]")
+                throw DistrictFileRejected(self, [.init(line: 1, field: "header", problem: "expected \(expected)")])
             }
             var rows: [(line: Int, values: [String])] = []
             var errors: [DesignationList.LineError] = []
@@ -153,6 +173,9 @@ public struct DistrictFileRejected: Error, Sendable, Equatable {
 public struct DistrictCoverage: Sendable, Equatable, Codable {
     public struct Teacher: Sendable, Equatable, Codable {
         public let teacherID: String
+        /// The teacher's school and cycle, as the diagnosis gives them.
+        public var school: String?
+        public var cycle: String?
         public let doneMinutes: Int
         public let doneDistanceMinutes: Int
         public let plannedMinutes: Int

@@ -10,6 +10,21 @@ struct DistrictController {
     let application: EnrolmentApplication
 
     func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
+        router.get("/academies/{academy}/districts/{district}/coverage/{schoolYear}") { request, context in
+            let query = try QueryParameters(request, allowed: ["school", "cycle", "theme", "short"])
+            let label = { (name: String, length: Int) in
+                try query.parse(name, expected: "1 to \(length) characters") {
+                    (1...length).contains($0.count) ? $0 : nil
+                }
+            }
+            let filter = EnrolmentApplication.CoverageFilter(
+                school: try label("school", 64), cycle: try label("cycle", 16), theme: try label("theme", 200),
+                short: try query.parse("short", expected: "true or false") { ["true": true, "false": false][$0] })
+            let (academy, district, year, _) = try Self.scope(context, to: "read its districts' coverage")
+            let coverage = try await application.coverage(
+                academy: academy, district: district, schoolYear: year, filter: filter)
+            return try Reply.json(coverage, request: request, context: context)
+        }
         let group = router.group().add(middleware: NoQueryParameters())
         group.put("/academies/{academy}/districts/{district}/needs/{schoolYear}") { request, context in
             let (academy, district, year, actor) = try Self.scope(context, to: "draw up its districts' needs")
@@ -23,11 +38,7 @@ struct DistrictController {
             let stored = try await application.needs(academy: academy, district: district, schoolYear: year)
             return try Reply.json(stored, request: request, context: context)
         }
-        group.get("/academies/{academy}/districts/{district}/coverage/{schoolYear}") { request, context in
-            let (academy, district, year, _) = try Self.scope(context, to: "read its districts' coverage")
-            let coverage = try await application.coverage(academy: academy, district: district, schoolYear: year)
-            return try Reply.json(coverage, request: request, context: context)
-        }
+
         addPlanRoutes(to: group)
     }
 

@@ -126,5 +126,13 @@ public enum EnrolmentMigrations {
                     BEGIN SELECT RAISE(ABORT, 'a published training plan version is kept'); END;
                     """)
         }
+        // Issue 16: the teacher's school and cycle in a needs diagnosis (optional columns of the file).
+        migrator.registerMigration("enrolment.v4.district-need-school-cycle") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE districtNeed ADD COLUMN school TEXT;
+                    ALTER TABLE districtNeed ADD COLUMN cycle TEXT;
+                    """)
+        }
     }
 }

@@ -19,6 +19,8 @@ extension Pages {
     struct CoveragePage: Sendable {
         struct Row: Sendable {
             var teacher: String
+            var school: String
+            var cycle: String
             var done: String
             var doneDistance: String
             var planned: String
@@ -52,6 +54,38 @@ extension Pages {
         var exportHref: String
         var updated: String?
         var plan: PlanSection
+        var filter: CoverageFilter
+        var filtered: Bool
+    }
+
+    /// The coverage page's filters (école, cycle, only the teachers short of the obligation), passed to the API.
+    struct CoverageFilter: Sendable {
+        var school: String
+        var cycle: String
+        var onlyShort: Bool
+
+        init(_ query: Form) {
+            school = String((query.text("ecole") ?? "").prefix(64))
+            cycle = String((query.text("cycle") ?? "").prefix(16))
+            onlyShort = query["manquants"] == "1"
+        }
+
+        var isEmpty: Bool { school.isEmpty && cycle.isEmpty && !onlyShort }
+
+        /// `?school=…&cycle=…&short=true` for the enrolment API ("" without filters).
+        var apiQuery: String {
+            var parts: [String] = []
+            if !school.isEmpty { parts.append("school=\(school.urlEncoded)") }
+            if !cycle.isEmpty { parts.append("cycle=\(cycle.urlEncoded)") }
+            if onlyShort { parts.append("short=true") }
+            return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+        }
+
+        /// The same filters for the page's own links (the CSV export).
+        var pageQuery: String {
+            (school.isEmpty ? "" : "&ecole=\(school.urlEncoded)") + (cycle.isEmpty ? "" : "&cycle=\(cycle.urlEncoded)")
+                + (onlyShort ? "&manquants=1" : "")
+        }
     }
 
     /// The district's training plan on its page: the latest version (what it answers, what it leaves unanswered), a
@@ -105,10 +139,12 @@ extension Pages {
         router.get("/circonscriptions/{district}") { request, context in
             let district = try Self.district(context)
             return try await signedIn(request, [.inspector, .manager]) { visitor, token in
-                let year = Self.schoolYear(Form(request.uri.query ?? "")["annee"])
+                let query = Form(request.uri.query ?? "")
+                let year = Self.schoolYear(query["annee"])
                 let base = try Self.districtAPI(visitor, district)
+                let filter = CoverageFilter(query)
                 let coverage = try await client.get(
-                    .enrolment, "\(base)/coverage/\(year)", token: token, as: CoverageAnswer.self)
+                    .enrolment, "\(base)/coverage/\(year)\(filter.apiQuery)", token: token, as: CoverageAnswer.self)
                 let needs = try await client.get(
                     .enrolment, "\(base)/needs/\(year)", token: token, as: NeedsAnswer.self)
                 let plans = try await client.get(
@@ -116,22 +152,26 @@ extension Pages {
                 return try render(
                     "coverage", "Circonscription \(district)", visitor, request,
                     Self.coveragePage(
-                        coverage, needs: needs, plan: plans.versions.first, district: district, schoolYear: year))
+                        coverage, needs: needs, plan: plans.versions.first, district: district, schoolYear: year,
+                        filter: filter))
             }
         }
         router.get("/circonscriptions/{district}/couverture.csv") { request, context in
             let district = try Self.district(context)
             return try await signedIn(request, [.inspector, .manager]) { visitor, token in
-                let year = Self.schoolYear(Form(request.uri.query ?? "")["annee"])
+                let query = Form(request.uri.query ?? "")
+                let year = Self.schoolYear(query["annee"])
                 let coverage = try await client.get(
-                    .enrolment, "\(try Self.districtAPI(visitor, district))/coverage/\(year)", token: token,
-                    as: CoverageAnswer.self)
+                    .enrolment,
+                    "\(try Self.districtAPI(visitor, district))/coverage/\(year)\(CoverageFilter(query).apiQuery)",
+                    token: token, as: CoverageAnswer.self)
                 var csv =
-                    "teacherID,doneMinutes,doneDistanceMinutes,plannedMinutes,plannedDistanceMinutes,missingMinutes,missingDistanceMinutes,short\r\n"
+                    "teacherID,school,cycle,doneMinutes,doneDistanceMinutes,plannedMinutes,plannedDistanceMinutes,missingMinutes,missingDistanceMinutes,short\r\n"
                 for row in coverage.teachers {
                     csv +=
                         [
-                            row.teacherID, "\(row.doneMinutes)", "\(row.doneDistanceMinutes)", "\(row.plannedMinutes)",
+                            row.teacherID, row.school ?? "", row.cycle ?? "", "\(row.doneMinutes)",
+                            "\(row.doneDistanceMinutes)", "\(row.plannedMinutes)",
                             "\(row.plannedDistanceMinutes)", "\(row.missingMinutes)", "\(row.missingDistanceMinutes)",
                             row.short ? "true" : "false",
                         ].map(Self.csvField).joined(separator: ",") + "\r\n"
@@ -276,6 +316,8 @@ extension Pages {
     struct CoverageAnswer: Decodable, Sendable {
         struct Teacher: Decodable, Sendable {
             var teacherID: String
+            var school: String?
+            var cycle: String?
             var doneMinutes: Int
             var doneDistanceMinutes: Int
             var plannedMinutes: Int
@@ -346,7 +388,7 @@ extension Pages {
 
     static func coveragePage(
         _ coverage: CoverageAnswer, needs: NeedsAnswer, plan: PlanVersionAnswer?, district: String,
-        schoolYear: String
+        schoolYear: String, filter: CoverageFilter
     ) -> CoveragePage {
         // Teachers by what they will still miss once all they planned is done: met, < 3 h, 3–9 h, ≥ 9 h.
         let labels = ["obligation tenue", "moins de 3 h", "de 3 à 9 h", "9 h ou plus"]
@@ -365,7 +407,8 @@ extension Pages {
             previousYear: "\(start - 1)-\(start)", nextYear: "\(start + 1)-\(start + 2)",
             rows: coverage.teachers.map {
                 .init(
-                    teacher: $0.teacherID, done: Labels.minutes($0.doneMinutes),
+                    teacher: $0.teacherID, school: $0.school ?? "—", cycle: $0.cycle ?? "—",
+                    done: Labels.minutes($0.doneMinutes),
                     doneDistance: Labels.minutes($0.doneDistanceMinutes), planned: Labels.minutes($0.plannedMinutes),
                     missing: Labels.minutes($0.missingMinutes),
                     missingDistance: Labels.minutes($0.missingDistanceMinutes),
@@ -379,11 +422,11 @@ extension Pages {
             shortCount: coverage.short.count, teacherCount: coverage.teachers.count,
             bars: chart.bars, chartSummary: chart.summary,
             hasTeachers: !coverage.teachers.isEmpty,
-            exportHref: "\(path)/couverture.csv?annee=\(schoolYear)",
+            exportHref: "\(path)/couverture.csv?annee=\(schoolYear)\(filter.pageQuery)",
             updated: needs.updatedBy.map { who in
                 "Diagnostic enregistré par \(who)" + (needs.updatedAt.map { " le \(Labels.dateTime($0))" } ?? "") + "."
             },
-            plan: planSection(plan))
+            plan: planSection(plan), filter: filter, filtered: !filter.isEmpty)
     }
 
     static func planSection(_ plan: PlanVersionAnswer?) -> PlanSection {

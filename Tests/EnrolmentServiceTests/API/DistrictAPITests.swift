@@ -102,4 +102,55 @@ struct DistrictAPITests {
             #expect(after.short == ["t-2", "t-3"])
         }
     }
+
+    @Test("a teacher who moved district mid-year keeps her hours; coverage filtered by school, cycle, theme and short")
+    func movedAndFiltered() async throws {
+        let fixture = try await EnrolmentFixture.make()
+        try await fixture.publish()
+        try await fixture.application.test(.router) { client in
+            let api = APIClient(client: client)
+            let located =
+                "theme,domain,priority,teacherID,hoursWished,school,cycle\n"
+                + "Résoudre des problèmes,Mathématiques,1,t-1,6,0690001A,3\n"
+                + "Résoudre des problèmes,Mathématiques,1,t-2,6,0690002B,2\nLecture au CP,Français,1,t-3,9,0690002B,2\n"
+            let put = try await api.request(
+                .put, "\(Self.path)/needs/2026-2027", raw: located, contentType: "text/csv")
+            #expect(put.status == .ok, "\(put.text)")
+            // t-1 trained in Lyon 3 in the autumn, then moved to Lyon 5, whose diagnosis lists her too.
+            let other = "/academies/lyon/districts/Lyon%205"
+            _ = try await api.request(
+                .put, "\(other)/needs/2026-2027",
+                raw: "theme,domain,priority,teacherID,hoursWished\nLecture au CP,Français,1,t-1,6\n",
+                contentType: "text/csv")
+            let session = try await api.openSession(capacity: 5, mode: .open)
+            let seat = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-1")).decode(
+                EnrolmentView.self)
+            _ = try await fixture.useCases.courseCompleted(
+                CloudEvent(
+                    id: "c-moved", time: Date(),
+                    event: Messages.completion(
+                        of: seat.id, participant: "t-1", session: session,
+                        at: try #require(Timestamp.parse("2026-11-05T10:00:00Z")), distance: 270, inPerson: 180)))
+            for district in [Self.path, other] {
+                let coverage = try await api.get("\(district)/coverage/2026-2027").decode(DistrictCoverage.self)
+                let teacher = try #require(coverage.teachers.first { $0.teacherID == "t-1" })
+                #expect(teacher.doneMinutes == 450 && teacher.doneDistanceMinutes == 270, "the record is hers")
+            }
+
+            let bySchool = try await api.get("\(Self.path)/coverage/2026-2027?school=0690002B").decode(
+                DistrictCoverage.self)
+            #expect(bySchool.teachers.map(\.teacherID) == ["t-2", "t-3"])
+            #expect(bySchool.teachers.map(\.cycle) == ["2", "2"])
+            let byCycle = try await api.get("\(Self.path)/coverage/2026-2027?cycle=3").decode(DistrictCoverage.self)
+            #expect(byCycle.teachers.map(\.teacherID) == ["t-1"] && byCycle.short == ["t-1"])
+            let byTheme = try await api.get("\(Self.path)/coverage/2026-2027?theme=Lecture%20au%20CP").decode(
+                DistrictCoverage.self)
+            #expect(byTheme.teachers.map(\.teacherID) == ["t-3"] && byTheme.themes.map(\.theme) == ["Lecture au CP"])
+            let notShort = try await api.get("\(Self.path)/coverage/2026-2027?short=false").decode(
+                DistrictCoverage.self)
+            #expect(notShort.teachers.isEmpty, "nobody has done 18 h yet")
+            #expect(try await api.get("\(Self.path)/coverage/2026-2027?short=maybe").status == .badRequest)
+            #expect(try await api.get("\(Self.path)/coverage/2026-2027?colour=red").status == .badRequest)
+        }
+    }
 }

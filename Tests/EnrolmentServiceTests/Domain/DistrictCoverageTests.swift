@@ -15,6 +15,15 @@ struct DistrictCoverageTests {
         #expect(good.needs.first?.theme == "Résolution de problèmes, cycle 3")
         #expect(good.teachers == ["t-1", "t-2"])
 
+        let located = try NeedsDiagnosis.parse(
+            "theme,domain,priority,teacherID,hoursWished,school,cycle\nA,Maths,1,t-1,6,0690001A,3\nA,Maths,1,t-2,6,,\n")
+        #expect(located.needs.map(\.school) == ["0690001A", nil] && located.needs.map(\.cycle) == ["3", nil])
+        #expect(throws: DistrictFileRejected.self) {
+            try NeedsDiagnosis.parse("theme,domain,priority,teacherID,hoursWished,school\nA,Maths,1,t-1,6,X\n")
+        }
+        #expect(throws: DistrictFileRejected.self) {
+            try NeedsDiagnosis.parse("theme,domain,priority,teacherID,hoursWished,school,cycle\nA,Maths,1,t-1,6\n")
+        }
         #expect(throws: DistrictFileRejected.self) { try NeedsDiagnosis.parse("theme,domain\nA,B\n") }
         #expect(throws: DistrictFileRejected.self) {
             try NeedsDiagnosis.parse("theme,domain,priority,teacherID,hoursWished\n")
