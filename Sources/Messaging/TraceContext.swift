@@ -1,4 +1,5 @@
 import GRDB
+import Logging
 
 /// W3C trace context (`traceparent`, https://www.w3.org/TR/trace-context/): which trace a piece of work
 /// belongs to, and which span caused it.
@@ -21,6 +22,13 @@ public struct TraceContext: Sendable, Hashable, CustomStringConvertible {
 
     /// The context of the work in progress, if any.
     @TaskLocal public static var current: TraceContext?
+
+    /// `trace.id` (and the span's `trace.span`) of the work in progress, for a log line written by a logger that
+    /// does not carry them already (an event handler's).
+    public static var logMetadata: Logger.Metadata {
+        guard let current else { return [:] }
+        return ["trace.id": "\(current.traceID)", "trace.span": "\(current.spanID)"]
+    }
 
     /// Parses a `traceparent` header; nil when it is not a valid one (then a new trace starts).
     ///

@@ -11,10 +11,10 @@ enum EnrolmentEventHandlers {
             let applied = try await application.coursePublished(envelope)
             logger.debug(
                 applied ? "course version recorded" : "duplicate course publication ignored",
-                metadata: [
+                metadata: TraceContext.logMetadata.merging([
                     "event.id": "\(envelope.id)", "course.id": "\(envelope.data.courseID)",
                     "course.version": "\(envelope.data.version)",
-                ])
+                ]) { $1 })
         }
         routes.on(CourseArchived.self) { envelope, _ in
             try await application.courseArchived(envelope)
@@ -23,7 +23,9 @@ enum EnrolmentEventHandlers {
             let outcome = try await application.courseCompleted(envelope)
             logger.info(
                 outcome == .recorded ? "enrolment completed and recorded" : "duplicate completion ignored",
-                metadata: ["event.id": "\(envelope.id)", "enrolment.id": "\(envelope.data.enrolmentID)"])
+                metadata: TraceContext.logMetadata.merging([
+                    "event.id": "\(envelope.id)", "enrolment.id": "\(envelope.data.enrolmentID)",
+                ]) { $1 })
         }
         return routes
     }
