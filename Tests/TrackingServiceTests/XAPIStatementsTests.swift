@@ -274,4 +274,100 @@ struct XAPIStatementsTests {
         }
         #expect(try await fixture.outboxMessages(type: "tracking.course.completed.v1").count == 1)
     }
+
+    @Test("format: exact as stored, ids only what identifies, canonical one language per map (Accept-Language)")
+    func formats() async throws {
+        let fixture = try await TrackingFixture.make()
+        let alice = try await Self.alice()
+        let id = "3b1c9e2a-7f4d-4c6e-8a5b-1d2e3f4a5b6c"
+        let activity = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "video")
+        let statement = """
+            {"id": "\(id)",
+             "actor": {"objectType": "Agent", "account": {"homePage": "https://magistere.education.gouv.fr", "name": "p-alice"}},
+             "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en-US": "experienced", "fr-FR": "a vu"}},
+             "object": {"objectType": "Activity", "id": "\(activity)",
+                        "definition": {"name": {"en-US": "Video", "fr-FR": "Vidéo"}, "description": {"fr-FR": "La vidéo"}}},
+             "context": {"contextActivities": {"parent": [{"id": "https://example.org/course",
+                         "definition": {"name": {"en-GB": "Course", "fr-FR": "Parcours"}}}]}},
+             "result": {"duration": "PT1M"}}
+            """
+        try await fixture.application.test(.router) { client in
+            let posted = try await client.send(.post, "/xapi/statements", raw: statement, headers: alice)
+            #expect(posted.status == .ok, "\(String(buffer: posted.body))")
+            func read(_ query: String, language: String? = nil) async throws -> [String: Any] {
+                var headers = alice
+                if let language { headers[.acceptLanguage] = language }
+                let response = try await client.execute(
+                    uri: "/xapi/statements?statementId=\(id)\(query)", method: .get, headers: headers)
+                #expect(response.status == .ok)
+                return response.json
+            }
+            let exact = try await read("")
+            #expect(
+                (exact["verb"] as? [String: Any])?["display"] as? [String: String] == [
+                    "en-US": "experienced", "fr-FR": "a vu",
+                ])
+            #expect(try await read("&format=exact") as NSDictionary == exact as NSDictionary)
+
+            let ids = try await read("&format=ids")
+            #expect(ids["verb"] as? [String: String] == ["id": "http://adlnet.gov/expapi/verbs/experienced"])
+            #expect(ids["object"] as? [String: String] == ["objectType": "Activity", "id": activity])
+            let actor = try #require(ids["actor"] as? [String: Any])
+            #expect(Set(actor.keys) == ["objectType", "account"])
+            let parent = ((ids["context"] as? [String: Any])?["contextActivities"] as? [String: Any])?["parent"]
+            #expect(parent as? [[String: String]] == [["id": "https://example.org/course"]])
+            #expect((ids["result"] as? [String: Any])?["duration"] as? String == "PT1M", "results are kept")
+            #expect(ids["id"] as? String == id && ids["stored"] != nil)
+
+            let french = try await read("&format=canonical", language: "fr-CA;q=0.9, de, en;q=0.5")
+            #expect((french["verb"] as? [String: Any])?["display"] as? [String: String] == ["fr-FR": "a vu"])
+            let definition = (french["object"] as? [String: Any])?["definition"] as? [String: Any]
+            #expect(definition?["name"] as? [String: String] == ["fr-FR": "Vidéo"])
+            #expect(definition?["description"] as? [String: String] == ["fr-FR": "La vidéo"])
+            let english = try await read("&format=canonical", language: "en")
+            #expect((english["verb"] as? [String: Any])?["display"] as? [String: String] == ["en-US": "experienced"])
+            let parentName =
+                (((english["context"] as? [String: Any])?["contextActivities"] as? [String: Any])?[
+                    "parent"] as? [[String: Any]])?.first?["definition"] as? [String: Any]
+            #expect(parentName?["name"] as? [String: String] == ["en-GB": "Course"])
+            let unnamed = try await read("&format=canonical")
+            #expect((unnamed["verb"] as? [String: Any])?["display"] as? [String: String] == ["en-US": "experienced"])
+
+            // The same formats apply to a query's statements.
+            let page = try await client.execute(uri: "/xapi/statements?format=ids", method: .get, headers: alice)
+            let first = try #require((page.json["statements"] as? [[String: Any]])?.first)
+            #expect(first["verb"] as? [String: String] == ["id": "http://adlnet.gov/expapi/verbs/experienced"])
+        }
+    }
+
+    @Test("since and until select on when statements were stored: since excludes its instant, until includes it")
+    func sinceAndUntil() async throws {
+        let fixture = try await TrackingFixture.make()
+        let alice = try await Self.alice()
+        try await fixture.application.test(.router) { client in
+            for _ in 0..<3 {
+                let posted = try await client.send(
+                    .post, "/xapi/statements", raw: Self.statement(registration: nil), headers: alice)
+                #expect(posted.status == .ok)
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            func statements(_ query: String) async throws -> [(id: String, stored: String)] {
+                let page = try await client.execute(
+                    uri: "/xapi/statements?ascending=true\(query)", method: .get, headers: alice)
+                #expect(page.status == .ok)
+                return ((page.json["statements"] as? [[String: Any]]) ?? []).compactMap {
+                    guard let id = $0["id"] as? String, let stored = $0["stored"] as? String else { return nil }
+                    return (id, stored)
+                }
+            }
+            let all = try await statements("")
+            #expect(all.count == 3)
+            let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+            #expect(try await statements("&since=\(encode(all[0].stored))").map(\.id) == all.dropFirst().map(\.id))
+            #expect(try await statements("&until=\(encode(all[1].stored))").map(\.id) == all.prefix(2).map(\.id))
+            let between = try await statements("&since=\(encode(all[0].stored))&until=\(encode(all[1].stored))")
+            #expect(between.map(\.id) == [all[1].id])
+            #expect(try await statements("&since=\(encode(all[2].stored))").isEmpty)
+        }
+    }
 }

@@ -82,10 +82,11 @@ struct StatementController: Sendable {
                 throw XAPIProblem.invalid(key, "cannot be combined with \(unexpected.joined(separator: ", "))")
             }
             guard UUID(uuidString: id) != nil else { throw XAPIProblem.invalid(key, "must be a UUID") }
+            let format = try Self.format(parameters)
             guard let body = try await resource.statement(id: id, voided: key == "voidedStatementId", for: scope) else {
                 throw XAPIProblem.notFound(id)
             }
-            return Self.json(body)
+            return Self.json(try format.apply(to: body, languages: Self.languages(request)))
         }
         let unknown = names.subtracting(Self.queryParameters).sorted()
         guard unknown.isEmpty else { throw XAPIProblem.invalid(unknown[0], "unknown parameter") }
@@ -126,9 +127,7 @@ struct StatementController: Sendable {
             guard text == "true" || text == "false" else { throw XAPIProblem.invalid(key, "must be true or false") }
             if key == "ascending" { query.ascending = text == "true" }
         }
-        if let format = parameters["format"], !["exact", "ids", "canonical"].contains(format) {
-            throw XAPIProblem.invalid("format", "must be exact, ids or canonical")
-        }
+        let format = try Self.format(parameters)
         if let from = parameters["from"] {
             guard let position = StatementQuery.Position(token: String(from)) else {
                 throw XAPIProblem.invalid("from", "not a position this server gave")
@@ -147,7 +146,23 @@ struct StatementController: Sendable {
             more = resource.basePath + "/statements?" + (components.percentEncodedQuery ?? "")
         }
         let moreJSON = String(decoding: try JSONEncoder().encode(more), as: UTF8.self)
-        return Self.json("{\"more\":\(moreJSON),\"statements\":[\(page.bodies.joined(separator: ","))]}")
+        let languages = Self.languages(request)
+        let bodies = try page.bodies.map { try format.apply(to: $0, languages: languages) }
+        return Self.json("{\"more\":\(moreJSON),\"statements\":[\(bodies.joined(separator: ","))]}")
+    }
+
+    /// The query's `format` (exact when absent).
+    private static func format(_ parameters: [Substring: Substring]) throws -> StatementFormat {
+        guard let text = parameters["format"] else { return .exact }
+        guard let format = StatementFormat(rawValue: String(text)) else {
+            throw XAPIProblem.invalid("format", "must be exact, ids or canonical")
+        }
+        return format
+    }
+
+    /// The client's languages (`Accept-Language`), for the canonical format.
+    private static func languages(_ request: Request) -> [String] {
+        StatementFormat.languages(of: request.headers[.acceptLanguage])
     }
 
     /// The most a statement request may send: a batch of statements, not attachments.
