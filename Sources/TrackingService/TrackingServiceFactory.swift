@@ -113,6 +113,7 @@ public enum TrackingServiceFactory: ServiceFactory {
             retry: environment.retry, logger: logger)
         let progress = ProgressController(application: application)
         let xapi = StatementController(resource: statements)
+        let documents = DocumentController(resource: DocumentResource(stores: stores))
         let map = CurrentMap(options.map)
         let partitionsView = PartitionsController(
             host: host, transport: environment.transport, router: router, map: map, instance: options.instance)
@@ -121,6 +122,7 @@ public enum TrackingServiceFactory: ServiceFactory {
             routes: { router in
                 progress.addRoutes(to: router)
                 xapi.addRoutes(to: router)
+                documents.addRoutes(to: router)
                 partitionsView.addRoutes(to: router)
             },
             access: TrackingAccess.policy, openAPI: try openAPIDocument(), background: [router, host],

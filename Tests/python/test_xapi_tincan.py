@@ -318,3 +318,54 @@ def test_statements_of_an_enrolment_update_its_progress_until_completion(up, lrs
     record = platform.record(teacher)
     assert record["distanceMinutes"] == 90 and record["inPersonMinutes"] == 180
     assert record["obligation"]["met"] is False and record["obligation"]["doneMinutes"] == 270
+
+
+def test_state_and_profile_documents_through_the_client(lrs_for, up) -> None:
+    """The State and Agent Profile resources through tincan's own calls: a learning content's bookmark saved, read
+    back, listed, refused when saved over a stale ETag (412), deleted; an agent profile created, refused when replaced
+    without a precondition (409), replaced with its ETag. (tincan reads response headers the py2 way, so the ETag
+    is taken from the HTTP response here.)"""
+    from tincan.documents import AgentProfileDocument, StateDocument
+
+    teacher = f"ens-doc-{uuid.uuid4().hex[:6]}"
+    lrs = lrs_for(teacher)
+    me = agent(teacher)
+    video = Activity(id=ACTIVITY_PREFIX + "crs-documents/video")
+    saved = lrs.save_state(StateDocument(id="bookmark", activity=video, agent=me, content="page=4",
+                                         content_type="text/plain"))
+    assert saved.success, (status(saved), saved.data)
+    read = lrs.retrieve_state(video, me, "bookmark")
+    assert read.success and read.data in (b"page=4", "page=4"), read.data
+    etag = read.response.getheader("ETag")
+    assert etag and etag.startswith('"')
+    ids = lrs.retrieve_state_ids(video, me)
+    assert ids.success and ids.content == ["bookmark"]
+
+    stale = lrs.save_state(StateDocument(id="bookmark", activity=video, agent=me, content="page=9",
+                                         content_type="text/plain", etag='"stale"'))
+    assert not stale.success and status(stale) == 412
+    assert lrs.retrieve_state(video, me, "bookmark").data in (b"page=4", "page=4"), "a refused write changes nothing"
+    # tincan 1.0.0's save_state sends its PUT twice (a bug of the library): with the current ETag the first one
+    # succeeds and the second, its ETag now stale, is refused 412 — the LRS doing its job. Saved without one here.
+    assert lrs.save_state(StateDocument(id="bookmark", activity=video, agent=me, content="page=5",
+                                        content_type="text/plain")).success
+    assert lrs.retrieve_state(video, me, "bookmark").data in (b"page=5", "page=5")
+    assert lrs.delete_state(StateDocument(id="bookmark", activity=video, agent=me)).success
+    assert lrs.retrieve_state_ids(video, me).content == []
+
+    someone_else = lrs_for(f"ens-doc-{uuid.uuid4().hex[:6]}").retrieve_state_ids(video, me)
+    assert not someone_else.success and status(someone_else) == 403
+
+    profile = AgentProfileDocument(id="preferences", agent=me, content=json.dumps({"lang": "fr"}),
+                                   content_type="application/json")
+    assert lrs.save_agent_profile(profile).success
+    again = lrs.save_agent_profile(AgentProfileDocument(id="preferences", agent=me, content='{"lang": "en"}',
+                                                        content_type="application/json"))
+    assert not again.success and status(again) == 409, "replacing a profile needs its ETag"
+    fetched = lrs.retrieve_agent_profile(me, "preferences")
+    assert fetched.success and json.loads(fetched.data) == {"lang": "fr"}
+    replaced = lrs.save_agent_profile(AgentProfileDocument(
+        id="preferences", agent=me, content='{"lang": "en"}', content_type="application/json",
+        etag=fetched.response.getheader("ETag")))
+    assert replaced.success, (status(replaced), replaced.data)
+    assert json.loads(lrs.retrieve_agent_profile(me, "preferences").data) == {"lang": "en"}

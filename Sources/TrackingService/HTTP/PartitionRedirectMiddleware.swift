@@ -20,7 +20,7 @@ struct PartitionRedirectMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch TrackingError.notOwned(let partition) {
-            guard !request.uri.path.hasPrefix("/xapi/"), let owner = map.value?.owner(of: partition),
+            guard !request.uri.path.hasPrefix("/xapi/statements"), let owner = map.value?.owner(of: partition),
                 owner.name != instance
             else { throw TrackingError.notOwned(partition: partition) }
             let base = owner.url.hasSuffix("/") ? String(owner.url.dropLast()) : owner.url

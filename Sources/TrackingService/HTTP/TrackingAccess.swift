@@ -22,5 +22,17 @@ enum TrackingAccess {
         "POST /xapi/statements": .role(.participant, .trainer, .tutor),
         "PUT /xapi/statements": .role(.participant, .trainer, .tutor),
         "GET /xapi/statements": .role(.participant, .trainer, .tutor, .manager),
+        "GET /xapi/activities/state": .role(.participant, .trainer, .tutor),
+        "PUT /xapi/activities/state": .role(.participant, .trainer, .tutor),
+        "POST /xapi/activities/state": .role(.participant, .trainer, .tutor),
+        "DELETE /xapi/activities/state": .role(.participant, .trainer, .tutor),
+        "GET /xapi/agents/profile": .role(.participant, .trainer, .tutor),
+        "PUT /xapi/agents/profile": .role(.participant, .trainer, .tutor),
+        "POST /xapi/agents/profile": .role(.participant, .trainer, .tutor),
+        "DELETE /xapi/agents/profile": .role(.participant, .trainer, .tutor),
+        "GET /xapi/activities/profile": .role(.participant, .trainer, .tutor, .manager, .designer),
+        "PUT /xapi/activities/profile": .role(.trainer, .tutor, .manager, .designer),
+        "POST /xapi/activities/profile": .role(.trainer, .tutor, .manager, .designer),
+        "DELETE /xapi/activities/profile": .role(.trainer, .tutor, .manager, .designer),
     ])
 }

@@ -159,5 +159,23 @@ public enum TrackingMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Issue 18: the xAPI document resources (State, Activity Profile, Agent Profile).
+        migrator.registerMigration("tracking.v4.xapi-documents") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE xapi_document (
+                        kind TEXT NOT NULL,
+                        activity_id TEXT NOT NULL,
+                        agent_key TEXT NOT NULL,
+                        registration TEXT NOT NULL,
+                        document_id TEXT NOT NULL,
+                        content_type TEXT NOT NULL,
+                        content BLOB NOT NULL,
+                        etag TEXT NOT NULL,
+                        updated_ms INTEGER NOT NULL,
+                        PRIMARY KEY (kind, activity_id, agent_key, registration, document_id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
     }
 }
