@@ -114,6 +114,7 @@ public enum TrackingServiceFactory: ServiceFactory {
         let progress = ProgressController(application: application)
         let xapi = StatementController(resource: statements)
         let documents = DocumentController(resource: DocumentResource(stores: stores))
+        let activitiesAndAgents = ActivityAgentController(stores: stores)
         let map = CurrentMap(options.map)
         let partitionsView = PartitionsController(
             host: host, transport: environment.transport, router: router, map: map, instance: options.instance)
@@ -123,6 +124,7 @@ public enum TrackingServiceFactory: ServiceFactory {
                 progress.addRoutes(to: router)
                 xapi.addRoutes(to: router)
                 documents.addRoutes(to: router)
+                activitiesAndAgents.addRoutes(to: router)
                 partitionsView.addRoutes(to: router)
             },
             access: TrackingAccess.policy, openAPI: try openAPIDocument(), background: [router, host],

@@ -161,4 +161,40 @@ struct XAPIDocumentsTests {
             #expect(try await send(.get, activityProfile, as: alice).status == .notFound)
         }
     }
+
+    @Test("the Activities resource defines a tracked course's activities; the Agents resource answers a Person")
+    func activitiesAndAgents() async throws {
+        let fixture = try await TrackingFixture.make()
+        try await fixture.seed(enrolments: [:])
+        let alice = Self.headers(try await Callers.participant("p-alice"))
+        try await fixture.application.test(.router) { client in
+            let video = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "video")
+            let known = try await client.execute(
+                uri:
+                    "/xapi/activities?activityId=\(video.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                method: .get, headers: alice)
+            #expect(known.status == .ok)
+            #expect(known.json["objectType"] as? String == "Activity" && known.json["id"] as? String == video)
+            let definition = try #require(known.json["definition"] as? [String: Any])
+            #expect(definition["type"] as? String == "http://adlnet.gov/expapi/activities/media")
+            #expect((definition["name"] as? [String: String])?["fr-FR"]?.isEmpty == false)
+            let other = try await client.execute(
+                uri: "/xapi/activities?activityId=https%3A%2F%2Fexample.org%2Fx", method: .get, headers: alice)
+            #expect(
+                other.json as NSDictionary == ["objectType": "Activity", "id": "https://example.org/x"] as NSDictionary)
+            #expect(
+                try await client.execute(uri: "/xapi/activities", method: .get, headers: alice).status == .badRequest)
+
+            let person = try await client.execute(
+                uri: "/xapi/agents?agent=\(Self.agent("p-bob"))", method: .get, headers: alice)
+            #expect(person.status == .ok)
+            #expect(person.json["objectType"] as? String == "Person")
+            let accounts = try #require(person.json["account"] as? [[String: String]])
+            #expect(accounts == [["homePage": "https://magistere.education.gouv.fr", "name": "p-bob"]])
+            #expect(person.json["name"] == nil, "no names kept")
+            #expect(
+                try await client.execute(uri: "/xapi/agents?agent=%7B%7D", method: .get, headers: alice).status
+                    == .badRequest)
+        }
+    }
 }

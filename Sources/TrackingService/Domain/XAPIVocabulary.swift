@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 
 /// The xAPI verbs, the activity IRI scheme and the agent accounts tracking understands.
@@ -27,6 +28,17 @@ enum XAPIVocabulary {
         let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
         return activityPrefix + (courseID.addingPercentEncoding(withAllowedCharacters: allowed) ?? courseID) + "/"
             + (activityID.addingPercentEncoding(withAllowedCharacters: allowed) ?? activityID)
+    }
+
+    /// The activity type IRI of a course activity's kind: ADL's where there is one, the platform's otherwise.
+    static func activityTypeIRI(of kind: ActivityKind) -> String {
+        switch kind {
+        case .video: "http://adlnet.gov/expapi/activities/media"
+        case .selfAssessmentQuiz: "http://adlnet.gov/expapi/activities/assessment"
+        case .inPersonMeeting, .virtualClass: "http://adlnet.gov/expapi/activities/meeting"
+        case .sequenceAnalysis, .collectivePreparation, .forum, .resource:
+            "https://magistere.education.gouv.fr/xapi/activity-types/\(kind.rawValue)"
+        }
     }
 
     /// The course and activity ids of an IRI of the scheme, if it is one.

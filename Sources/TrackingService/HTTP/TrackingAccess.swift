@@ -34,5 +34,7 @@ enum TrackingAccess {
         "PUT /xapi/activities/profile": .role(.trainer, .tutor, .manager, .designer),
         "POST /xapi/activities/profile": .role(.trainer, .tutor, .manager, .designer),
         "DELETE /xapi/activities/profile": .role(.trainer, .tutor, .manager, .designer),
+        "GET /xapi/activities": .role(.participant, .trainer, .tutor, .manager, .designer),
+        "GET /xapi/agents": .role(.participant, .trainer, .tutor, .manager, .designer),
     ])
 }
