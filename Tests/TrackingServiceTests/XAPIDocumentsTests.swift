@@ -197,4 +197,81 @@ struct XAPIDocumentsTests {
                     == .badRequest)
         }
     }
+
+    @Test("statement attachments: sent as multipart/mixed, checked by their SHA-256, returned with attachments=true")
+    func attachments() async throws {
+        let fixture = try await TrackingFixture.make()
+        let alice = try await Callers.participant("p-alice")
+        let content = Data("Mon carnet de bord, semaine 3.".utf8)
+        let sha2 = SHA256.digest(Array(content)).map { String(format: "%02x", $0) }.joined()
+        let id = "0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"
+        @Sendable func statement(sha2: String, fileUrl: String? = nil) -> String {
+            """
+            {"id": "\(id)", "actor": {"account": {"homePage": "https://magistere.education.gouv.fr", "name": "p-alice"}},
+             "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted"}, "object": {"id": "\(Self.activity)"},
+             "attachments": [{"usageType": "http://id.tincanapi.com/attachment/supporting_media",
+                              "display": {"fr-FR": "Carnet"}, "contentType": "text/plain", "length": \(content.count),
+                              "sha2": "\(sha2)"\(fileUrl.map { ", \"fileUrl\": \"\($0)\"" } ?? "")}]}
+            """
+        }
+        @Sendable func multipart(_ json: String, parts: [(hash: String, body: Data)]) -> (HTTPFields, ByteBuffer) {
+            let boundary = "abc123"
+            var all = [MultipartMixed.Part(headers: ["Content-Type": "application/json"], body: Data(json.utf8))]
+            all += parts.map {
+                MultipartMixed.Part(
+                    headers: ["Content-Type": "text/plain", "X-Experience-API-Hash": $0.hash], body: $0.body)
+            }
+            return (
+                Self.headers(alice, "multipart/mixed; boundary=\(boundary)"),
+                ByteBuffer(data: MultipartMixed.make(boundary: boundary, parts: all))
+            )
+        }
+        try await fixture.application.test(.router) { client in
+            // Without its part, with a part whose hash lies, with a part nobody references: 400, nothing stored.
+            let missing = try await client.execute(
+                uri: "/xapi/statements", method: .post, headers: Self.headers(alice, "application/json"),
+                body: ByteBuffer(string: statement(sha2: sha2)))
+            #expect(missing.status == .badRequest)
+            let (lyingHeaders, lying) = multipart(statement(sha2: sha2), parts: [(sha2, Data("autre chose".utf8))])
+            #expect(
+                try await client.execute(uri: "/xapi/statements", method: .post, headers: lyingHeaders, body: lying)
+                    .status == .badRequest)
+            let strayContent = Data("en trop".utf8)
+            let stray = SHA256.digest(Array(strayContent)).map { String(format: "%02x", $0) }.joined()
+            let (strayHeaders, strayBody) = multipart(
+                statement(sha2: sha2), parts: [(sha2, content), (stray, strayContent)])
+            #expect(
+                try await client.execute(uri: "/xapi/statements", method: .post, headers: strayHeaders, body: strayBody)
+                    .status == .badRequest)
+            #expect(try await fixture.rowCount("xapi_statement") == 0)
+
+            let (headers, body) = multipart(statement(sha2: sha2), parts: [(sha2, content)])
+            let stored = try await client.execute(uri: "/xapi/statements", method: .post, headers: headers, body: body)
+            #expect(stored.status == .ok, "\(stored.text)")
+
+            let plain = try await client.execute(
+                uri: "/xapi/statements?statementId=\(id)", method: .get, headers: Self.headers(alice))
+            #expect(plain.headers[.contentType] == "application/json")
+            let withParts = try await client.execute(
+                uri: "/xapi/statements?statementId=\(id)&attachments=true", method: .get, headers: Self.headers(alice))
+            let type = try #require(withParts.headers[.contentType])
+            let boundary = try #require(MultipartMixed.boundary(ofContentType: type))
+            let parts = try MultipartMixed(Data(withParts.body.readableBytesView), boundary: boundary).parts
+            #expect(parts.count == 2)
+            #expect(parts[0].headers["content-type"] == "application/json")
+            #expect(parts[1].headers["x-experience-api-hash"] == sha2 && parts[1].body == content)
+            let query = try await client.execute(
+                uri: "/xapi/statements?attachments=true", method: .get, headers: Self.headers(alice))
+            #expect(query.headers[.contentType]?.hasPrefix("multipart/mixed") == true)
+
+            // An attachment with a fileUrl needs no part.
+            let remote = statement(sha2: String(repeating: "a", count: 64), fileUrl: "https://example.org/carnet.txt")
+                .replacingOccurrences(of: id, with: "1f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b")
+            #expect(
+                try await client.execute(
+                    uri: "/xapi/statements", method: .post, headers: Self.headers(alice, "application/json"),
+                    body: ByteBuffer(string: remote)
+                ).status == .ok)
+        }
+    }
 }

@@ -40,8 +40,16 @@ final class StatementResource: Sendable {
     /// Stores statements sent by `scope`'s caller (all or nothing within a store); returns their ids, in
     /// order. Every statement is authorised (``StatementScope``) before anything is written: one the caller
     /// may not send refuses the whole request (403).
+    /// An attachment's content, as a multipart/mixed request carries it.
+    struct Attachment: Sendable {
+        var sha2: String
+        var contentType: String
+        var content: Data
+    }
+
     func store(
-        _ values: [JSONValue], statementID fixedID: String? = nil, by scope: StatementScope
+        _ values: [JSONValue], statementID fixedID: String? = nil, attachments: [String: Attachment] = [:],
+        by scope: StatementScope
     ) async throws
         -> [String]
     {
@@ -59,6 +67,7 @@ final class StatementResource: Sendable {
         guard Set(statements.map(\.id)).count == statements.count else {
             throw XAPIProblem.invalid("id", "a batch must not repeat a statement id")
         }
+        try Self.check(attachments, of: statements)
         var groups: [(store: PartitionStore, items: [(XAPIStatement, String?)])] = []
         // A batch usually comes from one learner's tool: each registration is read once per request.
         var registrations: [String: StatementScope.Registration?] = [:]
@@ -108,6 +117,14 @@ final class StatementResource: Sendable {
             let logger = logger
             let plans = group.store.plans
             try await group.store.write { db in
+                for (statement, _) in items {
+                    for (sha2, _) in statement.attachments {
+                        guard let attachment = attachments[sha2] else { continue }
+                        try db.execute(
+                            sql: "INSERT OR IGNORE INTO xapi_attachment (sha2, content_type, content) VALUES (?, ?, ?)",
+                            arguments: [sha2, attachment.contentType, attachment.content])
+                    }
+                }
                 for (statement, sessionID) in items {
                     // A statement already stored (same content) is a no-op: no second effect.
                     if try Self.insert(statement, sessionID: sessionID, db), let sessionID {
@@ -119,6 +136,45 @@ final class StatementResource: Sendable {
             }
         }
         return statements.map(\.id)
+    }
+
+    /// Every attachment without a `fileUrl` comes as a part, and every part is an attachment of a statement.
+    private static func check(_ attachments: [String: Attachment], of statements: [XAPIStatement]) throws {
+        var referenced: Set<String> = []
+        for (index, statement) in statements.enumerated() {
+            for (position, attachment) in statement.attachments.enumerated() {
+                referenced.insert(attachment.sha2)
+                if attachment.needsPart, attachments[attachment.sha2] == nil {
+                    let prefix = statements.count > 1 ? "[\(index)]." : ""
+                    throw XAPIProblem.invalid(
+                        "\(prefix)attachments[\(position)]",
+                        "no fileUrl and no part whose X-Experience-API-Hash is its sha2: send it as multipart/mixed")
+                }
+            }
+        }
+        if let stray = attachments.keys.sorted().first(where: { !referenced.contains($0) }) {
+            throw XAPIProblem.invalid("", "a part (X-Experience-API-Hash \(stray)) is no statement's attachment")
+        }
+    }
+
+    /// The attachments this LRS holds among `hashes`, in that order.
+    func attachments(_ hashes: [String]) async throws -> [Attachment] {
+        var found: [String: Attachment] = [:]
+        for store in stores.all where found.count < hashes.count {
+            let missing = hashes.filter { found[$0] == nil }
+            guard !missing.isEmpty else { break }
+            for attachment in try await store.read({ db in
+                try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT sha2, content_type, content FROM xapi_attachment WHERE sha2 IN (\(databaseQuestionMarks(count: missing.count)))",
+                    arguments: StatementArguments(missing)
+                ).map { Attachment(sha2: $0["sha2"], contentType: $0["content_type"], content: $0["content"]) }
+            }) {
+                found[attachment.sha2] = attachment
+            }
+        }
+        return hashes.compactMap { found[$0] }
     }
 
     /// What tracking knows of the statement's registration, an enrolment of `sessionID`.

@@ -25,6 +25,9 @@ struct XAPIStatement: Sendable {
     var timestamp: Date
     var stored: Date
     var result: JSONValue?
+    /// The statement's attachments: the SHA-256 of each (lowercase hex) and whether its content must come with the
+    /// statement (no `fileUrl`: a part of the multipart/mixed request).
+    var attachments: [(sha2: String, needsPart: Bool)] = []
 
     struct Invalid: Error, Sendable {
         var field: String
@@ -111,6 +114,7 @@ struct XAPIStatement: Sendable {
                 }
             }
         }
+        let attachments = try Self.attachments(members["attachments"])
         var timestamp = stored
         if let given = members["timestamp"] {
             guard let text = given.string, let date = Timestamp.parse(text) else {
@@ -156,6 +160,40 @@ struct XAPIStatement: Sendable {
         self.timestamp = timestamp
         self.stored = stored
         self.result = members["result"]
+        self.attachments = attachments
+    }
+
+    /// Checks a statement's `attachments` (usageType, display, contentType, length, sha2, optional fileUrl).
+    static func attachments(_ value: JSONValue?) throws(Invalid) -> [(sha2: String, needsPart: Bool)] {
+        guard let value else { return [] }
+        guard let list = value.array else { throw Invalid(field: "attachments", problem: "must be an array") }
+        var found: [(sha2: String, needsPart: Bool)] = []
+        for (index, item) in list.enumerated() {
+            let field = "attachments[\(index)]"
+            guard let attachment = item.object else { throw Invalid(field: field, problem: "must be an object") }
+            guard let usage = attachment["usageType"]?.string, isIRI(usage) else {
+                throw Invalid(field: "\(field).usageType", problem: "required, an IRI")
+            }
+            guard attachment["display"]?.object != nil else {
+                throw Invalid(field: "\(field).display", problem: "required, a language map")
+            }
+            guard let type = attachment["contentType"]?.string, !type.isEmpty else {
+                throw Invalid(field: "\(field).contentType", problem: "required, a media type")
+            }
+            guard let length = attachment["length"]?.number, length >= 0, length == length.rounded() else {
+                throw Invalid(field: "\(field).length", problem: "required, a whole number of octets")
+            }
+            guard let sha2 = attachment["sha2"]?.string?.lowercased(), sha2.count == 64,
+                sha2.allSatisfy(\.isHexDigit)
+            else {
+                throw Invalid(field: "\(field).sha2", problem: "required, the SHA-256 of the content in hexadecimal")
+            }
+            if let url = attachment["fileUrl"], !(url.string.map(isIRI) ?? false) {
+                throw Invalid(field: "\(field).fileUrl", problem: "must be an IRL")
+            }
+            found.append((sha2, attachment["fileUrl"] == nil))
+        }
+        return found
     }
 
     /// Whether the statement is meant to move progress: a progress verb about an activity of the platform's

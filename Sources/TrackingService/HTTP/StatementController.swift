@@ -25,7 +25,7 @@ struct StatementController: Sendable {
         group.post("statements") { request, context in
             _ = try QueryParameters(request)
             let scope = StatementScope(caller: try context.requireCaller())
-            let body = try await Self.body(request)
+            let (body, attachments) = try await Self.content(request)
             let values: [JSONValue]
             if case .array(let list) = body {
                 guard !list.isEmpty else { throw XAPIProblem.invalid("", "an empty batch") }
@@ -34,7 +34,7 @@ struct StatementController: Sendable {
             } else {
                 values = [body]
             }
-            return JSONResponse(try await resource.store(values, by: scope))
+            return JSONResponse(try await resource.store(values, attachments: attachments, by: scope))
         }
         group.put("statements") { request, context -> Response in
             _ = try QueryParameters(request, allowed: ["statementId"])
@@ -43,9 +43,9 @@ struct StatementController: Sendable {
             else {
                 throw XAPIProblem.invalid("statementId", "required, a UUID")
             }
-            let body = try await Self.body(request)
+            let (body, attachments) = try await Self.content(request)
             guard case .object = body else { throw XAPIProblem.invalid("", "PUT takes one statement") }
-            _ = try await resource.store([body], statementID: id, by: scope)
+            _ = try await resource.store([body], statementID: id, attachments: attachments, by: scope)
             return Response(status: .noContent)
         }
         group.get("statements") { request, context -> Response in
@@ -86,7 +86,8 @@ struct StatementController: Sendable {
             guard let body = try await resource.statement(id: id, voided: key == "voidedStatementId", for: scope) else {
                 throw XAPIProblem.notFound(id)
             }
-            return Self.json(try format.apply(to: body, languages: Self.languages(request)))
+            let formatted = try format.apply(to: body, languages: Self.languages(request))
+            return try await reply(formatted, statements: [body], withAttachments: parameters["attachments"] == "true")
         }
         let unknown = names.subtracting(Self.queryParameters).sorted()
         guard unknown.isEmpty else { throw XAPIProblem.invalid(unknown[0], "unknown parameter") }
@@ -148,7 +149,75 @@ struct StatementController: Sendable {
         let moreJSON = String(decoding: try JSONEncoder().encode(more), as: UTF8.self)
         let languages = Self.languages(request)
         let bodies = try page.bodies.map { try format.apply(to: $0, languages: languages) }
-        return Self.json("{\"more\":\(moreJSON),\"statements\":[\(bodies.joined(separator: ","))]}")
+        return try await reply(
+            "{\"more\":\(moreJSON),\"statements\":[\(bodies.joined(separator: ","))]}", statements: page.bodies,
+            withAttachments: parameters["attachments"] == "true")
+    }
+
+    /// The JSON answer; with `attachments=true`, a multipart/mixed answer whose first part is the JSON and whose
+    /// other parts are the attachments of `statements` this LRS holds, each with its `X-Experience-API-Hash`.
+    private func reply(_ json: String, statements: [String], withAttachments: Bool) async throws -> Response {
+        guard withAttachments else { return Self.json(json) }
+        var hashes: [String] = []
+        for body in statements {
+            guard let value = try? JSONValue.parse(Data(body.utf8)),
+                let found = try? XAPIStatement.attachments(value["attachments"])
+            else { continue }
+            for (sha2, _) in found where !hashes.contains(sha2) { hashes.append(sha2) }
+        }
+        let boundary = "xapi-" + UUID().uuidString.lowercased()
+        var parts = [MultipartMixed.Part(headers: ["Content-Type": "application/json"], body: Data(json.utf8))]
+        for attachment in try await resource.attachments(hashes) {
+            parts.append(
+                MultipartMixed.Part(
+                    headers: [
+                        "Content-Type": attachment.contentType, "Content-Transfer-Encoding": "binary",
+                        "X-Experience-API-Hash": attachment.sha2,
+                    ], body: attachment.content))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "multipart/mixed; boundary=\(boundary)"],
+            body: .init(byteBuffer: ByteBuffer(data: MultipartMixed.make(boundary: boundary, parts: parts))))
+    }
+
+    /// The most a request with attachments may send.
+    static let attachmentsLimit = 16 * 1024 * 1024
+
+    /// A statement request's JSON, and its attachments when it is multipart/mixed (the statements first, then one
+    /// part per attachment, each named by the SHA-256 of its content in `X-Experience-API-Hash`, checked here).
+    private static func content(
+        _ request: Request
+    ) async throws -> (JSONValue, [String: StatementResource.Attachment]) {
+        guard let boundary = MultipartMixed.boundary(ofContentType: request.headers[.contentType]) else {
+            return (try await body(request), [:])
+        }
+        let data = try await JSONBody.collect(request, limit: attachmentsLimit)
+        let multipart: MultipartMixed
+        do { multipart = try MultipartMixed(data, boundary: boundary) } catch {
+            throw XAPIProblem.invalid("", "multipart/mixed: \(error.problem)")
+        }
+        guard let first = multipart.parts.first, DocumentResource.isJSON(first.headers["content-type"] ?? "") else {
+            throw XAPIProblem.invalid(
+                "", "the first part of a multipart/mixed request is the statements, application/json")
+        }
+        guard first.body.count <= bodyLimit else { throw XAPIProblem.invalid("", "the statements part is too large") }
+        try JSONShapeLimits.standard.check(first.body)
+        let json: JSONValue
+        do { json = try JSONValue.parse(first.body) } catch { throw XAPIProblem.invalid("", "not valid JSON") }
+        var attachments: [String: StatementResource.Attachment] = [:]
+        for (index, part) in multipart.parts.dropFirst().enumerated() {
+            let field = "part[\(index + 1)]"
+            guard let hash = part.headers["x-experience-api-hash"]?.lowercased() else {
+                throw XAPIProblem.invalid(field, "an attachment part needs X-Experience-API-Hash")
+            }
+            let actual = SHA256.digest(Array(part.body)).map { String(format: "%02x", $0) }.joined()
+            guard hash == actual else {
+                throw XAPIProblem.invalid(field, "X-Experience-API-Hash is not the SHA-256 of the part's content")
+            }
+            attachments[hash] = .init(
+                sha2: hash, contentType: part.headers["content-type"] ?? "application/octet-stream", content: part.body)
+        }
+        return (json, attachments)
     }
 
     /// The query's `format` (exact when absent).

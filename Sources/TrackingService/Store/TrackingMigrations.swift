@@ -177,5 +177,16 @@ public enum TrackingMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Issue 18: statement attachments, by the SHA-256 of their content.
+        migrator.registerMigration("tracking.v5.xapi-attachments") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE xapi_attachment (
+                        sha2 TEXT NOT NULL PRIMARY KEY,
+                        content_type TEXT NOT NULL,
+                        content BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
     }
 }
