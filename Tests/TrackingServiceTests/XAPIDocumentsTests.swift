@@ -157,6 +157,11 @@ struct XAPIDocumentsTests {
             #expect(try await send(.get, activityProfile, as: alice).json["levels"] as? Int == 4)
             let ids = try await send(.get, "/xapi/activities/profile?activityId=\(Self.activityQuery)", as: alice)
             #expect(ids.text == #"["rubric"]"#)
+            // Another academy's staff have their own profiles of the activity: they neither read nor delete Lyon's.
+            let elsewhere = try await TestAuth.headers("f-grenoble", .trainer, academy: "grenoble")
+            #expect(try await send(.get, activityProfile, as: elsewhere).status == .notFound)
+            #expect(try await send(.delete, activityProfile, as: elsewhere).status == .noContent)
+            #expect(try await send(.get, activityProfile, as: alice).json["levels"] as? Int == 4)
             #expect(try await send(.delete, activityProfile, as: trainer).status == .noContent)
             #expect(try await send(.get, activityProfile, as: alice).status == .notFound)
         }
@@ -264,14 +269,24 @@ struct XAPIDocumentsTests {
                 uri: "/xapi/statements?attachments=true", method: .get, headers: Self.headers(alice))
             #expect(query.headers[.contentType]?.hasPrefix("multipart/mixed") == true)
 
-            // An attachment with a fileUrl needs no part.
-            let remote = statement(sha2: String(repeating: "a", count: 64), fileUrl: "https://example.org/carnet.txt")
-                .replacingOccurrences(of: id, with: "1f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b")
+            // An attachment with a fileUrl needs no part, and gets no content: naming another statement's hash is not
+            // a way to read its attachment.
+            let other = "1f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"
+            let remote = statement(sha2: sha2, fileUrl: "https://example.org/carnet.txt")
+                .replacingOccurrences(of: id, with: other)
             #expect(
                 try await client.execute(
                     uri: "/xapi/statements", method: .post, headers: Self.headers(alice, "application/json"),
                     body: ByteBuffer(string: remote)
                 ).status == .ok)
+            let borrowed = try await client.execute(
+                uri: "/xapi/statements?statementId=\(other)&attachments=true", method: .get,
+                headers: Self.headers(alice))
+            let borrowedParts = try MultipartMixed(
+                Data(borrowed.body.readableBytesView),
+                boundary: try #require(MultipartMixed.boundary(ofContentType: borrowed.headers[.contentType]))
+            ).parts
+            #expect(borrowedParts.count == 1, "the statements only")
         }
     }
 }

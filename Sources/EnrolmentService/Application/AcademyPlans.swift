@@ -45,6 +45,9 @@ enum AcademyPlan: PlanKind {
     }
 
     static func assignment(_ line: Line) -> (sessionID: String, teacherID: String?) { (line.sessionID, line.teacherID) }
+
+    /// Nothing of a PAF version depends on anything that changes after it is published.
+    static func snapshot(_ key: Key, _ db: Database) throws -> String? { nil }
 }
 
 extension EnrolmentApplication {
@@ -83,13 +86,15 @@ extension EnrolmentApplication {
                     var enrolled = 0
                     for line in lines {
                         guard let teacher = line.teacherID, planned.insert(teacher).inserted else { continue }
+                        // A seat in any session of the module counts.
                         let holds =
                             try Bool.fetchOne(
                                 db,
                                 sql: """
-                                    SELECT EXISTS (SELECT 1 FROM enrolment WHERE sessionID = ? AND participantID = ?
+                                    SELECT EXISTS (SELECT 1 FROM enrolment WHERE participantID = ?
+                                                   AND sessionID IN (\(databaseQuestionMarks(count: sessions.count)))
                                                    AND state IN ('approved', 'designated', 'completed'))
-                                    """, arguments: [line.sessionID, teacher]) ?? false
+                                    """, arguments: StatementArguments([teacher] + sessions)) ?? false
                         if holds { enrolled += 1 }
                     }
                     return .init(

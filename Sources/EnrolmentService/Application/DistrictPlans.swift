@@ -25,7 +25,13 @@ enum DistrictPlan: PlanKind {
             academy: key.academy, district: key.district ?? "", schoolYear: key.schoolYear, version: plan.version,
             state: plan.state, revision: plan.revision, lines: plan.lines, updatedBy: plan.updatedBy,
             updatedAt: plan.updatedAt, publishedBy: plan.publishedBy, publishedAt: plan.publishedAt,
-            themes: themes(of: try diagnosis(key, db)))
+            themes: try plan.snapshot.map { try EventCoding.decode([String].self, from: Data($0.utf8)) }
+                ?? themes(of: try diagnosis(key, db)))
+    }
+
+    /// The diagnosis's themes when the version is published: what it answered and left unanswered stays as it was.
+    static func snapshot(_ key: Key, _ db: Database) throws -> String? {
+        String(decoding: try EventCoding.encode(themes(of: try diagnosis(key, db))), as: UTF8.self)
     }
 
     /// Each theme answered with its sessions (course version, start, minutes), every teacher's assignment.

@@ -25,6 +25,9 @@ protocol PlanKind {
     ) throws -> Announcement
     /// The session a line plans and the teacher it plans into it, if any.
     static func assignment(_ line: Line) -> (sessionID: String, teacherID: String?)
+    /// What a version answers that may change after it is published (a district's themes), frozen at publication:
+    /// its ``view(_:_:_:)`` reads it from ``StoredPlan/snapshot`` from then on.
+    static func snapshot(_ key: EnrolmentApplication.PlanKey, _ db: Database) throws -> String?
 }
 
 /// A version of a plan as stored.
@@ -37,6 +40,8 @@ struct StoredPlan<Line: Codable & Sendable>: Sendable {
     let updatedAt: Date
     let publishedBy: String?
     let publishedAt: Date?
+    /// What the kind froze at publication (``PlanKind/snapshot(_:_:)``), nil for a draft.
+    let snapshot: String?
 }
 
 extension EnrolmentApplication {
@@ -80,7 +85,8 @@ extension EnrolmentApplication {
                 guard stored.state == .draft else { throw TrainingPlanConflict.published(version: version) }
                 try Self.require(expectedRevision, matches: stored.revision)
             } else {
-                let next = try Self.latestVersion(key, db) + 1
+                // One draft at a time, after the latest published version: versions are published in order.
+                let next = (try Self.latestPublishedVersion(key, db) ?? 0) + 1
                 guard version == next else { throw TrainingPlanConflict.notNext(version: version, next: next) }
             }
             try Kind.check(lines, key, db)
@@ -108,13 +114,16 @@ extension EnrolmentApplication {
         return try await store.write { db in
             let draft: StoredPlan<Kind.Line> = try Self.requirePlan(key, version: version, db)
             guard draft.state == .draft else { throw TrainingPlanConflict.published(version: version) }
+            if let later = try Self.latestPublishedVersion(key, db), later > version {
+                throw TrainingPlanConflict.superseded(version: version, by: later)
+            }
             try Self.require(expectedRevision, matches: draft.revision)
             try Kind.check(draft.lines, key, db)
             try db.execute(
                 sql: """
-                    UPDATE trainingPlan SET state = 'published', publishedBy = ?, publishedAt = ?
+                    UPDATE trainingPlan SET state = 'published', publishedBy = ?, publishedAt = ?, snapshot = ?
                     WHERE academy = ? AND district = ? AND schoolYear = ? AND version = ?
-                    """, arguments: [actor, date] + key.arguments + [version])
+                    """, arguments: [actor, date, try Kind.snapshot(key, db)] + key.arguments + [version])
             let published: StoredPlan<Kind.Line> = try Self.requirePlan(key, version: version, db)
             let previous = try Int.fetchOne(
                 db,
@@ -153,8 +162,11 @@ extension EnrolmentApplication {
     func designate<Kind: PlanKind>(
         _ kind: Kind.Type, fromPlan key: PlanKey, version: Int, actor: String
     ) async throws -> PlanDesignations {
-        let plan: StoredPlan<Kind.Line> = try await store.read { db in try Self.requirePlan(key, version: version, db) }
+        let (plan, latest): (StoredPlan<Kind.Line>, Int?) = try await store.read { db in
+            (try Self.requirePlan(key, version: version, db), try Self.latestPublishedVersion(key, db))
+        }
         guard plan.state == .published else { throw TrainingPlanConflict.notPublished(version: version) }
+        if let latest, latest > version { throw TrainingPlanConflict.superseded(version: version, by: latest) }
         var sessions: [String] = []
         var teachers: [String: [String]] = [:]
         for case let (sessionID, teacher?) in plan.lines.map(Kind.assignment) {
@@ -177,14 +189,7 @@ extension EnrolmentApplication {
 
     /// The latest published version of the plan, if any.
     static func latestPublished<Line: Codable & Sendable>(_ key: PlanKey, _ db: Database) throws -> StoredPlan<Line>? {
-        guard
-            let version = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT MAX(version) FROM trainingPlan
-                    WHERE academy = ? AND district = ? AND schoolYear = ? AND state = 'published'
-                    """, arguments: key.arguments)
-        else { return nil }
+        guard let version = try latestPublishedVersion(key, db) else { return nil }
         return try storedPlan(key, version: version, db)
     }
 
@@ -240,10 +245,13 @@ extension EnrolmentApplication {
         if let expected, expected != revision { throw TrainingPlanConflict.revisionMismatch(current: revision) }
     }
 
-    private static func latestVersion(_ key: PlanKey, _ db: Database) throws -> Int {
+    private static func latestPublishedVersion(_ key: PlanKey, _ db: Database) throws -> Int? {
         try Int.fetchOne(
-            db, sql: "SELECT MAX(version) FROM trainingPlan WHERE academy = ? AND district = ? AND schoolYear = ?",
-            arguments: key.arguments) ?? 0
+            db,
+            sql: """
+                SELECT MAX(version) FROM trainingPlan
+                WHERE academy = ? AND district = ? AND schoolYear = ? AND state = 'published'
+                """, arguments: key.arguments)
     }
 
     private static func requirePlan<Line: Codable & Sendable>(
@@ -270,6 +278,6 @@ extension EnrolmentApplication {
             version: version, state: TrainingPlanVersion.State(rawValue: row["state"]) ?? .draft,
             revision: row["revision"], lines: try EventCoding.decode([Line].self, from: Data(text.utf8)),
             updatedBy: row["updatedBy"], updatedAt: row["updatedAt"], publishedBy: row["publishedBy"],
-            publishedAt: row["publishedAt"])
+            publishedAt: row["publishedAt"], snapshot: row["snapshot"])
     }
 }

@@ -263,4 +263,6 @@ public enum TrainingPlanConflict: Error, Sendable, Equatable {
     case notPublished(version: Int)
     /// The draft changed since the caller read it (`If-Match` names an older revision): 412.
     case revisionMismatch(current: Int)
+    /// A later version is published: this one is history (no publication, no designation from it).
+    case superseded(version: Int, by: Int)
 }

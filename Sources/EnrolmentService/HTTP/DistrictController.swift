@@ -107,6 +107,10 @@ extension TrainingPlanConflict: ProblemConvertible {
                 currentState: "draft")
         case .revisionMismatch(let current):
             .preconditionFailed(current: EntityTag.format(current))
+        case .superseded(let version, let later):
+            .conflict(
+                "version \(version) of the training plan is superseded by version \(later): act on the latest one",
+                currentState: "superseded")
         }
     }
 }

@@ -134,5 +134,9 @@ public enum EnrolmentMigrations {
                     ALTER TABLE districtNeed ADD COLUMN cycle TEXT;
                     """)
         }
+        // Issue 16: what a plan version answered, frozen when it is published (a district's themes at the time).
+        migrator.registerMigration("enrolment.v5.training-plan-snapshot") { db in
+            try db.execute(sql: "ALTER TABLE trainingPlan ADD COLUMN snapshot TEXT")
+        }
     }
 }

@@ -160,18 +160,21 @@ final class StatementResource: Sendable {
     /// The attachments this LRS holds among `hashes`, in that order.
     func attachments(_ hashes: [String]) async throws -> [Attachment] {
         var found: [String: Attachment] = [:]
-        for store in stores.all where found.count < hashes.count {
+        for store in stores.all {
             let missing = hashes.filter { found[$0] == nil }
             guard !missing.isEmpty else { break }
-            for attachment in try await store.read({ db in
-                try Row.fetchAll(
-                    db,
-                    sql:
-                        "SELECT sha2, content_type, content FROM xapi_attachment WHERE sha2 IN (\(databaseQuestionMarks(count: missing.count)))",
-                    arguments: StatementArguments(missing)
-                ).map { Attachment(sha2: $0["sha2"], contentType: $0["content_type"], content: $0["content"]) }
-            }) {
-                found[attachment.sha2] = attachment
+            for start in stride(from: 0, to: missing.count, by: 200) {
+                let chunk = Array(missing[start..<min(start + 200, missing.count)])
+                let rows = try await store.read { db in
+                    try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT sha2, content_type, content FROM xapi_attachment
+                            WHERE sha2 IN (\(databaseQuestionMarks(count: chunk.count)))
+                            """, arguments: StatementArguments(chunk)
+                    ).map { Attachment(sha2: $0["sha2"], contentType: $0["content_type"], content: $0["content"]) }
+                }
+                for attachment in rows { found[attachment.sha2] = attachment }
             }
         }
         return hashes.compactMap { found[$0] }

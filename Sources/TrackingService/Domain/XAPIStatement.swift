@@ -163,10 +163,15 @@ struct XAPIStatement: Sendable {
         self.attachments = attachments
     }
 
+    static let maximumAttachments = 16
+
     /// Checks a statement's `attachments` (usageType, display, contentType, length, sha2, optional fileUrl).
     static func attachments(_ value: JSONValue?) throws(Invalid) -> [(sha2: String, needsPart: Bool)] {
         guard let value else { return [] }
         guard let list = value.array else { throw Invalid(field: "attachments", problem: "must be an array") }
+        guard list.count <= maximumAttachments else {
+            throw Invalid(field: "attachments", problem: "at most \(maximumAttachments) attachments per statement")
+        }
         var found: [(sha2: String, needsPart: Bool)] = []
         for (index, item) in list.enumerated() {
             let field = "attachments[\(index)]"

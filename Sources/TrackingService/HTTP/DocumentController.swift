@@ -51,7 +51,11 @@ struct DocumentController: Sendable {
                         detail: "no \(shape.kind.rawValue) document '\(address.documentID ?? "")' here")
                 }
                 return Response(
-                    status: .ok, headers: [.contentType: document.contentType, .eTag: document.etag],
+                    status: .ok,
+                    headers: [
+                        .contentType: document.contentType, .eTag: document.etag,
+                        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                    ],
                     body: .init(byteBuffer: ByteBuffer(bytes: document.content)))
             }
             for (method, merge) in [(HTTPRequest.Method.put, false), (.post, true)] {
@@ -83,6 +87,11 @@ struct DocumentController: Sendable {
         _ = try QueryParameters(request, allowed: shape.allowed)  // an unknown or repeated one: 400 invalid-query
         let parameters = StatementController.formDecodedQuery(request)
         var address = DocumentResource.Address(kind: shape.kind)
+        if shape.kind == .activityProfile {
+            // An activity's profiles are its academy's: a caller reads and writes those of their own academy only,
+            // so that staff of one academy cannot change what another's content reads.
+            address.agentKey = "academy:" + (try context.requireCaller().academy ?? "national")
+        }
         if shape.needsActivity {
             guard let activity = parameters["activityId"].map(String.init), let url = URL(string: activity),
                 url.scheme != nil, activity.count <= 2048

@@ -53,8 +53,8 @@ struct MultipartMixed: Sendable {
         var positions: [Int] = []
         var index = 0
         while index + delimiter.count <= bytes.count {
-            if bytes[index] == delimiter[0], Array(bytes[index..<index + delimiter.count]) == delimiter,
-                index == 0 || (index >= 2 && bytes[index - 2] == 13 && bytes[index - 1] == 10)
+            if index == 0 || (index >= 2 && bytes[index - 2] == 13 && bytes[index - 1] == 10),
+                bytes[index..<index + delimiter.count].elementsEqual(delimiter)
             {
                 positions.append(index)
                 index += delimiter.count

@@ -158,16 +158,28 @@ struct StatementController: Sendable {
     /// other parts are the attachments of `statements` this LRS holds, each with its `X-Experience-API-Hash`.
     private func reply(_ json: String, statements: [String], withAttachments: Bool) async throws -> Response {
         guard withAttachments else { return Self.json(json) }
+        // Only the attachments a statement came with (no fileUrl): a statement naming someone else's hash with a
+        // fileUrl of its own gets no content it did not send.
         var hashes: [String] = []
+        var seen: Set<String> = []
         for body in statements {
             guard let value = try? JSONValue.parse(Data(body.utf8)),
                 let found = try? XAPIStatement.attachments(value["attachments"])
             else { continue }
-            for (sha2, _) in found where !hashes.contains(sha2) { hashes.append(sha2) }
+            for (sha2, needsPart) in found where needsPart && seen.insert(sha2).inserted { hashes.append(sha2) }
         }
         let boundary = "xapi-" + UUID().uuidString.lowercased()
         var parts = [MultipartMixed.Part(headers: ["Content-Type": "application/json"], body: Data(json.utf8))]
+        var total = json.utf8.count
         for attachment in try await resource.attachments(hashes) {
+            total += attachment.content.count
+            guard total <= Self.attachmentsLimit * 2 else {
+                throw Problem(
+                    .contentTooLarge, kind: "too-large", title: "Too many attachments in one answer",
+                    detail:
+                        "the page's attachments exceed \(Self.attachmentsLimit * 2 / 1_048_576) MiB: ask a smaller limit"
+                )
+            }
             parts.append(
                 MultipartMixed.Part(
                     headers: [

@@ -131,6 +131,17 @@ struct TrainingPlanAPITests {
             let list = try await api.get(Self.plans, as: inspector).decode(VersionList.self)
             #expect(list.versions.map(\.version) == [2, 1])
             #expect(list.versions[0].unansweredThemes == ["Résoudre des problèmes"])
+            #expect(
+                try await api.post("\(Self.plans)/versions/1/designations", as: inspector).status == .conflict,
+                "version 1 is superseded: nobody is designated from it")
+            // What a published version answered stays as it was when the needs change afterwards.
+            _ = try await api.request(
+                .put, "\(Self.district)/needs/2026-2027",
+                raw: "theme,domain,priority,teacherID,hoursWished\nGéométrie,Mathématiques,1,t-1,6\n",
+                contentType: "text/csv")
+            let frozen = try await api.get("\(Self.plans)/versions/2", as: inspector).decode(TrainingPlanVersion.self)
+            #expect(frozen.unansweredThemes == ["Résoudre des problèmes"])
+            #expect(frozen.answers.map(\.theme) == ["Lecture au CP"])
 
             // Only the district's inspectors and the academy's managers.
             for outsider in [TestCaller.inspector(of: ["Lyon 5"]), .teacher("t-1"), .otherAcademyManager, .trainer] {
