@@ -118,7 +118,7 @@ final class StatementResource: Sendable {
             let plans = group.store.plans
             try await group.store.write { db in
                 for (statement, _) in items {
-                    for (sha2, _) in statement.attachments {
+                    for (sha2, _, _) in statement.attachments {
                         guard let attachment = attachments[sha2] else { continue }
                         try db.execute(
                             sql: "INSERT OR IGNORE INTO xapi_attachment (sha2, content_type, content) VALUES (?, ?, ?)",

@@ -27,7 +27,7 @@ struct XAPIStatement: Sendable {
     var result: JSONValue?
     /// The statement's attachments: the SHA-256 of each (lowercase hex) and whether its content must come with the
     /// statement (no `fileUrl`: a part of the multipart/mixed request).
-    var attachments: [(sha2: String, needsPart: Bool)] = []
+    var attachments: [(sha2: String, needsPart: Bool, contentType: String)] = []
 
     struct Invalid: Error, Sendable {
         var field: String
@@ -166,13 +166,15 @@ struct XAPIStatement: Sendable {
     static let maximumAttachments = 16
 
     /// Checks a statement's `attachments` (usageType, display, contentType, length, sha2, optional fileUrl).
-    static func attachments(_ value: JSONValue?) throws(Invalid) -> [(sha2: String, needsPart: Bool)] {
+    static func attachments(
+        _ value: JSONValue?
+    ) throws(Invalid) -> [(sha2: String, needsPart: Bool, contentType: String)] {
         guard let value else { return [] }
         guard let list = value.array else { throw Invalid(field: "attachments", problem: "must be an array") }
         guard list.count <= maximumAttachments else {
             throw Invalid(field: "attachments", problem: "at most \(maximumAttachments) attachments per statement")
         }
-        var found: [(sha2: String, needsPart: Bool)] = []
+        var found: [(sha2: String, needsPart: Bool, contentType: String)] = []
         for (index, item) in list.enumerated() {
             let field = "attachments[\(index)]"
             guard let attachment = item.object else { throw Invalid(field: field, problem: "must be an object") }
@@ -196,7 +198,7 @@ struct XAPIStatement: Sendable {
             if let url = attachment["fileUrl"], !(url.string.map(isIRI) ?? false) {
                 throw Invalid(field: "\(field).fileUrl", problem: "must be an IRL")
             }
-            found.append((sha2, attachment["fileUrl"] == nil))
+            found.append((sha2, attachment["fileUrl"] == nil, type))
         }
         return found
     }

@@ -162,11 +162,15 @@ struct StatementController: Sendable {
         // fileUrl of its own gets no content it did not send.
         var hashes: [String] = []
         var seen: Set<String> = []
+        var declared: [String: String] = [:]  // each part is labelled as its statement declared it
         for body in statements {
             guard let value = try? JSONValue.parse(Data(body.utf8)),
                 let found = try? XAPIStatement.attachments(value["attachments"])
             else { continue }
-            for (sha2, needsPart) in found where needsPart && seen.insert(sha2).inserted { hashes.append(sha2) }
+            for (sha2, needsPart, type) in found where needsPart && seen.insert(sha2).inserted {
+                hashes.append(sha2)
+                declared[sha2] = type
+            }
         }
         let boundary = "xapi-" + UUID().uuidString.lowercased()
         var parts = [MultipartMixed.Part(headers: ["Content-Type": "application/json"], body: Data(json.utf8))]
@@ -183,7 +187,8 @@ struct StatementController: Sendable {
             parts.append(
                 MultipartMixed.Part(
                     headers: [
-                        "Content-Type": attachment.contentType, "Content-Transfer-Encoding": "binary",
+                        "Content-Type": declared[attachment.sha2] ?? attachment.contentType,
+                        "Content-Transfer-Encoding": "binary",
                         "X-Experience-API-Hash": attachment.sha2,
                     ], body: attachment.content))
         }
