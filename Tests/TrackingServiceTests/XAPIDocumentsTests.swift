@@ -208,7 +208,7 @@ struct XAPIDocumentsTests {
         let fixture = try await TrackingFixture.make()
         let alice = try await Callers.participant("p-alice")
         let content = Data("Mon carnet de bord, semaine 3.".utf8)
-        let sha2 = SHA256.digest(Array(content)).map { String(format: "%02x", $0) }.joined()
+        let sha2 = SHA256.hex(content)
         let id = "0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"
         @Sendable func statement(sha2: String, fileUrl: String? = nil) -> String {
             """
@@ -242,7 +242,7 @@ struct XAPIDocumentsTests {
                 try await client.execute(uri: "/xapi/statements", method: .post, headers: lyingHeaders, body: lying)
                     .status == .badRequest)
             let strayContent = Data("en trop".utf8)
-            let stray = SHA256.digest(Array(strayContent)).map { String(format: "%02x", $0) }.joined()
+            let stray = SHA256.hex(strayContent)
             let (strayHeaders, strayBody) = multipart(
                 statement(sha2: sha2), parts: [(sha2, content), (stray, strayContent)])
             #expect(

@@ -26,12 +26,12 @@ enum DistrictPlan: PlanKind {
             state: plan.state, revision: plan.revision, lines: plan.lines, updatedBy: plan.updatedBy,
             updatedAt: plan.updatedAt, publishedBy: plan.publishedBy, publishedAt: plan.publishedAt,
             themes: try plan.snapshot.map { try EventCoding.decode([String].self, from: Data($0.utf8)) }
-                ?? themes(of: try diagnosis(key, db)))
+                ?? diagnosis(key, db).themes)
     }
 
     /// The diagnosis's themes when the version is published: what it answered and left unanswered stays as it was.
     static func snapshot(_ key: Key, _ db: Database) throws -> String? {
-        String(decoding: try EventCoding.encode(themes(of: try diagnosis(key, db))), as: UTF8.self)
+        String(decoding: try EventCoding.encode(try diagnosis(key, db).themes), as: UTF8.self)
     }
 
     /// Each theme answered with its sessions (course version, start, minutes), every teacher's assignment.
@@ -43,17 +43,16 @@ enum DistrictPlan: PlanKind {
         for id in TrainingPlanFile(lines: plan.lines).sessionIDs {
             planned[id] = try EnrolmentApplication.plannedSession(id, db)
         }
-        let answers = themes(of: NeedsDiagnosis(needs: needs)).compactMap { theme -> TrainingPlanPublished.Answer? in
+        let answers = NeedsDiagnosis(needs: needs).themes.compactMap { theme -> TrainingPlanPublished.Answer? in
             let lines = plan.lines.filter { $0.theme == theme }
             guard !lines.isEmpty, let first = needs.first(where: { $0.theme == theme }) else { return nil }
-            var seen: Set<String> = []
             return .init(
                 theme: theme, domain: first.domain,
                 priority: needs.filter { $0.theme == theme }.map(\.priority).min() ?? first.priority,
-                sessions: lines.map(\.sessionID).filter { seen.insert($0).inserted }.compactMap { planned[$0] })
+                sessions: lines.map(\.sessionID).uniqued().compactMap { planned[$0] })
         }
-        var seen: Set<String> = []
-        let assignments = plan.lines.filter { seen.insert("\($0.sessionID)\u{0}\($0.teacherID)").inserted }.map {
+        // A file never plans a teacher into a session twice (``TrainingPlanFile/parse(_:)``): one assignment a line.
+        let assignments = plan.lines.map {
             TrainingPlanPublished.Assignment(teacherID: $0.teacherID, sessionID: $0.sessionID)
         }
         return TrainingPlanPublished(
@@ -69,10 +68,5 @@ enum DistrictPlan: PlanKind {
             needs: try EnrolmentApplication.diagnosis(
                 academy: key.academy, district: key.district ?? "", schoolYear: key.schoolYear, db
             ).needs)
-    }
-
-    private static func themes(of diagnosis: NeedsDiagnosis) -> [String] {
-        var seen: Set<String> = []
-        return diagnosis.needs.map(\.theme).filter { seen.insert($0).inserted }
     }
 }

@@ -31,16 +31,10 @@ public struct AcademyPlanFile: Sendable, Equatable {
     public init(lines: [Line]) { self.lines = lines }
 
     /// The sessions the plan names, each once, in the order they first appear.
-    public var sessionIDs: [String] {
-        var seen: Set<String> = []
-        return lines.map(\.sessionID).filter { seen.insert($0).inserted }
-    }
+    public var sessionIDs: [String] { lines.map(\.sessionID).uniqued() }
 
     /// The modules the plan names, each once, in the order they first appear.
-    public var modules: [String] {
-        var seen: Set<String> = []
-        return lines.map(\.module).filter { seen.insert($0).inserted }
-    }
+    public var modules: [String] { lines.map(\.module).uniqued() }
 
     /// Parses and checks every line on its own; throws every bad line at once.
     public static func parse(_ text: String) throws(DistrictFileRejected) -> AcademyPlanFile {
@@ -78,16 +72,9 @@ public struct AcademyPlanFile: Sendable, Equatable {
             seen["\(session)\u{0}\(teacher ?? "")"] = line
             lines.append(Line(line: line, module: module, sessionID: session, teacherID: teacher))
         }
-        if lines.isEmpty && errors.isEmpty {
-            errors.append(LineError(line: 2, field: "line", problem: "the file lists no module"))
-        }
-        if rows.count > TrainingPlanFile.maximumLines {
-            errors.append(
-                LineError(
-                    line: rows.last!.line, field: "line",
-                    problem: "at most \(TrainingPlanFile.maximumLines) lines per file"))
-        }
-        guard errors.isEmpty else { throw DistrictFileRejected(.academyPlan, errors) }
+        try DistrictFileRejected.File.academyPlan.conclude(
+            errors, rows: rows, kept: lines.count, maximum: TrainingPlanFile.maximumLines,
+            ifEmpty: "the file lists no module")
         return AcademyPlanFile(lines: lines)
     }
 

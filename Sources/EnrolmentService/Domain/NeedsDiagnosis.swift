@@ -44,10 +44,10 @@ public struct NeedsDiagnosis: Sendable, Equatable {
     public init(needs: [Need]) { self.needs = needs }
 
     /// The teachers the diagnosis concerns, each once, in the order they first appear.
-    public var teachers: [String] {
-        var seen: Set<String> = []
-        return needs.map(\.teacherID).filter { seen.insert($0).inserted }
-    }
+    public var teachers: [String] { needs.map(\.teacherID).uniqued() }
+
+    /// The themes of the diagnosis, each once, in the order they first appear.
+    public var themes: [String] { needs.map(\.theme).uniqued() }
 
     /// Parses and checks every line; throws every bad line at once.
     public static func parse(_ text: String) throws(DistrictFileRejected) -> NeedsDiagnosis {
@@ -102,14 +102,8 @@ public struct NeedsDiagnosis: Sendable, Equatable {
                     hoursWished: hours,
                     school: school.isEmpty ? nil : school, cycle: cycle.isEmpty ? nil : cycle))
         }
-        if needs.isEmpty && errors.isEmpty {
-            errors.append(LineError(line: 2, field: "line", problem: "the file lists no need"))
-        }
-        if rows.count > maximumLines {
-            errors.append(
-                LineError(line: rows.last!.line, field: "line", problem: "at most \(maximumLines) lines per file"))
-        }
-        guard errors.isEmpty else { throw DistrictFileRejected(.needs, errors) }
+        try DistrictFileRejected.File.needs.conclude(
+            errors, rows: rows, kept: needs.count, maximum: maximumLines, ifEmpty: "the file lists no need")
         return NeedsDiagnosis(needs: needs)
     }
 }
@@ -150,6 +144,20 @@ public struct DistrictFileRejected: Error, Sendable, Equatable {
                 }
             }
             return (rows, errors)
+        }
+
+        /// Ends the reading of a file: refused, with every bad line, when any line was bad, when no line was kept
+        /// (`ifEmpty` says what is missing) or when it has more than `maximum` lines.
+        func conclude(
+            _ errors: [DesignationList.LineError], rows: [(line: Int, values: [String])], kept: Int, maximum: Int,
+            ifEmpty: String
+        ) throws(DistrictFileRejected) {
+            var errors = errors
+            if kept == 0 && errors.isEmpty { errors.append(.init(line: 2, field: "line", problem: ifEmpty)) }
+            if rows.count > maximum, let last = rows.last {
+                errors.append(.init(line: last.line, field: "line", problem: "at most \(maximum) lines per file"))
+            }
+            guard errors.isEmpty else { throw DistrictFileRejected(self, errors) }
         }
     }
 

@@ -52,10 +52,7 @@ public struct TrainingPlanFile: Sendable, Equatable {
     public init(lines: [Line]) { self.lines = lines }
 
     /// The sessions the plan names, each once, in the order they first appear.
-    public var sessionIDs: [String] {
-        var seen: Set<String> = []
-        return lines.map(\.sessionID).filter { seen.insert($0).inserted }
-    }
+    public var sessionIDs: [String] { lines.map(\.sessionID).uniqued() }
 
     /// Parses and checks every line on its own; throws every bad line at once.
     public static func parse(_ text: String) throws(DistrictFileRejected) -> TrainingPlanFile {
@@ -91,14 +88,8 @@ public struct TrainingPlanFile: Sendable, Equatable {
             seen["\(session)\u{0}\(teacher)"] = line
             lines.append(Line(line: line, theme: theme, sessionID: session, teacherID: teacher))
         }
-        if lines.isEmpty && errors.isEmpty {
-            errors.append(LineError(line: 2, field: "line", problem: "the file plans no session"))
-        }
-        if rows.count > maximumLines {
-            errors.append(
-                LineError(line: rows.last!.line, field: "line", problem: "at most \(maximumLines) lines per file"))
-        }
-        guard errors.isEmpty else { throw DistrictFileRejected(.plan, errors) }
+        try DistrictFileRejected.File.plan.conclude(
+            errors, rows: rows, kept: lines.count, maximum: maximumLines, ifEmpty: "the file plans no session")
         return TrainingPlanFile(lines: lines)
     }
 
@@ -240,10 +231,9 @@ public struct TrainingPlanVersion: Sendable, Equatable, Codable {
         for theme in themes {
             let planned = lines.filter { $0.theme == theme }
             guard !planned.isEmpty else { continue }
-            var seen: Set<String> = []
             answers.append(
                 Answer(
-                    theme: theme, sessionIDs: planned.map(\.sessionID).filter { seen.insert($0).inserted },
+                    theme: theme, sessionIDs: planned.map(\.sessionID).uniqued(),
                     teachersPlanned: Set(planned.map(\.teacherID)).count))
         }
         self.answers = answers

@@ -178,7 +178,7 @@ struct DocumentResource: Sendable {
     }
 
     static func etag(of content: Data) -> String {
-        "\"" + SHA256.digest(Array(content)).map { String(format: "%02x", $0) }.joined() + "\""
+        "\"" + SHA256.hex(content) + "\""
     }
 
     private static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }

@@ -8,6 +8,9 @@ enum SHA256 {
     /// First 32 bits of the fractional parts of the square roots of the first 8 primes.
     private static let initialHash: [UInt32] = primes(8).map { fraction(Double($0).squareRoot()) }
 
+    /// The digest in lowercase hexadecimal (xAPI's `sha2`, an ETag).
+    static func hex(_ data: Data) -> String { digest(Array(data)).map { String(format: "%02x", $0) }.joined() }
+
     static func digest(_ data: [UInt8]) -> [UInt8] {
         var hash = initialHash
         var message = data

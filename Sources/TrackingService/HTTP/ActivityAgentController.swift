@@ -19,32 +19,27 @@ struct ActivityAgentController: Sendable {
         let group = router.group("xapi")
         group.get("activities") { request, context in
             _ = try QueryParameters(request, allowed: ["activityId"])
-            guard let iri = StatementController.formDecodedQuery(request)["activityId"].map(String.init),
-                let url = URL(string: iri), url.scheme != nil, iri.count <= 2048
-            else { throw XAPIProblem.invalid("activityId", "required, an IRI") }
+            let iri = try StatementController.activityID(StatementController.formDecodedQuery(request)["activityId"])
             var activity: [String: JSONValue] = ["objectType": .string("Activity"), "id": .string(iri)]
             if let target = XAPIVocabulary.activity(fromIRI: iri), let known = try await definition(of: target) {
                 activity["definition"] = .object(known)
             }
-            return Self.json(try JSONValue.object(activity).canonicalText())
+            return StatementController.json(try JSONValue.object(activity).canonicalText())
         }
         group.get("agents") { request, context in
             _ = try QueryParameters(request, allowed: ["agent"])
             guard let text = StatementController.formDecodedQuery(request)["agent"] else {
                 throw XAPIProblem.invalid("agent", "required, a JSON agent")
             }
-            try JSONShapeLimits.standard.check(Data(text.utf8))
+            _ = try StatementController.agentKey(text)  // a JSON agent with one identifier, or 400
             guard case .object(let agent)? = try? JSONValue.parse(Data(text.utf8)) else {
                 throw XAPIProblem.invalid("agent", "must be a JSON agent with one identifier")
-            }
-            do throws(XAPIStatement.Invalid) { _ = try XAPIStatement.key(ofAgentParameter: String(text)) } catch {
-                throw XAPIProblem.invalid(error.field, error.problem)
             }
             var person: [String: JSONValue] = ["objectType": .string("Person")]
             for key in ["mbox", "mbox_sha1sum", "openid", "account"] {
                 if let value = agent[key] { person[key] = .array([value]) }
             }
-            return Self.json(try JSONValue.object(person).canonicalText())
+            return StatementController.json(try JSONValue.object(person).canonicalText())
         }
     }
 
@@ -68,11 +63,5 @@ struct ActivityAgentController: Sendable {
             if let found { return found }
         }
         return nil
-    }
-
-    private static func json(_ text: String) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

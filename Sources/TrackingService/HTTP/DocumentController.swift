@@ -93,17 +93,11 @@ struct DocumentController: Sendable {
             address.agentKey = "academy:" + (try context.requireCaller().academy ?? "national")
         }
         if shape.needsActivity {
-            guard let activity = parameters["activityId"].map(String.init), let url = URL(string: activity),
-                url.scheme != nil, activity.count <= 2048
-            else { throw XAPIProblem.invalid("activityId", "required, an IRI") }
-            address.activityID = activity
+            address.activityID = try StatementController.activityID(parameters["activityId"])
         }
         if shape.needsAgent {
             guard let agent = parameters["agent"] else { throw XAPIProblem.invalid("agent", "required, a JSON agent") }
-            try JSONShapeLimits.standard.check(Data(agent.utf8))
-            do { address.agentKey = try XAPIStatement.key(ofAgentParameter: String(agent)) } catch {
-                throw XAPIProblem.invalid(error.field, error.problem)
-            }
+            address.agentKey = try StatementController.agentKey(agent)
             let caller = try context.requireCaller()
             guard address.agentKey == XAPIStatement.agentKey(ofSubject: caller.subject) else {
                 throw Problem.forbidden(

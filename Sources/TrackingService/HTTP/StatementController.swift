@@ -93,10 +93,7 @@ struct StatementController: Sendable {
         guard unknown.isEmpty else { throw XAPIProblem.invalid(unknown[0], "unknown parameter") }
         var query = StatementQuery(limit: 0, ascending: false)
         if let agent = parameters["agent"] {
-            try JSONShapeLimits.standard.check(Data(agent.utf8))
-            do { query.agentKey = try XAPIStatement.key(ofAgentParameter: String(agent)) } catch {
-                throw XAPIProblem.invalid(error.field, error.problem)
-            }
+            query.agentKey = try Self.agentKey(agent)
             if query.agentKey != scope.agentKey, !scope.mayQueryOtherAgents {
                 throw Problem.forbidden(
                     "a participant reads their own statements only: leave out 'agent' or name your own account")
@@ -227,7 +224,7 @@ struct StatementController: Sendable {
             guard let hash = part.headers["x-experience-api-hash"]?.lowercased() else {
                 throw XAPIProblem.invalid(field, "an attachment part needs X-Experience-API-Hash")
             }
-            let actual = SHA256.digest(Array(part.body)).map { String(format: "%02x", $0) }.joined()
+            let actual = SHA256.hex(part.body)
             guard hash == actual else {
                 throw XAPIProblem.invalid(field, "X-Experience-API-Hash is not the SHA-256 of the part's content")
             }
@@ -266,7 +263,23 @@ struct StatementController: Sendable {
         do { return try JSONValue.parse(data) } catch { throw XAPIProblem.invalid("", "not valid JSON") }
     }
 
-    private static func json(_ text: String) -> Response {
+    /// The key of an `agent` query parameter (a JSON agent), bounded in shape before it is parsed; 400 otherwise.
+    static func agentKey(_ text: Substring) throws -> String {
+        try JSONShapeLimits.standard.check(Data(text.utf8))
+        do throws(XAPIStatement.Invalid) { return try XAPIStatement.key(ofAgentParameter: String(text)) } catch {
+            throw XAPIProblem.invalid(error.field, error.problem)
+        }
+    }
+
+    /// An `activityId` query parameter: required, an absolute IRI of at most 2,048 characters; 400 otherwise.
+    static func activityID(_ text: Substring?) throws -> String {
+        guard let activity = text.map(String.init), let url = URL(string: activity), url.scheme != nil,
+            activity.count <= 2048
+        else { throw XAPIProblem.invalid("activityId", "required, an IRI") }
+        return activity
+    }
+
+    static func json(_ text: String) -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: text)))
