@@ -21,8 +21,10 @@ public enum EventCatalog {
         EnrolmentPromoted.self,
         EnrolmentWithdrawn.self,
         EnrolmentCompleted.self,
+        EnrolmentCompletionRevoked.self,
         ActivityCompleted.self,
         CourseCompleted.self,
+        CourseCompletionRevoked.self,
     ]
 
     private static let byType: [EventType: any DomainEvent.Type] = Dictionary(

@@ -51,7 +51,7 @@ struct EventCatalogTests {
         #expect(EventCatalog.type(named: "tracking.course.completed.v2") == nil)
         #expect(
             EventCatalog.published(by: .tracking).map { $0.eventType } == [
-                ActivityCompleted.eventType, CourseCompleted.eventType,
+                ActivityCompleted.eventType, CourseCompleted.eventType, CourseCompletionRevoked.eventType,
             ])
     }
 

@@ -63,6 +63,8 @@ struct SchemaTests {
             "EnrolmentMode": EnrolmentMode.allCases.map(\.rawValue),
             "DurationBucket": DurationBucket.allCases.map(\.rawValue),
             "CourseOriginKind": CourseOrigin.Kind.allCases.map(\.rawValue),
+            "MoveOn": MoveOn.allCases.map(\.rawValue),
+            "CompletionRevocationCause": CourseCompletionRevoked.Cause.allCases.map(\.rawValue),
         ]
         let schema = try contract.schema()
         // Every enum lives in a named definition that mirrors a Swift enum, so none can hide elsewhere.

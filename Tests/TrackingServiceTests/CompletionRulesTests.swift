@@ -5,7 +5,7 @@ import Testing
 @testable import TrackingService
 
 /// The completion rules, as a table of cases: no HTTP, no broker, no disk.
-@Suite("Completion rules, version 1")
+@Suite("Completion rules, version 2")
 struct CompletionRulesTests {
     static let t0 = Date(timeIntervalSince1970: 1_760_000_000)
     static func at(_ minutes: Int) -> Date { t0.addingTimeInterval(Double(minutes) * 60) }
@@ -104,16 +104,16 @@ struct CompletionRulesTests {
         #expect(assessment.criteriaMet.isEmpty == !test.completed)
     }
 
-    @Test("a completion names rule version 1 and the criteria it met")
+    @Test("a completion names rule version 2 and each criterion met, per activity")
     func ruleVersionAndCriteria() {
         let progress = Dictionary(
             uniqueKeysWithValues: [Self.watched, Self.passed, Self.attended].map { ($0.activityID, $0) })
         let assessment = CompletionRules.current.assess(activities: Self.plan, progress: progress, withdrawn: false)
-        #expect(CompletionRules.current.version == 1)
-        #expect(assessment.ruleVersion == 1)
+        #expect(CompletionRules.current.version == 2)
+        #expect(assessment.ruleVersion == 2)
         #expect(
             assessment.criteriaMet == [
-                "required-activities-completed", "required-quizzes-passed", "required-meetings-attended",
+                "required-activities-completed", "completed:video", "passed:quiz", "attended:meeting",
             ])
         #expect(assessment.percentRequiredDone == 100)
     }

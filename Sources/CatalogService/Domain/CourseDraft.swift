@@ -20,11 +20,14 @@ public struct CourseDraft: Codable, Sendable, Equatable {
     public var activities: [Activity]
     public var trainerNotes: String?
     public var owner: CourseOwner
+    /// "N of these" requirements over optional activities, beside the required ones.
+    public var completionGroups: [CompletionGroup]
 
     public init(
         title: String, summary: String = "", objectives: [String] = [], keywords: [String] = [], domain: String = "",
         audience: Audience = Audience(schoolLevels: []), origin: CourseOrigin, nature: Nature = .tutored,
-        activities: [Activity] = [], trainerNotes: String? = nil, owner: CourseOwner
+        activities: [Activity] = [], trainerNotes: String? = nil, owner: CourseOwner,
+        completionGroups: [CompletionGroup] = []
     ) {
         self.title = title
         self.summary = summary
@@ -37,12 +40,14 @@ public struct CourseDraft: Codable, Sendable, Equatable {
         self.activities = activities
         self.trainerNotes = trainerNotes
         self.owner = owner
+        self.completionGroups = completionGroups
     }
 
     // MARK: - Coding (title, origin and owner are mandatory; the rest may come later)
 
     enum CodingKeys: String, CodingKey {
         case title, summary, objectives, keywords, domain, audience, origin, nature, activities, trainerNotes, owner
+        case completionGroups
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +63,7 @@ public struct CourseDraft: Codable, Sendable, Equatable {
         activities = try container.decodeIfPresent([Activity].self, forKey: .activities) ?? []
         trainerNotes = try container.decodeIfPresent(String.self, forKey: .trainerNotes)
         owner = try container.decode(CourseOwner.self, forKey: .owner)
+        completionGroups = try container.decodeIfPresent([CompletionGroup].self, forKey: .completionGroups) ?? []
     }
 
     // MARK: - Derived figures
@@ -104,6 +110,63 @@ public struct CourseDraft: Codable, Sendable, Equatable {
             if !activity.id.isEmpty && !seen.insert(activity.id).inserted {
                 issues.append(
                     .init(field: "activities[\(index)].id", problem: "'\(activity.id)' is used by another activity"))
+            }
+        }
+        issues += groupIssues
+        return issues
+    }
+
+    /// The most groups a course has.
+    public static let maximumGroups = 20
+
+    /// The rules of the "N of these" groups: unique ids, known optional activities each in one group at
+    /// most, a minimum the group can reach.
+    private var groupIssues: [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if completionGroups.count > Self.maximumGroups {
+            issues.append(.init(field: "completionGroups", problem: "at most \(Self.maximumGroups) groups"))
+        }
+        var groupIDs: Set<String> = []
+        var grouped: [String: String] = [:]
+        for (index, group) in completionGroups.enumerated() {
+            let path = "completionGroups[\(index)]"
+            if !CatalogIdentifier.isValid(group.id) {
+                issues.append(.init(field: "\(path).id", problem: CatalogIdentifier.rule))
+            } else if !groupIDs.insert(group.id).inserted {
+                issues.append(.init(field: "\(path).id", problem: "'\(group.id)' names another group"))
+            }
+            if group.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                issues.append(.init(field: "\(path).title", problem: "must not be empty"))
+            }
+            if group.activityIDs.isEmpty {
+                issues.append(.init(field: "\(path).activityIDs", problem: "must name at least one activity"))
+            }
+            for (position, activityID) in group.activityIDs.enumerated() {
+                let field = "\(path).activityIDs[\(position)]"
+                guard let activity = activities.first(where: { $0.id == activityID }) else {
+                    issues.append(.init(field: field, problem: "'\(activityID)' is not an activity of the course"))
+                    continue
+                }
+                if let other = grouped.updateValue(group.id, forKey: activityID) {
+                    issues.append(
+                        .init(field: field, problem: "'\(activityID)' is already in group '\(other)'"))
+                }
+                if activity.required {
+                    issues.append(
+                        .init(field: field, problem: "'\(activityID)' is required: a group counts optional activities"))
+                }
+                if activity.moveOn == .notApplicable {
+                    issues.append(
+                        .init(field: field, problem: "'\(activityID)' is NotApplicable: no criterion to count"))
+                }
+            }
+            if group.minimum < 1 || group.minimum > max(group.activityIDs.count, 1) {
+                issues.append(
+                    .init(
+                        field: "\(path).minimum",
+                        problem:
+                            "must be between 1 and the number of the group's activities (\(group.activityIDs.count))"
+                    ))
             }
         }
         return issues

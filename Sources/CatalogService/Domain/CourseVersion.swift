@@ -31,7 +31,8 @@ public struct CourseVersion: Sendable, Equatable {
             content: CourseDraft(
                 title: event.title, summary: event.summary, objectives: event.objectives, keywords: event.keywords,
                 domain: event.domain, audience: event.audience, origin: event.origin, nature: event.nature,
-                activities: event.activities.map(Activity.init), trainerNotes: event.trainerNotes, owner: event.owner),
+                activities: event.activities.map(Activity.init), trainerNotes: event.trainerNotes, owner: event.owner,
+                completionGroups: event.completionGroups ?? []),
             derivedFrom: event.derivedFrom, publishedAt: event.publishedAt)
     }
 }

@@ -32,6 +32,7 @@ extension CourseVersion {
             audience: content.audience, origin: content.origin, nature: content.nature,
             activities: content.activities.map(\.snapshot), trainerNotes: content.trainerNotes, owner: content.owner,
             derivedFrom: derivedFrom, publishedAt: publishedAt, distanceMinutes: figures.distanceMinutes,
-            inPersonMinutes: figures.inPersonMinutes, durationBucket: figures.durationBucket)
+            inPersonMinutes: figures.inPersonMinutes, durationBucket: figures.durationBucket,
+            completionGroups: content.completionGroups.isEmpty ? nil : content.completionGroups)
     }
 }

@@ -15,10 +15,19 @@ public struct ActivitySnapshot: Codable, Sendable, Equatable {
     public let passThreshold: Double?
     /// How to run this activity, for trainers.
     public let trainerNotes: String?
+    /// What makes the activity count for completion; absent: ``MoveOn/default(for:)``.
+    public let moveOn: MoveOn?
+    /// The time, in whole minutes, a participant must have spent on the activity (distance activities) before
+    /// it counts; absent: no minimum.
+    public let minimumMinutes: Int?
+
+    /// The criterion that applies: the designer's, or the kind's default.
+    public var criterion: MoveOn { moveOn ?? .default(for: kind) }
 
     public init(
         id: String, title: String, kind: ActivityKind, grouping: Grouping, modality: Modality,
-        estimatedMinutes: Int, required: Bool, passThreshold: Double? = nil, trainerNotes: String? = nil
+        estimatedMinutes: Int, required: Bool, passThreshold: Double? = nil, trainerNotes: String? = nil,
+        moveOn: MoveOn? = nil, minimumMinutes: Int? = nil
     ) {
         self.id = id
         self.title = title
@@ -29,5 +38,7 @@ public struct ActivitySnapshot: Codable, Sendable, Equatable {
         self.required = required
         self.passThreshold = passThreshold
         self.trainerNotes = trainerNotes
+        self.moveOn = moveOn
+        self.minimumMinutes = minimumMinutes
     }
 }

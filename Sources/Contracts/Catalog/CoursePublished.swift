@@ -28,6 +28,8 @@ public struct CoursePublished: DomainEvent {
     public let nature: Nature
     /// The scripted sequence of activities, in order.
     public let activities: [ActivitySnapshot]
+    /// "N of these" requirements over optional activities, beside the required ones; absent or empty: none.
+    public let completionGroups: [CompletionGroup]?
     /// Notes for trainers who run the course.
     public let trainerNotes: String?
     /// Who is responsible for the course: an organisation, never a person's name or e-mail.
@@ -52,7 +54,7 @@ public struct CoursePublished: DomainEvent {
         keywords: [String], domain: String, audience: Audience, origin: CourseOrigin, nature: Nature,
         activities: [ActivitySnapshot], trainerNotes: String? = nil, owner: CourseOwner,
         derivedFrom: CourseVersionRef? = nil, publishedAt: Date, distanceMinutes: Int, inPersonMinutes: Int,
-        durationBucket: DurationBucket
+        durationBucket: DurationBucket, completionGroups: [CompletionGroup]? = nil
     ) {
         self.courseID = courseID
         self.version = version
@@ -72,5 +74,6 @@ public struct CoursePublished: DomainEvent {
         self.distanceMinutes = distanceMinutes
         self.inPersonMinutes = inPersonMinutes
         self.durationBucket = durationBucket
+        self.completionGroups = completionGroups
     }
 }

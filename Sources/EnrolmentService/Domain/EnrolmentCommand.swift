@@ -12,4 +12,6 @@ public enum EnrolmentCommand: String, Codable, Sendable, CaseIterable {
     case promote
     /// The teacher completed the course (from tracking, or by a manager).
     case complete
+    /// Tracking revoked the completion it had announced (a correction): the enrolment is back in progress.
+    case revokeCompletion
 }

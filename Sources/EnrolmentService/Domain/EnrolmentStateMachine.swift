@@ -7,7 +7,8 @@ import Contracts
 /// designated ─accept→  approved | waitlisted (full)   ─withdraw→ withdrawn (declined)
 /// waitlisted ─promote→ approved (needs a free seat)   ─withdraw→ withdrawn
 /// approved   ─complete→ completed                     ─withdraw→ withdrawn
-/// refused, withdrawn, completed: final
+/// completed  ─revokeCompletion→ approved (tracking's correction)
+/// refused, withdrawn: final; completed: final but for a correction
 /// ```
 /// Seat accounting is the caller's: it says whether a seat is free, inside the transaction that
 /// decides, so that the decision and the count cannot drift apart.
@@ -31,6 +32,8 @@ public enum EnrolmentStateMachine {
             return .approved
         case (.approved, .complete):
             return .completed
+        case (.completed, .revokeCompletion):
+            return .approved
         default:
             throw IllegalEnrolmentTransition(command: command, currentState: state)
         }

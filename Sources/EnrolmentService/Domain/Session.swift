@@ -144,6 +144,7 @@ public struct Session: Codable, Sendable, Equatable {
             case .approve, .refuse, .accept, .promote: state.takesDecisions
             case .withdraw: !state.isFinal
             case .complete: state != .cancelled && state != .inPreparation
+            case .revokeCompletion: true
             }
         guard allowed else {
             throw SessionRuleViolation(

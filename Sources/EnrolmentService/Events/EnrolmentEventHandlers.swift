@@ -22,9 +22,23 @@ enum EnrolmentEventHandlers {
         routes.on(CourseCompleted.self) { envelope, _ in
             let outcome = try await application.courseCompleted(envelope)
             logger.info(
-                outcome == .recorded ? "enrolment completed and recorded" : "duplicate completion ignored",
+                outcome == .recorded
+                    ? "enrolment completed and recorded"
+                    : outcome == .revised
+                        ? "completion revised in the record" : "duplicate or stale completion ignored",
                 metadata: TraceContext.logMetadata.merging([
                     "event.id": "\(envelope.id)", "enrolment.id": "\(envelope.data.enrolmentID)",
+                    "completion.revision": "\(envelope.data.revision)",
+                ]) { $1 })
+        }
+        routes.on(CourseCompletionRevoked.self) { envelope, _ in
+            let outcome = try await application.courseCompletionRevoked(envelope)
+            logger.info(
+                outcome == .revoked
+                    ? "completion revoked: training taken out of the record" : "duplicate or stale revocation ignored",
+                metadata: TraceContext.logMetadata.merging([
+                    "event.id": "\(envelope.id)", "enrolment.id": "\(envelope.data.enrolmentID)",
+                    "completion.revision": "\(envelope.data.revision)", "cause": "\(envelope.data.cause.rawValue)",
                 ]) { $1 })
         }
         return routes

@@ -138,5 +138,29 @@ public enum EnrolmentMigrations {
         migrator.registerMigration("enrolment.v5.training-plan-snapshot") { db in
             try db.execute(sql: "ALTER TABLE trainingPlan ADD COLUMN snapshot TEXT")
         }
+        // Issue 18: tracking's completions come in revisions (a correction revokes one): which revision the
+        // enrolment has applied and which it saw revoked, and the trainings a correction took out of a record.
+        migrator.registerMigration("enrolment.v6.completion-revisions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE completionRevision (
+                        enrolmentID TEXT PRIMARY KEY,
+                        completed INTEGER NOT NULL DEFAULT 0,
+                        revoked INTEGER NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO completionRevision (enrolmentID, completed) SELECT enrolmentID, 1 FROM completedTraining;
+                    CREATE TABLE revokedTraining (
+                        enrolmentID TEXT NOT NULL,
+                        revision INTEGER NOT NULL,
+                        participantID TEXT NOT NULL,
+                        schoolYear INTEGER NOT NULL,
+                        record TEXT NOT NULL,
+                        cause TEXT NOT NULL,
+                        revokedAt DATETIME NOT NULL,
+                        PRIMARY KEY (enrolmentID, revision)
+                    );
+                    CREATE INDEX revokedTraining_teacher ON revokedTraining (participantID, schoolYear);
+                    """)
+        }
     }
 }

@@ -81,6 +81,8 @@ extension EnrolmentStore {
                 time: date, in: db)
         case .designated:
             break  // announced by EnrolmentDesignated when it was created
+        case .approved where command == .revokeCompletion:
+            break  // announced by the caller, which knows the revision and the hours given back
         case .approved where command == .promote:
             try Outbox.append(
                 EnrolmentPromoted(
@@ -115,12 +117,19 @@ extension EnrolmentStore {
                     reason: reason, occurredAt: date),
                 time: date, in: db)
         case .completed:
-            // One completion per enrolment: a deterministic id makes a second announcement impossible.
+            // One announcement per completion of the enrolment (a correction may revoke one, and the teacher
+            // complete again): a deterministic id, numbered after the first, makes a second one impossible.
+            let times =
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT COUNT(*) FROM transition WHERE aggregate = 'enrolment' AND aggregateID = ? AND command = ?",
+                    arguments: [id, EnrolmentCommand.complete.rawValue]) ?? 1
             try Outbox.append(
                 EnrolmentCompleted(
                     enrolmentID: id, sessionID: session.id, participantID: participant, actorID: actor, reason: reason,
                     occurredAt: date),
-                id: "enrolment-completed-\(id)", time: date, in: db)
+                id: times <= 1 ? "enrolment-completed-\(id)" : "enrolment-completed-\(id)-\(times)", time: date, in: db)
         }
     }
 

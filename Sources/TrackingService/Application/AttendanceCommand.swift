@@ -11,6 +11,8 @@ struct AttendanceCommand: Sendable {
     struct Outcome: Sendable {
         /// Enrolments whose course was completed by this sheet.
         var newlyCompleted: [String]
+        /// Enrolments whose completion this sheet revoked (a correction).
+        var revoked: [String] = []
     }
 
     /// Who records the sheet: it decides the check and whether the sheet replaces what was recorded.
@@ -86,7 +88,36 @@ struct AttendanceCommand: Sendable {
         if let recordedAt = sheet.recordedAt, recordedAt > now.addingTimeInterval(300) {
             violations.append(("recordedAt", "must not be in the future"))
         }
+        let reason = sheet.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if reason.count > AttendanceSheet.maximumReasonLength {
+            violations.append(("reason", "must be at most \(AttendanceSheet.maximumReasonLength) characters"))
+        }
         guard violations.isEmpty else { throw TrackingError.invalid(violations) }
+        var recorded: [String: [String: ActivityProgress]] = [:]
+        for enrolment in enrolments {
+            recorded[enrolment.enrolmentID] = try ActivityProgressRow.fetch(
+                session: sessionID, enrolment: enrolment.enrolmentID, db)
+        }
+        // A staff sheet that changes what staff recorded before is a correction: it says why, and it is audited.
+        let corrections: [(enrolmentID: String, from: AttendanceStatus, to: AttendanceStatus)] =
+            overwrite
+            ? sheet.entries.compactMap { entry in
+                guard let before = recorded[entry.enrolmentID]?[activity.id]?.attendance, before != entry.status
+                else { return nil }
+                return (entry.enrolmentID, before, entry.status)
+            } : []
+        if !corrections.isEmpty, reason.isEmpty {
+            throw TrackingError.invalid(
+                "reason",
+                "the sheet changes attendance already recorded (\(corrections.count) participant(s)): say why")
+        }
+        for correction in corrections {
+            try AuditEntry(
+                sessionID: sessionID, recordedAt: now, actorID: recordedBy, action: "attendance-corrected",
+                detail: "activity \(activity.id), enrolment \(correction.enrolmentID): \(correction.from.rawValue) → "
+                    + "\(correction.to.rawValue); reason: \(reason)"
+            ).insert(db)
+        }
 
         if overwrite, let recordedAt = sheet.recordedAt, recordedAt < now.addingTimeInterval(-300) {
             try AuditEntry(
@@ -95,11 +126,10 @@ struct AttendanceCommand: Sendable {
                     + "\(enrolments.count) participant(s)"
             ).insert(db)
         }
-        var completed: [String] = []
+        var outcome = Outcome(newlyCompleted: [])
         for (entry, enrolment) in zip(sheet.entries, enrolments) {
             let current =
-                try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolment.enrolmentID, db)[
-                    activity.id] ?? ActivityProgress(activityID: activity.id)
+                recorded[enrolment.enrolmentID]?[activity.id] ?? ActivityProgress(activityID: activity.id)
             let credit = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
             guard overwrite else {
                 // A participant's own declaration: a claim the trainers see, never credit (no recomputation).
@@ -113,9 +143,11 @@ struct AttendanceCommand: Sendable {
             try ActivityProgressRow.save(
                 current.recordingAttendance(entry.status, at: time), session: sessionID,
                 enrolment: enrolment.enrolmentID, recordedBy: recordedBy, db)
-            let outcome = try tracker.recompute(session: session, enrolment: enrolment, plan: plan, now: now, in: db)
-            if outcome.newlyCompleted { completed.append(enrolment.enrolmentID) }
+            let result = try tracker.recompute(
+                session: session, enrolment: enrolment, plan: plan, now: now, correction: .attendanceCorrected, in: db)
+            if result.newlyCompleted { outcome.newlyCompleted.append(enrolment.enrolmentID) }
+            if result.revokedRevision != nil { outcome.revoked.append(enrolment.enrolmentID) }
         }
-        return Outcome(newlyCompleted: completed)
+        return outcome
     }
 }

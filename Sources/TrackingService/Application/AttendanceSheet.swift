@@ -18,13 +18,19 @@ public struct AttendanceSheet: Codable, Sendable, Equatable {
     public var entries: [Entry]
     /// When the meeting took place, or the attendance was taken; the reception time when absent.
     public var recordedAt: Date?
+    /// Why a sheet changes attendance already recorded (a correction): required then, and audited with its
+    /// author.
+    public var reason: String?
 
     /// The most entries one sheet may hold.
     public static let maximumEntries = 1000
+    /// The longest reason accepted.
+    public static let maximumReasonLength = 500
 
-    public init(activityID: String, entries: [Entry], recordedAt: Date? = nil) {
+    public init(activityID: String, entries: [Entry], recordedAt: Date? = nil, reason: String? = nil) {
         self.activityID = activityID
         self.entries = entries
         self.recordedAt = recordedAt
+        self.reason = reason
     }
 }

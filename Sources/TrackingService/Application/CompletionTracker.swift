@@ -6,10 +6,14 @@ import Messaging
 /// Recomputes one enrolment's completion inside the caller's write transaction, records what is newly
 /// done, and appends the announcements to the outbox.
 ///
-/// Each activity completion and the course completion are recorded once per rule version, and their
-/// events carry ids derived from enrolment, activity and rule version (``DeterministicID``): recomputing
-/// after a retried request or a redelivered event can never announce a completion twice. A completion,
-/// once announced, is a fact: a later change of attendance does not revoke it.
+/// Each activity completion is recorded once, and an enrolment's course completion once per revision; their
+/// events carry ids derived from enrolment, activity, rule version and revision (``DeterministicID``):
+/// recomputing after a retried request or a redelivered event can never announce anything twice.
+///
+/// A completion in force is revised only by a correction (``recompute(session:enrolment:plan:progress:now:correction:in:)``
+/// with a cause): when the course is no longer completed, the revision is revoked
+/// (`tracking.course.completion-revoked.v1`); when it still is but credits fewer hours, it is revoked and the
+/// next revision announced with the hours that remain. Progress alone never revokes anything (it can only add).
 struct CompletionTracker: Sendable {
     let rules: CompletionRules
 
@@ -17,32 +21,72 @@ struct CompletionTracker: Sendable {
         var assessment: CompletionAssessment
         var newlyCompleted: Bool
         var newlyDoneActivities: [String]
+        /// The revision a correction revoked, if it did.
+        var revokedRevision: Int? = nil
     }
 
-    /// - Parameter known: the enrolment's progress when the caller has it in hand (read again otherwise).
+    /// - Parameters:
+    ///   - known: the enrolment's progress when the caller has it in hand (read again otherwise).
+    ///   - correction: why the enrolment is recomputed when it is a correction (nil for new progress).
     func recompute(
         session: SessionRow, enrolment: EnrolmentRow, plan: CourseVersionRow,
         progress known: [String: ActivityProgress]? = nil,
-        now: Date, in db: Database
+        now: Date, correction: CourseCompletionRevoked.Cause? = nil, in db: Database
     ) throws -> Outcome {
         let progress =
             try known ?? ActivityProgressRow.fetch(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
         let assessment = rules.assess(
-            activities: plan.activities, progress: progress, withdrawn: enrolment.status == .withdrawn)
+            activities: plan.activities, groups: plan.groups, progress: progress,
+            withdrawn: enrolment.status == .withdrawn)
         guard enrolment.status == .approved else {
             return Outcome(assessment: assessment, newlyCompleted: false, newlyDoneActivities: [])
         }
+        let newlyDone = try recordActivities(assessment, session: session, enrolment: enrolment, now: now, db)
+        var outcome = Outcome(assessment: assessment, newlyCompleted: false, newlyDoneActivities: newlyDone)
+        let latest = try CompletionRow.latest(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
+        var next = (latest?.revision ?? 0) + 1
+        if let current = latest, current.revokedAt == nil {
+            guard let cause = correction else { return outcome }
+            let fewerHours =
+                assessment.distanceMinutes < current.distanceMinutes
+                || assessment.inPersonMinutes < current.inPersonMinutes
+            guard !assessment.isCompleted || fewerHours else { return outcome }
+            try revoke(current, cause: cause, session: session, enrolment: enrolment, now: now, db)
+            outcome.revokedRevision = current.revision
+            next = current.revision + 1
+        }
+        guard let completedAt = assessment.completedAt else { return outcome }
+        let eventID = DeterministicID.courseCompleted(
+            enrolmentID: enrolment.enrolmentID, ruleVersion: rules.version, revision: next)
+        let completion = CompletionRow(
+            sessionID: session.sessionID, enrolmentID: enrolment.enrolmentID, revision: next,
+            ruleVersion: rules.version, completedAt: completedAt, distanceMinutes: assessment.distanceMinutes,
+            inPersonMinutes: assessment.inPersonMinutes, criteriaMet: assessment.criteriaMet, eventID: eventID)
+        guard try completion.insert(db) else { return outcome }
+        outcome.newlyCompleted = true
+        let event = CourseCompleted(
+            enrolmentID: enrolment.enrolmentID, participantID: enrolment.participantID,
+            sessionID: session.sessionID, course: session.course, academy: session.academy,
+            schoolLevel: enrolment.schoolLevel ?? session.schoolLevel,
+            completedAt: Timestamp.truncated(completedAt), distanceMinutes: assessment.distanceMinutes,
+            inPersonMinutes: assessment.inPersonMinutes, criteriaMet: assessment.criteriaMet,
+            ruleVersion: rules.version, revision: next)
+        try Outbox.append(event, id: eventID, time: now, in: db)
+        return outcome
+    }
+
+    /// Records (and announces) the activities done that were not yet, under any rule version.
+    private func recordActivities(
+        _ assessment: CompletionAssessment, session: SessionRow, enrolment: EnrolmentRow, now: Date, _ db: Database
+    ) throws -> [String] {
         var newlyDone: [String] = []
         // Most reports complete nothing new: the activities already recorded are skipped without computing
         // their event ids (a SHA-256 each) or trying an insert.
         let recorded = Set(
             try String.fetchAll(
                 db.cachedStatement(
-                    sql: """
-                        SELECT activity_id FROM activity_completion
-                        WHERE session_id = ? AND enrolment_id = ? AND rule_version = ?
-                        """),
-                arguments: [session.sessionID, enrolment.enrolmentID, rules.version]))
+                    sql: "SELECT activity_id FROM activity_completion WHERE session_id = ? AND enrolment_id = ?"),
+                arguments: [session.sessionID, enrolment.enrolmentID]))
         for done in assessment.done where !recorded.contains(done.activity.id) {
             let eventID = DeterministicID.activityCompleted(
                 enrolmentID: enrolment.enrolmentID, activityID: done.activity.id, ruleVersion: rules.version)
@@ -66,33 +110,23 @@ struct CompletionTracker: Sendable {
                 completedAt: Timestamp.truncated(done.doneAt), ruleVersion: rules.version)
             try Outbox.append(event, id: eventID, time: now, in: db)
         }
-        var newlyCompleted = false
-        if let completedAt = assessment.completedAt,
-            try Int.fetchOne(
-                db.cachedStatement(
-                    sql:
-                        "SELECT 1 FROM course_completion WHERE session_id = ? AND enrolment_id = ? AND rule_version = ?"
-                ),
-                arguments: [session.sessionID, enrolment.enrolmentID, rules.version]) == nil
-        {
-            let eventID = DeterministicID.courseCompleted(
-                enrolmentID: enrolment.enrolmentID, ruleVersion: rules.version)
-            let completion = CompletionRow(
-                sessionID: session.sessionID, enrolmentID: enrolment.enrolmentID, ruleVersion: rules.version,
-                completedAt: completedAt, distanceMinutes: assessment.distanceMinutes,
-                inPersonMinutes: assessment.inPersonMinutes, criteriaMet: assessment.criteriaMet, eventID: eventID)
-            if try completion.insert(db) {
-                newlyCompleted = true
-                let event = CourseCompleted(
-                    enrolmentID: enrolment.enrolmentID, participantID: enrolment.participantID,
-                    sessionID: session.sessionID, course: session.course, academy: session.academy,
-                    schoolLevel: enrolment.schoolLevel ?? session.schoolLevel,
-                    completedAt: Timestamp.truncated(completedAt), distanceMinutes: assessment.distanceMinutes,
-                    inPersonMinutes: assessment.inPersonMinutes, criteriaMet: assessment.criteriaMet,
-                    ruleVersion: rules.version)
-                try Outbox.append(event, id: eventID, time: now, in: db)
-            }
-        }
-        return Outcome(assessment: assessment, newlyCompleted: newlyCompleted, newlyDoneActivities: newlyDone)
+        return newlyDone
+    }
+
+    /// Revokes the completion in force and announces it.
+    private func revoke(
+        _ current: CompletionRow, cause: CourseCompletionRevoked.Cause, session: SessionRow, enrolment: EnrolmentRow,
+        now: Date, _ db: Database
+    ) throws {
+        let eventID = DeterministicID.completionRevoked(enrolmentID: enrolment.enrolmentID, revision: current.revision)
+        guard try current.revoke(cause: cause, eventID: eventID, at: now, db) else { return }
+        let event = CourseCompletionRevoked(
+            enrolmentID: enrolment.enrolmentID, participantID: enrolment.participantID, sessionID: session.sessionID,
+            course: session.course, academy: session.academy,
+            schoolLevel: enrolment.schoolLevel ?? session.schoolLevel, revision: current.revision,
+            completionEventID: current.eventID, distanceMinutes: current.distanceMinutes,
+            inPersonMinutes: current.inPersonMinutes, cause: cause, revokedAt: Timestamp.truncated(now),
+            ruleVersion: current.ruleVersion)
+        try Outbox.append(event, id: eventID, time: now, in: db)
     }
 }

@@ -28,6 +28,8 @@ public struct EnrolmentProgressView: Codable, Sendable, Equatable {
     public struct Completion: Codable, Sendable, Equatable {
         public var completedAt: Date
         public var ruleVersion: Int
+        /// 1 for the first completion, one more after each correction that revoked one.
+        public var revision: Int
         public var criteriaMet: [String]
         public var distanceMinutes: Int
         public var inPersonMinutes: Int
@@ -57,7 +59,8 @@ public struct EnrolmentProgressView: Codable, Sendable, Equatable {
     ) {
         let activities = plan?.activities ?? []
         let assessment = rules.assess(
-            activities: activities, progress: progress, withdrawn: enrolment.status == .withdrawn)
+            activities: activities, groups: plan?.groups ?? [], progress: progress,
+            withdrawn: enrolment.status == .withdrawn)
         let done = Dictionary(uniqueKeysWithValues: assessment.done.map { ($0.activity.id, $0) })
         enrolmentID = enrolment.enrolmentID
         sessionID = session.sessionID
@@ -85,7 +88,8 @@ public struct EnrolmentProgressView: Codable, Sendable, Equatable {
         creditedInPersonMinutes = assessment.inPersonMinutes
         self.completion = completion.map {
             Completion(
-                completedAt: $0.completedAt, ruleVersion: $0.ruleVersion, criteriaMet: $0.criteriaMet,
+                completedAt: $0.completedAt, ruleVersion: $0.ruleVersion, revision: $0.revision,
+                criteriaMet: $0.criteriaMet,
                 distanceMinutes: $0.distanceMinutes, inPersonMinutes: $0.inPersonMinutes)
         }
     }

@@ -44,7 +44,8 @@ public struct SessionProgressView: Codable, Sendable, Equatable {
         participants = enrolments.map { enrolment in
             let facts = progress[enrolment.enrolmentID] ?? [:]
             let assessment = rules.assess(
-                activities: activities, progress: facts, withdrawn: enrolment.status == .withdrawn)
+                activities: activities, groups: plan?.groups ?? [], progress: facts,
+                withdrawn: enrolment.status == .withdrawn)
             let completion = completions[enrolment.enrolmentID]
             return Participant(
                 enrolmentID: enrolment.enrolmentID, participantID: enrolment.participantID,

@@ -127,7 +127,11 @@ final class StatementResource: Sendable {
                 }
                 for (statement, sessionID) in items {
                     // A statement already stored (same content) is a no-op: no second effect.
-                    if try Self.insert(statement, sessionID: sessionID, db), let sessionID {
+                    guard try Self.insert(statement, sessionID: sessionID, db) else { continue }
+                    if let target = statement.voidedStatementID {
+                        try VoidedProgress(tracker: tracker, plans: plans).takeBack(
+                            statementID: target, voidedBy: sender, now: stored, in: db)
+                    } else if let sessionID {
                         try Self.applyProgress(
                             statement, sessionID: sessionID, senderID: sender, tracker: tracker, plans: plans,
                             now: stored, logger: logger, db)
@@ -275,12 +279,15 @@ final class StatementResource: Sendable {
                     "must be at most \(ProgressRecord.maximumSeconds) seconds (8 hours) per statement")
             }
             let scaled = statement.result?["score"]?["scaled"]?.number
-            let declaresDone = verb == .completed || verb == .passed || verb == .attended
+            // A score counts for quizzes and activities with a pass threshold; `passed` declares such an activity
+            // passed, not completed (its moveOn may need both).
+            let scored = isQuiz || activity.passThreshold != nil
+            let declaresDone = verb == .completed || verb == .attended || (verb == .passed && !scored)
             let record = ProgressRecord(
                 id: "xapi:\(statement.id)", activityID: activity.id,
                 timeSpentSeconds: seconds.flatMap { Int(exactly: $0.rounded()) },
                 completed: declaresDone && !isQuiz && !isMeeting ? true : nil,
-                score: isQuiz && verb != .progressed ? scaled.flatMap { (0...1).contains($0) ? $0 : nil } : nil,
+                score: scored && verb != .progressed ? scaled.flatMap { (0...1).contains($0) ? $0 : nil } : nil,
                 occurredAt: min(statement.timestamp, now))
             if let violation = record.violations(now: now).first {
                 throw XAPIProblem.invalid(

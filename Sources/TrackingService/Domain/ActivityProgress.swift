@@ -28,11 +28,14 @@ public struct ActivityProgress: Sendable, Equatable, Codable {
     /// When the participant first declared they attended (xAPI `attended`): a claim the session's trainers
     /// see beside their sheet. It credits nothing; only ``attendance`` recorded by staff does.
     public var attendanceClaimedAt: Date?
+    /// When the time spent first reached the activity's `minimumMinutes` (nil while it has not, or without one).
+    public var minimumTimeMetAt: Date?
 
     public init(
         activityID: String, startedAt: Date? = nil, secondsSpent: Int = 0, completedAt: Date? = nil,
         bestScore: Double? = nil, passedAt: Date? = nil, attendance: AttendanceStatus? = nil,
-        attendanceRecordedAt: Date? = nil, lastActivityAt: Date? = nil, attendanceClaimedAt: Date? = nil
+        attendanceRecordedAt: Date? = nil, lastActivityAt: Date? = nil, attendanceClaimedAt: Date? = nil,
+        minimumTimeMetAt: Date? = nil
     ) {
         self.activityID = activityID
         self.startedAt = startedAt
@@ -44,6 +47,7 @@ public struct ActivityProgress: Sendable, Equatable, Codable {
         self.attendanceRecordedAt = attendanceRecordedAt
         self.lastActivityAt = lastActivityAt
         self.attendanceClaimedAt = attendanceClaimedAt
+        self.minimumTimeMetAt = minimumTimeMetAt
     }
 
     /// This progress with one more (already validated) record of the participant applied.
@@ -59,7 +63,26 @@ public struct ActivityProgress: Sendable, Equatable, Codable {
             if passedAt == nil, score >= (activity.passThreshold ?? 0) { next.passedAt = time }
         }
         next.lastActivityAt = max(lastActivityAt ?? time, time)
+        if let minimum = activity.minimumMinutes, minimumTimeMetAt == nil, next.secondsSpent >= minimum * 60 {
+            next.minimumTimeMetAt = time
+        }
         return next
+    }
+
+    /// This activity's progress rebuilt from the records that still count (a voided statement's record no
+    /// longer does), in the order they were received, keeping what trainers recorded and the participant's claim.
+    public func rebuilt(
+        from records: [(record: ProgressRecord, time: Date)], of activity: ActivitySnapshot
+    ) -> ActivityProgress {
+        var fresh = ActivityProgress(
+            activityID: activityID, attendance: attendance, attendanceRecordedAt: attendanceRecordedAt,
+            attendanceClaimedAt: attendanceClaimedAt)
+        if attendance == .present, let recorded = attendanceRecordedAt {
+            fresh.startedAt = recorded
+            fresh.lastActivityAt = recorded
+        }
+        for (record, time) in records { fresh = fresh.applying(record, of: activity, at: time) }
+        return fresh
     }
 
     /// This progress with the participant's own claim of attendance: kept (the first claim's time) for the

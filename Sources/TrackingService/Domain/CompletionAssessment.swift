@@ -16,7 +16,9 @@ public struct CompletionAssessment: Sendable, Equatable {
     public var completedAt: Date?
     /// The criteria met, empty while the course is not completed.
     public var criteriaMet: [String]
+    /// The criteria to meet: required activities plus each group's minimum.
     public var requiredTotal: Int
+    /// How many of them are met.
     public var requiredDone: Int
     /// Every activity done, required or optional, in course order.
     public var done: [DoneActivity]

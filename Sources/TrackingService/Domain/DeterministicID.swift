@@ -17,9 +17,17 @@ public enum DeterministicID {
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
     }
 
-    /// The id of the `tracking.course.completed.v1` event of an enrolment under a rule version.
-    public static func courseCompleted(enrolmentID: String, ruleVersion: Int) -> String {
-        make([enrolmentID, "course-completed", String(ruleVersion)])
+    /// The id of the `tracking.course.completed.v1` event of an enrolment's completion revision under a rule
+    /// version (revision 1 keeps the id it had before corrections existed).
+    public static func courseCompleted(enrolmentID: String, ruleVersion: Int, revision: Int = 1) -> String {
+        revision == 1
+            ? make([enrolmentID, "course-completed", String(ruleVersion)])
+            : make([enrolmentID, "course-completed", String(ruleVersion), "revision", String(revision)])
+    }
+
+    /// The id of the `tracking.course.completion-revoked.v1` event revoking an enrolment's completion revision.
+    public static func completionRevoked(enrolmentID: String, revision: Int) -> String {
+        make([enrolmentID, "course-completion-revoked", String(revision)])
     }
 
     /// The id of the `tracking.activity.completed.v1` event of an enrolment's activity under a rule version.

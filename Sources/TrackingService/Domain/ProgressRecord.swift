@@ -57,8 +57,8 @@ public struct ProgressRecord: Codable, Sendable, Equatable {
     /// What is wrong with this record for this activity (empty when it fits).
     public func violations(for activity: ActivitySnapshot) -> [(field: String, problem: String)] {
         var found: [(String, String)] = []
-        if score != nil, activity.kind != .selfAssessmentQuiz {
-            found.append(("score", "only self-assessment quizzes have a score"))
+        if score != nil, activity.kind != .selfAssessmentQuiz, activity.passThreshold == nil {
+            found.append(("score", "only quizzes and activities with a pass threshold have a score"))
         }
         if completed == true, CompletionRules.isAttendanceBased(activity.kind) {
             found.append(("completed", "attendance of a meeting or virtual class is recorded by its trainers"))

@@ -25,7 +25,8 @@ public struct ReadModelProjector: Sendable {
     public func apply(_ envelope: CloudEvent<CoursePublished>, partition: Int? = nil) async throws {
         let event = envelope.data
         let row = CourseVersionRow(
-            ref: event.versionRef, title: event.title, activities: event.activities, publishedAt: event.publishedAt)
+            ref: event.versionRef, title: event.title, activities: event.activities,
+            groups: event.completionGroups ?? [], publishedAt: event.publishedAt)
         let consumer = consumer
         for store in try partition.map { [try stores.store(forPartition: $0)] } ?? stores.all {
             try await store.write { db in

@@ -13,6 +13,8 @@ import ServiceSupport
 /// | `POST /sessions/{id}/attendance` | an attendance sheet for one meeting, for many participants | a trainer or tutor assigned to the session |
 /// | `GET /sessions/{id}/progress` | the trainers' table | the session's trainers and tutors; a manager of its academy |
 /// | `GET /sessions/{id}/summary` | completed count and average progress | as the table |
+/// | `GET /sessions/{id}/audit` | what was audited: backdated sheets, corrections, voided statements, re-evaluations | as the table |
+/// | `POST /enrolments/{id}/reevaluation` | recompute one enrolment under the rules in force, saying why | a manager of its academy |
 ///
 /// Trainers do not post progress reports for participants: progress is the participant's own account of
 /// their work; trainers record what they witness, attendance (and may relay a tool's xAPI statements).
@@ -55,6 +57,17 @@ struct ProgressController: Sendable {
             let caller = try context.requireCaller()
             return JSONResponse(try await application.sessionSummary(sessionID: id, for: caller))
         }
+        router.get("sessions/:id/audit") { request, context in
+            let id = try PathIdentifier.require(naming: "Session", in: context)
+            let caller = try context.requireCaller()
+            return JSONResponse(AuditEntries(entries: try await application.sessionAudit(sessionID: id, for: caller)))
+        }
+        router.post("enrolments/:id/reevaluation") { request, context in
+            let id = try PathIdentifier.require(naming: "Enrolment", in: context)
+            let caller = try context.requireCaller()
+            let body = try await JSONBody.decode(ReevaluationRequest.self, from: request)
+            return JSONResponse(try await application.reevaluate(enrolmentID: id, reason: body.reason, by: caller))
+        }
     }
 
     /// `POST /enrolments/{id}/progress`: 201 with the enrolment's progress (200 for a replay); with
@@ -95,6 +108,16 @@ struct ProgressController: Sendable {
                 $0.trimmingCharacters(in: .whitespaces).lowercased() == "return=minimal"
             }
         }
+    }
+
+    /// `POST /enrolments/{id}/reevaluation`'s body.
+    struct ReevaluationRequest: Decodable, Sendable {
+        var reason: String
+    }
+
+    /// `GET /sessions/{id}/audit`'s answer.
+    struct AuditEntries: Codable, Sendable {
+        var entries: [TrackingApplication.AuditRecord]
     }
 
     /// The answer to a report accepted for a session another instance owns (202).

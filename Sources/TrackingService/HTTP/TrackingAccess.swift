@@ -12,6 +12,8 @@ enum TrackingAccess {
         "POST /sessions/{id}/attendance": .role(.trainer, .tutor),
         "GET /sessions/{id}/progress": .role(.trainer, .tutor, .manager),
         "GET /sessions/{id}/summary": .role(.trainer, .tutor, .manager),
+        "GET /sessions/{id}/audit": .role(.trainer, .tutor, .manager),
+        "POST /enrolments/{id}/reevaluation": .role(.manager),
         "GET /partitions": .role(.operator),
         "POST /partitions/release": .role(.operator),
         "GET /partitions/{partition}/file": .role(.operator),

@@ -1,76 +1,115 @@
+import Contracts
 import Foundation
 import GRDB
 import Messaging
 
-/// A course completion as recorded (once per enrolment and rule version).
+/// One revision of an enrolment's course completion as recorded: revision 1 is the first completion; a
+/// correction revokes it (``revokedAt``), and completing again records the next revision. At most one
+/// revision of an enrolment is in force (not revoked).
 struct CompletionRow: Sendable, Equatable {
     var sessionID: String
     var enrolmentID: String
+    var revision: Int
     var ruleVersion: Int
     var completedAt: Date
     var distanceMinutes: Int
     var inPersonMinutes: Int
     var criteriaMet: [String]
     var eventID: String
+    /// When a correction revoked this revision; nil while it is in force.
+    var revokedAt: Date?
+    var revocationCause: CourseCompletionRevoked.Cause?
 
     init(
-        sessionID: String, enrolmentID: String, ruleVersion: Int, completedAt: Date, distanceMinutes: Int,
-        inPersonMinutes: Int, criteriaMet: [String], eventID: String
+        sessionID: String, enrolmentID: String, revision: Int = 1, ruleVersion: Int, completedAt: Date,
+        distanceMinutes: Int, inPersonMinutes: Int, criteriaMet: [String], eventID: String, revokedAt: Date? = nil,
+        revocationCause: CourseCompletionRevoked.Cause? = nil
     ) {
         self.sessionID = sessionID
         self.enrolmentID = enrolmentID
+        self.revision = revision
         self.ruleVersion = ruleVersion
         self.completedAt = completedAt
         self.distanceMinutes = distanceMinutes
         self.inPersonMinutes = inPersonMinutes
         self.criteriaMet = criteriaMet
         self.eventID = eventID
+        self.revokedAt = revokedAt
+        self.revocationCause = revocationCause
     }
 
     init(row: Row) throws {
         sessionID = row["session_id"]
         enrolmentID = row["enrolment_id"]
+        revision = row["revision"]
         ruleVersion = row["rule_version"]
         completedAt = row["completed_at"]
         distanceMinutes = row["distance_minutes"]
         inPersonMinutes = row["in_person_minutes"]
         criteriaMet = try JSONDecoder().decode([String].self, from: Data((row["criteria_met"] as String).utf8))
         eventID = row["event_id"]
+        revokedAt = row["revoked_at"]
+        revocationCause = (row["revocation_cause"] as String?).flatMap(CourseCompletionRevoked.Cause.init(rawValue:))
     }
 
-    static func fetch(
-        session sessionID: String, enrolment enrolmentID: String, ruleVersion: Int, _ db: Database
-    )
-        throws -> CompletionRow?
+    /// The enrolment's latest revision, revoked or not; nil when it never completed.
+    static func latest(
+        session sessionID: String, enrolment enrolmentID: String, _ db: Database
+    ) throws
+        -> CompletionRow?
     {
         try Row.fetchOne(
             db.cachedStatement(
-                sql: "SELECT * FROM course_completion WHERE session_id = ? AND enrolment_id = ? AND rule_version = ?"),
-            arguments: [sessionID, enrolmentID, ruleVersion]
+                sql: """
+                    SELECT * FROM course_completion WHERE session_id = ? AND enrolment_id = ?
+                    ORDER BY revision DESC LIMIT 1
+                    """),
+            arguments: [sessionID, enrolmentID]
         ).map(CompletionRow.init(row:))
     }
 
-    static func fetchAll(session sessionID: String, ruleVersion: Int, _ db: Database) throws -> [String: CompletionRow]
+    /// The completion in force of the enrolment, if any.
+    static func fetch(
+        session sessionID: String, enrolment enrolmentID: String, _ db: Database
+    ) throws
+        -> CompletionRow?
     {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM course_completion WHERE session_id = ? AND rule_version = ?"),
-            arguments: [sessionID, ruleVersion])
-        return Dictionary(
-            uniqueKeysWithValues: try rows.map { row in (row["enrolment_id"], try CompletionRow(row: row)) })
+        try latest(session: sessionID, enrolment: enrolmentID, db).flatMap { $0.revokedAt == nil ? $0 : nil }
     }
 
-    /// Inserts the completion; returns false when it was already recorded.
+    /// The completions in force in a session, by enrolment id.
+    static func fetchAll(session sessionID: String, _ db: Database) throws -> [String: CompletionRow] {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT * FROM course_completion WHERE session_id = ? AND revoked_at IS NULL"),
+            arguments: [sessionID])
+        return Dictionary(
+            try rows.map { row in (row["enrolment_id"], try CompletionRow(row: row)) }, uniquingKeysWith: { $1 })
+    }
+
+    /// Inserts the revision; returns false when it was already recorded.
     func insert(_ db: Database) throws -> Bool {
         try db.cachedStatement(
             sql: """
-                INSERT OR IGNORE INTO course_completion (session_id, enrolment_id, rule_version, completed_at,
-                    distance_minutes, in_person_minutes, criteria_met, event_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO course_completion (session_id, enrolment_id, revision, rule_version,
+                    completed_at, distance_minutes, in_person_minutes, criteria_met, event_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            sessionID, enrolmentID, ruleVersion, completedAt.storedValue, distanceMinutes, inPersonMinutes,
+            sessionID, enrolmentID, revision, ruleVersion, completedAt.storedValue, distanceMinutes, inPersonMinutes,
             String(decoding: try JSONEncoder().encode(criteriaMet), as: UTF8.self), eventID,
         ])
+        return db.changesCount == 1
+    }
+
+    /// Marks this revision revoked; returns false when it already was.
+    func revoke(cause: CourseCompletionRevoked.Cause, eventID: String, at time: Date, _ db: Database) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                UPDATE course_completion SET revoked_at = ?, revocation_cause = ?, revocation_event_id = ?
+                WHERE session_id = ? AND enrolment_id = ? AND revision = ? AND revoked_at IS NULL
+                """
+        ).execute(arguments: [time.storedValue, cause.rawValue, eventID, sessionID, enrolmentID, revision])
         return db.changesCount == 1
     }
 }

@@ -7,17 +7,21 @@ struct CourseVersionRow: Sendable, Equatable {
     var ref: CourseVersionRef
     var title: String
     var activities: [ActivitySnapshot]
+    /// The course's "N of these" requirements.
+    var groups: [CompletionGroup] = []
     var publishedAt: Date
 
     /// Published versions are immutable: a second copy of the same version changes nothing.
     func insert(_ db: Database) throws {
         let json = String(decoding: try JSONEncoder().encode(activities), as: UTF8.self)
+        let groupsJSON = String(decoding: try JSONEncoder().encode(groups), as: UTF8.self)
         try db.cachedStatement(
             sql: """
-                INSERT OR IGNORE INTO course_version (course_id, version, title, activities, published_at)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO course_version (course_id, version, title, activities, published_at,
+                    completion_groups)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [ref.courseID, ref.version, title, json, publishedAt])
+        ).execute(arguments: [ref.courseID, ref.version, title, json, publishedAt, groupsJSON])
     }
 
     static func fetch(_ ref: CourseVersionRef, _ db: Database) throws -> CourseVersionRow? {
@@ -27,9 +31,11 @@ struct CourseVersionRow: Sendable, Equatable {
                 arguments: [ref.courseID, ref.version])
         else { return nil }
         let json: String = row["activities"]
+        let groupsJSON: String = row["completion_groups"]
         return CourseVersionRow(
             ref: ref, title: row["title"],
             activities: try JSONDecoder().decode([ActivitySnapshot].self, from: Data(json.utf8)),
+            groups: try JSONDecoder().decode([CompletionGroup].self, from: Data(groupsJSON.utf8)),
             publishedAt: row["published_at"])
     }
 }

@@ -188,5 +188,39 @@ public enum TrackingMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Issue 18: completion rules as course content (groups, minimum time) and corrections: an enrolment's
+        // completions become revisions (revoked by a correction, the next revision when completed again); a
+        // voided statement's progress record is kept, marked, and no longer counts.
+        migrator.registerMigration("tracking.v6.completion-rules-corrections") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE course_version ADD COLUMN completion_groups TEXT NOT NULL DEFAULT '[]';
+                    ALTER TABLE activity_progress ADD COLUMN minimum_time_met_at DATETIME;
+                    ALTER TABLE progress_record ADD COLUMN voided_at DATETIME;
+                    CREATE TABLE course_completion_revision (
+                        session_id TEXT NOT NULL,
+                        enrolment_id TEXT NOT NULL,
+                        revision INTEGER NOT NULL,
+                        rule_version INTEGER NOT NULL,
+                        completed_at DATETIME NOT NULL,
+                        distance_minutes INTEGER NOT NULL,
+                        in_person_minutes INTEGER NOT NULL,
+                        criteria_met TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        revoked_at DATETIME,
+                        revocation_cause TEXT,
+                        revocation_event_id TEXT,
+                        PRIMARY KEY (session_id, enrolment_id, revision)
+                    ) WITHOUT ROWID;
+                    INSERT INTO course_completion_revision (session_id, enrolment_id, revision, rule_version,
+                        completed_at, distance_minutes, in_person_minutes, criteria_met, event_id)
+                    SELECT session_id, enrolment_id,
+                        ROW_NUMBER() OVER (PARTITION BY session_id, enrolment_id ORDER BY rule_version),
+                        rule_version, completed_at, distance_minutes, in_person_minutes, criteria_met, event_id
+                    FROM course_completion;
+                    DROP TABLE course_completion;
+                    ALTER TABLE course_completion_revision RENAME TO course_completion;
+                    """)
+        }
     }
 }

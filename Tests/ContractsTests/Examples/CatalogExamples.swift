@@ -41,7 +41,12 @@ extension CoursePublished: ExampleEvent {
                         required: true),
                     ActivitySnapshot(
                         id: "act-05", title: "Analyse d'une séance filmée en CE1", kind: .sequenceAnalysis,
-                        grouping: .individual, modality: .distance, estimatedMinutes: 45, required: true),
+                        grouping: .individual, modality: .distance, estimatedMinutes: 45, required: false,
+                        moveOn: .completed, minimumMinutes: 30),
+                    ActivitySnapshot(
+                        id: "act-08", title: "Analyse d'une séance filmée en CE2", kind: .sequenceAnalysis,
+                        grouping: .individual, modality: .distance, estimatedMinutes: 45, required: false,
+                        moveOn: .completed, minimumMinutes: 30),
                     ActivitySnapshot(
                         id: "act-06", title: "Forum d'échanges de pratiques", kind: .forum, grouping: .collective,
                         modality: .distance, estimatedMinutes: 30, required: false),
@@ -54,9 +59,14 @@ extension CoursePublished: ExampleEvent {
                 owner: CourseOwner(organisation: "EAFC de l'académie de Lyon", designerID: Example.designerID),
                 derivedFrom: Example.sourceCourse,
                 publishedAt: Example.date("2025-08-28T09:15:00.000Z"),
-                distanceMinutes: 200,
+                distanceMinutes: 245,
                 inPersonMinutes: 180,
-                durationBucket: DurationBucket(totalMinutes: 380)))
+                durationBucket: DurationBucket(totalMinutes: 425),
+                completionGroups: [
+                    CompletionGroup(
+                        id: "analyses", title: "Une analyse de séance au choix", activityIDs: ["act-05", "act-08"],
+                        minimum: 1)
+                ]))
     }
 }
 

@@ -232,3 +232,14 @@ extension EnrolmentCompleted: ExampleEvent {
                 occurredAt: Example.date("2025-12-10T20:05:31.870Z")))
     }
 }
+
+extension EnrolmentCompletionRevoked: ExampleEvent {
+    static var example: CloudEvent<EnrolmentCompletionRevoked> {
+        Example.envelope(
+            id: "enrolment-completion-revoked-d3d94468-02a4-43c1-9f5b-6e8a7c2b1f04-1", time: "2025-12-12T08:14:04.120Z",
+            EnrolmentCompletionRevoked(
+                enrolmentID: Example.enrolmentID, sessionID: Example.sessionID,
+                participantID: Example.participantID, cause: "attendance-corrected", revision: 1,
+                distanceMinutes: 155, inPersonMinutes: 180, occurredAt: Example.date("2025-12-12T08:14:04.090Z")))
+    }
+}

@@ -22,8 +22,22 @@ extension CourseCompleted: ExampleEvent {
                 schoolLevel: .primary, completedAt: Example.date("2025-12-10T20:05:31.120Z"),
                 distanceMinutes: 155, inPersonMinutes: 180,
                 criteriaMet: [
-                    "required-activities-completed", "quiz-passed:act-02", "attended:act-03", "attended:act-04",
+                    "required-activities-completed", "group:analyses", "completed:act-01", "passed:act-02",
+                    "attended:act-03", "attended:act-04", "completed:act-05", "minimum-time:act-05",
                 ],
-                ruleVersion: 1))
+                ruleVersion: 2, revision: 1))
+    }
+}
+
+extension CourseCompletionRevoked: ExampleEvent {
+    static var example: CloudEvent<CourseCompletionRevoked> {
+        Example.envelope(
+            id: "5b0e7d21-8a4c-8f13-9e62-1d7c3a9b4f08", time: "2025-12-12T08:14:03.511Z",
+            CourseCompletionRevoked(
+                enrolmentID: Example.enrolmentID, participantID: Example.participantID,
+                sessionID: Example.sessionID, course: Example.course, academy: Example.academy,
+                schoolLevel: .primary, revision: 1, completionEventID: "d9c2f6a8-3e1b-4b74-8f0d-5a6c9e2b1f37",
+                distanceMinutes: 155, inPersonMinutes: 180, cause: .attendanceCorrected,
+                revokedAt: Example.date("2025-12-12T08:14:03.490Z"), ruleVersion: 2))
     }
 }
