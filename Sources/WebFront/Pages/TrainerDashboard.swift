@@ -132,6 +132,8 @@ extension Pages {
                     }
                     var activityID: String
                     var entries: [Entry]
+                    /// Required by tracking when the sheet corrects a presence already recorded.
+                    var reason: String?
                 }
                 guard let activity = form.text("activityID") else {
                     throw InvalidForm(lines: ["Choisissez le regroupement dont vous faites l'émargement."])
@@ -147,7 +149,7 @@ extension Pages {
                 }
                 try await client.send(
                     .POST, .tracking, "/sessions/\(id)/attendance", token: token,
-                    json: Sheet(activityID: activity, entries: entries))
+                    json: Sheet(activityID: activity, entries: entries, reason: form.text("reason")))
                 return (
                     "Émargement enregistré pour \(entries.count) participant·e\(entries.count > 1 ? "s" : "").",
                     "/formateur/sessions/\(id)#emargement-\(activity.urlEncoded)"

@@ -25,12 +25,25 @@ enum Messages {
     /// Tracking's completion of an enrolment, as tracking would announce it.
     static func completion(
         of enrolment: String, participant: String, session: String, at date: Date, distance: Int = 135,
-        inPerson: Int = 180
+        inPerson: Int = 180, revision: Int = 1
     ) -> CourseCompleted {
         CourseCompleted(
             enrolmentID: enrolment, participantID: participant, sessionID: session,
             course: CourseVersionRef(courseID: "crs-math", version: 1), academy: "lyon", schoolLevel: .primary,
             completedAt: date, distanceMinutes: distance, inPersonMinutes: inPerson,
-            criteriaMet: ["required-activities-completed"], ruleVersion: 1)
+            criteriaMet: ["required-activities-completed"], ruleVersion: 1, revision: revision)
+    }
+
+    /// Tracking's revocation of an enrolment's completion revision.
+    static func revocation(
+        of enrolment: String, participant: String, session: String, revision: Int = 1, distance: Int = 135,
+        inPerson: Int = 180
+    ) -> CourseCompletionRevoked {
+        CourseCompletionRevoked(
+            enrolmentID: enrolment, participantID: participant, sessionID: session,
+            course: CourseVersionRef(courseID: "crs-math", version: 1), academy: "lyon", schoolLevel: .primary,
+            revision: revision, completionEventID: "completion-\(enrolment)-\(revision)", distanceMinutes: distance,
+            inPersonMinutes: inPerson, cause: .attendanceCorrected, revokedAt: Timestamp.truncated(Date()),
+            ruleVersion: 2)
     }
 }
