@@ -319,9 +319,9 @@ def run_services(magistere, services: dict, accounts: BrokerAccounts, amqp_url: 
     assert data["academy"] == "lyon" and data["schoolLevel"] == "primary"
     assert data["distanceMinutes"] == Platform.VIDEO_MINUTES + Platform.QUIZ_MINUTES == 90
     assert data["inPersonMinutes"] == Platform.MEETING_MINUTES == 180
-    assert data["ruleVersion"] == 1
-    assert set(data["criteriaMet"]) == {"required-activities-completed", "required-quizzes-passed",
-                                        "required-meetings-attended"}
+    assert data["ruleVersion"] == 2 and data["revision"] == 1
+    assert data["criteriaMet"] == ["required-activities-completed", "completed:video", "passed:quiz",
+                                   "attended:meeting"]
     schema_path = REPO / "Sources" / "Contracts" / "Schemas" / f"{COMPLETED}.schema.json"
     import jsonschema
 

@@ -301,7 +301,7 @@ def test_statements_of_an_enrolment_update_its_progress_until_completion(up, lrs
     assert completion is not None, view
     assert completion["distanceMinutes"] == Platform.VIDEO_MINUTES + Platform.QUIZ_MINUTES
     assert completion["inPersonMinutes"] == Platform.MEETING_MINUTES
-    assert "required-quizzes-passed" in completion["criteriaMet"]
+    assert "passed:quiz" in completion["criteriaMet"]
 
     # The statements are queryable by the registration (the enrolment id), newest first.
     by_registration = lrs.query_statements({"registration": enrolment_id, "limit": 10})
