@@ -5,6 +5,7 @@ public enum EventCatalog {
     public static let all: [any DomainEvent.Type] = [
         CoursePublished.self,
         CourseArchived.self,
+        CourseRulesRevised.self,
         SessionScheduled.self,
         SessionOpened.self,
         SessionStarted.self,

@@ -55,7 +55,8 @@ struct AccessCoverageTests {
         ).union([
             "catalog GET /courses", "catalog GET /search", "catalog GET /courses/{id}",
             "catalog GET /courses/{id}/versions",
-            "catalog GET /courses/{id}/versions/{version}", "tracking GET /xapi/about",
+            "catalog GET /courses/{id}/versions/{version}", "catalog GET /courses/{id}/versions/{version}/rules",
+            "tracking GET /xapi/about",
         ])
         #expect(open == expected)
     }

@@ -260,4 +260,88 @@ struct CorrectionsTests {
             #expect(completion.ruleVersion == 2)
         }
     }
+
+    static func revised(_ revision: Int, quizThreshold: Double, videoMinimum: Int?) -> CourseRulesRevised {
+        CourseRulesRevised(
+            courseID: Plan.courseID, version: 1, rulesRevision: revision,
+            activities: Plan.activities.map { activity in
+                switch activity.id {
+                case "quiz":
+                    .init(activityID: "quiz", required: true, passThreshold: quizThreshold, moveOn: .passed)
+                case "video": .init(activityID: "video", required: true, minimumMinutes: videoMinimum)
+                default: .init(of: activity)
+                }
+            }, completionGroups: [], reason: "seuil corrigé", designerID: "d-1", revisedAt: Events.t0)
+    }
+
+    @Test(
+        "a designer's correction of the rules changes nothing announced until a manager re-evaluates the session: then one completes, another is revoked"
+    )
+    func rulesCorrectionAndSessionReevaluation() async throws {
+        let fixture = try await TrackingFixture.make()
+        let (bobEnrolment, bob) = ("e-bob", "p-bob")
+        try await fixture.seed(enrolments: [Self.enrolment: Self.alice, bobEnrolment: bob])
+        await #expect(throws: (any Error).self, "a correction of a version tracking does not know is retried") {
+            try await fixture.projector.apply(
+                Events.envelope(
+                    CourseRulesRevised(
+                        courseID: "unknown", version: 1, rulesRevision: 2, activities: [], completionGroups: [],
+                        reason: "r", designerID: nil, revisedAt: Events.t0)))
+        }
+        try await fixture.application.test(.router) { client in
+            let alice = try await Callers.participant(Self.alice)
+            let uri = "/enrolments/\(Self.enrolment)/progress"
+            try await client.send(
+                .post, uri, json: ProgressRecord(id: "v", activityID: "video", timeSpentSeconds: 2400, completed: true),
+                headers: alice)
+            try await client.send(
+                .post, uri, json: ProgressRecord(id: "q", activityID: "quiz", score: 0.65), headers: alice)
+            let bobHeaders = try await Callers.participant(bob)
+            let bobURI = "/enrolments/\(bobEnrolment)/progress"
+            try await client.send(
+                .post, bobURI, json: ProgressRecord(id: "v", activityID: "video", completed: true), headers: bobHeaders)
+            try await client.send(
+                .post, bobURI, json: ProgressRecord(id: "q", activityID: "quiz", score: 0.9), headers: bobHeaders)
+            try await client.send(
+                .post, "/sessions/\(fixture.sessionID)/attendance",
+                json: AttendanceSheet(
+                    activityID: "meeting",
+                    entries: [
+                        .init(enrolmentID: Self.enrolment, status: .present),
+                        .init(enrolmentID: bobEnrolment, status: .present),
+                    ]), headers: try await Callers.trainer())
+
+            // The designer lowers the quiz's threshold and asks 30 minutes on the video.
+            let correction = Events.envelope(Self.revised(2, quizThreshold: 0.6, videoMinimum: 30))
+            try await fixture.projector.apply(correction)
+            try await fixture.projector.apply(correction)  // redelivered
+            try await fixture.projector.apply(Events.envelope(Self.revised(1, quizThreshold: 0.9, videoMinimum: nil)))
+            #expect(try await events(CourseCompleted.self, fixture).map(\.data.enrolmentID) == [bobEnrolment])
+            #expect(try await events(CourseCompletionRevoked.self, fixture).isEmpty, "nothing rewritten silently")
+
+            let refused = try await client.send(
+                .post, "/sessions/\(fixture.sessionID)/reevaluation", json: ["reason": "règles corrigées"],
+                headers: try await Callers.trainer())
+            #expect(refused.status == .forbidden)
+            let answer = try await client.send(
+                .post, "/sessions/\(fixture.sessionID)/reevaluation", json: ["reason": "règles du parcours corrigées"],
+                headers: try await Callers.manager())
+            #expect(answer.status == .ok)
+            let receipt = try answer.decode(TrackingApplication.SessionReevaluationReceipt.self)
+            let results = Dictionary(uniqueKeysWithValues: receipt.enrolments.map { ($0.enrolmentID, $0) })
+            #expect(results[Self.enrolment]?.result == .completed)
+            #expect(results[bobEnrolment]?.result == .revoked)
+            #expect(receipt.enrolments.allSatisfy { $0.rulesRevision == 2 })
+            let audit = try await client.execute(
+                uri: "/sessions/\(fixture.sessionID)/audit", method: .get, headers: try await Callers.manager()
+            ).decode(ProgressController.AuditEntries.self).entries
+            #expect(audit.filter { $0.action == "completion-reevaluated" }.count == 2)
+        }
+        let completed = try await events(CourseCompleted.self, fixture)
+        #expect(completed.map(\.data.enrolmentID) == [bobEnrolment, Self.enrolment])
+        #expect(completed.last?.data.rulesRevision == 2)
+        #expect(completed.last?.data.criteriaMet.contains("minimum-time:video") == true)
+        let revoked = try await events(CourseCompletionRevoked.self, fixture)
+        #expect(revoked.map(\.data.enrolmentID) == [bobEnrolment] && revoked.first?.data.cause == .reevaluated)
+    }
 }

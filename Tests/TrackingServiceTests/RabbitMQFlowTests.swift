@@ -131,7 +131,7 @@ struct RabbitMQFlowTests {
 
         #expect(seen.count == 1, "exactly one tracking.course.completed.v1")
         let event = try #require(seen.all.first)
-        #expect(event.id == DeterministicID.courseCompleted(enrolmentID: enrolmentID, ruleVersion: 1))
+        #expect(event.id == DeterministicID.courseCompleted(enrolmentID: enrolmentID, ruleVersion: 2))
         #expect(event.source == "/magistere/tracking")
         #expect(event.data.enrolmentID == enrolmentID)
         #expect(event.data.participantID == "p-alice")
@@ -139,7 +139,7 @@ struct RabbitMQFlowTests {
         #expect(event.data.distanceMinutes == 50, "video 30 + quiz 20; the optional activities were not done")
         #expect(event.data.inPersonMinutes == 180)
         #expect(event.data.schoolLevel == .primary)
-        #expect(event.data.ruleVersion == 1)
+        #expect(event.data.ruleVersion == 2)
         // The completion continues the trace of the request that caused it, in the CloudEvent and the AMQP header
         #expect(event.traceparent.flatMap(TraceContext.init(traceparent:))?.traceID == Self.callerTraceID)
         let headerTrace = headerTraces.all.first.flatMap { $0 }.flatMap(TraceContext.init(traceparent:))

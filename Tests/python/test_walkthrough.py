@@ -47,7 +47,7 @@ def test_the_walkthrough_has_blocks_for_every_step() -> None:
     for route in ("/search", "/courses", "/publish", "/sessions", "/open", "/applications", "/approve", "/refuse",
                   "/withdraw", "/designations", "/designations.csv", "/accept", "/enrolments", "/progress",
                   "/attendance", "/xapi/statements", "/record", "/attestation", "/needs/", "/coverage/", "/plans/",
-                  "/versions/1/publish", "/versions/1/designations", "/paf/", "/modules", "/audit"):
+                  "/versions/1/publish", "/versions/1/designations", "/paf/", "/modules", "/audit", "/rules", "/reevaluation"):
         assert route in text, f"the walk-through no longer exercises {route}"
     assert "curl " in text and "Authorization: Bearer" in text and "X-Actor-ID" not in text
 
@@ -98,6 +98,8 @@ def test_the_walkthrough_runs_against_magistere_up(magistere, tmp_path) -> None:
     assert '"totalMinutes":0,"trainings":[]' in output, "the revoked training left the record"
     assert '"command":"revokeCompletion"' in output and '"action":"attendance-corrected"' in output
     assert '"revision":2' in output and '"totalMinutes":270' in output
+    # Section 8.2: a designer's correction of the rules, a session re-evaluated under it, nothing changed.
+    assert '"rulesRevision":2,"version":1' in output and '"result":"unchanged"' in output
     assert '"requiredDistanceMinutes":540,"requiredMinutes":1080' in output
     assert "(18 h, 9 h of it digital) is not met: 13 h 30 missing" in output
     # Section 9: the district's coverage, and the inspector refused another district.

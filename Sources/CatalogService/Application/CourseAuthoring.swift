@@ -86,6 +86,26 @@ public struct CourseAuthoring: Sendable {
         return (course, version)
     }
 
+    /// Records a correction of a published version's completion rules as its next rules revision, writing
+    /// `catalog.course.rules-revised.v1` to the outbox in the same transaction. The caller's scope must cover the
+    /// course; an archived course's versions may still be corrected (sessions may still run them).
+    public func reviseRules(
+        _ id: String, version: Int, correction: RulesCorrection, in scope: AuthoringScope, by designer: String?,
+        expectedRevision: Int? = nil
+    ) async throws -> CourseRulesRevised {
+        let now = clock()
+        let revised = try await store.reviseRules(of: id, version: version) { course, published, revisions in
+            try scope.check(course)
+            let current = RulesCorrection.inForce(of: published, revisions: revisions).rulesRevision
+            if let expectedRevision, expectedRevision != current {
+                throw CatalogStoreError.revisionMismatch(current: current)
+            }
+            return try correction.revision(of: published, after: revisions, by: designer, at: now)
+        }
+        eventsWritten()
+        return revised
+    }
+
     /// Archives the course, writing `catalog.course.archived.v1` to the outbox in the same transaction.
     public func archive(
         _ id: String, in scope: AuthoringScope, reason: String?, expectedRevision: Int? = nil

@@ -16,6 +16,12 @@ enum CatalogEvents {
         try Outbox.append(event, id: "catalog.course.archived:\(event.courseID)", time: event.archivedAt, in: db)
     }
 
+    static func append(_ event: CourseRulesRevised, in db: Database) throws {
+        try Outbox.append(
+            event, id: "catalog.course.rules-revised:\(event.courseID):\(event.version):\(event.rulesRevision)",
+            time: event.revisedAt, in: db)
+    }
+
     static func archived(_ course: Course) -> CourseArchived {
         CourseArchived(
             courseID: course.id, archivedAt: course.archivedAt ?? course.updatedAt, reason: course.archiveReason)

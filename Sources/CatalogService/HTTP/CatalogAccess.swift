@@ -10,6 +10,8 @@ enum CatalogAccess {
         "GET /courses/{id}": .anyone,
         "GET /courses/{id}/versions": .anyone,
         "GET /courses/{id}/versions/{version}": .anyone,
+        "GET /courses/{id}/versions/{version}/rules": .anyone,
+        "PUT /courses/{id}/versions/{version}/rules": .role(.designer),
         "POST /courses": .role(.designer),
         "GET /drafts": .role(.designer),
         "GET /courses/{id}/draft": .role(.designer),

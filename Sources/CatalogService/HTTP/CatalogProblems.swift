@@ -26,6 +26,7 @@ extension CatalogStoreError: ProblemConvertible {
         case .courseNotFound(let id): .notFound("Course", id: id)
         case .revisionMismatch(let current): .preconditionFailed(current: EntityTag.format(current))
         case .courseExists(let id): .conflict("a course with id '\(id)' already exists")
+        case .versionNotFound(let id, let version): .notFound("Version", id: "\(id)/versions/\(version)")
         }
     }
 }

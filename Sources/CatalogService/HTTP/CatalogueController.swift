@@ -17,6 +17,7 @@ struct CatalogueController: Sendable {
         single.get("courses/{id}", use: course)
         single.get("courses/{id}/versions", use: versions)
         single.get("courses/{id}/versions/{version}", use: version)
+        single.get("courses/{id}/versions/{version}/rules", use: rules)
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -79,5 +80,19 @@ struct CatalogueController: Sendable {
             throw Problem.notFound("Version", id: "\(id)/versions/\(number)")
         }
         return JSONResponse(version)
+    }
+}
+
+extension CatalogueController {
+    /// `GET /courses/{id}/versions/{version}/rules`: the completion rules in force of a published version and the
+    /// corrections that led there.
+    @Sendable func rules(_ request: Request, context: ServiceRequestContext) async throws -> JSONResponse<RulesView> {
+        let id = try PathIdentifier.require(naming: "Course", in: context)
+        let number = try RulesView.versionNumber(context)
+        guard let (published, revisions) = try await authoring.store.rulesRevisions(of: id, version: number) else {
+            throw Problem.notFound("Version", id: "\(id)/versions/\(number)")
+        }
+        let view = RulesView(published, revisions: revisions)
+        return JSONResponse(view, headers: EntityTag.headers(view.rulesRevision))
     }
 }

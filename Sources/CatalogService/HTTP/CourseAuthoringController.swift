@@ -27,6 +27,7 @@ struct CourseAuthoringController: Sendable {
         group.post("courses/{id}/publish", use: publish)
         group.post("courses/{id}/archive", use: archive)
         group.post("courses/{id}/derive", use: derive)
+        group.put("courses/{id}/versions/{version}/rules", use: reviseRules)
     }
 
     // MARK: - Drafts
@@ -148,6 +149,25 @@ struct CourseAuthoringController: Sendable {
         let (course, _) = try await authoring.change(
             id, in: try Self.scope(context), expectedRevision: EntityTag.expectedRevision(request), change)
         return view(course)
+    }
+
+    /// `PUT /courses/{id}/versions/{version}/rules`: the next correction of a published version's completion rules
+    /// (the whole rule set and a reason); `If-Match` names the rules revision it corrects (optional).
+    @Sendable func reviseRules(
+        _ request: Request, context: ServiceRequestContext
+    ) async throws -> JSONResponse<RulesView> {
+        let id = try Self.courseID(context)
+        let number = try RulesView.versionNumber(context)
+        let caller = try context.requireCaller()
+        let correction = try await JSONBody.decode(RulesCorrection.self, from: request)
+        let revised = try await authoring.reviseRules(
+            id, version: number, correction: correction, in: Self.scope(caller), by: caller.subject,
+            expectedRevision: EntityTag.expectedRevision(request))
+        guard let (published, revisions) = try await authoring.store.rulesRevisions(of: id, version: number) else {
+            throw Problem.notFound("Version", id: "\(id)/versions/\(number)")
+        }
+        return JSONResponse(
+            RulesView(published, revisions: revisions), headers: EntityTag.headers(revised.rulesRevision))
     }
 
     /// The path's `{id}`, checked before the body is read (see ``PathIdentifier``).

@@ -41,5 +41,24 @@ public enum CatalogMigrations {
                     );
                     """)
         }
+        // Issue 18: corrections of a published version's completion rules, as revisions (revision 1 is the rules
+        // as published, in the version's snapshot, which never changes).
+        migrator.registerMigration("catalog.v2.rules-revisions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE catalog_rules_revision (
+                        course_id TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        revision INTEGER NOT NULL,
+                        event TEXT NOT NULL,
+                        PRIMARY KEY (course_id, version, revision),
+                        FOREIGN KEY (course_id, version) REFERENCES catalog_course_version (course_id, version)
+                    );
+                    CREATE TRIGGER catalog_rules_revision_no_update BEFORE UPDATE ON catalog_rules_revision
+                    BEGIN SELECT RAISE(ABORT, 'rules revisions are immutable'); END;
+                    CREATE TRIGGER catalog_rules_revision_no_delete BEFORE DELETE ON catalog_rules_revision
+                    BEGIN SELECT RAISE(ABORT, 'rules revisions are immutable'); END;
+                    """)
+        }
     }
 }

@@ -99,6 +99,51 @@ public struct CatalogStore: Sendable {
         }
     }
 
+    /// The corrections of a version's completion rules, oldest first (empty when it has none); nil when the course
+    /// has no such version.
+    public func rulesRevisions(of id: String, version: Int) async throws -> (CoursePublished, [CourseRulesRevised])? {
+        try await database.read { db in try Self.rules(of: id, version: version, in: db) }
+    }
+
+    /// Records the next correction of a version's completion rules and its event, in one transaction: `make`
+    /// gets the version, its corrections so far and the course (to check the caller's scope) and returns the
+    /// revision to record.
+    public func reviseRules(
+        of id: String, version: Int,
+        _ make: @escaping @Sendable (Course, CoursePublished, [CourseRulesRevised]) throws -> CourseRulesRevised
+    ) async throws -> CourseRulesRevised {
+        try await write { db in
+            guard let course = try Self.load(id, in: db) else { throw CatalogStoreError.courseNotFound(id) }
+            guard let (published, revisions) = try Self.rules(of: id, version: version, in: db) else {
+                throw CatalogStoreError.versionNotFound(courseID: id, version: version)
+            }
+            let revision = try make(course, published, revisions)
+            try db.execute(
+                sql: "INSERT INTO catalog_rules_revision (course_id, version, revision, event) VALUES (?, ?, ?, ?)",
+                arguments: [
+                    id, version, revision.rulesRevision,
+                    String(decoding: try EventCoding.encode(revision), as: UTF8.self),
+                ])
+            try CatalogEvents.append(revision, in: db)
+            return revision
+        }
+    }
+
+    private static func rules(
+        of id: String, version: Int, in db: Database
+    ) throws
+        -> (CoursePublished, [CourseRulesRevised])?
+    {
+        guard let record = try VersionRecord.fetchOne(db, key: ["course_id": id, "version": version]) else {
+            return nil
+        }
+        let revisions = try String.fetchAll(
+            db, sql: "SELECT event FROM catalog_rules_revision WHERE course_id = ? AND version = ? ORDER BY revision",
+            arguments: [id, version]
+        ).map { try EventCoding.decode(CourseRulesRevised.self, from: Data($0.utf8)) }
+        return (try record.event, revisions)
+    }
+
     /// Everything the in-memory catalogue needs: each course that has a published version, with all its versions.
     public func publishedCourses() async throws -> [(course: Course, versions: [CoursePublished])] {
         try await database.read { db in

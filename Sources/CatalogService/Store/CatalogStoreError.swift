@@ -6,4 +6,6 @@ public enum CatalogStoreError: Error, Sendable, Equatable {
     case revisionMismatch(current: Int)
     /// A course with this id already exists.
     case courseExists(String)
+    /// The course has no published version with this number.
+    case versionNotFound(courseID: String, version: Int)
 }

@@ -35,13 +35,16 @@ public struct CourseCompleted: DomainEvent {
     /// 1 for an enrolment's first completion, then one more after each revocation. Absent in events
     /// produced before corrections existed: 1.
     public let revision: Int
+    /// The revision of the course version's completion rules that decided: 1 as published, then the designer's
+    /// corrections (`catalog.course.rules-revised.v1`). Absent in events produced before corrections existed: 1.
+    public let rulesRevision: Int
 
     public var subject: String { enrolmentID }
 
     public init(
         enrolmentID: String, participantID: String, sessionID: String, course: CourseVersionRef, academy: String,
         schoolLevel: SchoolLevel, completedAt: Date, distanceMinutes: Int, inPersonMinutes: Int,
-        criteriaMet: [String], ruleVersion: Int, revision: Int = 1
+        criteriaMet: [String], ruleVersion: Int, revision: Int = 1, rulesRevision: Int = 1
     ) {
         self.enrolmentID = enrolmentID
         self.participantID = participantID
@@ -55,11 +58,12 @@ public struct CourseCompleted: DomainEvent {
         self.criteriaMet = criteriaMet
         self.ruleVersion = ruleVersion
         self.revision = revision
+        self.rulesRevision = rulesRevision
     }
 
     private enum CodingKeys: String, CodingKey {
         case enrolmentID, participantID, sessionID, course, academy, schoolLevel, completedAt, distanceMinutes
-        case inPersonMinutes, criteriaMet, ruleVersion, revision
+        case inPersonMinutes, criteriaMet, ruleVersion, revision, rulesRevision
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,5 +80,6 @@ public struct CourseCompleted: DomainEvent {
         criteriaMet = try container.decode([String].self, forKey: .criteriaMet)
         ruleVersion = try container.decode(Int.self, forKey: .ruleVersion)
         revision = try container.decodeIfPresent(Int.self, forKey: .revision) ?? 1
+        rulesRevision = try container.decodeIfPresent(Int.self, forKey: .rulesRevision) ?? 1
     }
 }

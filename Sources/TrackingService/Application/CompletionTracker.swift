@@ -60,7 +60,8 @@ struct CompletionTracker: Sendable {
             enrolmentID: enrolment.enrolmentID, ruleVersion: rules.version, revision: next)
         let completion = CompletionRow(
             sessionID: session.sessionID, enrolmentID: enrolment.enrolmentID, revision: next,
-            ruleVersion: rules.version, completedAt: completedAt, distanceMinutes: assessment.distanceMinutes,
+            ruleVersion: rules.version, rulesRevision: plan.rulesRevision, completedAt: completedAt,
+            distanceMinutes: assessment.distanceMinutes,
             inPersonMinutes: assessment.inPersonMinutes, criteriaMet: assessment.criteriaMet, eventID: eventID)
         guard try completion.insert(db) else { return outcome }
         outcome.newlyCompleted = true
@@ -70,7 +71,7 @@ struct CompletionTracker: Sendable {
             schoolLevel: enrolment.schoolLevel ?? session.schoolLevel,
             completedAt: Timestamp.truncated(completedAt), distanceMinutes: assessment.distanceMinutes,
             inPersonMinutes: assessment.inPersonMinutes, criteriaMet: assessment.criteriaMet,
-            ruleVersion: rules.version, revision: next)
+            ruleVersion: rules.version, revision: next, rulesRevision: plan.rulesRevision)
         try Outbox.append(event, id: eventID, time: now, in: db)
         return outcome
     }

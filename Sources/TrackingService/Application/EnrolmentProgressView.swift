@@ -30,6 +30,8 @@ public struct EnrolmentProgressView: Codable, Sendable, Equatable {
         public var ruleVersion: Int
         /// 1 for the first completion, one more after each correction that revoked one.
         public var revision: Int
+        /// The revision of the course version's rules that decided.
+        public var rulesRevision: Int
         public var criteriaMet: [String]
         public var distanceMinutes: Int
         public var inPersonMinutes: Int
@@ -89,6 +91,7 @@ public struct EnrolmentProgressView: Codable, Sendable, Equatable {
         self.completion = completion.map {
             Completion(
                 completedAt: $0.completedAt, ruleVersion: $0.ruleVersion, revision: $0.revision,
+                rulesRevision: $0.rulesRevision,
                 criteriaMet: $0.criteriaMet,
                 distanceMinutes: $0.distanceMinutes, inPersonMinutes: $0.inPersonMinutes)
         }

@@ -14,7 +14,7 @@ import ServiceSupport
 public final class TrackingApplication: Sendable {
     public let stores: TrackingStores
     public let rules: CompletionRules
-    private let now: @Sendable () -> Date
+    let now: @Sendable () -> Date
     /// Sends reports for sessions of partitions owned by another instance to their partition's queue; nil: such a
     /// report is refused (421) instead.
     let forwarder: ProgressForwarder?
@@ -60,26 +60,6 @@ public final class TrackingApplication: Sendable {
         /// Enrolments whose completion this sheet revoked (a correction; revised ones are among both lists when
         /// the course is still completed with fewer hours).
         public var revokedEnrolments: [String]
-    }
-
-    /// What a re-evaluation of one enrolment found.
-    public struct ReevaluationReceipt: Codable, Sendable, Equatable {
-        public enum Result: String, Codable, Sendable {
-            /// The rules in force give the same outcome: nothing announced.
-            case unchanged
-            /// The course is now completed (a new revision announced).
-            case completed
-            /// The completion in force no longer holds: revoked.
-            case revoked
-            /// Still completed, with fewer hours: revoked and the next revision announced.
-            case revised
-        }
-        public var enrolmentID: String
-        public var sessionID: String
-        public var result: Result
-        /// The revision in force afterwards, nil when none is.
-        public var revision: Int?
-        public var ruleVersion: Int
     }
 
     /// One audited act on a session: who, when, what.
@@ -214,59 +194,6 @@ public final class TrackingApplication: Sendable {
         return AttendanceReceipt(
             sessionID: sessionID, activityID: sheet.activityID, recorded: sheet.entries.count,
             completedEnrolments: outcome.newlyCompleted, revokedEnrolments: outcome.revoked)
-    }
-
-    /// Recomputes one enrolment under the rules in force, as a correction: a manager of the session's academy
-    /// says why, the act is audited, and where the outcome changes the completion is revoked, revised or
-    /// announced (never silently rewritten).
-    public func reevaluate(
-        enrolmentID: String, reason: String, by caller: Caller
-    ) async throws
-        -> ReevaluationReceipt
-    {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= AttendanceSheet.maximumReasonLength else {
-            throw TrackingError.invalid(
-                "reason", "say why, in 1 to \(AttendanceSheet.maximumReasonLength) characters")
-        }
-        let now = Timestamp.truncated(self.now())
-        let sessionID = try await stores.requirePlacement(of: enrolmentID).sessionID
-        let store = try stores.store(forSession: sessionID)
-        let (plans, tracker, scope) = (store.plans, tracker, TrackingScope(caller: caller))
-        return try await store.write { db in
-            guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
-                let session = try SessionRow.fetch(sessionID, db)
-            else { throw TrackingError.notFound(what: "Enrolment", id: enrolmentID) }
-            guard scope.manages(session) else {
-                throw TrackingError.forbidden(
-                    "an enrolment is re-evaluated by a manager of its session's academy (\(session.academy))")
-            }
-            guard let plan = try plans.plan(session.course, db) else {
-                throw TrackingError.conflict(
-                    "the course version \(session.course.courseID) v\(session.course.version) is not known yet",
-                    state: "course-version-unknown")
-            }
-            let before = try CompletionRow.fetch(session: sessionID, enrolment: enrolmentID, db)
-            let outcome = try tracker.recompute(
-                session: session, enrolment: enrolment, plan: plan, now: now, correction: .reevaluated, in: db)
-            let after = try CompletionRow.fetch(session: sessionID, enrolment: enrolmentID, db)
-            let result: ReevaluationReceipt.Result =
-                switch (outcome.revokedRevision != nil, outcome.newlyCompleted) {
-                case (true, true): .revised
-                case (true, false): .revoked
-                case (false, true): .completed
-                case (false, false): .unchanged
-                }
-            try AuditEntry(
-                sessionID: sessionID, recordedAt: now, actorID: caller.subject, action: "completion-reevaluated",
-                detail:
-                    "enrolment \(enrolmentID): \(result.rawValue) (revision \(before?.revision.description ?? "none")"
-                    + " → \(after?.revision.description ?? "none"), rules v\(tracker.rules.version)); reason: \(reason)"
-            ).insert(db)
-            return ReevaluationReceipt(
-                enrolmentID: enrolmentID, sessionID: sessionID, result: result, revision: after?.revision,
-                ruleVersion: tracker.rules.version)
-        }
     }
 
     /// What was audited on a session (backdated sheets, attendance corrections, voided statements,

@@ -35,24 +35,7 @@ struct VoidedProgress: Sendable {
                 UPDATE progress_record SET voided_at = ?
                 WHERE session_id = ? AND enrolment_id = ? AND record_id = ?
                 """, arguments: [now.storedValue, sessionID, enrolmentID, "xapi:\(statementID)"])
-        let credit = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
-        let records = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT content, received_at FROM progress_record
-                WHERE session_id = ? AND enrolment_id = ? AND activity_id = ? AND voided_at IS NULL
-                ORDER BY received_at, record_id
-                """, arguments: [sessionID, enrolmentID, activityID]
-        ).map { row -> (record: ProgressRecord, time: Date) in
-            let record = try EventCoding.decode(ProgressRecord.self, from: Data((row["content"] as String).utf8))
-            let received: Date = row["received_at"]
-            return (record, credit.effective(stated: record.occurredAt, receivedAt: received))
-        }
-        var progress = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db)
-        let rebuilt = (progress[activityID] ?? ActivityProgress(activityID: activityID)).rebuilt(
-            from: records, of: activity)
-        progress[activityID] = rebuilt
-        try ActivityProgressRow.save(rebuilt, session: sessionID, enrolment: enrolmentID, recordedBy: nil, db)
+        let progress = try ProgressLog.rebuild([activity], of: enrolment, in: session, db)
         try AuditEntry(
             sessionID: sessionID, recordedAt: now, actorID: senderID, action: "statement-voided",
             detail: "statement \(statementID) (activity \(activityID), enrolment \(enrolmentID)) no longer counts"
@@ -61,5 +44,44 @@ struct VoidedProgress: Sendable {
             session: session, enrolment: enrolment, plan: plan, progress: progress, now: now,
             correction: .statementVoided, in: db)
         return true
+    }
+}
+
+/// An enrolment's progress rebuilt from its log of progress records (`progress_record`): what a correction needs
+/// when what was derived at each report — a pass, a minimum time reached — no longer holds (a voided record, a
+/// pass threshold or a minimum time the designer corrected).
+enum ProgressLog {
+    /// Rebuilds `activities`' progress from the records that count, in the order they were received, keeping what
+    /// trainers recorded and the participant's claims; saves it and returns the enrolment's whole progress.
+    static func rebuild(
+        _ activities: [ActivitySnapshot], of enrolment: EnrolmentRow, in session: SessionRow, _ db: Database
+    ) throws -> [String: ActivityProgress] {
+        let credit = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
+        var records: [String: [(record: ProgressRecord, time: Date)]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT activity_id, content, received_at FROM progress_record
+                WHERE session_id = ? AND enrolment_id = ? AND voided_at IS NULL
+                ORDER BY received_at, record_id
+                """, arguments: [session.sessionID, enrolment.enrolmentID])
+        {
+            let record = try EventCoding.decode(ProgressRecord.self, from: Data((row["content"] as String).utf8))
+            let received: Date = row["received_at"]
+            records[row["activity_id"], default: []].append(
+                (record, credit.effective(stated: record.occurredAt, receivedAt: received)))
+        }
+        var progress = try ActivityProgressRow.fetch(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
+        for activity in activities {
+            let current = progress[activity.id]
+            let entries = records[activity.id] ?? []
+            guard current != nil || !entries.isEmpty else { continue }
+            let rebuilt = (current ?? ActivityProgress(activityID: activity.id)).rebuilt(from: entries, of: activity)
+            guard rebuilt != current else { continue }
+            progress[activity.id] = rebuilt
+            try ActivityProgressRow.save(
+                rebuilt, session: session.sessionID, enrolment: enrolment.enrolmentID, recordedBy: nil, db)
+        }
+        return progress
     }
 }

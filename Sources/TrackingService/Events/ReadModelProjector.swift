@@ -36,6 +36,30 @@ public struct ReadModelProjector: Sendable {
         }
     }
 
+    /// A designer's correction of a version's rules, applied in the store of `partition` (every partition gets a
+    /// copy), or in every store: new decisions follow it; completions already announced change only on a
+    /// re-evaluation. Before the version itself has arrived, retried until it has.
+    public func apply(_ envelope: CloudEvent<CourseRulesRevised>, partition: Int? = nil) async throws {
+        let event = envelope.data
+        let consumer = consumer
+        for store in try partition.map { [try stores.store(forPartition: $0)] } ?? stores.all {
+            let plans = store.plans
+            try await store.write { db in
+                guard try Inbox.claim(envelope.id, consumer: consumer, in: db) else { return }
+                guard let row = try CourseVersionRow.applying(event, db) else {
+                    throw CourseVersionNotYetKnown(ref: event.versionRef)
+                }
+                plans.remember(row)
+            }
+        }
+    }
+
+    /// A correction of a course version tracking has not received yet: retried later (never parked at once).
+    struct CourseVersionNotYetKnown: Error, CustomStringConvertible {
+        var ref: CourseVersionRef
+        var description: String { "course version \(ref.courseID) v\(ref.version) is not known to tracking yet" }
+    }
+
     public func apply(_ envelope: CloudEvent<SessionScheduled>) async throws {
         let event = envelope.data
         let row = SessionRow(

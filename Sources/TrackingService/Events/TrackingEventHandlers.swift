@@ -10,6 +10,9 @@ enum TrackingEventHandlers {
         routes.on(CoursePublished.self) { envelope, delivery in
             try await projector.apply(envelope, partition: naming.partition(ofQueue: delivery.queue))
         }
+        routes.on(CourseRulesRevised.self) { envelope, delivery in
+            try await projector.apply(envelope, partition: naming.partition(ofQueue: delivery.queue))
+        }
         routes.on(SessionScheduled.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(SessionCancelled.self) { envelope, _ in try await projector.apply(envelope) }
         routes.on(SessionStaffChanged.self) { envelope, _ in try await projector.apply(envelope) }

@@ -15,6 +15,7 @@ import ServiceSupport
 /// | `GET /sessions/{id}/summary` | completed count and average progress | as the table |
 /// | `GET /sessions/{id}/audit` | what was audited: backdated sheets, corrections, voided statements, re-evaluations | as the table |
 /// | `POST /enrolments/{id}/reevaluation` | recompute one enrolment under the rules in force, saying why | a manager of its academy |
+/// | `POST /sessions/{id}/reevaluation` | the same for each approved enrolment of the session (after a designer corrected the rules) | a manager of its academy |
 ///
 /// Trainers do not post progress reports for participants: progress is the participant's own account of
 /// their work; trainers record what they witness, attendance (and may relay a tool's xAPI statements).
@@ -67,6 +68,12 @@ struct ProgressController: Sendable {
             let caller = try context.requireCaller()
             let body = try await JSONBody.decode(ReevaluationRequest.self, from: request)
             return JSONResponse(try await application.reevaluate(enrolmentID: id, reason: body.reason, by: caller))
+        }
+        router.post("sessions/:id/reevaluation") { request, context in
+            let id = try PathIdentifier.require(naming: "Session", in: context)
+            let caller = try context.requireCaller()
+            let body = try await JSONBody.decode(ReevaluationRequest.self, from: request)
+            return JSONResponse(try await application.reevaluate(sessionID: id, reason: body.reason, by: caller))
         }
     }
 

@@ -14,6 +14,7 @@ enum TrackingAccess {
         "GET /sessions/{id}/summary": .role(.trainer, .tutor, .manager),
         "GET /sessions/{id}/audit": .role(.trainer, .tutor, .manager),
         "POST /enrolments/{id}/reevaluation": .role(.manager),
+        "POST /sessions/{id}/reevaluation": .role(.manager),
         "GET /partitions": .role(.operator),
         "POST /partitions/release": .role(.operator),
         "GET /partitions/{partition}/file": .role(.operator),

@@ -11,6 +11,8 @@ struct CompletionRow: Sendable, Equatable {
     var enrolmentID: String
     var revision: Int
     var ruleVersion: Int
+    /// The revision of the course version's rules that decided.
+    var rulesRevision: Int
     var completedAt: Date
     var distanceMinutes: Int
     var inPersonMinutes: Int
@@ -21,7 +23,8 @@ struct CompletionRow: Sendable, Equatable {
     var revocationCause: CourseCompletionRevoked.Cause?
 
     init(
-        sessionID: String, enrolmentID: String, revision: Int = 1, ruleVersion: Int, completedAt: Date,
+        sessionID: String, enrolmentID: String, revision: Int = 1, ruleVersion: Int, rulesRevision: Int = 1,
+        completedAt: Date,
         distanceMinutes: Int, inPersonMinutes: Int, criteriaMet: [String], eventID: String, revokedAt: Date? = nil,
         revocationCause: CourseCompletionRevoked.Cause? = nil
     ) {
@@ -29,6 +32,7 @@ struct CompletionRow: Sendable, Equatable {
         self.enrolmentID = enrolmentID
         self.revision = revision
         self.ruleVersion = ruleVersion
+        self.rulesRevision = rulesRevision
         self.completedAt = completedAt
         self.distanceMinutes = distanceMinutes
         self.inPersonMinutes = inPersonMinutes
@@ -43,6 +47,7 @@ struct CompletionRow: Sendable, Equatable {
         enrolmentID = row["enrolment_id"]
         revision = row["revision"]
         ruleVersion = row["rule_version"]
+        rulesRevision = row["rules_revision"]
         completedAt = row["completed_at"]
         distanceMinutes = row["distance_minutes"]
         inPersonMinutes = row["in_person_minutes"]
@@ -92,11 +97,12 @@ struct CompletionRow: Sendable, Equatable {
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO course_completion (session_id, enrolment_id, revision, rule_version,
-                    completed_at, distance_minutes, in_person_minutes, criteria_met, event_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    rules_revision, completed_at, distance_minutes, in_person_minutes, criteria_met, event_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            sessionID, enrolmentID, revision, ruleVersion, completedAt.storedValue, distanceMinutes, inPersonMinutes,
+            sessionID, enrolmentID, revision, ruleVersion, rulesRevision, completedAt.storedValue, distanceMinutes,
+            inPersonMinutes,
             String(decoding: try JSONEncoder().encode(criteriaMet), as: UTF8.self), eventID,
         ])
         return db.changesCount == 1

@@ -10,6 +10,8 @@ struct CourseVersionRow: Sendable, Equatable {
     /// The course's "N of these" requirements.
     var groups: [CompletionGroup] = []
     var publishedAt: Date
+    /// 1: the rules as published; then the designer's corrections (`catalog.course.rules-revised.v1`).
+    var rulesRevision = 1
 
     /// Published versions are immutable: a second copy of the same version changes nothing.
     func insert(_ db: Database) throws {
@@ -36,6 +38,28 @@ struct CourseVersionRow: Sendable, Equatable {
             ref: ref, title: row["title"],
             activities: try JSONDecoder().decode([ActivitySnapshot].self, from: Data(json.utf8)),
             groups: try JSONDecoder().decode([CompletionGroup].self, from: Data(groupsJSON.utf8)),
-            publishedAt: row["published_at"])
+            publishedAt: row["published_at"], rulesRevision: row["rules_revision"])
+    }
+
+    /// The version's rules after a designer's correction, unless a later one was applied already; nil when the
+    /// version is not known (yet).
+    static func applying(_ revised: CourseRulesRevised, _ db: Database) throws -> CourseVersionRow? {
+        guard var row = try fetch(revised.versionRef, db) else { return nil }
+        guard revised.rulesRevision > row.rulesRevision else { return row }
+        let rules = Dictionary(uniqueKeysWithValues: revised.activities.map { ($0.activityID, $0) })
+        row.activities = row.activities.map { activity in rules[activity.id]?.applied(to: activity) ?? activity }
+        row.groups = revised.completionGroups
+        row.rulesRevision = revised.rulesRevision
+        try db.cachedStatement(
+            sql: """
+                UPDATE course_version SET activities = ?, completion_groups = ?, rules_revision = ?
+                WHERE course_id = ? AND version = ?
+                """
+        ).execute(arguments: [
+            String(decoding: try JSONEncoder().encode(row.activities), as: UTF8.self),
+            String(decoding: try JSONEncoder().encode(row.groups), as: UTF8.self), row.rulesRevision,
+            row.ref.courseID, row.ref.version,
+        ])
+        return row
     }
 }

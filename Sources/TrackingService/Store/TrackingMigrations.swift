@@ -188,13 +188,15 @@ public enum TrackingMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
-        // Issue 18: completion rules as course content (groups, minimum time) and corrections: an enrolment's
+        // Issue 18: completion rules as course content (groups, minimum time, a designer's corrections of a
+        // published version's rules as revisions) and corrections: an enrolment's
         // completions become revisions (revoked by a correction, the next revision when completed again); a
         // voided statement's progress record is kept, marked, and no longer counts.
         migrator.registerMigration("tracking.v6.completion-rules-corrections") { db in
             try db.execute(
                 sql: """
                     ALTER TABLE course_version ADD COLUMN completion_groups TEXT NOT NULL DEFAULT '[]';
+                    ALTER TABLE course_version ADD COLUMN rules_revision INTEGER NOT NULL DEFAULT 1;
                     ALTER TABLE activity_progress ADD COLUMN minimum_time_met_at DATETIME;
                     ALTER TABLE progress_record ADD COLUMN voided_at DATETIME;
                     CREATE TABLE course_completion_revision (
@@ -202,6 +204,7 @@ public enum TrackingMigrations {
                         enrolment_id TEXT NOT NULL,
                         revision INTEGER NOT NULL,
                         rule_version INTEGER NOT NULL,
+                        rules_revision INTEGER NOT NULL DEFAULT 1,
                         completed_at DATETIME NOT NULL,
                         distance_minutes INTEGER NOT NULL,
                         in_person_minutes INTEGER NOT NULL,

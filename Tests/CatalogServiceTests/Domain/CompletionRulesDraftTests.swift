@@ -9,9 +9,10 @@ import Testing
 @Suite("Completion rules in a course draft")
 struct CompletionRulesDraftTests {
     static func analyses() -> [Activity] {
-        CourseSamples.activities() + ["b1", "b2", "b3"].map {
-            Activity(id: $0, title: "Analyse \($0)", kind: .sequenceAnalysis, estimatedMinutes: 40, required: false)
-        }
+        CourseSamples.activities()
+            + ["b1", "b2", "b3"].map {
+                Activity(id: $0, title: "Analyse \($0)", kind: .sequenceAnalysis, estimatedMinutes: 40, required: false)
+            }
     }
 
     @Test("a moveOn must fit the activity's kind; passing needs a threshold; NotApplicable is never required")

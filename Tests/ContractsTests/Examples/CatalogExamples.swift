@@ -79,3 +79,29 @@ extension CourseArchived: ExampleEvent {
                 reason: "Remplacé par le parcours « Résolution de problèmes, cycles 2 et 3 »."))
     }
 }
+
+extension CourseRulesRevised: ExampleEvent {
+    static var example: CloudEvent<CourseRulesRevised> {
+        Example.envelope(
+            id: "catalog-rules-8f14e45f-ceea-4e6b-9a3c-2d7b5e0f6a11-1-2", time: "2025-11-03T10:12:44.318Z",
+            CourseRulesRevised(
+                courseID: Example.courseID, version: 1, rulesRevision: 2,
+                activities: [
+                    .init(activityID: "act-01", required: true),
+                    .init(activityID: "act-02", required: true, passThreshold: 0.6, moveOn: .passed),
+                    .init(activityID: "act-03", required: false, moveOn: .completed),
+                    .init(activityID: "act-04", required: true),
+                    .init(activityID: "act-05", required: false, moveOn: .completed, minimumMinutes: 20),
+                    .init(activityID: "act-06", required: false),
+                    .init(activityID: "act-07", required: false, moveOn: .notApplicable),
+                    .init(activityID: "act-08", required: false, moveOn: .completed, minimumMinutes: 20),
+                ],
+                completionGroups: [
+                    CompletionGroup(
+                        id: "analyses", title: "Une analyse de séance au choix", activityIDs: ["act-05", "act-08"],
+                        minimum: 1)
+                ],
+                reason: "Le seuil du quiz était trop exigeant ; la classe virtuelle devient facultative.",
+                designerID: Example.designerID, revisedAt: Example.date("2025-11-03T10:12:44.290Z")))
+    }
+}

@@ -25,7 +25,7 @@ extension CourseCompleted: ExampleEvent {
                     "required-activities-completed", "group:analyses", "completed:act-01", "passed:act-02",
                     "attended:act-03", "attended:act-04", "completed:act-05", "minimum-time:act-05",
                 ],
-                ruleVersion: 2, revision: 1))
+                ruleVersion: 2, revision: 1, rulesRevision: 2))
     }
 }
 

@@ -14,11 +14,14 @@ import Testing
 struct CompletionCorrectionTests {
     static let date = Timestamp.parse("2026-11-20T10:00:00Z")!
 
-    func completed(_ event: CourseCompleted, id: String, _ fixture: EnrolmentFixture) async throws -> CompletionOutcome {
+    func completed(_ event: CourseCompleted, id: String, _ fixture: EnrolmentFixture) async throws -> CompletionOutcome
+    {
         try await fixture.useCases.courseCompleted(CloudEvent(id: id, time: Date(), event: event))
     }
 
-    func revoked(_ event: CourseCompletionRevoked, id: String, _ fixture: EnrolmentFixture) async throws
+    func revoked(
+        _ event: CourseCompletionRevoked, id: String, _ fixture: EnrolmentFixture
+    ) async throws
         -> CompletionOutcome
     {
         try await fixture.useCases.courseCompletionRevoked(CloudEvent(id: id, time: Date(), event: event))
@@ -64,10 +67,13 @@ struct CompletionCorrectionTests {
             let history = try await api.get("/enrolments/\(enrolment.id)/history").decode(History.self)
             #expect(
                 history.transitions.map(\.command).suffix(3) == ["complete", "revokeCompletion", "complete"])
-            #expect(history.transitions.last { $0.command == "revokeCompletion" }?.reason?.contains("attendance-corrected") == true)
+            #expect(
+                history.transitions.last { $0.command == "revokeCompletion" }?.reason?.contains("attendance-corrected")
+                    == true)
         }
         let revokedEvents = try await fixture.outboxMessages(type: EnrolmentCompletionRevoked.eventType.rawValue)
-        #expect(revokedEvents.map(\.id) == ["enrolment-completion-revoked-\(try #require(revokedEvents.first?.subject))-1"])
+        #expect(
+            revokedEvents.map(\.id) == ["enrolment-completion-revoked-\(try #require(revokedEvents.first?.subject))-1"])
         let completedEvents = try await fixture.outboxMessages(type: EnrolmentCompleted.eventType.rawValue)
         #expect(completedEvents.count == 2)
         #expect(Set(completedEvents.map(\.id)).count == 2, "the second completion is announced under its own id")
