@@ -43,6 +43,8 @@ struct CompletionTracker: Sendable {
         }
         let newlyDone = try recordActivities(assessment, session: session, enrolment: enrolment, now: now, db)
         var outcome = Outcome(assessment: assessment, newlyCompleted: false, newlyDoneActivities: newlyDone)
+        // Most reports complete nothing and correct nothing: no read of the completions for them.
+        guard assessment.isCompleted || correction != nil else { return outcome }
         let latest = try CompletionRow.latest(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
         var next = (latest?.revision ?? 0) + 1
         if let current = latest, current.revokedAt == nil {
