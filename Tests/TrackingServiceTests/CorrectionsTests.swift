@@ -344,4 +344,59 @@ struct CorrectionsTests {
         let revoked = try await events(CourseCompletionRevoked.self, fixture)
         #expect(revoked.map(\.data.enrolmentID) == [bobEnrolment] && revoked.first?.data.cause == .reevaluated)
     }
+
+    @Test(
+        "after a rules revision, a sheet that corrects nothing revokes nothing, and the next report derives the pass again under the new threshold"
+    )
+    func rulesRevisionWithoutReevaluation() async throws {
+        let fixture = try await TrackingFixture.make()
+        let (bobEnrolment, bob) = ("e-bob", "p-bob")
+        try await fixture.seed(enrolments: [Self.enrolment: Self.alice, bobEnrolment: bob])
+        try await fixture.application.test(.router) { client in
+            let alice = try await Callers.participant(Self.alice)
+            let uri = "/enrolments/\(Self.enrolment)/progress"
+            try await client.send(
+                .post, uri, json: ProgressRecord(id: "v", activityID: "video", timeSpentSeconds: 2400, completed: true),
+                headers: alice)
+            try await client.send(
+                .post, uri, json: ProgressRecord(id: "q", activityID: "quiz", score: 0.65), headers: alice)
+            let bobHeaders = try await Callers.participant(bob)
+            try await client.send(
+                .post, "/enrolments/\(bobEnrolment)/progress",
+                json: ProgressRecord(id: "v", activityID: "video", completed: true), headers: bobHeaders)
+            try await client.send(
+                .post, "/enrolments/\(bobEnrolment)/progress",
+                json: ProgressRecord(id: "q", activityID: "quiz", score: 0.9), headers: bobHeaders)
+            let present = AttendanceSheet(
+                activityID: "meeting",
+                entries: [
+                    .init(enrolmentID: Self.enrolment, status: .present),
+                    .init(enrolmentID: bobEnrolment, status: .present),
+                ])
+            let trainer = try await Callers.trainer()
+            try await client.send(.post, "/sessions/\(fixture.sessionID)/attendance", json: present, headers: trainer)
+            // The designer lowers the threshold and asks 30 minutes on the video, which Bob never spent.
+            try await fixture.projector.apply(Events.envelope(Self.revised(2, quizThreshold: 0.6, videoMinimum: 30)))
+
+            // The same sheet again, and a first record of the optional class: no correction, nothing revoked.
+            let again = try await client.send(
+                .post, "/sessions/\(fixture.sessionID)/attendance", json: present, headers: trainer)
+            #expect(try again.decode(TrackingApplication.AttendanceReceipt.self).revokedEnrolments.isEmpty)
+            try await client.send(
+                .post, "/sessions/\(fixture.sessionID)/attendance",
+                json: AttendanceSheet(
+                    activityID: "class", entries: [.init(enrolmentID: bobEnrolment, status: .absent)]),
+                headers: trainer)
+            #expect(try await events(CourseCompletionRevoked.self, fixture).isEmpty)
+
+            // Alice's next report: her 0.65 is derived again against 0.6, and the course is completed under revision 2.
+            let forum = try await client.send(
+                .post, uri, json: ProgressRecord(id: "f", activityID: "forum", completed: true), headers: alice)
+            let view = try forum.decode(EnrolmentProgressView.self)
+            #expect(view.completion?.rulesRevision == 2)
+            #expect(view.activities.first { $0.activityID == "quiz" }?.done == true)
+        }
+        #expect(
+            try await events(CourseCompleted.self, fixture).map(\.data.enrolmentID) == [bobEnrolment, Self.enrolment])
+    }
 }

@@ -5,11 +5,10 @@ import ServiceSupport
 
 /// A published version's completion rules in force, and the corrections that led there (oldest first).
 struct RulesView: Encodable, Sendable {
-    /// One correction.
+    /// One correction (who made it is in the event, not in this public answer).
     struct Correction: Encodable, Sendable {
         var rulesRevision: Int
         var reason: String
-        var designerID: String?
         var revisedAt: Date
     }
 
@@ -29,8 +28,7 @@ struct RulesView: Encodable, Sendable {
         activities = rules.activities
         completionGroups = rules.completionGroups
         corrections = revisions.map {
-            Correction(
-                rulesRevision: $0.rulesRevision, reason: $0.reason, designerID: $0.designerID, revisedAt: $0.revisedAt)
+            Correction(rulesRevision: $0.rulesRevision, reason: $0.reason, revisedAt: $0.revisedAt)
         }
     }
 

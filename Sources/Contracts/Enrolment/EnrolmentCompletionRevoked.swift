@@ -13,7 +13,7 @@ public struct EnrolmentCompletionRevoked: DomainEvent {
     public let participantID: String
     /// Why tracking revoked it: `attendance-corrected`, `statement-voided` or `reevaluated`.
     public let cause: String
-    /// The revision of tracking's completion that was revoked.
+    /// The revision of tracking's completion that the record held and gave back.
     public let revision: Int
     /// Minutes at a distance the teacher's record gave back.
     public let distanceMinutes: Int

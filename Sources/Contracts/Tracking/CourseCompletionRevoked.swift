@@ -1,12 +1,14 @@
 import Foundation
 
-/// A completion tracking announced no longer holds: a correction (a trainer's attendance correction, a
-/// voided xAPI statement, an operator's re-evaluation) left the enrolment's course not completed.
+/// A completion tracking announced no longer holds as announced: a correction (a trainer's attendance correction,
+/// a voided xAPI statement, a manager's re-evaluation) left the enrolment's course not completed, or completed with
+/// fewer hours — then a completion with the next revision follows at once.
 ///
 /// Names the ``revision`` of `tracking.course.completed.v1` it revokes and the hours that completion had
 /// credited, so that a training record can take them back. Announced once per enrolment and revision: its
-/// id is derived from them. If the participant completes again, tracking announces a completion with the
-/// next revision; a subscriber that receives this event after a completion of a HIGHER revision ignores it.
+/// id is derived from them. Revisions follow one another: revoking revision n means every earlier one is revoked
+/// too (deliveries may cross). A subscriber that receives this event after a completion of a HIGHER revision
+/// ignores it.
 public struct CourseCompletionRevoked: DomainEvent {
     public static let eventType: EventType = "tracking.course.completion-revoked.v1"
     public static let producer: ServiceName = .tracking

@@ -34,6 +34,8 @@ extension EnrolmentApplication {
                 session: event.sessionID, db)
             let revisions = try CompletionRevisions.fetch(enrolment.id, db)
             guard event.revision > max(revisions.completed, revisions.revoked) else { return .duplicate }
+            // A manager completed it by hand: tracking's later completion changes nothing (as before revisions).
+            if enrolment.state == .completed && revisions.completed == 0 { return .duplicate }
             let session = try EnrolmentStore.session(enrolment.sessionID, in: db)
             let training = CompletedTraining(
                 enrolmentID: enrolment.id, sessionID: session.id, course: event.course, title: session.title,
@@ -87,13 +89,21 @@ extension EnrolmentApplication {
             let revisions = try CompletionRevisions.fetch(enrolment.id, db)
             guard event.revision > revisions.revoked else { return .duplicate }
             try CompletionRevisions(completed: revisions.completed, revoked: event.revision).save(enrolment.id, db)
-            // A later revision is already in the record (deliveries crossed), or the revoked one never reached it.
-            guard event.revision == revisions.completed, enrolment.state == .completed else { return .duplicate }
+            // Revisions follow one another: revoking revision n means every earlier one was revoked too, so the
+            // revision in the record goes whenever it is n or older (deliveries crossed: a revocation may overtake
+            // the ones before it). A later revision in the record stays; one that never reached it is kept out by
+            // the revoked revision saved above; a manager's completion by hand (no revision) is not tracking's.
+            guard revisions.completed > 0, event.revision >= revisions.completed, enrolment.state == .completed
+            else { return .duplicate }
             let session = try EnrolmentStore.session(enrolment.sessionID, in: db)
+            var given = (distance: 0, inPerson: 0)
             if let row = try Row.fetchOne(
                 db, sql: "SELECT participantID, schoolYear, record FROM completedTraining WHERE enrolmentID = ?",
                 arguments: [enrolment.id])
             {
+                let training = try EventCoding.decode(
+                    CompletedTraining.self, from: Data((row["record"] as String).utf8))
+                given = (training.distanceMinutes, training.inPersonMinutes)
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO revokedTraining (enrolmentID, revision, participantID, schoolYear, record,
@@ -101,7 +111,7 @@ extension EnrolmentApplication {
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        enrolment.id, event.revision, row["participantID"] as String, row["schoolYear"] as Int,
+                        enrolment.id, revisions.completed, row["participantID"] as String, row["schoolYear"] as Int,
                         row["record"] as String, event.cause.rawValue, event.revokedAt,
                     ])
                 try db.execute(sql: "DELETE FROM completedTraining WHERE enrolmentID = ?", arguments: [enrolment.id])
@@ -116,9 +126,9 @@ extension EnrolmentApplication {
             try Outbox.append(
                 EnrolmentCompletionRevoked(
                     enrolmentID: enrolment.id, sessionID: session.id, participantID: enrolment.participantID,
-                    cause: event.cause.rawValue, revision: event.revision, distanceMinutes: event.distanceMinutes,
-                    inPersonMinutes: event.inPersonMinutes, occurredAt: date),
-                id: "enrolment-completion-revoked-\(enrolment.id)-\(event.revision)", time: date, in: db)
+                    cause: event.cause.rawValue, revision: revisions.completed, distanceMinutes: given.distance,
+                    inPersonMinutes: given.inPerson, occurredAt: date),
+                id: "enrolment-completion-revoked-\(enrolment.id)-\(revisions.completed)", time: date, in: db)
             return .revoked
         }
     }

@@ -129,7 +129,8 @@ struct AttendanceCommand: Sendable {
         var outcome = Outcome(newlyCompleted: [])
         for (entry, enrolment) in zip(sheet.entries, enrolments) {
             let current =
-                recorded[enrolment.enrolmentID]?[activity.id] ?? ActivityProgress(activityID: activity.id)
+                recorded[enrolment.enrolmentID]?[activity.id]
+                ?? ActivityProgress(activityID: activity.id, rulesRevision: plan.rulesRevision)
             let credit = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
             guard overwrite else {
                 // A participant's own declaration: a claim the trainers see, never credit (no recomputation).
@@ -143,8 +144,12 @@ struct AttendanceCommand: Sendable {
             try ActivityProgressRow.save(
                 current.recordingAttendance(entry.status, at: time), session: sessionID,
                 enrolment: enrolment.enrolmentID, recordedBy: recordedBy, db)
+            // Only a change of what staff recorded is a correction; a first record or the same status again is not.
+            let before = recorded[enrolment.enrolmentID] ?? [:]
+            let changed = before[activity.id]?.attendance.map { $0 != entry.status } ?? false
             let result = try tracker.recompute(
-                session: session, enrolment: enrolment, plan: plan, now: now, correction: .attendanceCorrected, in: db)
+                session: session, enrolment: enrolment, plan: plan, now: now,
+                correction: changed ? .fact(.attendanceCorrected, before: before) : nil, in: db)
             if result.newlyCompleted { outcome.newlyCompleted.append(enrolment.enrolmentID) }
             if result.revokedRevision != nil { outcome.revoked.append(enrolment.enrolmentID) }
         }

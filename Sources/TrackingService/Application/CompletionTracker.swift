@@ -25,13 +25,31 @@ struct CompletionTracker: Sendable {
         var revokedRevision: Int? = nil
     }
 
+    /// What a correction changed, for ``recompute(session:enrolment:plan:progress:now:correction:in:)``.
+    enum Correction: Sendable {
+        /// A fact was corrected (a trainer's attendance, a voided statement); `before` is the enrolment's progress
+        /// before it. Only what that fact changed counts: a completion is revoked when it held before the fact and
+        /// no longer does, revised when the fact took hours away — never for another reason (such as a rules
+        /// revision that only a re-evaluation applies to the past).
+        case fact(CourseCompletionRevoked.Cause, before: [String: ActivityProgress])
+        /// A manager's re-evaluation: the completion in force is measured against the rules in force.
+        case reevaluation
+
+        var cause: CourseCompletionRevoked.Cause {
+            switch self {
+            case .fact(let cause, _): cause
+            case .reevaluation: .reevaluated
+            }
+        }
+    }
+
     /// - Parameters:
     ///   - known: the enrolment's progress when the caller has it in hand (read again otherwise).
-    ///   - correction: why the enrolment is recomputed when it is a correction (nil for new progress).
+    ///   - correction: what a correction changed (nil for new progress, which never revokes anything).
     func recompute(
         session: SessionRow, enrolment: EnrolmentRow, plan: CourseVersionRow,
         progress known: [String: ActivityProgress]? = nil,
-        now: Date, correction: CourseCompletionRevoked.Cause? = nil, in db: Database
+        now: Date, correction: Correction? = nil, in db: Database
     ) throws -> Outcome {
         let progress =
             try known ?? ActivityProgressRow.fetch(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
@@ -48,12 +66,23 @@ struct CompletionTracker: Sendable {
         let latest = try CompletionRow.latest(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
         var next = (latest?.revision ?? 0) + 1
         if let current = latest, current.revokedAt == nil {
-            guard let cause = correction else { return outcome }
+            guard let correction else { return outcome }
+            // What the completion is measured against: before the corrected fact, or (a re-evaluation) as recorded.
+            let reference: (completed: Bool, distance: Int, inPerson: Int)
+            switch correction {
+            case .fact(_, let before):
+                let prior = rules.assess(
+                    activities: plan.activities, groups: plan.groups, progress: before, withdrawn: false)
+                reference = (prior.isCompleted, prior.distanceMinutes, prior.inPersonMinutes)
+            case .reevaluation:
+                reference = (true, current.distanceMinutes, current.inPersonMinutes)
+            }
+            let lost = reference.completed && !assessment.isCompleted
             let fewerHours =
-                assessment.distanceMinutes < current.distanceMinutes
-                || assessment.inPersonMinutes < current.inPersonMinutes
-            guard !assessment.isCompleted || fewerHours else { return outcome }
-            try revoke(current, cause: cause, session: session, enrolment: enrolment, now: now, db)
+                assessment.isCompleted
+                && (assessment.distanceMinutes < reference.distance || assessment.inPersonMinutes < reference.inPerson)
+            guard lost || fewerHours else { return outcome }
+            try revoke(current, cause: correction.cause, session: session, enrolment: enrolment, now: now, db)
             outcome.revokedRevision = current.revision
             next = current.revision + 1
         }

@@ -70,8 +70,14 @@ struct ProgressCommand: Sendable {
         let time = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
             .effective(stated: record.occurredAt, receivedAt: now)
         var progress = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db)
-        let updated = (progress[activity.id] ?? ActivityProgress(activityID: activity.id)).applying(
+        if progress.values.contains(where: { $0.rulesRevision < plan.rulesRevision }) {
+            // A designer corrected the rules since: what earlier reports derived (a pass, a minimum time) is derived
+            // again under the rules in force, once, before this report adds to it.
+            progress = try ProgressLog.rebuild(plan, of: enrolment, in: session, db)
+        }
+        var updated = (progress[activity.id] ?? ActivityProgress(activityID: activity.id)).applying(
             record, of: activity, at: time)
+        updated.rulesRevision = plan.rulesRevision
         progress[activity.id] = updated
         try ActivityProgressRow.save(updated, session: sessionID, enrolment: enrolmentID, recordedBy: nil, db)
         try db.cachedStatement(

@@ -89,10 +89,10 @@ extension TrackingApplication {
             return try enrolments(db).map { enrolment in
                 let before = try CompletionRow.fetch(session: sessionID, enrolment: enrolment.enrolmentID, db)
                 // What each report derived (a pass, a minimum time reached) is derived again under the rules in force.
-                let progress = try ProgressLog.rebuild(plan.activities, of: enrolment, in: session, db)
+                let progress = try ProgressLog.rebuild(plan, of: enrolment, in: session, db)
                 let outcome = try tracker.recompute(
                     session: session, enrolment: enrolment, plan: plan, progress: progress, now: now,
-                    correction: .reevaluated, in: db)
+                    correction: .reevaluation, in: db)
                 let after = try CompletionRow.fetch(session: sessionID, enrolment: enrolment.enrolmentID, db)
                 let result: ReevaluationReceipt.Result =
                     switch (outcome.revokedRevision != nil, outcome.newlyCompleted) {

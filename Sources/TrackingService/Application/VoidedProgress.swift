@@ -35,14 +35,15 @@ struct VoidedProgress: Sendable {
                 UPDATE progress_record SET voided_at = ?
                 WHERE session_id = ? AND enrolment_id = ? AND record_id = ?
                 """, arguments: [now.storedValue, sessionID, enrolmentID, "xapi:\(statementID)"])
-        let progress = try ProgressLog.rebuild([activity], of: enrolment, in: session, db)
+        let before = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db)
+        let progress = try ProgressLog.rebuild(plan, only: [activity], of: enrolment, in: session, db)
         try AuditEntry(
             sessionID: sessionID, recordedAt: now, actorID: senderID, action: "statement-voided",
             detail: "statement \(statementID) (activity \(activityID), enrolment \(enrolmentID)) no longer counts"
         ).insert(db)
         _ = try tracker.recompute(
             session: session, enrolment: enrolment, plan: plan, progress: progress, now: now,
-            correction: .statementVoided, in: db)
+            correction: .fact(.statementVoided, before: before), in: db)
         return true
     }
 }
@@ -51,11 +52,14 @@ struct VoidedProgress: Sendable {
 /// when what was derived at each report — a pass, a minimum time reached — no longer holds (a voided record, a
 /// pass threshold or a minimum time the designer corrected).
 enum ProgressLog {
-    /// Rebuilds `activities`' progress from the records that count, in the order they were received, keeping what
-    /// trainers recorded and the participant's claims; saves it and returns the enrolment's whole progress.
+    /// Rebuilds the progress of `plan`'s activities (or `only` some) from the records that count, in the order they
+    /// were received, under the plan's rules, keeping what trainers recorded and the participant's claims; saves it
+    /// and returns the enrolment's whole progress.
     static func rebuild(
-        _ activities: [ActivitySnapshot], of enrolment: EnrolmentRow, in session: SessionRow, _ db: Database
+        _ plan: CourseVersionRow, only some: [ActivitySnapshot]? = nil, of enrolment: EnrolmentRow,
+        in session: SessionRow, _ db: Database
     ) throws -> [String: ActivityProgress] {
+        let activities = some ?? plan.activities
         let credit = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
         var records: [String: [(record: ProgressRecord, time: Date)]] = [:]
         for row in try Row.fetchAll(
@@ -76,7 +80,8 @@ enum ProgressLog {
             let current = progress[activity.id]
             let entries = records[activity.id] ?? []
             guard current != nil || !entries.isEmpty else { continue }
-            let rebuilt = (current ?? ActivityProgress(activityID: activity.id)).rebuilt(from: entries, of: activity)
+            let rebuilt = (current ?? ActivityProgress(activityID: activity.id)).rebuilt(
+                from: entries, of: activity, rulesRevision: plan.rulesRevision)
             guard rebuilt != current else { continue }
             progress[activity.id] = rebuilt
             try ActivityProgressRow.save(

@@ -30,12 +30,15 @@ public struct ActivityProgress: Sendable, Equatable, Codable {
     public var attendanceClaimedAt: Date?
     /// When the time spent first reached the activity's `minimumMinutes` (nil while it has not, or without one).
     public var minimumTimeMetAt: Date?
+    /// The revision of the course version's rules that ``passedAt`` and ``minimumTimeMetAt`` were derived under:
+    /// after a designer's correction they are derived again from the log of records.
+    public var rulesRevision: Int
 
     public init(
         activityID: String, startedAt: Date? = nil, secondsSpent: Int = 0, completedAt: Date? = nil,
         bestScore: Double? = nil, passedAt: Date? = nil, attendance: AttendanceStatus? = nil,
         attendanceRecordedAt: Date? = nil, lastActivityAt: Date? = nil, attendanceClaimedAt: Date? = nil,
-        minimumTimeMetAt: Date? = nil
+        minimumTimeMetAt: Date? = nil, rulesRevision: Int = 1
     ) {
         self.activityID = activityID
         self.startedAt = startedAt
@@ -48,6 +51,7 @@ public struct ActivityProgress: Sendable, Equatable, Codable {
         self.lastActivityAt = lastActivityAt
         self.attendanceClaimedAt = attendanceClaimedAt
         self.minimumTimeMetAt = minimumTimeMetAt
+        self.rulesRevision = rulesRevision
     }
 
     /// This progress with one more (already validated) record of the participant applied.
@@ -72,11 +76,11 @@ public struct ActivityProgress: Sendable, Equatable, Codable {
     /// This activity's progress rebuilt from the records that still count (a voided statement's record no
     /// longer does), in the order they were received, keeping what trainers recorded and the participant's claim.
     public func rebuilt(
-        from records: [(record: ProgressRecord, time: Date)], of activity: ActivitySnapshot
+        from records: [(record: ProgressRecord, time: Date)], of activity: ActivitySnapshot, rulesRevision: Int
     ) -> ActivityProgress {
         var fresh = ActivityProgress(
             activityID: activityID, attendance: attendance, attendanceRecordedAt: attendanceRecordedAt,
-            attendanceClaimedAt: attendanceClaimedAt)
+            attendanceClaimedAt: attendanceClaimedAt, rulesRevision: rulesRevision)
         if attendance == .present, let recorded = attendanceRecordedAt {
             fresh.startedAt = recorded
             fresh.lastActivityAt = recorded

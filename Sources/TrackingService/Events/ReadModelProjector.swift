@@ -38,7 +38,8 @@ public struct ReadModelProjector: Sendable {
 
     /// A designer's correction of a version's rules, applied in the store of `partition` (every partition gets a
     /// copy), or in every store: new decisions follow it; completions already announced change only on a
-    /// re-evaluation. Before the version itself has arrived, retried until it has.
+    /// re-evaluation. Before the version itself has arrived, retried by the consumer's retry policy (then parked,
+    /// to be replayed with `magistere dead-letters` once the version is there).
     public func apply(_ envelope: CloudEvent<CourseRulesRevised>, partition: Int? = nil) async throws {
         let event = envelope.data
         let consumer = consumer
@@ -49,7 +50,7 @@ public struct ReadModelProjector: Sendable {
                 guard let row = try CourseVersionRow.applying(event, db) else {
                     throw CourseVersionNotYetKnown(ref: event.versionRef)
                 }
-                plans.remember(row)
+                db.afterNextTransaction { _ in plans.remember(row) }
             }
         }
     }

@@ -8,7 +8,8 @@ enum ActivityProgressRow {
     /// column, and this runs several times per progress report).
     static let columns = """
         activity_id, started_at, seconds_spent, completed_at, best_score, passed_at, attendance,
-        attendance_recorded_at, last_activity_at, attendance_claimed_at, enrolment_id, minimum_time_met_at
+        attendance_recorded_at, last_activity_at, attendance_claimed_at, enrolment_id, minimum_time_met_at,
+        rules_revision
         """
 
     static func decode(_ row: Row) -> ActivityProgress {
@@ -16,7 +17,7 @@ enum ActivityProgressRow {
             activityID: row[0], startedAt: row[1], secondsSpent: row[2], completedAt: row[3], bestScore: row[4],
             passedAt: row[5], attendance: (row[6] as String?).flatMap(AttendanceStatus.init(rawValue:)),
             attendanceRecordedAt: row[7], lastActivityAt: row[8], attendanceClaimedAt: row[9],
-            minimumTimeMetAt: row[11])
+            minimumTimeMetAt: row[11], rulesRevision: row[12])
     }
 
     /// One enrolment's progress, by activity id.
@@ -51,8 +52,8 @@ enum ActivityProgressRow {
             sql: """
                 INSERT INTO activity_progress (session_id, enrolment_id, activity_id, started_at, seconds_spent,
                     completed_at, best_score, passed_at, attendance, attendance_recorded_at, attendance_recorded_by,
-                    last_activity_at, attendance_claimed_at, minimum_time_met_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    last_activity_at, attendance_claimed_at, minimum_time_met_at, rules_revision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (session_id, enrolment_id, activity_id) DO UPDATE SET
                     started_at = excluded.started_at, seconds_spent = excluded.seconds_spent,
                     completed_at = excluded.completed_at, best_score = excluded.best_score,
@@ -61,14 +62,14 @@ enum ActivityProgressRow {
                     attendance_recorded_by = COALESCE(excluded.attendance_recorded_by, attendance_recorded_by),
                     last_activity_at = excluded.last_activity_at,
                     attendance_claimed_at = excluded.attendance_claimed_at,
-                    minimum_time_met_at = excluded.minimum_time_met_at
+                    minimum_time_met_at = excluded.minimum_time_met_at, rules_revision = excluded.rules_revision
                 """
         ).execute(arguments: [
             sessionID, enrolmentID, progress.activityID, progress.startedAt.storedValue, progress.secondsSpent,
             progress.completedAt.storedValue, progress.bestScore, progress.passedAt.storedValue,
             progress.attendance?.rawValue, progress.attendanceRecordedAt.storedValue, recordedBy,
             progress.lastActivityAt.storedValue, progress.attendanceClaimedAt.storedValue,
-            progress.minimumTimeMetAt.storedValue,
+            progress.minimumTimeMetAt.storedValue, progress.rulesRevision,
         ])
     }
 }

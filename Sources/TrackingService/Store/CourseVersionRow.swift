@@ -46,7 +46,7 @@ struct CourseVersionRow: Sendable, Equatable {
     static func applying(_ revised: CourseRulesRevised, _ db: Database) throws -> CourseVersionRow? {
         guard var row = try fetch(revised.versionRef, db) else { return nil }
         guard revised.rulesRevision > row.rulesRevision else { return row }
-        let rules = Dictionary(uniqueKeysWithValues: revised.activities.map { ($0.activityID, $0) })
+        let rules = Dictionary(revised.activities.map { ($0.activityID, $0) }, uniquingKeysWith: { first, _ in first })
         row.activities = row.activities.map { activity in rules[activity.id]?.applied(to: activity) ?? activity }
         row.groups = revised.completionGroups
         row.rulesRevision = revised.rulesRevision

@@ -198,6 +198,7 @@ public enum TrackingMigrations {
                     ALTER TABLE course_version ADD COLUMN completion_groups TEXT NOT NULL DEFAULT '[]';
                     ALTER TABLE course_version ADD COLUMN rules_revision INTEGER NOT NULL DEFAULT 1;
                     ALTER TABLE activity_progress ADD COLUMN minimum_time_met_at DATETIME;
+                    ALTER TABLE activity_progress ADD COLUMN rules_revision INTEGER NOT NULL DEFAULT 1;
                     ALTER TABLE progress_record ADD COLUMN voided_at DATETIME;
                     CREATE TABLE course_completion_revision (
                         session_id TEXT NOT NULL,

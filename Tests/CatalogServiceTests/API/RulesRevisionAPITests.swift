@@ -38,7 +38,9 @@ struct RulesRevisionAPITests {
             #expect(corrected.eTag == "\"2\"")
             let answer = try corrected.object
             #expect(answer["rulesRevision"] as? Int == 2)
-            #expect((answer["corrections"] as? [[String: Any]])?.first?["designerID"] as? String == "d-national")
+            let corrections = try #require(answer["corrections"] as? [[String: Any]])
+            #expect(corrections.first?["reason"] as? String == body["reason"] as? String)
+            #expect(corrections.first?["designerID"] == nil, "a public answer names no designer")
             let stale = try await client.send(.put, uri, json: body, headers: [.ifMatch: "\"1\""], as: designer)
             #expect(stale.status == .preconditionFailed)
             let again = try await client.send(.put, uri, json: body, as: designer)
@@ -55,6 +57,7 @@ struct RulesRevisionAPITests {
         #expect(event.activities.map(\.activityID) == ["a1", "a2", "a3"])
         #expect(event.activities[1].passThreshold == 0.5 && event.activities[2].required == false)
         #expect(event.activities[0].minimumMinutes == 10)
+        #expect(event.designerID == "d-national")
     }
 
     @Test("a correction is checked like a draft's rules, names every activity in order, says why, and is the scope's")

@@ -125,4 +125,39 @@ struct CompletionCorrectionTests {
         }
         #expect(try await fixture.outboxMessages(type: EnrolmentCompletionRevoked.eventType.rawValue).isEmpty)
     }
+
+    @Test("a revocation that overtakes the ones before it still takes the older revision out of the record")
+    func revocationOvertakes() async throws {
+        let fixture = try await EnrolmentFixture.make()
+        try await fixture.publish()
+        try await fixture.application.test(.router) { client in
+            let api = APIClient(client: client)
+            let session = try await api.openSession(capacity: 5, mode: .open)
+            let enrolment = try await api.post("/sessions/\(session)/enrolments", as: .teacher("t-3")).decode(
+                EnrolmentView.self)
+            _ = try await completed(
+                Messages.completion(of: enrolment.id, participant: "t-3", session: session, at: Self.date),
+                id: "c-1", fixture)
+            // Revoked 1, completed 2 and revoked 2 were sent; the last arrives first.
+            #expect(
+                try await revoked(
+                    Messages.revocation(of: enrolment.id, participant: "t-3", session: session, revision: 2),
+                    id: "r-2", fixture) == .revoked)
+            #expect(
+                try await revoked(
+                    Messages.revocation(of: enrolment.id, participant: "t-3", session: session), id: "r-1", fixture)
+                    == .duplicate)
+            #expect(
+                try await completed(
+                    Messages.completion(
+                        of: enrolment.id, participant: "t-3", session: session, at: Self.date, revision: 2),
+                    id: "c-2", fixture) == .duplicate)
+            let record = try await api.get("/teachers/t-3/record?schoolYear=2026-2027", as: .teacher("t-3")).decode(
+                TrainingRecord.self)
+            #expect(record.trainings.isEmpty)
+        }
+        let revokedEvents = try await fixture.outboxEvents(EnrolmentCompletionRevoked.self)
+        #expect(revokedEvents.map(\.revision) == [1], "the revision the record held")
+        #expect(revokedEvents.map(\.distanceMinutes) == [135])
+    }
 }
