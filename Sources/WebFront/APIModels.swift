@@ -173,6 +173,17 @@ struct ProgressAnswer: Decodable, Sendable {
     var completion: Completion?
 }
 
+/// `GET /sessions/{id}/audit` (tracking): corrections and other audited acts on a session, oldest first.
+struct SessionAuditAnswer: Decodable, Sendable {
+    struct Entry: Decodable, Sendable {
+        var recordedAt: Date
+        var actorID: String
+        var action: String
+        var detail: String
+    }
+    var entries: [Entry]
+}
+
 /// `GET /sessions/{id}/progress` (tracking).
 struct SessionProgressAnswer: Decodable, Sendable {
     struct Participant: Decodable, Sendable {

@@ -56,6 +56,14 @@ enum Labels {
         ["application": "Sur candidature", "designation": "Sur désignation", "open": "Inscription libre"][mode] ?? mode
     }
 
+    /// What an audited act of a session is, in words.
+    static func auditAction(_ action: String) -> String {
+        [
+            "attendance-corrected": "Correction d'émargement", "attendance-backdated": "Émargement antidaté",
+            "statement-voided": "Déclaration xAPI annulée", "completion-reevaluated": "Achèvement réévalué",
+        ][action] ?? action
+    }
+
     static func attendance(_ status: String) -> String {
         ["present": "Présent·e", "absent": "Absent·e", "excused": "Excusé·e"][status] ?? status
     }

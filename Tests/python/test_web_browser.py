@@ -231,6 +231,17 @@ def test_the_story_with_the_mouse_as_each_role(web, browser):
         assert sheet.get_by_role("group", name=TEACHER).get_by_label("Présent·e").is_checked()
     assert "oui" in trainer.locator("tbody tr", has_text=TEACHER).locator("td").last.inner_text()
     pages.check(trainer, "emargement")
+    # A correction of what was recorded needs a reason, and shows in the session's journal; then put right again.
+    meeting = "Regroupement en circonscription : outils de fluence"
+    for status, reason in (("Absent·e", "feuille mal remplie"), ("Présent·e", "feuille signée retrouvée")):
+        sheet = trainer.get_by_role("form", name=f"Émargement : {meeting}")
+        sheet.get_by_role("group", name=TEACHER).get_by_label(status).check()
+        sheet.get_by_label("Motif, pour corriger une présence déjà enregistrée").fill(reason)
+        sheet.get_by_role("button", name="Enregistrer l'émargement").click()
+        assert "Émargement enregistré pour 1 participant·e" in flash(trainer)
+    journal = trainer.get_by_role("region", name="Journal des corrections").inner_text()
+    assert "Correction d'émargement" in journal and "feuille mal remplie" in journal and "feuille signée retrouvée" in journal
+    pages.check(trainer, "journal")
 
     # Her course completes: enrolment hears of it and her yearly gauge moves.
     def completed():

@@ -43,6 +43,13 @@ extension Pages {
             var label: String
             var lines: [SheetLine]
         }
+        /// One line of the session's journal: corrections of attendance, voided statements, re-evaluations.
+        struct JournalLine: Sendable {
+            var when: String
+            var who: String
+            var what: String
+            var detail: String
+        }
         var sessionID: String
         var title: String
         var state: String
@@ -56,6 +63,10 @@ extension Pages {
         var exportHref: String
         var trackingUnavailable: String?
         var hasSheet = false
+        var journal: [JournalLine] = [] {
+            didSet { hasJournal = !journal.isEmpty }
+        }
+        var hasJournal = false
     }
 
     func addTrainerDashboard(to router: Router<BasicRequestContext>) {
@@ -89,9 +100,16 @@ extension Pages {
                     .catalog, "/courses/\(session.course.courseID.urlEncoded)/versions/\(session.course.version)",
                     token: nil,
                     as: CourseVersionAnswer.self)
-                return try render(
-                    "dashboard", "Tableau de bord — \(session.title)", visitor, request,
-                    Self.dashboard(session, progress, titles: activityTitles))
+                var page = Self.dashboard(session, progress, titles: activityTitles)
+                // The journal is a help, not the page: left out when tracking cannot give it.
+                let audit = try? await client.get(
+                    .tracking, "/sessions/\(id)/audit", token: token, as: SessionAuditAnswer.self)
+                page.journal = (audit?.entries ?? []).reversed().map {
+                    .init(
+                        when: Labels.dateTime($0.recordedAt), who: $0.actorID, what: Labels.auditAction($0.action),
+                        detail: $0.detail)
+                }
+                return try render("dashboard", "Tableau de bord — \(session.title)", visitor, request, page)
             }
         }
         router.get("/formateur/sessions/{id}/export.csv") { request, context in
