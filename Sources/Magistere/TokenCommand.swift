@@ -12,7 +12,8 @@ struct TokenCommand: AsyncParsableCommand {
         discussion: """
             Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")). Managers and designers act in the \
             academy their token names: --academy lyon, or --academy national for the national scope (a token \
-            of theirs without an academy is refused by the services).
+            of theirs without an academy is refused by the services). A subscriber's token names the event types \
+            it may have replayed: --event tracking.course.completed.v1.
             Example: curl -H "Authorization: Bearer $(magistere token --subject t-0001 --role participant)" …
             """)
 
@@ -24,6 +25,10 @@ struct TokenCommand: AsyncParsableCommand {
     var academy: String?
     @Option(name: .customLong("district"), help: "A district an inspector inspects (Lyon 3e…); repeat for several.")
     var districts: [String] = []
+    @Option(
+        name: .customLong("event"),
+        help: "An event type a subscriber may have replayed (tracking.course.completed.v1…); repeat for several.")
+    var events: [String] = []
     @Option(help: "Lifetime in seconds (default 3600).") var ttl: Int = 3600
     @Option(
         name: .customLong("data-dir"), help: "Data folder of `magistere up` (env MAGISTERE_DATA_DIR; default data).")
@@ -50,7 +55,8 @@ struct TokenCommand: AsyncParsableCommand {
                 secret: secret, issuer: configuration.issuer, audience: configuration.audience)
             print(
                 try await issuer.token(
-                    subject: subject, roles: roles, academy: academy, districts: districts, lifetime: TimeInterval(ttl))
+                    subject: subject, roles: roles, academy: academy, districts: districts, events: events,
+                    lifetime: TimeInterval(ttl))
             )
         } catch let error as AuthConfigurationError {
             throw ValidationError(error.description)

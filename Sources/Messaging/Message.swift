@@ -52,6 +52,8 @@ public enum MessageHeader {
     public static let publishedBy = "x-magistere-published-by"
     /// On a message waiting in a delay queue: when it goes back to its queue (milliseconds since 1970).
     public static let retryAt = "x-magistere-retry-at"
+    /// On an event a subscriber asked to be sent again: the replay's id (the event keeps its original id).
+    public static let replay = "x-magistere-replay"
 }
 
 /// One delivery of a message to a consumer.

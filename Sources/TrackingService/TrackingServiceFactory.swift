@@ -73,6 +73,8 @@ public enum TrackingServiceFactory: ServiceFactory {
         /// Runs the owned partitions' relays and consumer, and moves partitions in and out.
         let host: PartitionHost
         let statements: StatementResource
+        let replays: Replays
+        let replayWorker: ReplayWorker
     }
 
     static func assemble(_ environment: ServiceEnvironment, options: Options = .init()) throws -> Assembly {
@@ -89,6 +91,10 @@ public enum TrackingServiceFactory: ServiceFactory {
         var partitionRoutes = routes
         partitionRoutes.on(ProgressForwarded.self) { envelope, _ in try await application.applyForwarded(envelope.data)
         }
+        let replays = Replays(
+            stores: stores, transport: environment.transport, naming: naming, now: Date.init, logger: logger)
+        partitionRoutes.on(ReplayPartRequested.self) { envelope, _ in try await replays.partRequested(envelope) }
+        partitionRoutes.on(ReplayPartFinished.self) { envelope, _ in try await replays.partFinished(envelope) }
         partitionRoutes.on(DirectoryPlacements.self) { envelope, delivery in
             guard let partition = naming.partition(ofQueue: delivery.queue) else { return }
             try await DirectoryPlacements.apply(envelope.data, in: try stores.store(forPartition: partition))
@@ -112,6 +118,9 @@ public enum TrackingServiceFactory: ServiceFactory {
             partitionSubscriptions: partitionSubscriptions, broadcast: TrackingEventHandlers.placements,
             retry: environment.retry, logger: logger)
         let progress = ProgressController(application: application)
+        let replayController = ReplayController(replays: replays)
+        let replayWorker = ReplayWorker(
+            stores: stores, transport: environment.transport, naming: naming, logger: logger)
         let xapi = StatementController(resource: statements)
         let documents = DocumentController(resource: DocumentResource(stores: stores))
         let activitiesAndAgents = ActivityAgentController(stores: stores)
@@ -126,13 +135,14 @@ public enum TrackingServiceFactory: ServiceFactory {
                 documents.addRoutes(to: router)
                 activitiesAndAgents.addRoutes(to: router)
                 partitionsView.addRoutes(to: router)
+                replayController.addRoutes(to: router)
             },
-            access: TrackingAccess.policy, openAPI: try openAPIDocument(), background: [router, host],
+            access: TrackingAccess.policy, openAPI: try openAPIDocument(), background: [router, host, replayWorker],
             outerMiddleware: [
                 XAPIHeadersMiddleware(), PartitionRedirectMiddleware(map: map, instance: options.instance),
             ])
         return Assembly(
             service: service, application: application, projector: projector, stores: stores, router: router,
-            host: host, statements: statements)
+            host: host, statements: statements, replays: replays, replayWorker: replayWorker)
     }
 }

@@ -25,6 +25,13 @@ public enum TestAuth {
         return [.authorization: "Bearer \(token)"]
     }
 
+    /// `Authorization: Bearer …` for a subscriber that may have `events` replayed, for `academy` (or `national`).
+    public static func subscriber(_ subject: String, academy: String, events: [String]) async throws -> HTTPFields {
+        let token = try await TokenIssuer(secret: secret).token(
+            subject: subject, roles: [.subscriber], academy: academy, events: events)
+        return [.authorization: "Bearer \(token)"]
+    }
+
     /// `Authorization: Bearer …` for `subject` with these roles.
     public static func headers(_ subject: String, _ roles: Role..., academy: String? = nil) async throws -> HTTPFields {
         try await headers(subject, roles: roles, academy: academy)

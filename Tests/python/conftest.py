@@ -158,8 +158,9 @@ class Tokens:
         self.data_dir, self.secret = data_dir, secret
         self.cache: dict[tuple, str] = {}
 
-    def token(self, subject: str, *roles: str, academy: str | None = None, districts: tuple[str, ...] = ()) -> str:
-        key = (subject, roles, academy, districts)
+    def token(self, subject: str, *roles: str, academy: str | None = None, districts: tuple[str, ...] = (),
+              events: tuple[str, ...] = ()) -> str:
+        key = (subject, roles, academy, districts, events)
         if key not in self.cache:
             arguments = [str(CLI), "token", "--subject", subject]
             for role in roles:
@@ -168,6 +169,8 @@ class Tokens:
                 arguments += ["--academy", academy]
             for district in districts:
                 arguments += ["--district", district]
+            for event in events:
+                arguments += ["--event", event]
             if self.data_dir is not None:
                 arguments += ["--data-dir", str(self.data_dir)]
             environment = clean_environment(**({"MAGISTERE_AUTH_HS256_SECRET": self.secret} if self.secret else {}))
@@ -177,9 +180,10 @@ class Tokens:
         return self.cache[key]
 
     def bearer(self, subject: str, *roles: str, academy: str | None = None,
-               districts: tuple[str, ...] = ()) -> dict[str, str]:
+               districts: tuple[str, ...] = (), events: tuple[str, ...] = ()) -> dict[str, str]:
         """The `Authorization` header of a token."""
-        return {"Authorization": f"Bearer {self.token(subject, *roles, academy=academy, districts=districts)}"}
+        token = self.token(subject, *roles, academy=academy, districts=districts, events=events)
+        return {"Authorization": f"Bearer {token}"}
 
 
 @dataclass

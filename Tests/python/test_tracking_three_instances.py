@@ -3,7 +3,9 @@ processes on the test RabbitMQ. Progress for teachers of sessions in every third
 turn (as a load balancer would, a spare's 503 sent on to the next); in the middle of that stream
 `magistere partitions move` gives b's partitions to c (b becomes a spare), and `tracking-a` is killed (`kill -9`) and
 restarted. Then every report was applied once (each teacher's time is the sum posted), every completion was
-announced once, and each partition's live file is on its owner only.
+announced once, and each partition's live file is on its owner only. Last, a subscriber asks one instance for a
+replay of the completions: the parts held by both owners are sent, the replay is followed on the instance that holds
+it (a redirect from the other), and the subscriber's queue receives every completion once, with its original id.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import uuid
 
 from conftest import CLI, Platform, Tokens, http, poll, tracking_partition
 from test_deployed_topology import delete_exchange, purge_fixed_queues
+from test_load_generator import broker
+from test_replay import COMPLETED, drain
 from test_scaling_walkthrough import Stream
 from test_tracking_partitions import CompletionObserver, Deployment
 
@@ -44,6 +48,7 @@ def run(deployment: Deployment) -> None:
         process.wait_ready()
     tokens = Tokens(secret=deployment.secret)
     urls = {name: deployment.url(name) for name in LAYOUT}
+    since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 5))
     platform = Platform(deployment.url("catalog"), deployment.url("enrolment"), urls["tracking-a"], tokens, wait=30)
     observer = CompletionObserver(deployment.amqp_url, deployment.exchange)
 
@@ -105,9 +110,42 @@ def run(deployment: Deployment) -> None:
     seen = observer.count(len(enrolments))
     assert seen == {enrolment_id: 1 for enrolment_id in enrolments}, seen
 
+    replay_across_owners(deployment, tokens, urls, since, set(enrolments))
+
     expected = {"tracking-a": range(0, 11), "tracking-b": range(0), "tracking-c": range(11, 32)}
     for name, owned in expected.items():
         live = sorted(path.name for path in deployment.data(name).glob("tracking.p*.sqlite"))
         assert live == [f"tracking.p{p:02d}.sqlite" for p in owned], (name, live)
     print(f"{len(enrolments)} teachers; answers {stream.answers}; {len(stream.pending)} forwarded and applied; "
           f"{len(refused)} connections refused while tracking-a was down; {len(seen)} completions, each once")
+
+
+def replay_across_owners(deployment, tokens: Tokens, urls: dict[str, str], since: str, enrolments: set[str]) -> None:
+    """A subscriber's replay asked of tracking-a: tracking-a and tracking-c send their partitions' completions."""
+    queue = f"sirh-lyon.replay-{uuid.uuid4().hex[:8]}"
+    connection = broker(deployment.amqp_url)
+    channel = connection.channel()
+    channel.queue_declare(queue, auto_delete=False)
+    try:
+        token = tokens.bearer("sirh-lyon", "subscriber", academy="lyon", events=(COMPLETED,))
+        accepted = http("POST", f"{urls['tracking-a']}/replays", {"eventType": COMPLETED, "since": since,
+                                                                  "queue": queue}, token).expect(202)
+        location = accepted.headers["location"]
+        # Asked of the instance that does not hold it: redirected (307, which urllib follows for a GET).
+        elsewhere = http("GET", urls["tracking-c"] + location, headers=token).expect(200).json()
+        assert elsewhere["id"] == accepted.json()["id"]
+
+        def finished():
+            view = http("GET", urls["tracking-a"] + location, headers=token).expect(200).json()
+            return view if view["state"] != "running" else None
+        final = poll("the replay across both owners to finish", finished, 90)
+        assert final["state"] == "done" and final["eventsSent"] == len(enrolments), final
+        replayed = drain(connection, channel, queue, 3)
+        by_enrolment: dict[str, int] = {}
+        for event, headers in replayed:
+            by_enrolment[event["data"]["enrolmentID"]] = by_enrolment.get(event["data"]["enrolmentID"], 0) + 1
+            assert headers.get("x-magistere-replay") == final["id"]
+        assert by_enrolment == {enrolment_id: 1 for enrolment_id in enrolments}, by_enrolment
+    finally:
+        channel.queue_delete(queue)
+        connection.close()

@@ -187,13 +187,20 @@ public struct Authenticator: Sendable {
             throw AuthenticationFailure(
                 "the token's districts are not district names (at most 100, of 1 to 100 characters)")
         }
+        let events = claims.events ?? []
+        guard events.count <= 50, events.allSatisfy({ (1...100).contains($0.count) }) else {
+            throw AuthenticationFailure("the token's events are not event types (at most 50, of 1 to 100 characters)")
+        }
         if claims.academy == Caller.nationalClaim {
-            return Caller(subject: subject, roles: roles, academy: nil, isNational: true, districts: Set(districts))
+            return Caller(
+                subject: subject, roles: roles, academy: nil, isNational: true, districts: Set(districts),
+                events: Set(events))
         }
         if let academy = claims.academy, !PseudonymousIdentifier.isValid(academy) {
             throw AuthenticationFailure("the token's academy is not an academy code")
         }
-        return Caller(subject: subject, roles: roles, academy: claims.academy, districts: Set(districts))
+        return Caller(
+            subject: subject, roles: roles, academy: claims.academy, districts: Set(districts), events: Set(events))
     }
 
     static func reason(_ error: JWTError) -> String {

@@ -17,6 +17,9 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
     /// District inspector (IEN): the needs, plans and coverage of the districts their token names, in their
     /// academy (issue 16).
     case inspector
+    /// Another system that subscribes to the platform's events (HR records, an academy's information system): asks
+    /// for replays of the event types its token names (`events` claim), for its academy or, national, all of them.
+    case subscriber
 
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -36,20 +39,28 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
     /// The academy claim that grants national scope.
     public static let nationalClaim = "national"
     /// The roles whose reach is an academy (or, explicitly, the nation): their tokens must say which.
-    public static let scopedRoles: Set<Role> = [.manager, .designer, .inspector]
+    public static let scopedRoles: Set<Role> = [.manager, .designer, .inspector, .subscriber]
 
     /// The districts an inspector's token names (`districts` claim), in their academy; empty for anyone else.
     public var districts: Set<String>
+    /// The event types a subscriber's token names (`events` claim): what it may ask to be replayed.
+    public var events: Set<String>
 
     public init(
-        subject: String, roles: Set<Role>, academy: String? = nil, isNational: Bool = false, districts: Set<String> = []
+        subject: String, roles: Set<Role>, academy: String? = nil, isNational: Bool = false,
+        districts: Set<String> = [],
+        events: Set<String> = []
     ) {
         self.subject = subject
         self.roles = roles
         self.academy = academy
         self.isNational = academy == nil && isNational
         self.districts = districts
+        self.events = events
     }
+
+    /// Whether the caller acts for `academy`: its own, or every academy with national scope.
+    public func actsFor(academy other: String) -> Bool { isNational || academy == other }
 
     /// Whether the caller inspects `district` of `academy`: an inspector of that academy whose token names it.
     public func inspects(_ district: String, inAcademy academy: String) -> Bool {

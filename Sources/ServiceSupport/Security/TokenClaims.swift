@@ -13,10 +13,12 @@ public struct TokenClaims: JWTPayload, Equatable {
     public var academy: String?
     /// An inspector's districts (names as sessions spell them), in their academy.
     public var districts: [String]?
+    /// A subscriber's event types (e.g. `tracking.course.completed.v1`), the ones it may have replayed.
+    public var events: [String]?
 
     public init(
         subject: String, issuer: String, audience: String, roles: [Role], academy: String?, issuedAt: Date,
-        lifetime: TimeInterval, districts: [String]? = nil
+        lifetime: TimeInterval, districts: [String]? = nil, events: [String]? = nil
     ) {
         sub = .init(value: subject)
         iss = .init(value: issuer)
@@ -27,6 +29,7 @@ public struct TokenClaims: JWTPayload, Equatable {
         self.roles = roles.map(\.rawValue)
         self.academy = academy
         self.districts = districts
+        self.events = events
     }
 
     /// Signature checks are done by the key collection; these are the time claims. Issuer and

@@ -22,8 +22,8 @@ public struct TokenIssuer: Sendable {
 
     /// A signed token for `subject`, valid from now for `lifetime` seconds.
     public func token(
-        subject: String, roles: [Role], academy: String? = nil, districts: [String] = [], lifetime: TimeInterval = 3600,
-        now: Date = Date()
+        subject: String, roles: [Role], academy: String? = nil, districts: [String] = [], events: [String] = [],
+        lifetime: TimeInterval = 3600, now: Date = Date()
     ) async throws -> String {
         guard PseudonymousIdentifier.isValid(subject) else {
             throw AuthConfigurationError(
@@ -35,9 +35,12 @@ public struct TokenIssuer: Sendable {
         if let bad = districts.first(where: { !(1...100).contains($0.count) }) {
             throw AuthConfigurationError("a district is named by 1 to 100 characters, not '\(bad)'")
         }
+        if let bad = events.first(where: { !(1...100).contains($0.count) }) {
+            throw AuthConfigurationError("an event type is 1 to 100 characters, not '\(bad)'")
+        }
         let claims = TokenClaims(
             subject: subject, issuer: issuer, audience: audience, roles: roles, academy: academy, issuedAt: now,
-            lifetime: lifetime, districts: districts.isEmpty ? nil : districts)
+            lifetime: lifetime, districts: districts.isEmpty ? nil : districts, events: events.isEmpty ? nil : events)
         return try await keys.sign(claims)
     }
 

@@ -94,7 +94,7 @@ struct CompletionTracker: Sendable {
             ruleVersion: rules.version, rulesRevision: plan.rulesRevision, completedAt: completedAt,
             distanceMinutes: assessment.distanceMinutes,
             inPersonMinutes: assessment.inPersonMinutes, criteriaMet: assessment.criteriaMet, eventID: eventID)
-        guard try completion.insert(db) else { return outcome }
+        guard try completion.insert(recordedAt: now, db) else { return outcome }
         outcome.newlyCompleted = true
         let event = CourseCompleted(
             enrolmentID: enrolment.enrolmentID, participantID: enrolment.participantID,

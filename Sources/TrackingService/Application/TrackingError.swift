@@ -22,6 +22,10 @@ public enum TrackingError: Error, Sendable, Equatable {
     case notOwned(partition: Int)
     /// This instance owns no partition (a spare): it knows no enrolment yet.
     case ownsNoPartition
+    /// Too many of the caller's requests are still running (a subscriber's replays): try again later.
+    case tooManyRunning(String)
+    /// The bus did not take what the request needs it to carry: nothing was started.
+    case busUnavailable(String)
 
     static func invalid(_ pairs: [(field: String, problem: String)]) -> TrackingError {
         .invalid(pairs.map { Violation(field: $0.field, problem: $0.problem) })

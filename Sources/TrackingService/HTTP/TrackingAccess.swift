@@ -15,6 +15,8 @@ enum TrackingAccess {
         "GET /sessions/{id}/audit": .role(.trainer, .tutor, .manager),
         "POST /enrolments/{id}/reevaluation": .role(.manager),
         "POST /sessions/{id}/reevaluation": .role(.manager),
+        "POST /replays": .role(.subscriber),
+        "GET /replays/{id}": .role(.subscriber, .operator),
         "GET /partitions": .role(.operator),
         "POST /partitions/release": .role(.operator),
         "GET /partitions/{partition}/file": .role(.operator),

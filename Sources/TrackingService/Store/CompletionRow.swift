@@ -92,18 +92,19 @@ struct CompletionRow: Sendable, Equatable {
             try rows.map { row in (row["enrolment_id"], try CompletionRow(row: row)) }, uniquingKeysWith: { $1 })
     }
 
-    /// Inserts the revision; returns false when it was already recorded.
-    func insert(_ db: Database) throws -> Bool {
+    /// Inserts the revision, recorded (announced) at `time`; returns false when it was already recorded.
+    func insert(recordedAt time: Date, _ db: Database) throws -> Bool {
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO course_completion (session_id, enrolment_id, revision, rule_version,
-                    rules_revision, completed_at, distance_minutes, in_person_minutes, criteria_met, event_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    rules_revision, completed_at, distance_minutes, in_person_minutes, criteria_met, event_id,
+                    recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             sessionID, enrolmentID, revision, ruleVersion, rulesRevision, completedAt.storedValue, distanceMinutes,
-            inPersonMinutes,
-            String(decoding: try JSONEncoder().encode(criteriaMet), as: UTF8.self), eventID,
+            inPersonMinutes, String(decoding: try JSONEncoder().encode(criteriaMet), as: UTF8.self), eventID,
+            time.storedValue,
         ])
         return db.changesCount == 1
     }

@@ -211,19 +211,52 @@ public enum TrackingMigrations {
                         in_person_minutes INTEGER NOT NULL,
                         criteria_met TEXT NOT NULL,
                         event_id TEXT NOT NULL,
+                        recorded_at DATETIME NOT NULL,
                         revoked_at DATETIME,
                         revocation_cause TEXT,
                         revocation_event_id TEXT,
                         PRIMARY KEY (session_id, enrolment_id, revision)
                     ) WITHOUT ROWID;
+                    -- When a completion was recorded was not kept before: its completion time is the best estimate.
                     INSERT INTO course_completion_revision (session_id, enrolment_id, revision, rule_version,
-                        completed_at, distance_minutes, in_person_minutes, criteria_met, event_id)
+                        completed_at, distance_minutes, in_person_minutes, criteria_met, event_id, recorded_at)
                     SELECT session_id, enrolment_id,
                         ROW_NUMBER() OVER (PARTITION BY session_id, enrolment_id ORDER BY rule_version),
-                        rule_version, completed_at, distance_minutes, in_person_minutes, criteria_met, event_id
+                        rule_version, completed_at, distance_minutes, in_person_minutes, criteria_met, event_id,
+                        completed_at
                     FROM course_completion;
                     DROP TABLE course_completion;
                     ALTER TABLE course_completion_revision RENAME TO course_completion;
+                    CREATE INDEX course_completion_by_recorded ON course_completion (recorded_at);
+                    CREATE INDEX course_completion_by_revoked ON course_completion (revoked_at)
+                        WHERE revoked_at IS NOT NULL;
+                    -- Issue 17: subscribers' replays. A replay lives in its home partition's file; each partition's
+                    -- share of it (its completions) is a part, in that partition's file, sent by its owner.
+                    CREATE TABLE replay (
+                        replay_id TEXT NOT NULL PRIMARY KEY,
+                        subscriber TEXT NOT NULL,
+                        request TEXT NOT NULL,
+                        requested_at DATETIME NOT NULL,
+                        state TEXT NOT NULL,
+                        parts_total INTEGER NOT NULL,
+                        parts_done INTEGER NOT NULL DEFAULT 0,
+                        events_sent INTEGER NOT NULL DEFAULT 0,
+                        failures TEXT NOT NULL DEFAULT '[]',
+                        finished_at DATETIME
+                    ) WITHOUT ROWID;
+                    CREATE INDEX replay_by_subscriber ON replay (subscriber, state);
+                    CREATE TABLE replay_part (
+                        replay_id TEXT NOT NULL,
+                        partition INTEGER NOT NULL,
+                        request TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        cursor_time DATETIME,
+                        cursor_id TEXT,
+                        sent INTEGER NOT NULL DEFAULT 0,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        failure TEXT,
+                        PRIMARY KEY (replay_id, partition)
+                    ) WITHOUT ROWID;
                     """)
         }
     }

@@ -1,0 +1,282 @@
+import Contracts
+import Foundation
+import GRDB
+import Logging
+import Messaging
+import ServiceSupport
+
+/// Subscribers' replays of tracking's completion events (issue 17): "send again to my queue the
+/// `tracking.course.completed.v1` of academy X since T" — rebuilt from tracking's durable records (the completions
+/// and their revocations, never pruned), with their ORIGINAL ids and times, so that a subscriber's inbox drops what
+/// it already had.
+///
+/// Completions live in 32 partition files spread over the tracking instances. A replay lives in its home partition
+/// (chosen among the partitions of the instance that accepted it; its other readers are redirected there); each
+/// partition's share is a part, sent to every partition's queue and recorded by its owner, whose ``ReplayWorker``
+/// sends the part's events to the subscriber's queue at a bounded rate (live traffic first), then tells the home
+/// partition (through its queue) that the part is done. A part moves with its partition file.
+struct Replays: Sendable {
+    let stores: TrackingStores
+    let transport: any MessageTransport
+    let naming: PartitionNaming
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    /// The event types tracking replays.
+    static let replayable: [EventType] = [CourseCompleted.eventType, CourseCompletionRevoked.eventType]
+    /// Replays of one subscriber running at once, per tracking instance.
+    static let maximumRunning = 2
+    /// The longest period one replay covers.
+    static let maximumDays = 400
+
+    /// `POST /replays`'s body.
+    struct Request: Codable, Sendable, Equatable {
+        var eventType: String
+        /// The academy whose events are replayed; absent: the caller's (every academy for a national subscriber).
+        var academy: String?
+        /// Events recorded at or after this instant.
+        var since: Date
+        /// Events recorded before this instant; absent: up to the request.
+        var until: Date?
+        /// The subscriber's own queue, named `<subscriber>.<anything>` (the token's subject, then a dot).
+        var queue: String
+    }
+
+    /// What a part carries to its partition's owner (a copy of the request, resolved).
+    struct Part: Codable, Sendable, Equatable {
+        var replayID: String
+        var subscriber: String
+        var eventType: String
+        var academy: String?
+        var since: Date
+        var until: Date
+        var queue: String
+        var home: Int
+    }
+
+    // MARK: - Requests
+
+    /// Checks and starts a replay: its record in a home partition of this instance, a part to each partition's
+    /// queue. Answers what `GET /replays/{id}` answers.
+    func request(_ request: Request, by caller: Caller) async throws -> ReplayView {
+        let now = Timestamp.truncated(self.now())
+        var violations: [(field: String, problem: String)] = []
+        if !Self.replayable.map(\.rawValue).contains(request.eventType) {
+            violations.append(
+                ("eventType", "tracking replays \(Self.replayable.map(\.rawValue).joined(separator: " and "))"))
+        }
+        let until = request.until ?? now
+        if request.since > now { violations.append(("since", "must not be in the future")) }
+        if until <= request.since { violations.append(("until", "must come after since")) }
+        if until.timeIntervalSince(request.since) > Double(Self.maximumDays) * 86_400 {
+            violations.append(("until", "a replay covers at most \(Self.maximumDays) days: ask for several"))
+        }
+        let prefix = caller.subject + "."
+        if !request.queue.hasPrefix(prefix) || request.queue.count > 200 || request.queue.count == prefix.count
+            || !request.queue.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._:-".contains($0)) })
+        {
+            violations.append(("queue", "must be one of your queues: '\(prefix)' then letters, digits, . _ : -"))
+        }
+        guard violations.isEmpty else { throw TrackingError.invalid(violations) }
+        guard caller.events.contains(request.eventType) else {
+            throw TrackingError.forbidden("your token does not name \(request.eventType) among the events you receive")
+        }
+        let academy = request.academy ?? caller.academy
+        if let academy, !caller.actsFor(academy: academy) {
+            throw TrackingError.forbidden("your token is for academy \(caller.academy ?? "?"), not \(academy)")
+        }
+        guard academy != nil || caller.isNational else {
+            throw TrackingError.forbidden("only a national subscriber replays every academy: name yours")
+        }
+        var running = 0
+        for store in stores.all {
+            running += try await store.read { db in
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM replay WHERE subscriber = ? AND state = 'running'",
+                    arguments: [caller.subject]) ?? 0
+            }
+        }
+        guard running < Self.maximumRunning else {
+            throw TrackingError.tooManyRunning(
+                "\(running) of your replays are still running here: wait for one to finish (GET /replays/{id})")
+        }
+        // The replay's id places it: one of this instance's partitions is its home.
+        let owned = Set(stores.owned)
+        guard !owned.isEmpty else { throw TrackingError.ownsNoPartition }
+        var candidate = UUID().uuidString.lowercased()
+        while !owned.contains(Self.home(of: candidate)) { candidate = UUID().uuidString.lowercased() }
+        let replayID = candidate
+        let home = Self.home(of: replayID)
+        let part = Part(
+            replayID: replayID, subscriber: caller.subject, eventType: request.eventType, academy: academy,
+            since: request.since, until: until, queue: request.queue, home: home)
+        let text = String(decoding: try EventCoding.encode(part), as: UTF8.self)
+        try await stores.store(forPartition: home).write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO replay (replay_id, subscriber, request, requested_at, state, parts_total)
+                    VALUES (?, ?, ?, ?, 'running', ?)
+                    """, arguments: [replayID, caller.subject, text, now.storedValue, TrackingPartitions.count])
+        }
+        let messages = try (0..<TrackingPartitions.count).map { partition in
+            (
+                queue: naming.queue(ofPartition: partition),
+                message: try Message.event(
+                    ReplayPartRequested(part: part, partition: partition), id: "\(replayID)-part-\(partition)",
+                    time: now)
+            )
+        }
+        do {
+            try await transport.send(messages)
+        } catch {
+            try await finish(replayID, home: home, failure: "the parts could not be sent: \(error)")
+            throw TrackingError.busUnavailable("the replay's parts could not be sent to the partitions: try again")
+        }
+        logger.info(
+            "replay requested",
+            metadata: [
+                "replay.id": "\(replayID)", "subscriber": "\(caller.subject)", "event.type": "\(request.eventType)",
+                "academy": "\(academy ?? "all")", "since": "\(Timestamp.format(request.since))",
+                "queue": "\(request.queue)",
+            ])
+        return try await view(replayID, for: caller)
+    }
+
+    /// The home partition of a replay.
+    static func home(of replayID: String) -> Int { TrackingPartitions.partition(ofSession: "replay:" + replayID) }
+
+    /// A replay as its subscriber (or an operator) follows it; from its home partition (another instance's: a
+    /// redirect).
+    func view(_ replayID: String, for caller: Caller) async throws -> ReplayView {
+        let found = try await stores.store(forPartition: Self.home(of: replayID)).read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM replay WHERE replay_id = ?", arguments: [replayID]).map {
+                (subscriber: $0["subscriber"] as String, view: try ReplayView(row: $0))
+            }
+        }
+        guard let found, caller.roles.contains(.operator) || found.subscriber == caller.subject else {
+            throw TrackingError.notFound(what: "Replay", id: replayID)
+        }
+        return found.view
+    }
+
+    // MARK: - Parts
+
+    /// A part reached its partition's queue: recorded in the partition's file for the worker (once).
+    func partRequested(_ envelope: CloudEvent<ReplayPartRequested>) async throws {
+        let event = envelope.data
+        let text = String(decoding: try EventCoding.encode(event.part), as: UTF8.self)
+        try await stores.store(forPartition: event.partition).write { db in
+            guard try Inbox.claim(envelope.id, consumer: naming.intakeQueue, in: db) else { return }
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO replay_part (replay_id, partition, request, state)
+                    VALUES (?, ?, ?, 'pending')
+                    """, arguments: [event.part.replayID, event.partition, text])
+        }
+    }
+
+    /// A part is done (or failed): counted in the replay's home record (once), finished with the last.
+    func partFinished(_ envelope: CloudEvent<ReplayPartFinished>) async throws {
+        let event = envelope.data
+        try await stores.store(forPartition: Self.home(of: event.replayID)).write { db in
+            guard try Inbox.claim(envelope.id, consumer: naming.intakeQueue, in: db) else { return }
+            try Self.count(event, at: Timestamp.truncated(now()), db)
+        }
+    }
+
+    static func count(_ event: ReplayPartFinished, at time: Date, _ db: Database) throws {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT failures, parts_done, parts_total FROM replay WHERE replay_id = ?",
+                arguments: [event.replayID])
+        else { return }
+        var failures = try JSONDecoder().decode([String].self, from: Data((row["failures"] as String).utf8))
+        if let failure = event.failure { failures.append("partition \(event.partition): \(failure)") }
+        let done: Int = row["parts_done"] + 1
+        let total: Int = row["parts_total"]
+        let state = done < total ? "running" : failures.isEmpty ? "done" : "failed"
+        try db.execute(
+            sql: """
+                UPDATE replay SET parts_done = ?, events_sent = events_sent + ?, failures = ?, state = ?,
+                    finished_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END
+                WHERE replay_id = ?
+                """,
+            arguments: [
+                done, event.sent, String(decoding: try JSONEncoder().encode(failures), as: UTF8.self), state, state,
+                time.storedValue, event.replayID,
+            ])
+    }
+
+    private func finish(_ replayID: String, home: Int, failure: String) async throws {
+        try await stores.store(forPartition: home).write { db in
+            try db.execute(
+                sql: "UPDATE replay SET state = 'failed', failures = ?, finished_at = ? WHERE replay_id = ?",
+                arguments: [
+                    String(decoding: try JSONEncoder().encode([failure]), as: UTF8.self),
+                    Timestamp.truncated(now()).storedValue, replayID,
+                ])
+        }
+    }
+}
+
+/// A replay, as `POST /replays` and `GET /replays/{id}` answer it.
+struct ReplayView: Codable, Sendable, Equatable {
+    var id: String
+    /// `running`, `done`, or `failed` (some part could not be sent: `failures` says which and why).
+    var state: String
+    var eventType: String
+    var academy: String?
+    var since: Date
+    var until: Date
+    var queue: String
+    var requestedAt: Date
+    /// Partitions whose events were all sent, of `partitions`.
+    var partitionsDone: Int
+    var partitions: Int
+    /// Events sent to the queue so far (counted as each partition finishes).
+    var eventsSent: Int
+    var failures: [String]
+    var finishedAt: Date?
+
+    init(row: Row) throws {
+        let part = try EventCoding.decode(Replays.Part.self, from: Data((row["request"] as String).utf8))
+        id = row["replay_id"]
+        state = row["state"]
+        eventType = part.eventType
+        academy = part.academy
+        since = part.since
+        until = part.until
+        queue = part.queue
+        requestedAt = row["requested_at"]
+        partitionsDone = row["parts_done"]
+        partitions = row["parts_total"]
+        eventsSent = row["events_sent"]
+        failures = try JSONDecoder().decode([String].self, from: Data((row["failures"] as String).utf8))
+        finishedAt = row["finished_at"]
+    }
+}
+
+/// A partition's share of a replay, sent straight to the partition's queue (internal to tracking, accepted only
+/// from tracking's own broker user).
+struct ReplayPartRequested: DomainEvent {
+    static let eventType: EventType = "tracking.replay.part-requested.v1"
+    static let producer: ServiceName = .tracking
+
+    var part: Replays.Part
+    var partition: Int
+
+    var subject: String { part.replayID }
+}
+
+/// A partition's share of a replay is sent (or could not be): sent straight to the home partition's queue.
+struct ReplayPartFinished: DomainEvent {
+    static let eventType: EventType = "tracking.replay.part-finished.v1"
+    static let producer: ServiceName = .tracking
+
+    var replayID: String
+    var partition: Int
+    var sent: Int
+    var failure: String?
+
+    var subject: String { replayID }
+}

@@ -1,0 +1,124 @@
+"""Subscribers' replays over RabbitMQ (issue 17): a subscriber that lost events asks for them again and gets every
+missed one once, with its original id.
+
+`magistere up --transport amqp` on the test broker with an exchange of its own. A witness queue, bound all along,
+sees every completion as it was first published. The subscriber's own queue is bound, receives a first completion,
+then is deleted (the subscriber's outage); two more teachers complete meanwhile — lost for the subscriber. It declares
+its queue again and asks tracking for `tracking.course.completed.v1` since before the outage. Checked:
+
+- the answer is 202 with the replay to follow; the replay ends `done` with every partition counted;
+- the subscriber's queue receives the three completions of its academy (the one it had, and the two it missed), each
+  once, with the ids and bodies the witness saw, marked `x-magistere-replay`; the first is a duplicate its inbox drops;
+- a replay for another academy or another event type than the token names is 403; someone else's queue is 422.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+from conftest import Platform, http, poll
+from test_load_generator import broker, delete, purge
+
+COMPLETED = "tracking.course.completed.v1"
+
+
+def drain(connection, channel, queue: str, seconds: float) -> list[tuple[dict, dict]]:
+    found = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        method, properties, body = channel.basic_get(queue, auto_ack=True)
+        if method is None:
+            connection.sleep(0.05)
+        else:
+            found.append((json.loads(body), properties.headers or {}))
+    return found
+
+
+def complete(platform: Platform, session_id: str, teacher: str) -> str:
+    enrolment_id = platform.approved_enrolment(session_id, teacher)
+    platform.wait_tracked(enrolment_id)
+    platform.progress(enrolment_id, teacher, {"id": "video", "activityID": "video", "timeSpentSeconds": 3000,
+                                              "completed": True}).expect(201)
+    platform.progress(enrolment_id, teacher, {"id": "quiz", "activityID": "quiz", "score": 0.9}).expect(201)
+    platform.attendance(session_id, [{"enrolmentID": enrolment_id, "status": "present"}]).expect(200)
+    return enrolment_id
+
+
+def test_a_subscriber_gets_back_what_it_missed_once_with_the_original_ids(magistere, amqp_url, tmp_path) -> None:
+    exchange = f"magistere.test.{uuid.uuid4().hex[:12]}"
+    purge(amqp_url, ["enrolment.events", "tracking.events"])
+    up = magistere.start_up(tmp_path / "data", extra=["--transport", "amqp", "--amqp-url", amqp_url,
+                                                      "--exchange", exchange, "--no-seed"])
+    subscriber, queue = "sirh-lyon", f"sirh-lyon.completions-{uuid.uuid4().hex[:8]}"
+    witness = f"witness-{uuid.uuid4().hex[:8]}"
+    connection = None
+    try:
+        up.wait_ready()
+        platform = Platform.of(up)
+        platform.wait = 30
+        connection = broker(amqp_url)
+        channel = connection.channel()
+        channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+        for name in (witness, queue):
+            channel.queue_declare(name, durable=True)
+            channel.queue_bind(name, exchange, routing_key=COMPLETED)
+
+        since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 5))
+        course = platform.publish_course()
+        session = platform.schedule_session(course["courseID"])
+        run = uuid.uuid4().hex[:6]
+        first = complete(platform, session["id"], f"ens-{run}-1")
+        had = poll("the subscriber's first completion", lambda: drain(connection, channel, queue, 1) or None, 30)
+        assert [event["data"]["enrolmentID"] for event, _ in had] == [first]
+
+        # The subscriber's outage: its queue is gone while two more teachers complete.
+        channel.queue_delete(queue)
+        missed = [complete(platform, session["id"], f"ens-{run}-{n}") for n in (2, 3)]
+        witnessed = []
+        while len(witnessed) < 3:
+            witnessed += poll("the witness to see the completions", lambda: drain(connection, channel, witness, 1) or None,
+                              30)
+        by_enrolment = {event["data"]["enrolmentID"]: event for event, _ in witnessed}
+        assert set(by_enrolment) == {first, *missed}
+
+        # Back: the queue declared again, and the replay asked for.
+        channel.queue_declare(queue, durable=True)
+        channel.queue_bind(queue, exchange, routing_key=COMPLETED)
+        token = up.tokens.bearer(subscriber, "subscriber", academy="lyon", events=(COMPLETED,))
+        request = {"eventType": COMPLETED, "since": since, "queue": queue}
+        accepted = http("POST", f"{platform.tracking}/replays", request, token).expect(202)
+        replay = accepted.json()
+        assert accepted.headers["location"] == f"/replays/{replay['id']}" and replay["state"] == "running"
+
+        def finished():
+            view = http("GET", f"{platform.tracking}/replays/{replay['id']}", headers=token).expect(200).json()
+            return view if view["state"] != "running" else None
+        final = poll("the replay to finish", finished, 60)
+        assert final["state"] == "done", final
+        assert final["partitionsDone"] == final["partitions"] == 32 and final["eventsSent"] == 3, final
+
+        replayed = drain(connection, channel, queue, 3)
+        ids = [event["id"] for event, _ in replayed]
+        assert sorted(ids) == sorted(event["id"] for event in by_enrolment.values()), replayed
+        assert len(ids) == len(set(ids)) == 3, "each once"
+        for event, headers in replayed:
+            original = by_enrolment[event["data"]["enrolmentID"]]
+            assert event["data"] == original["data"] and event["time"] == original["time"], (event, original)
+            assert headers.get("x-magistere-replay") == replay["id"]
+
+        # Refused: another academy, an event type the token does not name, someone else's queue.
+        http("POST", f"{platform.tracking}/replays", {**request, "academy": "nantes"}, token).expect(403)
+        other_type = {**request, "eventType": "tracking.course.completion-revoked.v1"}
+        http("POST", f"{platform.tracking}/replays", other_type, token).expect(403)
+        http("POST", f"{platform.tracking}/replays", {**request, "queue": "enrolment.events"}, token).expect(422)
+    finally:
+        if connection is not None and connection.is_open:
+            try:
+                connection.channel().queue_delete(queue)
+                connection.channel().queue_delete(witness)
+            finally:
+                connection.close()
+        magistere.stop_all()
+        delete(amqp_url, [], [exchange])
