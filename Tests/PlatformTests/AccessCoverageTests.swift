@@ -63,12 +63,14 @@ struct AccessCoverageTests {
 
     @Test("metrics are for operators on every service, and operators reach no personal data")
     func operatorScope() async throws {
-        // Operational views only: counters, and tracking's partitions (numbers, queue depths, times).
+        // Operational views only: counters, tracking's partitions (numbers, queue depths, times), and how far a
+        // subscriber's replay is (its queue, period and counts: no teacher's id).
         let operational =
             ["GET /metrics"]
             + [
                 "GET /partitions", "POST /partitions/release", "GET /partitions/{partition}/file",
                 "PUT /partitions/{partition}/file", "POST /partitions/acquire", "PUT /partitions/map",
+                "GET /replays/{id}",
             ].map { "tracking \($0)" }
         for service in try await Self.services() {
             #expect(service.accessPolicy.rule(.get, "/metrics") == .role(.operator))

@@ -20,7 +20,9 @@ struct FactoryTests {
         let service = try await TrackingServiceFactory.make(
             environment, options: .init(partitions: try PartitionSet(parsing: "0-3,9")))
         #expect(service.name == .tracking)
-        #expect(service.background.count == 2, "the router, and the host of the partitions (relays and consumer)")
+        #expect(
+            service.background.count == 3,
+            "the router, the host of the partitions (relays and consumer), and the replays' worker")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
             $0.hasSuffix(".sqlite") && $0 != "bus.sqlite"
         }

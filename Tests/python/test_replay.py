@@ -15,10 +15,14 @@ its queue again and asks tracking for `tracking.course.completed.v1` since befor
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
+import threading
 import time
 import uuid
 
-from conftest import Platform, http, poll
+from conftest import CLI, REPO, Platform, clean_environment, http, poll
 from test_load_generator import broker, delete, purge
 
 COMPLETED = "tracking.course.completed.v1"
@@ -108,6 +112,18 @@ def test_a_subscriber_gets_back_what_it_missed_once_with_the_original_ids(magist
             assert event["data"] == original["data"] and event["time"] == original["time"], (event, original)
             assert headers.get("x-magistere-replay") == replay["id"]
 
+        # The operator's CLI follows it, and asks for one on the subscriber's behalf (the same three events again).
+        cli = [str(CLI), "replays"]
+        shown = subprocess.run([*cli, "show", replay["id"], "--tracking", platform.tracking,
+                                "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, timeout=60)
+        assert shown.returncode == 0 and json.loads(shown.stdout)["state"] == "done", shown.stdout + shown.stderr
+        again = subprocess.run([*cli, "request", "--tracking", platform.tracking, "--data-dir", str(tmp_path / "data"),
+                                "--for", subscriber, "--academy", "lyon", "--since", since, "--queue", queue],
+                               capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0 and "done: 3 event(s) sent, 32/32 partitions" in again.stdout, \
+            again.stdout + again.stderr
+        assert sorted(event["id"] for event, _ in drain(connection, channel, queue, 2)) == sorted(ids)
+
         # Refused: another academy, an event type the token does not name, someone else's queue.
         http("POST", f"{platform.tracking}/replays", {**request, "academy": "nantes"}, token).expect(403)
         other_type = {**request, "eventType": "tracking.course.completion-revoked.v1"}
@@ -120,5 +136,73 @@ def test_a_subscriber_gets_back_what_it_missed_once_with_the_original_ids(magist
                 connection.channel().queue_delete(witness)
             finally:
                 connection.close()
+        magistere.stop_all()
+        delete(amqp_url, [], [exchange])
+
+
+README = REPO / "README.md"
+
+
+def readme_example() -> str:
+    """The README's pika example of a subscriber back from an outage (its ```python block marked `# readme:`)."""
+    text = README.read_text()
+    start = text.index("  ```python\n  # readme: replay after an outage\n")
+    end = text.index("  ```\n", start + 10)
+    return textwrap.dedent(text[start:end].split("\n", 1)[1])
+
+
+def test_the_readme_example_recovers_from_an_outage(magistere, amqp_url, tmp_path) -> None:
+    exchange = f"magistere.test.{uuid.uuid4().hex[:12]}"
+    purge(amqp_url, ["enrolment.events", "tracking.events"])
+    up = magistere.start_up(tmp_path / "data", extra=["--transport", "amqp", "--amqp-url", amqp_url,
+                                                      "--exchange", exchange, "--no-seed"])
+    queue = f"sirh-lyon.completions-{uuid.uuid4().hex[:8]}"
+    subscriber = None
+    try:
+        up.wait_ready()
+        platform = Platform.of(up)
+        platform.wait = 30
+        course = platform.publish_course()
+        session = platform.schedule_session(course["courseID"])
+        run = uuid.uuid4().hex[:6]
+        # The outage: the subscriber's queue does not exist while two teachers complete.
+        missed = {complete(platform, session["id"], f"ens-{run}-{n}") for n in (1, 2)}
+        poll("tracking to record the completions",
+             lambda: all(http("GET", f"{platform.tracking}/enrolments/{e}/progress",
+                              headers=platform.manager()).json().get("completion") for e in missed) or None, 30)
+
+        script = tmp_path / "subscriber.py"
+        script.write_text(readme_example())
+        token = up.tokens.token("sirh-lyon", "subscriber", academy="lyon", events=(COMPLETED,))
+        environment = clean_environment(
+            MAGISTERE_TRACKING=platform.tracking, MAGISTERE_SUBSCRIBER_TOKEN=token, SUBSCRIBER_QUEUE=queue,
+            MAGISTERE_AMQP_URL=amqp_url, MAGISTERE_AMQP_EXCHANGE=exchange)
+        subscriber = subprocess.Popen([sys.executable, str(script)], env=environment, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True)
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(iter(subscriber.stdout.readline, "")), daemon=True)
+        reader.start()
+
+        def applied() -> dict[str, int]:
+            counts: dict[str, int] = {}
+            for line in list(lines):
+                if line.startswith("applied "):
+                    enrolment_id = line.split()[2]
+                    counts[enrolment_id] = counts.get(enrolment_id, 0) + 1
+            return counts
+        poll("the example to apply the missed completions", lambda: missed <= set(applied()) or None, 60)
+        # Back to live events: a third teacher completes while the example consumes.
+        live = complete(platform, session["id"], f"ens-{run}-3")
+        poll("the example to apply the live completion", lambda: live in applied() or None, 30)
+        time.sleep(2)
+        assert applied() == {enrolment_id: 1 for enrolment_id in {*missed, live}}, lines
+        assert any(line.startswith("replay ") for line in lines), lines
+    finally:
+        if subscriber is not None:
+            subscriber.kill()
+            subscriber.wait(timeout=10)
+        connection = broker(amqp_url)
+        connection.channel().queue_delete(queue)
+        connection.close()
         magistere.stop_all()
         delete(amqp_url, [], [exchange])
