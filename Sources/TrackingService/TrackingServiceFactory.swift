@@ -117,7 +117,8 @@ public enum TrackingServiceFactory: ServiceFactory {
             transport: environment.transport, naming: naming, bindings: routes.eventTypes,
             partitionSubscriptions: partitionSubscriptions, broadcast: TrackingEventHandlers.placements,
             retry: environment.retry, logger: logger)
-        let progress = ProgressController(application: application)
+        let watermark = ConsistencyWatermark(transport: environment.transport, naming: naming, host: host)
+        let progress = ProgressController(application: application, watermark: watermark)
         let replayController = ReplayController(replays: replays)
         let replayWorker = ReplayWorker(
             stores: stores, transport: environment.transport, naming: naming, logger: logger)
@@ -137,7 +138,8 @@ public enum TrackingServiceFactory: ServiceFactory {
                 partitionsView.addRoutes(to: router)
                 replayController.addRoutes(to: router)
             },
-            access: TrackingAccess.policy, openAPI: try openAPIDocument(), background: [router, host, replayWorker],
+            access: TrackingAccess.policy, openAPI: try openAPIDocument(),
+            background: [router, host, replayWorker, watermark],
             outerMiddleware: [
                 XAPIHeadersMiddleware(), PartitionRedirectMiddleware(map: map, instance: options.instance),
             ])

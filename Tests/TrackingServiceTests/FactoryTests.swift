@@ -21,8 +21,9 @@ struct FactoryTests {
             environment, options: .init(partitions: try PartitionSet(parsing: "0-3,9")))
         #expect(service.name == .tracking)
         #expect(
-            service.background.count == 3,
-            "the router, the host of the partitions (relays and consumer), and the replays' worker")
+            service.background.count == 4,
+            "the router, the host of the partitions (relays and consumer), the replays' worker, the watermark's sampler"
+        )
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
             $0.hasSuffix(".sqlite") && $0 != "bus.sqlite"
         }

@@ -14,6 +14,7 @@ its queue again and asks tracking for `tracking.course.completed.v1` since befor
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
@@ -26,6 +27,11 @@ from conftest import CLI, REPO, Platform, clean_environment, http, poll
 from test_load_generator import broker, delete, purge
 
 COMPLETED = "tracking.course.completed.v1"
+
+
+def parse_time(text: str) -> float:
+    """Seconds since 1970 of an RFC 3339 UTC time with milliseconds."""
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp()
 
 
 def drain(connection, channel, queue: str, seconds: float) -> list[tuple[dict, dict]]:
@@ -123,6 +129,15 @@ def test_a_subscriber_gets_back_what_it_missed_once_with_the_original_ids(magist
         assert again.returncode == 0 and "done: 3 event(s) sent, 32/32 partitions" in again.stdout, \
             again.stdout + again.stderr
         assert sorted(event["id"] for event, _ in drain(connection, channel, queue, 2)) == sorted(ids)
+
+        # The trainer's table says how complete it is: every event sent before X-Consistent-Through is applied, the
+        # last approval included once tracking has caught up (sampled every few seconds).
+        approved_by = time.time()
+        def consistent():
+            answer = http("GET", f"{platform.tracking}/sessions/{session['id']}/progress", headers=platform.trainer())
+            through = answer.expect(200).headers.get("x-consistent-through")
+            return through if through and parse_time(through) >= approved_by else None
+        poll("the trainer's table to be consistent through the last approval", consistent, 45)
 
         # Refused: another academy, an event type the token does not name, someone else's queue.
         http("POST", f"{platform.tracking}/replays", {**request, "academy": "nantes"}, token).expect(403)

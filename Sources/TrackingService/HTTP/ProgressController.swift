@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,6 +22,16 @@ import ServiceSupport
 /// their work; trainers record what they witness, attendance (and may relay a tool's xAPI statements).
 struct ProgressController: Sendable {
     let application: TrackingApplication
+    /// `X-Consistent-Through` on the reads that depend on enrolment's events (nil in tests that run no consumer).
+    var watermark: ConsistencyWatermark? = nil
+
+    static let consistentThrough = HTTPField.Name("X-Consistent-Through")!
+
+    /// The read's headers: the watermark of its session's partition, when known.
+    func consistency(session sessionID: String) -> HTTPFields {
+        guard let through = watermark?.through(session: sessionID) else { return [:] }
+        return [Self.consistentThrough: Timestamp.format(through)]
+    }
 
     static let replayHeader = HTTPField.Name("Idempotent-Replayed")!
 
@@ -33,7 +44,8 @@ struct ProgressController: Sendable {
         router.get("enrolments/:id/progress") { request, context in
             let id = try PathIdentifier.require(naming: "Enrolment", in: context)
             let caller = try context.requireCaller()
-            return JSONResponse(try await application.enrolmentProgress(enrolmentID: id, for: caller))
+            let view = try await application.enrolmentProgress(enrolmentID: id, for: caller)
+            return JSONResponse(view, headers: consistency(session: view.sessionID))
         }
         router.get("enrolments/:id/progress/requests/:request") { request, context in
             let id = try PathIdentifier.require(naming: "Enrolment", in: context)
@@ -51,12 +63,14 @@ struct ProgressController: Sendable {
         router.get("sessions/:id/progress") { request, context in
             let id = try PathIdentifier.require(naming: "Session", in: context)
             let caller = try context.requireCaller()
-            return JSONResponse(try await application.sessionProgress(sessionID: id, for: caller))
+            return JSONResponse(
+                try await application.sessionProgress(sessionID: id, for: caller), headers: consistency(session: id))
         }
         router.get("sessions/:id/summary") { request, context in
             let id = try PathIdentifier.require(naming: "Session", in: context)
             let caller = try context.requireCaller()
-            return JSONResponse(try await application.sessionSummary(sessionID: id, for: caller))
+            return JSONResponse(
+                try await application.sessionSummary(sessionID: id, for: caller), headers: consistency(session: id))
         }
         router.get("sessions/:id/audit") { request, context in
             let id = try PathIdentifier.require(naming: "Session", in: context)
