@@ -121,8 +121,12 @@ public struct CompletionRules: Sendable, Equatable {
         var distance = 0
         var inPerson = 0
         for activity in activities {
-            if let met = criterionMetAt(activity, progress: progress[activity.id]) { metAt[activity.id] = met }
-            guard let at = doneAt(activity, progress: progress[activity.id]) else { continue }
+            let met = criterionMetAt(activity, progress: progress[activity.id])
+            if let met { metAt[activity.id] = met }
+            // Done (for its hours) is its criterion met, but for a NotApplicable activity (no criterion).
+            let doneTime =
+                activity.criterion == .notApplicable ? doneAt(activity, progress: progress[activity.id]) : met
+            guard let at = doneTime else { continue }
             let score = activity.passThreshold != nil ? progress[activity.id]?.bestScore : nil
             done.append(.init(activity: activity, doneAt: at, score: score))
             switch activity.modality {
