@@ -65,7 +65,7 @@ struct ReplaysCommand: AsyncParsableCommand {
         @Option(help: "Events recorded at or after this instant (RFC 3339, e.g. 2026-12-04T00:00:00Z).")
         var since: String
         @Option(help: "Events recorded before this instant (default: now).") var until: String?
-        @Option(help: "The subscriber's queue, e.g. sirh-lyon.completions.") var queue: String
+        @Option(help: "The subscriber's queue, e.g. subscriber.sirh-lyon.completions.") var queue: String
         @Flag(help: "Return once accepted, without waiting.") var noWait = false
 
         func run() async throws {

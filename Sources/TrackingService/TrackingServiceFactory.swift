@@ -117,7 +117,8 @@ public enum TrackingServiceFactory: ServiceFactory {
             transport: environment.transport, naming: naming, bindings: routes.eventTypes,
             partitionSubscriptions: partitionSubscriptions, broadcast: TrackingEventHandlers.placements,
             retry: environment.retry, logger: logger)
-        let watermark = ConsistencyWatermark(transport: environment.transport, naming: naming, host: host)
+        let watermark = ConsistencyWatermark(
+            transport: environment.transport, naming: naming, owned: { stores.owned })
         let progress = ProgressController(application: application, watermark: watermark)
         let replayController = ReplayController(replays: replays)
         let replayWorker = ReplayWorker(

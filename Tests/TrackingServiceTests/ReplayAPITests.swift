@@ -17,7 +17,7 @@ struct ReplayAPITests {
 
     static func body(
         eventType: String = completed, academy: String? = nil, since: String = "2026-09-01T00:00:00Z",
-        queue: String = "sirh-lyon.completions"
+        queue: String = "subscriber.sirh-lyon.completions"
     ) -> [String: Any] {
         var body: [String: Any] = ["eventType": eventType, "since": since, "queue": queue]
         if let academy { body["academy"] = academy }
@@ -45,7 +45,7 @@ struct ReplayAPITests {
             let replay = try answer.decode(ReplayView.self)
             #expect(answer.headers[.location] == "/replays/\(replay.id)")
             #expect(replay.state == "running" && replay.partitions == TrackingPartitions.count)
-            #expect(replay.academy == "lyon" && replay.queue == "sirh-lyon.completions")
+            #expect(replay.academy == "lyon" && replay.queue == "subscriber.sirh-lyon.completions")
             let followed = try await client.send(.get, "/replays/\(replay.id)", headers: subscriber)
             #expect(try followed.decode(ReplayView.self).id == replay.id)
             let other = try await TestAuth.subscriber("sirh-nantes", academy: "nantes", events: [Self.completed])
@@ -83,12 +83,16 @@ struct ReplayAPITests {
             let future = try await client.send(
                 .post, "/replays", json: Self.body(since: "2999-01-01T00:00:00Z"), headers: subscriber)
             #expect(try future.problemFields.contains("since"))
+            let dotted = try await TestAuth.subscriber("sirh.lyon", academy: "lyon", events: [Self.completed])
+            let prefixOfAnother = try await client.send(
+                .post, "/replays", json: Self.body(queue: "subscriber.sirh.lyon.completions"), headers: dotted)
+            #expect(prefixOfAnother.status == .forbidden, "a dotted id would make its prefix another subscriber's")
             let manager = try await client.send(
                 .post, "/replays", json: Self.body(), headers: try await Callers.manager())
             #expect(manager.status == .forbidden)
             let national = try await TestAuth.subscriber("sirh-national", academy: "national", events: [Self.completed])
             let everywhere = try await client.send(
-                .post, "/replays", json: Self.body(queue: "sirh-national.all"), headers: national)
+                .post, "/replays", json: Self.body(queue: "subscriber.sirh-national.all"), headers: national)
             #expect(everywhere.status == .accepted)
             #expect(try everywhere.decode(ReplayView.self).academy == nil)
         }

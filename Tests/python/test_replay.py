@@ -61,7 +61,7 @@ def test_a_subscriber_gets_back_what_it_missed_once_with_the_original_ids(magist
     purge(amqp_url, ["enrolment.events", "tracking.events"])
     up = magistere.start_up(tmp_path / "data", extra=["--transport", "amqp", "--amqp-url", amqp_url,
                                                       "--exchange", exchange, "--no-seed"])
-    subscriber, queue = "sirh-lyon", f"sirh-lyon.completions-{uuid.uuid4().hex[:8]}"
+    subscriber, queue = "sirh-lyon", f"subscriber.sirh-lyon.completions-{uuid.uuid4().hex[:8]}"
     witness = f"witness-{uuid.uuid4().hex[:8]}"
     connection = None
     try:
@@ -171,7 +171,7 @@ def test_the_readme_example_recovers_from_an_outage(magistere, amqp_url, tmp_pat
     purge(amqp_url, ["enrolment.events", "tracking.events"])
     up = magistere.start_up(tmp_path / "data", extra=["--transport", "amqp", "--amqp-url", amqp_url,
                                                       "--exchange", exchange, "--no-seed"])
-    queue = f"sirh-lyon.completions-{uuid.uuid4().hex[:8]}"
+    queue = f"subscriber.sirh-lyon.completions-{uuid.uuid4().hex[:8]}"
     subscriber = None
     try:
         up.wait_ready()

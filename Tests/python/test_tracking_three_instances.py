@@ -122,7 +122,7 @@ def run(deployment: Deployment) -> None:
 
 def replay_across_owners(deployment, tokens: Tokens, urls: dict[str, str], since: str, enrolments: set[str]) -> None:
     """A subscriber's replay asked of tracking-a: tracking-a and tracking-c send their partitions' completions."""
-    queue = f"sirh-lyon.replay-{uuid.uuid4().hex[:8]}"
+    queue = f"subscriber.sirh-lyon.replay-{uuid.uuid4().hex[:8]}"
     connection = broker(deployment.amqp_url)
     channel = connection.channel()
     channel.queue_declare(queue, auto_delete=False)

@@ -9,24 +9,26 @@ import Synchronization
 /// change of staff) has been applied in the session's partition.
 ///
 /// Events reach a partition in two hops: the intake queue (`tracking.events`), which the router (on whichever
-/// instance holds its lease) moves to the partition queues, then the partition's queue, consumed by its owner. The
-/// watermark is the older of the two: the intake's, sampled here every ``interval`` from the broker (an empty
-/// intake at the sample: everything sent before it was routed), and the partition consumer's own. Both count the
-/// messages waiting, not a window in hand (at most the prefetch, routed or committed within moments); an event
-/// waiting in a delay queue to be retried is not counted either. Nil — no header — until both are known.
+/// instance holds its lease) moves to the partition queues, then the partition's queue, consumed by its owner. Every
+/// ``interval`` the intake is sampled from the broker and, when it is empty at T, each owned partition's queue right
+/// after: a partition whose queue is empty too has applied everything sent to tracking before T, and T becomes its
+/// watermark (it only moves forward). Both samples count the messages waiting, not a window in hand (at most a
+/// prefetch, routed or committed within moments), and an event waiting in a delay queue to be retried is not counted.
+/// Nil — no header — until a partition has had such a pair of samples on this instance.
 final class ConsistencyWatermark: Service, Sendable {
     private let transport: any MessageTransport
     private let naming: PartitionNaming
-    private let host: PartitionHost
+    private let owned: @Sendable () -> [Int]
     private let interval: Duration
-    private let intake = Mutex<Date?>(nil)
+    private let watermarks = Mutex<[Int: Date]>([:])
 
     init(
-        transport: any MessageTransport, naming: PartitionNaming, host: PartitionHost, interval: Duration = .seconds(5)
+        transport: any MessageTransport, naming: PartitionNaming, owned: @escaping @Sendable () -> [Int],
+        interval: Duration = .seconds(5)
     ) {
         self.transport = transport
         self.naming = naming
-        self.host = host
+        self.owned = owned
         self.interval = interval
     }
 
@@ -41,20 +43,20 @@ final class ConsistencyWatermark: Service, Sendable {
         } catch is CancellationError {}
     }
 
-    /// Samples the intake once: empty, everything sent before the sample has been routed.
+    /// Samples the intake, then (when it is empty) each owned partition's queue.
     func sample() async {
         let sampled = Date()
-        guard let depth = try? await transport.depth(of: naming.intakeQueue), depth == 0 else { return }
-        intake.withLock { $0 = max(sampled, $0 ?? sampled) }
+        guard let intake = try? await transport.depth(of: naming.intakeQueue), intake == 0 else { return }
+        for partition in owned() {
+            guard let depth = try? await transport.depth(of: naming.queue(ofPartition: partition)), depth == 0 else {
+                continue
+            }
+            watermarks.withLock { $0[partition] = max(sampled, $0[partition] ?? sampled) }
+        }
     }
 
-    /// The watermark of a partition owned here, or nil when it is not known (yet).
-    func through(partition: Int) -> Date? {
-        guard let routed = intake.withLock({ $0 }),
-            let applied = host.consumer?.appliedThrough(queue: naming.queue(ofPartition: partition))
-        else { return nil }
-        return min(routed, applied)
-    }
+    /// The watermark of a partition, or nil when it is not known (yet).
+    func through(partition: Int) -> Date? { watermarks.withLock { $0[partition] } }
 
     /// The watermark of a session's partition.
     func through(session sessionID: String) -> Date? {

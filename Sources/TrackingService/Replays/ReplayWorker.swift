@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import Messaging
 import ServiceLifecycle
+import Synchronization
 
 /// Sends the parts of subscribers' replays that this instance's partitions hold, chunk by chunk, at a bounded rate
 /// (``eventsPerSecond``, shared by all parts on the instance): live traffic keeps the broker and the stores.
@@ -11,7 +12,9 @@ import ServiceLifecycle
 /// A part's events are its partition's completions (or revocations) recorded in the replay's period, in the order
 /// they were recorded, each with its original id and time; the cursor (last time and id sent) is saved after each
 /// chunk the broker confirmed, so a part taken over after a crash or a partition move resumes where it was — a chunk
-/// in flight may be sent twice, which the original ids make harmless. A queue that refuses five times fails the part.
+/// in flight may be sent twice, which the original ids make harmless. A part whose queue keeps refusing is retried
+/// with a growing pause (the broker may be restarting) and fails after ``maximumAttempts`` (about four minutes); a
+/// failed part is announced to its home like a finished one, until the announcement goes through.
 struct ReplayWorker: Service {
     let stores: TrackingStores
     let transport: any MessageTransport
@@ -20,7 +23,15 @@ struct ReplayWorker: Service {
     var eventsPerSecond = 500
     var chunk = 100
 
-    static let maximumAttempts = 5
+    static let maximumAttempts = 8
+    /// When each retried part may be tried again (in memory: a restarted instance retries at once).
+    let notBefore = NotBefore()
+
+    final class NotBefore: Sendable {
+        private let times = Mutex<[String: Date]>([:])
+        func get(_ key: String) -> Date? { times.withLock { $0[key] } }
+        func set(_ key: String, _ time: Date?) { times.withLock { $0[key] = time } }
+    }
 
     func run() async throws {
         do {
@@ -58,34 +69,46 @@ struct ReplayWorker: Service {
         var cursorID: String?
         var sent: Int
         var attempts: Int
+        var failure: String?
     }
 
     private func step(_ store: PartitionStore) async throws -> Int {
         let owned = Set(stores.owned)
+        let now = Date()
+        let notBefore = notBefore
         let pending = try await store.read { db -> PendingPart? in
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM replay_part WHERE state IN ('pending', 'sent') ORDER BY replay_id, partition LIMIT 64
+                    SELECT * FROM replay_part WHERE state IN ('pending', 'sent', 'failing')
+                    ORDER BY replay_id, partition LIMIT 64
                     """)
-            where owned.contains(row["partition"]) {
+            where owned.contains(row["partition"])
+                && (notBefore.get("\(row["replay_id"] as String)/\(row["partition"] as Int)") ?? .distantPast) <= now
+            {
                 return PendingPart(
                     part: try EventCoding.decode(Replays.Part.self, from: Data((row["request"] as String).utf8)),
                     partition: row["partition"], state: row["state"], cursorTime: row["cursor_time"],
-                    cursorID: row["cursor_id"], sent: row["sent"], attempts: row["attempts"])
+                    cursorID: row["cursor_id"], sent: row["sent"], attempts: row["attempts"], failure: row["failure"])
             }
             return nil
         }
         guard let pending else { return 0 }
-        if pending.state == "sent" {
-            try await announce(pending, failure: nil, in: store)
+        let key = "\(pending.part.replayID)/\(pending.partition)"
+        if pending.state == "sent" || pending.state == "failing" {
+            do {
+                try await announce(pending, failure: pending.state == "failing" ? pending.failure : nil, in: store)
+            } catch {
+                notBefore.set(key, Date().addingTimeInterval(5))  // the broker is away: try again later
+            }
             return 0
         }
         let chunk = chunk
         let batch = try await store.read { db in try Self.events(of: pending, limit: chunk, db) }
-        if !batch.isEmpty {
+        if !batch.messages.isEmpty {
             do {
-                try await transport.send(batch.map { (queue: pending.part.queue, message: $0.message) })
+                try await transport.send(batch.messages.map { (queue: pending.part.queue, message: $0) })
+                notBefore.set(key, nil)
             } catch {
                 let attempts = pending.attempts + 1
                 let failure = "the queue \(pending.part.queue) did not take the events: \(error)"
@@ -95,6 +118,8 @@ struct ReplayWorker: Service {
                         "replay.id": "\(pending.part.replayID)", "partition": "\(pending.partition)",
                         "attempt": "\(attempts)", "error": "\(error)",
                     ])
+                // 1, 2, 4 … 64 s between attempts: a broker restart is waited out; a missing queue fails the part.
+                notBefore.set(key, Date().addingTimeInterval(Double(1 << min(attempts - 1, 6))))
                 try await store.write { db in
                     try db.execute(
                         sql: """
@@ -102,16 +127,15 @@ struct ReplayWorker: Service {
                             WHERE replay_id = ? AND partition = ?
                             """,
                         arguments: [
-                            attempts, failure, attempts >= Self.maximumAttempts ? "failed" : "pending",
+                            attempts, failure, attempts >= Self.maximumAttempts ? "failing" : "pending",
                             pending.part.replayID, pending.partition,
                         ])
                 }
-                if attempts >= Self.maximumAttempts { try await announce(pending, failure: failure, in: store) }
                 return 0
             }
         }
         let last = batch.last
-        let finished = batch.count < chunk
+        let finished = batch.rows < chunk
         try await store.write { db in
             try db.execute(
                 sql: """
@@ -120,16 +144,16 @@ struct ReplayWorker: Service {
                     WHERE replay_id = ? AND partition = ?
                     """,
                 arguments: [
-                    last?.time.storedValue ?? .null, last?.id, batch.count, finished ? "sent" : "pending",
+                    last?.time.storedValue ?? .null, last?.id, batch.messages.count, finished ? "sent" : "pending",
                     pending.part.replayID, pending.partition,
                 ])
         }
         if finished {
             var done = pending
-            done.sent += batch.count
+            done.sent += batch.messages.count
             try await announce(done, failure: nil, in: store)
         }
-        return batch.count
+        return batch.messages.count
     }
 
     /// Tells the replay's home partition that this part is finished, then marks it done.
@@ -158,13 +182,17 @@ struct ReplayWorker: Service {
             ])
     }
 
+    /// A chunk: the messages built, how many rows were read (a row whose enrolment is unknown builds none), and the
+    /// key of the last row read (the next cursor).
+    struct Chunk: Sendable {
+        var messages: [Message] = []
+        var rows = 0
+        var last: (time: Date, id: String)?
+    }
+
     /// The part's next events after its cursor, rebuilt from the completions (or their revocations) with their
     /// original ids and times.
-    private static func events(
-        of pending: PendingPart, limit: Int, _ db: Database
-    ) throws
-        -> [(id: String, time: Date, message: Message)]
-    {
+    private static func events(of pending: PendingPart, limit: Int, _ db: Database) throws -> Chunk {
         let part = pending.part
         let revoked = part.eventType == CourseCompletionRevoked.eventType.rawValue
         let (time, id) = revoked ? ("c.revoked_at", "c.revocation_event_id") : ("c.recorded_at", "c.event_id")
@@ -181,9 +209,12 @@ struct ReplayWorker: Service {
                 (pending.cursorTime ?? Date.distantPast).storedValue, pending.cursorID ?? "", limit,
             ])
         var sessions: [String: SessionRow] = [:]
-        var result: [(id: String, time: Date, message: Message)] = []
+        var chunk = Chunk(rows: rows.count)
         for row in rows {
             let completion = try CompletionRow(row: row)
+            chunk.last =
+                revoked
+                ? (row["revoked_at"], row["revocation_event_id"]) : (row["recorded_at"], completion.eventID)
             guard
                 let session = try sessions[completion.sessionID]
                     ?? SessionRow.fetch(completion.sessionID, db),
@@ -192,11 +223,7 @@ struct ReplayWorker: Service {
             sessions[completion.sessionID] = session
             let schoolLevel = enrolment.schoolLevel ?? session.schoolLevel
             var message: Message
-            let at: Date
-            let eventID: String
             if revoked, let revokedAt = completion.revokedAt, let cause = completion.revocationCause {
-                eventID = row["revocation_event_id"]
-                at = revokedAt
                 message = try Message.event(
                     CourseCompletionRevoked(
                         enrolmentID: completion.enrolmentID, participantID: enrolment.participantID,
@@ -204,10 +231,8 @@ struct ReplayWorker: Service {
                         schoolLevel: schoolLevel, revision: completion.revision, completionEventID: completion.eventID,
                         distanceMinutes: completion.distanceMinutes, inPersonMinutes: completion.inPersonMinutes,
                         cause: cause, revokedAt: Timestamp.truncated(revokedAt), ruleVersion: completion.ruleVersion),
-                    id: eventID, time: revokedAt)
+                    id: row["revocation_event_id"], time: revokedAt)
             } else {
-                eventID = completion.eventID
-                at = row["recorded_at"]
                 message = try Message.event(
                     CourseCompleted(
                         enrolmentID: completion.enrolmentID, participantID: enrolment.participantID,
@@ -216,11 +241,11 @@ struct ReplayWorker: Service {
                         distanceMinutes: completion.distanceMinutes, inPersonMinutes: completion.inPersonMinutes,
                         criteriaMet: completion.criteriaMet, ruleVersion: completion.ruleVersion,
                         revision: completion.revision, rulesRevision: completion.rulesRevision),
-                    id: eventID, time: at)
+                    id: completion.eventID, time: row["recorded_at"])
             }
             message.headers[MessageHeader.replay] = part.replayID
-            result.append((eventID, at, message))
+            chunk.messages.append(message)
         }
-        return result
+        return chunk
     }
 }

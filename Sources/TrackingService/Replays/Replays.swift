@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import Messaging
 import ServiceSupport
+import Synchronization
 
 /// Subscribers' replays of tracking's completion events (issue 17): "send again to my queue the
 /// `tracking.course.completed.v1` of academy X since T" — rebuilt from tracking's durable records (the completions
@@ -28,6 +29,16 @@ struct Replays: Sendable {
     static let maximumRunning = 2
     /// The longest period one replay covers.
     static let maximumDays = 400
+    /// A replay still running after this long no longer counts against its subscriber's limit.
+    static let staleAfter: TimeInterval = 24 * 3600
+
+    /// Requests of each subscriber being admitted on this instance now.
+    let admitting = Admitting()
+
+    final class Admitting: Sendable {
+        private let counts = Mutex<[String: Int]>([:])
+        func withLock<T>(_ body: (inout [String: Int]) -> T) -> T { counts.withLock { body(&$0) } }
+    }
 
     /// `POST /replays`'s body.
     struct Request: Codable, Sendable, Equatable {
@@ -65,19 +76,24 @@ struct Replays: Sendable {
             violations.append(
                 ("eventType", "tracking replays \(Self.replayable.map(\.rawValue).joined(separator: " and "))"))
         }
-        let until = request.until ?? now
+        let until = min(request.until ?? now, now)
         if request.since > now { violations.append(("since", "must not be in the future")) }
         if until <= request.since { violations.append(("until", "must come after since")) }
         if until.timeIntervalSince(request.since) > Double(Self.maximumDays) * 86_400 {
             violations.append(("until", "a replay covers at most \(Self.maximumDays) days: ask for several"))
         }
-        let prefix = caller.subject + "."
+        let prefix = Self.queuePrefix(of: caller.subject)
         if !request.queue.hasPrefix(prefix) || request.queue.count > 200 || request.queue.count == prefix.count
             || !request.queue.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._:-".contains($0)) })
         {
             violations.append(("queue", "must be one of your queues: '\(prefix)' then letters, digits, . _ : -"))
         }
         guard violations.isEmpty else { throw TrackingError.invalid(violations) }
+        // Queues are named after the subscriber: a dot in its id would make one subscriber's prefix another's.
+        guard !caller.subject.contains(".") else {
+            throw TrackingError.forbidden(
+                "a subscriber's id (the token's subject) has no dot: its queues are named after it")
+        }
         guard caller.events.contains(request.eventType) else {
             throw TrackingError.forbidden("your token does not name \(request.eventType) among the events you receive")
         }
@@ -88,15 +104,23 @@ struct Replays: Sendable {
         guard academy != nil || caller.isNational else {
             throw TrackingError.forbidden("only a national subscriber replays every academy: name yours")
         }
+        // Requests being admitted count before their record exists, so that concurrent ones cannot all pass.
+        let reserved = admitting.withLock { counts in
+            counts[caller.subject, default: 0] += 1
+            return counts[caller.subject]!
+        }
+        defer { admitting.withLock { $0[caller.subject, default: 1] -= 1 } }
         var running = 0
+        let stale = now.addingTimeInterval(-Self.staleAfter).storedValue
         for store in stores.all {
             running += try await store.read { db in
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM replay WHERE subscriber = ? AND state = 'running'",
-                    arguments: [caller.subject]) ?? 0
+                    db,
+                    sql: "SELECT COUNT(*) FROM replay WHERE subscriber = ? AND state = 'running' AND requested_at > ?",
+                    arguments: [caller.subject, stale]) ?? 0
             }
         }
-        guard running < Self.maximumRunning else {
+        guard running + reserved <= Self.maximumRunning else {
             throw TrackingError.tooManyRunning(
                 "\(running) of your replays are still running here: wait for one to finish (GET /replays/{id})")
         }
@@ -126,11 +150,22 @@ struct Replays: Sendable {
                     time: now)
             )
         }
-        do {
-            try await transport.send(messages)
-        } catch {
-            try await finish(replayID, home: home, failure: "the parts could not be sent: \(error)")
-            throw TrackingError.busUnavailable("the replay's parts could not be sent to the partitions: try again")
+        // Parts have fixed ids and are recorded once: sending them again after a partial failure is harmless.
+        var attempt = 0
+        while true {
+            do {
+                try await transport.send(messages)
+                break
+            } catch {
+                attempt += 1
+                guard attempt < 4 else {
+                    try await finish(replayID, home: home, failure: "the parts could not be sent: \(error)")
+                    throw TrackingError.busUnavailable(
+                        "the replay's parts could not all be sent to the partitions (replay \(replayID), failed): ask again"
+                    )
+                }
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+            }
         }
         logger.info(
             "replay requested",
@@ -141,6 +176,10 @@ struct Replays: Sendable {
             ])
         return try await view(replayID, for: caller)
     }
+
+    /// Where a subscriber's queues are: `subscriber.<its id>.` — never one of the platform's queues, never another
+    /// subscriber's (subscriber ids have no dot).
+    static func queuePrefix(of subscriber: String) -> String { "subscriber.\(subscriber)." }
 
     /// The home partition of a replay.
     static func home(of replayID: String) -> Int { TrackingPartitions.partition(ofSession: "replay:" + replayID) }
@@ -187,18 +226,21 @@ struct Replays: Sendable {
     static func count(_ event: ReplayPartFinished, at time: Date, _ db: Database) throws {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT failures, parts_done, parts_total FROM replay WHERE replay_id = ?",
+                db, sql: "SELECT failures, parts_done, parts_total, state FROM replay WHERE replay_id = ?",
                 arguments: [event.replayID])
         else { return }
         var failures = try JSONDecoder().decode([String].self, from: Data((row["failures"] as String).utf8))
         if let failure = event.failure { failures.append("partition \(event.partition): \(failure)") }
         let done: Int = row["parts_done"] + 1
         let total: Int = row["parts_total"]
-        let state = done < total ? "running" : failures.isEmpty ? "done" : "failed"
+        // A replay that failed when its parts could not all be sent stays failed, whatever its sent parts report.
+        let state =
+            row["state"] as String != "running"
+            ? row["state"] as String : done < total ? "running" : failures.isEmpty ? "done" : "failed"
         try db.execute(
             sql: """
                 UPDATE replay SET parts_done = ?, events_sent = events_sent + ?, failures = ?, state = ?,
-                    finished_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END
+                    finished_at = CASE WHEN ? = 'running' THEN NULL ELSE COALESCE(finished_at, ?) END
                 WHERE replay_id = ?
                 """,
             arguments: [

@@ -257,6 +257,8 @@ public enum TrackingMigrations {
                         failure TEXT,
                         PRIMARY KEY (replay_id, partition)
                     ) WITHOUT ROWID;
+                    CREATE INDEX replay_part_open ON replay_part (replay_id, partition)
+                        WHERE state IN ('pending', 'sent', 'failing');
                     """)
         }
     }
