@@ -261,6 +261,34 @@ struct CorrectionsTests {
         }
     }
 
+    /// Alice spends 40 minutes on the video and scores 0.65 on the quiz (short of its 0.7); Bob declares the video
+    /// done without time and scores 0.9; both attend the meeting: Bob completes, Alice does not. Returns the sheet.
+    static func aliceShortBobCompleted(
+        _ client: some TestClientProtocol, session: String, bob: (enrolment: String, participant: String)
+    ) async throws -> AttendanceSheet {
+        let alice = try await Callers.participant(Self.alice)
+        let uri = "/enrolments/\(enrolment)/progress"
+        try await client.send(
+            .post, uri, json: ProgressRecord(id: "v", activityID: "video", timeSpentSeconds: 2400, completed: true),
+            headers: alice)
+        try await client.send(
+            .post, uri, json: ProgressRecord(id: "q", activityID: "quiz", score: 0.65), headers: alice)
+        let bobHeaders = try await Callers.participant(bob.participant)
+        let bobURI = "/enrolments/\(bob.enrolment)/progress"
+        try await client.send(
+            .post, bobURI, json: ProgressRecord(id: "v", activityID: "video", completed: true), headers: bobHeaders)
+        try await client.send(
+            .post, bobURI, json: ProgressRecord(id: "q", activityID: "quiz", score: 0.9), headers: bobHeaders)
+        let present = AttendanceSheet(
+            activityID: "meeting",
+            entries: [
+                .init(enrolmentID: enrolment, status: .present), .init(enrolmentID: bob.enrolment, status: .present),
+            ])
+        try await client.send(
+            .post, "/sessions/\(session)/attendance", json: present, headers: try await Callers.trainer())
+        return present
+    }
+
     static func revised(_ revision: Int, quizThreshold: Double, videoMinimum: Int?) -> CourseRulesRevised {
         CourseRulesRevised(
             courseID: Plan.courseID, version: 1, rulesRevision: revision,
@@ -289,27 +317,7 @@ struct CorrectionsTests {
                         reason: "r", designerID: nil, revisedAt: Events.t0)))
         }
         try await fixture.application.test(.router) { client in
-            let alice = try await Callers.participant(Self.alice)
-            let uri = "/enrolments/\(Self.enrolment)/progress"
-            try await client.send(
-                .post, uri, json: ProgressRecord(id: "v", activityID: "video", timeSpentSeconds: 2400, completed: true),
-                headers: alice)
-            try await client.send(
-                .post, uri, json: ProgressRecord(id: "q", activityID: "quiz", score: 0.65), headers: alice)
-            let bobHeaders = try await Callers.participant(bob)
-            let bobURI = "/enrolments/\(bobEnrolment)/progress"
-            try await client.send(
-                .post, bobURI, json: ProgressRecord(id: "v", activityID: "video", completed: true), headers: bobHeaders)
-            try await client.send(
-                .post, bobURI, json: ProgressRecord(id: "q", activityID: "quiz", score: 0.9), headers: bobHeaders)
-            try await client.send(
-                .post, "/sessions/\(fixture.sessionID)/attendance",
-                json: AttendanceSheet(
-                    activityID: "meeting",
-                    entries: [
-                        .init(enrolmentID: Self.enrolment, status: .present),
-                        .init(enrolmentID: bobEnrolment, status: .present),
-                    ]), headers: try await Callers.trainer())
+            _ = try await Self.aliceShortBobCompleted(client, session: fixture.sessionID, bob: (bobEnrolment, bob))
 
             // The designer lowers the quiz's threshold and asks 30 minutes on the video.
             let correction = Events.envelope(Self.revised(2, quizThreshold: 0.6, videoMinimum: 30))
@@ -353,28 +361,11 @@ struct CorrectionsTests {
         let (bobEnrolment, bob) = ("e-bob", "p-bob")
         try await fixture.seed(enrolments: [Self.enrolment: Self.alice, bobEnrolment: bob])
         try await fixture.application.test(.router) { client in
+            let present = try await Self.aliceShortBobCompleted(
+                client, session: fixture.sessionID, bob: (bobEnrolment, bob))
+            let trainer = try await Callers.trainer()
             let alice = try await Callers.participant(Self.alice)
             let uri = "/enrolments/\(Self.enrolment)/progress"
-            try await client.send(
-                .post, uri, json: ProgressRecord(id: "v", activityID: "video", timeSpentSeconds: 2400, completed: true),
-                headers: alice)
-            try await client.send(
-                .post, uri, json: ProgressRecord(id: "q", activityID: "quiz", score: 0.65), headers: alice)
-            let bobHeaders = try await Callers.participant(bob)
-            try await client.send(
-                .post, "/enrolments/\(bobEnrolment)/progress",
-                json: ProgressRecord(id: "v", activityID: "video", completed: true), headers: bobHeaders)
-            try await client.send(
-                .post, "/enrolments/\(bobEnrolment)/progress",
-                json: ProgressRecord(id: "q", activityID: "quiz", score: 0.9), headers: bobHeaders)
-            let present = AttendanceSheet(
-                activityID: "meeting",
-                entries: [
-                    .init(enrolmentID: Self.enrolment, status: .present),
-                    .init(enrolmentID: bobEnrolment, status: .present),
-                ])
-            let trainer = try await Callers.trainer()
-            try await client.send(.post, "/sessions/\(fixture.sessionID)/attendance", json: present, headers: trainer)
             // The designer lowers the threshold and asks 30 minutes on the video, which Bob never spent.
             try await fixture.projector.apply(Events.envelope(Self.revised(2, quizThreshold: 0.6, videoMinimum: 30)))
 

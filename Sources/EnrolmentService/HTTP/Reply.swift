@@ -8,7 +8,7 @@ import ServiceSupport
 enum Reply {
     /// `X-Consistent-Through`: on a read that depends on other services' events, the instant up to which their events
     /// have been applied here — what happened before it is in the answer; what happened after may not be yet.
-    static let consistentThrough = HTTPField.Name("X-Consistent-Through")!
+    static let consistentThrough = HTTPField.Name.consistentThrough
 
     static func json<T: Encodable & Sendable>(
         _ value: T, _ status: HTTPResponse.Status = .ok, location: String? = nil, consistentThrough: Date? = nil,
@@ -16,7 +16,7 @@ enum Reply {
     ) throws -> Response {
         var headers: HTTPFields = [:]
         if let location { headers[.location] = location }
-        if let consistentThrough { headers[Self.consistentThrough] = Timestamp.format(consistentThrough) }
+        if let consistentThrough { headers[.consistentThrough] = Timestamp.format(consistentThrough) }
         return try JSONResponse(value, status: status, headers: headers).response(from: request, context: context)
     }
 }

@@ -126,6 +126,7 @@ struct AttendanceCommand: Sendable {
                     + "\(enrolments.count) participant(s)"
             ).insert(db)
         }
+        let corrected = Set(corrections.map(\.enrolmentID))
         var outcome = Outcome(newlyCompleted: [])
         for (entry, enrolment) in zip(sheet.entries, enrolments) {
             let current =
@@ -141,15 +142,18 @@ struct AttendanceCommand: Sendable {
                 continue
             }
             let time = credit.effective(stated: sheet.recordedAt, receivedAt: now, backdatedByStaff: true)
+            let updated = current.recordingAttendance(entry.status, at: time)
             try ActivityProgressRow.save(
-                current.recordingAttendance(entry.status, at: time), session: sessionID,
-                enrolment: enrolment.enrolmentID, recordedBy: recordedBy, db)
+                updated, session: sessionID, enrolment: enrolment.enrolmentID, recordedBy: recordedBy, db)
             // Only a change of what staff recorded is a correction; a first record or the same status again is not.
             let before = recorded[enrolment.enrolmentID] ?? [:]
-            let changed = before[activity.id]?.attendance.map { $0 != entry.status } ?? false
+            var after = before
+            after[activity.id] = updated
             let result = try tracker.recompute(
-                session: session, enrolment: enrolment, plan: plan, now: now,
-                correction: changed ? .fact(.attendanceCorrected, before: before) : nil, in: db)
+                session: session, enrolment: enrolment, plan: plan, progress: after, now: now,
+                correction: corrected.contains(enrolment.enrolmentID)
+                    ? .fact(.attendanceCorrected, before: before) : nil,
+                in: db)
             if result.newlyCompleted { outcome.newlyCompleted.append(enrolment.enrolmentID) }
             if result.revokedRevision != nil { outcome.revoked.append(enrolment.enrolmentID) }
         }

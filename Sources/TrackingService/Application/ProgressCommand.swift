@@ -73,7 +73,7 @@ struct ProgressCommand: Sendable {
         if progress.values.contains(where: { $0.rulesRevision < plan.rulesRevision }) {
             // A designer corrected the rules since: what earlier reports derived (a pass, a minimum time) is derived
             // again under the rules in force, once, before this report adds to it.
-            progress = try ProgressLog.rebuild(plan, of: enrolment, in: session, db)
+            progress = try ProgressLog.rebuild(plan, of: enrolment, in: session, progress: progress, db)
         }
         var updated = (progress[activity.id] ?? ActivityProgress(activityID: activity.id)).applying(
             record, of: activity, at: time)

@@ -36,7 +36,8 @@ struct VoidedProgress: Sendable {
                 WHERE session_id = ? AND enrolment_id = ? AND record_id = ?
                 """, arguments: [now.storedValue, sessionID, enrolmentID, "xapi:\(statementID)"])
         let before = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db)
-        let progress = try ProgressLog.rebuild(plan, only: [activity], of: enrolment, in: session, db)
+        let progress = try ProgressLog.rebuild(
+            plan, only: [activity], of: enrolment, in: session, progress: before, db)
         try AuditEntry(
             sessionID: sessionID, recordedAt: now, actorID: senderID, action: "statement-voided",
             detail: "statement \(statementID) (activity \(activityID), enrolment \(enrolmentID)) no longer counts"
@@ -57,7 +58,7 @@ enum ProgressLog {
     /// and returns the enrolment's whole progress.
     static func rebuild(
         _ plan: CourseVersionRow, only some: [ActivitySnapshot]? = nil, of enrolment: EnrolmentRow,
-        in session: SessionRow, _ db: Database
+        in session: SessionRow, progress known: [String: ActivityProgress]? = nil, _ db: Database
     ) throws -> [String: ActivityProgress] {
         let activities = some ?? plan.activities
         let credit = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
@@ -75,7 +76,8 @@ enum ProgressLog {
             records[row["activity_id"], default: []].append(
                 (record, credit.effective(stated: record.occurredAt, receivedAt: received)))
         }
-        var progress = try ActivityProgressRow.fetch(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
+        var progress =
+            try known ?? ActivityProgressRow.fetch(session: session.sessionID, enrolment: enrolment.enrolmentID, db)
         for activity in activities {
             let current = progress[activity.id]
             let entries = records[activity.id] ?? []

@@ -25,12 +25,10 @@ struct ProgressController: Sendable {
     /// `X-Consistent-Through` on the reads that depend on enrolment's events (nil in tests that run no consumer).
     var watermark: ConsistencyWatermark? = nil
 
-    static let consistentThrough = HTTPField.Name("X-Consistent-Through")!
-
     /// The read's headers: the watermark of its session's partition, when known.
     func consistency(session sessionID: String) -> HTTPFields {
         guard let through = watermark?.through(session: sessionID) else { return [:] }
-        return [Self.consistentThrough: Timestamp.format(through)]
+        return [.consistentThrough: Timestamp.format(through)]
     }
 
     static let replayHeader = HTTPField.Name("Idempotent-Replayed")!
