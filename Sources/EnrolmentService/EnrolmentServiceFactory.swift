@@ -53,8 +53,7 @@ public enum EnrolmentServiceFactory: ServiceFactory {
         let consumer = EventConsumer(
             transport: environment.transport, queue: options.queue,
             routes: EnrolmentEventHandlers.routes(application: application, logger: environment.logger),
-            retry: environment.retry,
-            logger: environment.logger)
+            retry: environment.retry, consumption: environment.consumption, logger: environment.logger)
         let sessions = SessionController(application: application)
         let enrolments = EnrolmentController(application: application)
         let records = TeacherRecordController(

@@ -8,7 +8,7 @@ struct Magistere: AsyncParsableCommand {
         abstract: "M@gistère: tutored, hybrid continuing professional development for teachers.",
         subcommands: [
             UpCommand.self, CatalogCommand.self, EnrolmentCommand.self, TrackingCommand.self, TokenCommand.self,
-            ReplaysCommand.self,
+            ReplaysCommand.self, ConsumersCommand.self,
             ConfigCommand.self, EventsCommand.self, BrokerCommand.self, DeadLettersCommand.self, MigrationsCommand.self,
             OutboxCommand.self, PartitionsCommand.self, DevCommand.self, LoadBenchCommand.self, WebCommand.self,
         ]

@@ -19,24 +19,10 @@ struct ReplaysCommand: AsyncParsableCommand {
     struct Access: ParsableArguments {
         @Option(help: "A tracking instance's base URL (any one: a replay is followed where it lives).")
         var tracking: String = "http://127.0.0.1:8083"
-        @Option(help: "A bearer token (default: one signed with the HS256 secret, as `magistere token`).")
-        var token: String?
-        @Option(
-            name: .customLong("data-dir"),
-            help: "Data folder of `magistere up`, whose secret signs the token (env MAGISTERE_DATA_DIR; default data).")
-        var dataDirectory: String?
-        @OptionGroup var auth: AuthOptions
+        @OptionGroup var tokens: SignedTokens
 
         func client(subject: String, roles: [Role], academy: String?, events: [String]) async throws -> OperatorClient {
-            if let token { return OperatorClient(token: token) }
-            let directory = Settings.dataDirectory.resolve(dataDirectory)
-            let configuration = try auth.configuration(embeddedDataDirectory: directory)
-            let secret = try configuration.hmacSecret ?? AuthOptions.embeddedSecret(dataDirectory: directory)
-            let issuer = try await TokenIssuer(
-                secret: secret, issuer: configuration.issuer, audience: configuration.audience)
-            return OperatorClient(
-                token: try await issuer.token(
-                    subject: subject, roles: roles, academy: academy, events: events, lifetime: 600))
+            try await tokens.client(subject: subject, roles: roles, academy: academy, events: events)
         }
     }
 

@@ -70,6 +70,8 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     private let routes: EventRoutes
     private let logger: Logger
     private let consuming = Atomic<Bool>(false)
+    /// True from the start of the transport's consuming call until it has returned (detached: a pause ends it).
+    private let inConsumingCall = Atomic<Bool>(false)
     /// `magistere_consumer_queue_depth{queue}`: messages waiting in each queue, sampled every `depthInterval`.
     private let depthGauges: [String: Gauge]
     /// `magistere_consumer_lag_seconds{queue}`: how old the last event handled was (from its CloudEvent `time`)
@@ -79,6 +81,13 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     /// event sent to the queue before this instant (Unix seconds) is handled (RabbitMQ counts ready messages only:
     /// a window in hand, at most the prefetch, may still be committing).
     private let watermarkGauges: [String: Gauge]
+    /// `magistere_consumer_behind_seconds{queue}`: how far the watermark is behind the time of its sample — 0 while
+    /// the queue is empty, growing while events wait (a paused or stuck consumer), back to 0 once caught up.
+    private let behindGauges: [String: Gauge]
+    /// `magistere_consumer_paused{queue}`: 1 while an operator has paused this instance's consumers.
+    private let pausedGauges: [String: Gauge]
+    /// The instance's pause switch (``ConsumptionSwitch``), shared by its consumers.
+    public let consumption: ConsumptionSwitch
     /// When each queue last had an event handled, and that event's CloudEvent `time`, for ``lastHandled(queue:)``
     /// and ``lastEventTime(queue:)``.
     private let handled = Mutex<[String: (at: Date, eventTime: Date?)]>([:])
@@ -89,31 +98,45 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     /// The first (often the only) subscription.
     public var subscription: Subscription { subscriptions[0] }
 
-    /// True while the consumer runs AND its transport is attached to every queue (for `/ready`): a consumer
-    /// whose connection is down and retrying is not ready, even though its task runs.
+    /// True while the consumer runs and either its transport is attached to every queue or an operator paused it
+    /// (for `/ready`: a paused instance keeps answering HTTP): a consumer whose connection is down and retrying is not
+    /// ready, even though its task runs.
     public var isRunning: Bool {
-        consuming.load(ordering: .relaxed) && subscriptions.allSatisfy { transport.isAttached(toQueue: $0.queue) }
+        consuming.load(ordering: .relaxed) && (consumption.isPaused || isAttached)
+    }
+
+    /// True while the consumer runs and its transport is attached to every queue (a paused consumer detaches within
+    /// moments: its window in hand settled, its connection closed).
+    public var isAttached: Bool {
+        consuming.load(ordering: .relaxed) && inConsumingCall.load(ordering: .relaxed)
+            && subscriptions.allSatisfy { transport.isAttached(toQueue: $0.queue) }
     }
 
     public convenience init(
         transport: any MessageTransport, queue: String, routes: EventRoutes, prefetch: Int = 64,
-        retry: RetryPolicy = .standard, depthInterval: Duration = .seconds(15),
-        metrics: any MetricsFactory = MetricsSystem.factory, logger: Logger
+        retry: RetryPolicy = .standard, consumption: ConsumptionSwitch = ConsumptionSwitch(),
+        depthInterval: Duration = defaultDepthInterval, metrics: any MetricsFactory = MetricsSystem.factory,
+        logger: Logger
     ) {
         self.init(
             transport: transport,
             subscriptions: [Subscription(queue: queue, bindings: routes.eventTypes, prefetch: prefetch, retry: retry)],
-            routes: routes, depthInterval: depthInterval, metrics: metrics, logger: logger)
+            routes: routes, consumption: consumption, depthInterval: depthInterval, metrics: metrics, logger: logger)
     }
 
     /// Consumes several queues together on one connection (see ``MessageTransport/consumeWindows(_:_:)``);
     /// each keeps its own order, retry policy and dead-letter queue.
+    /// How often each queue's depth, the watermark and how far behind it is are sampled.
+    public static let defaultDepthInterval: Duration = .seconds(5)
+
     public init(
         transport: any MessageTransport, subscriptions: [Subscription], routes: EventRoutes,
-        depthInterval: Duration = .seconds(15), metrics: any MetricsFactory = MetricsSystem.factory, logger: Logger
+        consumption: ConsumptionSwitch = ConsumptionSwitch(), depthInterval: Duration = defaultDepthInterval,
+        metrics: any MetricsFactory = MetricsSystem.factory, logger: Logger
     ) {
         precondition(!subscriptions.isEmpty, "nothing to consume")
         self.transport = transport
+        self.consumption = consumption
         self.routes = routes
         self.subscriptions = subscriptions
         self.byQueue = Dictionary(subscriptions.map { ($0.queue, $0) }) { first, _ in first }
@@ -131,6 +154,14 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
             Gauge(
                 label: "magistere_consumer_applied_through_seconds", dimensions: [("queue", subscription.queue)],
                 factory: metrics)
+        }
+        self.behindGauges = byQueue.mapValues { subscription in
+            Gauge(
+                label: "magistere_consumer_behind_seconds", dimensions: [("queue", subscription.queue)],
+                factory: metrics)
+        }
+        self.pausedGauges = byQueue.mapValues { subscription in
+            Gauge(label: "magistere_consumer_paused", dimensions: [("queue", subscription.queue)], factory: metrics)
         }
     }
 
@@ -154,7 +185,7 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await self.sampleDepth() }
-                    try await self.transport.consumeWindows(subscriptions) { window in await self.settle(window) }
+                    try await self.consumeUntilStopped(subscriptions)
                     group.cancelAll()
                 }
             }
@@ -163,18 +194,57 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
         }
     }
 
+    /// Consumes until cancelled, detached from the queues while an operator pauses consumption: a pause cancels the
+    /// consuming call (the windows in hand are settled or go back to their queues, as at a shutdown, and the leases
+    /// are given back), a resume starts it again.
+    private func consumeUntilStopped(_ subscriptions: [Subscription]) async throws {
+        while !Task.isCancelled {
+            await consumption.wait(untilPaused: false)
+            if Task.isCancelled { return }
+            let paused = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    self.inConsumingCall.store(true, ordering: .relaxed)
+                    defer { self.inConsumingCall.store(false, ordering: .relaxed) }
+                    try await self.transport.consumeWindows(subscriptions) { window in await self.settle(window) }
+                    return false
+                }
+                group.addTask {
+                    await self.consumption.wait(untilPaused: true)
+                    return !Task.isCancelled
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+            guard paused else { return }
+            logger.notice(
+                "consumption paused by an operator",
+                metadata: ["queues": "\(subscriptions.map(\.queue))", "reason": "\(consumption.pause?.reason ?? "")"])
+            await consumption.wait(untilPaused: false)
+            if !Task.isCancelled {
+                logger.notice("consumption resumed", metadata: ["queues": "\(subscriptions.map(\.queue))"])
+            }
+        }
+    }
+
     /// Samples the depth of each queue until cancelled (a failed sample, broker away, is skipped).
     private func sampleDepth() async {
         while !Task.isCancelled {
+            let paused = consumption.isPaused
             for (queue, gauge) in depthGauges {
+                pausedGauges[queue]?.record(paused ? 1 : 0)
                 let sampled = Date()
                 guard let depth = try? await transport.depth(of: queue) else { continue }
                 gauge.record(depth)
                 // The consistency watermark: an empty queue has applied everything sent before the sample; one
                 // with a backlog, everything sent before the last event it handled (a queue is consumed in order).
                 if let through = depth == 0 ? sampled : lastEventTime(queue: queue) {
-                    watermarkGauges[queue]?.record(through.timeIntervalSince1970)
-                    watermarks.withLock { $0[queue] = max(through, $0[queue] ?? through) }
+                    let watermark = watermarks.withLock { watermarks in
+                        let advanced = max(through, watermarks[queue] ?? through)
+                        watermarks[queue] = advanced
+                        return advanced
+                    }
+                    watermarkGauges[queue]?.record(watermark.timeIntervalSince1970)
+                    behindGauges[queue]?.record(max(0, sampled.timeIntervalSince(watermark)))
                 }
             }
             try? await Task.sleep(for: depthInterval)

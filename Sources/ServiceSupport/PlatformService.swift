@@ -32,6 +32,8 @@ public struct PlatformService: Sendable {
     public var openAPI: OpenAPIDocument
     /// The service's slice of the event contract, served at `GET /asyncapi.json` (open to anyone).
     public var asyncAPI: AsyncAPISlice
+    /// `/consumers`: this instance's consumers, how far behind they are, and the operator's pause of them.
+    var consumers: ConsumerRoutes
 
     /// - Parameters:
     ///   - stores: the service's SQLite stores (each with its outbox), probed by `/ready`.
@@ -55,6 +57,9 @@ public struct PlatformService: Sendable {
         self.asyncAPI = AsyncAPISlice(
             service: name, consumed: consumed,
             exchange: (environment.transport as? AMQPTransport)?.topology.exchange ?? AMQPTopology().exchange)
+        self.consumers = ConsumerRoutes(
+            service: name.rawValue, consumption: environment.consumption, transport: environment.transport,
+            hosts: background.compactMap { $0 as? any EventConsumerHosting })
         self.readiness = Self.readinessChecks(transport: environment.transport, stores: stores, background: background)
     }
 
@@ -104,6 +109,7 @@ public struct PlatformService: Sendable {
         OperationalRoutes.add(to: router, service: name.rawValue, checks: readiness, registry: registry)
         openAPI.addRoute(to: router)
         asyncAPI.addRoute(to: router)
+        consumers.addRoutes(to: router)
         routes(router)
         return router
     }

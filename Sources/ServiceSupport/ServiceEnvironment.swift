@@ -14,11 +14,13 @@ public struct ServiceEnvironment: Sendable {
     public var retry: RetryPolicy
     /// How often the outbox relay looks for new rows when not nudged.
     public var outboxPollInterval: Duration
+    /// The operator's pause of this instance's event consumers (`POST /consumers/pause`), shared by all of them.
+    public var consumption: ConsumptionSwitch
 
     public init(
         storePath: String, transport: any MessageTransport, logger: Logger, authenticator: Authenticator,
         retry: RetryPolicy = .standard,
-        outboxPollInterval: Duration = .milliseconds(50)
+        outboxPollInterval: Duration = .milliseconds(50), consumption: ConsumptionSwitch = ConsumptionSwitch()
     ) {
         self.storePath = storePath
         self.transport = transport
@@ -26,5 +28,6 @@ public struct ServiceEnvironment: Sendable {
         self.authenticator = authenticator
         self.retry = retry
         self.outboxPollInterval = outboxPollInterval
+        self.consumption = consumption
     }
 }

@@ -62,4 +62,63 @@ struct ConsumerLagTests {
         let behind = try #require(lag())
         #expect(behind >= 30 && behind < 300, "lag \(behind) s for events written 30 s before")
     }
+
+    @Test(
+        "an operator's pause detaches the consumer: what arrives waits, its depth and how far behind it is grow, the watermark stays before it; resumed, it catches up, each event once",
+        arguments: TransportKind.allCases)
+    func operatorPause(kind: TransportKind) async throws {
+        // Given a consumer that has handled three events, with the instance's pause switch
+        let fixture = try TransportFixture(kind)
+        let metrics = TestMetrics()
+        let handled = Recorder<Int>()
+        let routes = TransportContractTests.routes { envelope, _ in handled.append(envelope.data.number) }
+        let consumption = ConsumptionSwitch()
+        let consumer = EventConsumer(
+            transport: fixture.transport, queue: fixture.queue, routes: routes, retry: TransportContractTests.fast,
+            consumption: consumption, depthInterval: .milliseconds(20), metrics: metrics,
+            logger: TestEnvironment.logger)
+        try await fixture.transport.declare(consumer.subscription)
+        func publish(_ numbers: Range<Int>) async throws {
+            try await fixture.transport.publish(
+                numbers.map { try TransportFixture.message(ThingHappened(thingID: "pause-\($0)", number: $0)) })
+        }
+        let dimensions = [("queue", fixture.queue)]
+        func gauge(_ label: String) -> Double? { try? metrics.expectGauge(label, dimensions).lastValue }
+        try await publish(0..<3)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await consumer.run() }
+            try await expectEventually { handled.count == 3 }
+            try await expectEventually("the drained queue is reported") {
+                gauge("magistere_consumer_queue_depth") == 0 && gauge("magistere_consumer_behind_seconds") != nil
+            }
+
+            // When an operator pauses consumption and five more events are published
+            consumption.pause(reason: "investigating", by: "ops")
+            try await expectEventually("the consumer detaches") { !consumer.isAttached }
+            #expect(consumer.isRunning, "a paused consumer keeps its instance ready")
+            let publishedAt = Date()
+            try await publish(3..<8)
+
+            // Then they wait in the queue: the depth says so, the watermark stays before them and falls behind
+            try await expectEventually("the backlog is reported") { gauge("magistere_consumer_queue_depth") == 5 }
+            try await expectEventually("it is reported paused") { gauge("magistere_consumer_paused") == 1 }
+            try await expectEventually("how far behind it is grows") {
+                (gauge("magistere_consumer_behind_seconds") ?? 0) > 0.2
+            }
+            #expect(handled.count == 3)
+            #expect(try #require(consumer.appliedThrough(queue: fixture.queue)) < publishedAt)
+
+            // When it resumes: it catches up, each event once, and the watermark passes them
+            consumption.resume()
+            try await expectEventually { handled.count == 8 }
+            try await expectEventually("the watermark passes the events") {
+                (consumer.appliedThrough(queue: fixture.queue) ?? .distantPast) > publishedAt
+                    && gauge("magistere_consumer_paused") == 0 && gauge("magistere_consumer_queue_depth") == 0
+            }
+            #expect(consumer.isAttached)
+            group.cancelAll()
+        }
+        #expect(handled.all.sorted() == Array(0..<8))
+    }
 }

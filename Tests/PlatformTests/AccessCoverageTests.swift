@@ -66,7 +66,7 @@ struct AccessCoverageTests {
         // Operational views only: counters, tracking's partitions (numbers, queue depths, times), and how far a
         // subscriber's replay is (its queue, period and counts: no teacher's id).
         let operational =
-            ["GET /metrics"]
+            ["GET /metrics", "GET /consumers", "POST /consumers/pause", "POST /consumers/resume"]
             + [
                 "GET /partitions", "POST /partitions/release", "GET /partitions/{partition}/file",
                 "PUT /partitions/{partition}/file", "POST /partitions/acquire", "PUT /partitions/map",

@@ -37,11 +37,15 @@ public struct AccessPolicy: Sendable {
         self.rules = normalised
     }
 
-    /// The rules of the operational routes every service has: probes open, metrics for operators.
+    /// The rules of the operational routes every service has: probes open, metrics and the consumers' state and
+    /// pause for operators.
     public static let operational = AccessPolicy([
         "GET /health": .anyone,
         "GET /ready": .anyone,
         "GET /metrics": .role(.operator),
+        "GET /consumers": .role(.operator),
+        "POST /consumers/pause": .role(.operator),
+        "POST /consumers/resume": .role(.operator),
     ])
 
     /// The rules of the contract documents' routes (OpenAPI, the service's AsyncAPI slice), which every service

@@ -38,6 +38,8 @@ struct PartitionsController: Sendable {
         var routing: Bool
         /// Whether the consumer of the owned partitions holds their leases and is attached.
         var consuming: Bool
+        /// Since when an operator has paused this instance's consumers (`POST /consumers/pause`), if so.
+        var pausedSince: Date?
         var partitions: [Partition]
         /// The oldest of the owned partitions' watermarks: everything sent to this instance's partitions before it
         /// is applied.
@@ -182,7 +184,8 @@ struct PartitionsController: Sendable {
         }
         return View(
             instance: instance, mapVersion: map?.version, routing: router.isRouting,
-            consuming: consumer?.isRunning ?? false, partitions: partitions,
+            consuming: consumer?.isAttached ?? false, pausedSince: host.environment.consumption.pause?.since,
+            partitions: partitions,
             appliedThrough: partitions.contains { $0.appliedThrough == nil }
                 ? nil : partitions.compactMap(\.appliedThrough).min(),
             owners: owners)

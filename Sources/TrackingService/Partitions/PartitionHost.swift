@@ -12,7 +12,7 @@ import Synchronization
 /// (the consumer is restarted without it once its windows in hand are settled), its relay stops, its writes in
 /// flight commit and its file is closed whole; a partition acquired is opened, relayed and consumed (its lease
 /// taken). The broker holds the partition's messages in between.
-final class PartitionHost: Service, ReadinessReporting, Sendable {
+final class PartitionHost: Service, ReadinessReporting, EventConsumerHosting, Sendable {
     private struct Hosted {
         var relay: OutboxRelay
         var relayTask: Task<Void, Never>
@@ -30,7 +30,7 @@ final class PartitionHost: Service, ReadinessReporting, Sendable {
     let storePath: String
     private let subscriptions: [Subscription]
     private let routes: EventRoutes
-    private let environment: ServiceEnvironment
+    let environment: ServiceEnvironment
     private let logger: Logger
     private let state = Mutex(State())
     /// Serialises changes of the owned set (one move at a time).
@@ -79,6 +79,8 @@ final class PartitionHost: Service, ReadinessReporting, Sendable {
     /// The consumer of the owned partitions now (nil when none is owned).
     var consumer: EventConsumer? { state.withLock { $0.consumer } }
 
+    var eventConsumers: [EventConsumer] { consumer.map { [$0] } ?? [] }
+
     func run() async throws {
         state.withLock { $0.running = true }
         for (partition, relay) in initialRelays.withLock({ $0 }) { startRelay(relay, partition: partition) }
@@ -122,7 +124,7 @@ final class PartitionHost: Service, ReadinessReporting, Sendable {
             ? nil
             : EventConsumer(
                 transport: environment.transport, subscriptions: owned.map { subscriptions[$0] }, routes: routes,
-                logger: logger)
+                consumption: environment.consumption, logger: logger)
         let task = consumer.map { consumer in
             Task {
                 do {
