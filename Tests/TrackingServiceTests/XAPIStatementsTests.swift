@@ -275,6 +275,89 @@ struct XAPIStatementsTests {
         #expect(try await fixture.outboxMessages(type: "tracking.course.completed.v1").count == 1)
     }
 
+    @Test(
+        "a batch of statements records and announces what the same statements sent one by one do: each activity done once, one course completion with the same hours"
+    )
+    func batchEqualsOneByOne() async throws {
+        // Given two participants of the session, Alice sending a batch and Bob the same statements one at a time
+        let fixture = try await TrackingFixture.make()
+        let (aliceEnrolment, bobEnrolment) = (Self.enrolment, "5b1e8c3a-2f4d-4e6a-8b7c-9d0e1f2a3b4c")
+        try await fixture.seed(enrolments: [aliceEnrolment: "p-alice", bobEnrolment: "p-bob"])
+        @Sendable func statements(of participant: String, _ registration: String) -> [String] {
+            let quiz = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "quiz")
+            let meeting = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "meeting")
+            let forum = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "forum")
+            func statement(_ verb: String, _ object: String, _ result: String? = nil) -> String {
+                Self.statement(
+                    verb: "http://adlnet.gov/expapi/verbs/\(verb)", object: object, participant: participant,
+                    registration: registration, result: result)
+            }
+            let video = XAPIVocabulary.activityIRI(courseID: Plan.courseID, activityID: "video")
+            return [
+                statement("progressed", video, #"{"duration": "PT10M"}"#),
+                statement("failed", quiz, #"{"score": {"scaled": 0.5}}"#),
+                statement("completed", video, #"{"duration": "PT15M"}"#),
+                // A claim of presence in the middle of the batch (a trainer's sheet decides it)
+                statement("attended", meeting),
+                statement("passed", quiz, #"{"score": {"scaled": 0.9}}"#),
+                statement("completed", forum, #"{"duration": "PT5M"}"#),
+                statement("progressed", video, #"{"duration": "PT3M"}"#),
+            ]
+        }
+        let alice = Self.xapi(try await Callers.participant("p-alice"))
+        let bob = Self.xapi(try await Callers.participant("p-bob"))
+        try await fixture.application.test(.router) { client in
+            // When Alice's statements go as one batch, Bob's one request each, then the trainer's sheet says both came
+            let batch = "[" + statements(of: "p-alice", aliceEnrolment).joined(separator: ",") + "]"
+            #expect(try await client.send(.post, "/xapi/statements", raw: batch, headers: alice).status == .ok)
+            for single in statements(of: "p-bob", bobEnrolment) {
+                #expect(try await client.send(.post, "/xapi/statements", raw: single, headers: bob).status == .ok)
+            }
+            // (each one's distance activities announced as soon as their statements are answered)
+            let announced = try await fixture.outboxMessages(type: "tracking.activity.completed.v1").map {
+                try EventCoding.decode(CloudEvent<ActivityCompleted>.self, from: $0.body).data
+            }
+            for enrolment in [aliceEnrolment, bobEnrolment] {
+                #expect(
+                    announced.filter { $0.enrolmentID == enrolment }.map(\.activityID).sorted()
+                        == ["forum", "quiz", "video"])
+            }
+            let sheet = AttendanceSheet(
+                activityID: "meeting",
+                entries: [aliceEnrolment, bobEnrolment].map { .init(enrolmentID: $0, status: .present) })
+            let recorded = try await client.send(
+                .post, "/sessions/\(fixture.sessionID)/attendance", json: sheet, headers: try await Callers.trainer())
+            #expect(recorded.status == .ok)
+
+            // Then their progress is the same
+            for (enrolment, caller) in [(aliceEnrolment, "p-alice"), (bobEnrolment, "p-bob")] {
+                let view = try await client.execute(
+                    uri: "/enrolments/\(enrolment)/progress", method: .get,
+                    headers: try await Callers.participant(caller)
+                ).decode(EnrolmentProgressView.self)
+                #expect(view.activities.first { $0.activityID == "video" }?.secondsSpent == 28 * 60)
+                #expect(view.activities.first { $0.activityID == "quiz" }?.bestScore == 0.9)
+                #expect(
+                    view.activities.filter(\.done).map(\.activityID).sorted() == ["forum", "meeting", "quiz", "video"])
+            }
+        }
+        // And so is what was announced: each activity once per enrolment, one completion each with the same hours
+        let activities = try await fixture.outboxMessages(type: "tracking.activity.completed.v1").map {
+            try EventCoding.decode(CloudEvent<ActivityCompleted>.self, from: $0.body).data
+        }
+        for enrolment in [aliceEnrolment, bobEnrolment] {
+            #expect(
+                activities.filter { $0.enrolmentID == enrolment }.map(\.activityID).sorted()
+                    == ["forum", "meeting", "quiz", "video"])
+        }
+        let completions = try await fixture.outboxMessages(type: "tracking.course.completed.v1").map {
+            try EventCoding.decode(CloudEvent<CourseCompleted>.self, from: $0.body).data
+        }
+        #expect(completions.map(\.enrolmentID).sorted() == [aliceEnrolment, bobEnrolment].sorted())
+        #expect(Set(completions.map { [$0.distanceMinutes, $0.inPersonMinutes] }).count == 1)
+        #expect(Set(completions.map(\.criteriaMet)).count == 1)
+    }
+
     @Test("format: exact as stored, ids only what identifies, canonical one language per map (Accept-Language)")
     func formats() async throws {
         let fixture = try await TrackingFixture.make()

@@ -20,6 +20,43 @@ struct ProgressCommand: Sendable {
         case replayed
     }
 
+    /// Reports of one request about the same enrolments (an xAPI batch): each enrolment and its session are read once,
+    /// its progress once, and its completion recomputed once, after the batch's last report (``finish(_:now:in:)``),
+    /// instead of once per report. What is recorded is the same: each report is stored and applied to the activity's
+    /// progress as it comes; the recomputation only sees the progress they add up to (done activities and a
+    /// completion are dated from the progress, not from the order of recomputations).
+    struct Batch {
+        fileprivate struct Entry {
+            var enrolment: EnrolmentRow
+            var session: SessionRow
+            /// Set once a report of the batch was recorded for the enrolment: its plan and progress as they stand.
+            var applied: (plan: CourseVersionRow, progress: [String: ActivityProgress])?
+        }
+
+        fileprivate var entries: [String: Entry] = [:]
+        /// Enrolments with reports recorded and not yet recomputed, in the order of their first report.
+        fileprivate var pending: [String] = []
+
+        /// The enrolment and its session, read once per batch (nil when tracking does not know them).
+        mutating func rows(
+            session sessionID: String, enrolment enrolmentID: String, _ db: Database
+        ) throws -> (enrolment: EnrolmentRow, session: SessionRow)? {
+            let key = Self.key(sessionID, enrolmentID)
+            if let entry = entries[key] { return (entry.enrolment, entry.session) }
+            guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
+                let session = try SessionRow.fetch(sessionID, db)
+            else { return nil }
+            entries[key] = Entry(enrolment: enrolment, session: session)
+            return (enrolment, session)
+        }
+
+        fileprivate static func key(_ sessionID: String, _ enrolmentID: String) -> String {
+            sessionID + "\u{0}" + enrolmentID
+        }
+    }
+
+    /// Records one report and recomputes the enrolment's completion.
+    ///
     /// - Parameters:
     ///   - participantID: whose progress the report says it is: the caller on the JSON API, the statement's
     ///     actor on xAPI. It must be the enrolment's participant.
@@ -29,9 +66,28 @@ struct ProgressCommand: Sendable {
         _ record: ProgressRecord, enrolmentID: String, sessionID: String, participantID: String, senderID: String,
         now: Date, in db: Database
     ) throws -> Outcome {
-        guard let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db),
-            let session = try SessionRow.fetch(sessionID, db)
-        else { throw TrackingError.notFound(what: "Enrolment", id: enrolmentID) }
+        var batch = Batch()
+        guard
+            try add(
+                record, enrolmentID: enrolmentID, sessionID: sessionID, participantID: participantID,
+                senderID: senderID, now: now, to: &batch, in: db)
+        else { return .replayed }
+        guard let outcome = try finish(&batch, now: now, in: db).first else {
+            preconditionFailure("a recorded report leaves its enrolment to recompute")
+        }
+        return .recorded(outcome)
+    }
+
+    /// Records one report of a batch without recomputing the completion (``finish(_:now:in:)`` does, once per
+    /// enrolment). Returns false for a replay (the same report already recorded: nothing changes). Nothing is written
+    /// unless every check passes.
+    func add(
+        _ record: ProgressRecord, enrolmentID: String, sessionID: String, participantID: String, senderID: String,
+        now: Date, to batch: inout Batch, in db: Database
+    ) throws -> Bool {
+        guard let (enrolment, session) = try batch.rows(session: sessionID, enrolment: enrolmentID, db) else {
+            throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
+        }
         guard participantID == enrolment.participantID else {
             throw TrackingError.forbidden(
                 "enrolment \(enrolmentID) is another participant's: a participant records their own progress only")
@@ -46,7 +102,7 @@ struct ProgressCommand: Sendable {
                 throw TrackingError.conflict(
                     "progress record '\(record.id)' was already received with different content", state: nil)
             }
-            return .replayed
+            return false
         }
         guard enrolment.status == .approved else {
             throw TrackingError.conflict("the enrolment was withdrawn: tracking has stopped", state: "withdrawn")
@@ -54,7 +110,9 @@ struct ProgressCommand: Sendable {
         guard session.cancelledAt == nil else {
             throw TrackingError.conflict("the session was cancelled: tracking has stopped", state: "cancelled")
         }
-        guard let plan = try plans.plan(session.course, db) else {
+        let key = Batch.key(sessionID, enrolmentID)
+        let applied = batch.entries[key]?.applied
+        guard let plan = try applied?.plan ?? plans.plan(session.course, db) else {
             throw TrackingError.conflict(
                 "the course version \(session.course.courseID) v\(session.course.version) is not known yet",
                 state: "course-version-unknown")
@@ -69,11 +127,17 @@ struct ProgressCommand: Sendable {
 
         let time = CreditTime(approvedAt: enrolment.approvedAt, sessionStartsAt: session.startsAt)
             .effective(stated: record.occurredAt, receivedAt: now)
-        var progress = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db)
-        if progress.values.contains(where: { $0.rulesRevision < plan.rulesRevision }) {
-            // A designer corrected the rules since: what earlier reports derived (a pass, a minimum time) is derived
-            // again under the rules in force, once, before this report adds to it.
-            progress = try ProgressLog.rebuild(plan, of: enrolment, in: session, progress: progress, db)
+        var progress: [String: ActivityProgress]
+        if let applied {
+            progress = applied.progress
+        } else {
+            progress = try ActivityProgressRow.fetch(session: sessionID, enrolment: enrolmentID, db)
+            if progress.values.contains(where: { $0.rulesRevision < plan.rulesRevision }) {
+                // A designer corrected the rules since: what earlier reports derived (a pass, a minimum time) is
+                // derived again under the rules in force, once, before this report adds to it.
+                progress = try ProgressLog.rebuild(plan, of: enrolment, in: session, progress: progress, db)
+            }
+            batch.pending.append(key)
         }
         var updated = (progress[activity.id] ?? ActivityProgress(activityID: activity.id)).applying(
             record, of: activity, at: time)
@@ -86,9 +150,21 @@ struct ProgressCommand: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [sessionID, enrolmentID, record.id, activity.id, content, senderID, now.storedValue])
-        return .recorded(
-            try tracker.recompute(
-                session: session, enrolment: enrolment, plan: plan, progress: progress, now: now, in: db))
+        batch.entries[key]?.applied = (plan, progress)
+        return true
+    }
+
+    /// Recomputes the completion of every enrolment the batch recorded reports for, in the order of their first
+    /// report, and empties the batch (what is read next is read again: call it before anything else in the
+    /// transaction changes these enrolments' progress, an attendance sheet or a voided statement).
+    @discardableResult
+    func finish(_ batch: inout Batch, now: Date, in db: Database) throws -> [CompletionTracker.Outcome] {
+        defer { batch = Batch() }
+        return try batch.pending.compactMap { key in
+            guard let entry = batch.entries[key], let (plan, progress) = entry.applied else { return nil }
+            return try tracker.recompute(
+                session: entry.session, enrolment: entry.enrolment, plan: plan, progress: progress, now: now, in: db)
+        }
     }
 
     /// The canonical form of a report, compared to decide replay or conflict.

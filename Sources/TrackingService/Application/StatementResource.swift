@@ -125,18 +125,23 @@ final class StatementResource: Sendable {
                             arguments: [sha2, attachment.contentType, attachment.content])
                     }
                 }
+                // The batch's reports about one enrolment are recomputed together (see ProgressCommand.Batch).
+                let command = ProgressCommand(tracker: tracker, plans: plans)
+                var batch = ProgressCommand.Batch()
                 for (statement, sessionID) in items {
                     // A statement already stored (same content) is a no-op: no second effect.
                     guard try Self.insert(statement, sessionID: sessionID, db) else { continue }
                     if let target = statement.voidedStatementID {
+                        try command.finish(&batch, now: stored, in: db)
                         try VoidedProgress(tracker: tracker, plans: plans).takeBack(
                             statementID: target, voidedBy: sender, now: stored, in: db)
                     } else if let sessionID {
                         try Self.applyProgress(
-                            statement, sessionID: sessionID, senderID: sender, tracker: tracker, plans: plans,
+                            statement, sessionID: sessionID, senderID: sender, command: command, batch: &batch,
                             now: stored, logger: logger, db)
                     }
                 }
+                try command.finish(&batch, now: stored, in: db)
             }
         }
         return statements.map(\.id)
@@ -245,18 +250,18 @@ final class StatementResource: Sendable {
     /// be about an activity of the session's course, and its actor must be the enrolment's participant
     /// (whoever sent it: the participant, or a trainer or tutor of the session for them).
     private static func applyProgress(
-        _ statement: XAPIStatement, sessionID: String, senderID: String, tracker: CompletionTracker,
-        plans: CoursePlans, now: Date, logger: Logger, _ db: Database
+        _ statement: XAPIStatement, sessionID: String, senderID: String, command: ProgressCommand,
+        batch: inout ProgressCommand.Batch, now: Date, logger: Logger, _ db: Database
     ) throws {
         guard let verb = XAPIVocabulary.Verb(rawValue: statement.verbID), verb != .voided,
             let iri = statement.objectActivityID, let target = XAPIVocabulary.activity(fromIRI: iri),
             let enrolmentID = statement.registration
         else { return }
         do {
-            guard let session = try SessionRow.fetch(sessionID, db), session.course.courseID == target.courseID,
-                let plan = try plans.plan(session.course, db),
-                let activity = plan.activities.first(where: { $0.id == target.activityID }),
-                let enrolment = try EnrolmentRow.fetch(sessionID, enrolmentID, db)
+            guard let (enrolment, session) = try batch.rows(session: sessionID, enrolment: enrolmentID, db),
+                session.course.courseID == target.courseID,
+                let plan = try command.plans.plan(session.course, db),
+                let activity = plan.activities.first(where: { $0.id == target.activityID })
             else { return }
             guard statement.actorKey == XAPIStatement.agentKey(ofSubject: enrolment.participantID) else {
                 throw TrackingError.forbidden("the statement's actor is not the enrolment's participant")
@@ -267,7 +272,8 @@ final class StatementResource: Sendable {
                 let sheet = AttendanceSheet(
                     activityID: activity.id, entries: [.init(enrolmentID: enrolmentID, status: .present)],
                     recordedAt: min(statement.timestamp, now))
-                _ = try AttendanceCommand(tracker: tracker, plans: plans).run(
+                try command.finish(&batch, now: now, in: db)
+                _ = try AttendanceCommand(tracker: command.tracker, plans: command.plans).run(
                     sheet, sessionID: sessionID, by: .selfDeclared(senderID: senderID), now: now, in: db)
                 return
             }
@@ -293,9 +299,9 @@ final class StatementResource: Sendable {
                 throw XAPIProblem.invalid(
                     violation.field == "timeSpentSeconds" ? "result.duration" : violation.field, violation.problem)
             }
-            _ = try ProgressCommand(tracker: tracker, plans: plans).run(
+            _ = try command.add(
                 record, enrolmentID: enrolmentID, sessionID: sessionID, participantID: enrolment.participantID,
-                senderID: senderID, now: now, in: db)
+                senderID: senderID, now: now, to: &batch, in: db)
         } catch let error as TrackingError {
             logger.info(
                 "xAPI statement stored without progress effect",
