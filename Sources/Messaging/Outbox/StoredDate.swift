@@ -21,3 +21,20 @@ extension Optional where Wrapped == Date {
     /// ``Foundation/Date/storedValue`` of the date, or NULL.
     public var storedValue: DatabaseValue { map(\.storedValue) ?? .null }
 }
+
+extension Row {
+    /// The date at `index`, read by hand when it has the form ``Foundation/Date/storedValue`` writes (GRDB's reading
+    /// goes through a `Calendar`); any other value (a number, another text form, NULL) is left to GRDB. For hot reads.
+    public func storedDate(atIndex index: Int) -> Date? {
+        let value: DatabaseValue = self[index]
+        if case .string(let text) = value.storage, let date = Timestamp.parseStored(text) { return date }
+        return Date.fromDatabaseValue(value)
+    }
+
+    /// ``storedDate(atIndex:)`` of a column by name.
+    public func storedDate(_ column: String) -> Date? {
+        let value: DatabaseValue = self[column]
+        if case .string(let text) = value.storage, let date = Timestamp.parseStored(text) { return date }
+        return Date.fromDatabaseValue(value)
+    }
+}

@@ -14,10 +14,12 @@ enum ActivityProgressRow {
 
     static func decode(_ row: Row) -> ActivityProgress {
         ActivityProgress(
-            activityID: row[0], startedAt: row[1], secondsSpent: row[2], completedAt: row[3], bestScore: row[4],
-            passedAt: row[5], attendance: (row[6] as String?).flatMap(AttendanceStatus.init(rawValue:)),
-            attendanceRecordedAt: row[7], lastActivityAt: row[8], attendanceClaimedAt: row[9],
-            minimumTimeMetAt: row[11], rulesRevision: row[12])
+            activityID: row[0], startedAt: row.storedDate(atIndex: 1), secondsSpent: row[2],
+            completedAt: row.storedDate(atIndex: 3), bestScore: row[4], passedAt: row.storedDate(atIndex: 5),
+            attendance: (row[6] as String?).flatMap(AttendanceStatus.init(rawValue:)),
+            attendanceRecordedAt: row.storedDate(atIndex: 7), lastActivityAt: row.storedDate(atIndex: 8),
+            attendanceClaimedAt: row.storedDate(atIndex: 9), minimumTimeMetAt: row.storedDate(atIndex: 11),
+            rulesRevision: row[12])
     }
 
     /// One enrolment's progress, by activity id.

@@ -48,12 +48,12 @@ struct CompletionRow: Sendable, Equatable {
         revision = row["revision"]
         ruleVersion = row["rule_version"]
         rulesRevision = row["rules_revision"]
-        completedAt = row["completed_at"]
+        completedAt = row.storedDate("completed_at") ?? row["completed_at"]
         distanceMinutes = row["distance_minutes"]
         inPersonMinutes = row["in_person_minutes"]
-        criteriaMet = try JSONDecoder().decode([String].self, from: Data((row["criteria_met"] as String).utf8))
+        criteriaMet = try StringArrayColumn.read(row["criteria_met"])
         eventID = row["event_id"]
-        revokedAt = row["revoked_at"]
+        revokedAt = row.storedDate("revoked_at")
         revocationCause = (row["revocation_cause"] as String?).flatMap(CourseCompletionRevoked.Cause.init(rawValue:))
     }
 

@@ -23,8 +23,8 @@ struct EnrolmentRow: Sendable, Equatable {
         participantID = row["participant_id"]
         schoolLevel = (row["school_level"] as String?).flatMap(SchoolLevel.init(rawValue:))
         status = Status(rawValue: row["status"]) ?? .withdrawn
-        approvedAt = row["approved_at"]
-        withdrawnAt = row["withdrawn_at"]
+        approvedAt = row.storedDate("approved_at")
+        withdrawnAt = row.storedDate("withdrawn_at")
     }
 
     static func fetch(_ sessionID: String, _ enrolmentID: String, _ db: Database) throws -> EnrolmentRow? {

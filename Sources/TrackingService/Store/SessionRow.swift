@@ -45,8 +45,8 @@ struct SessionRow: Sendable, Equatable {
         trainerIDs = try Self.ids(row["trainer_ids"])
         tutorIDs = try Self.ids(row["tutor_ids"])
         scheduled = row["scheduled"]
-        cancelledAt = row["cancelled_at"]
-        startsAt = row["starts_at"]
+        cancelledAt = row.storedDate("cancelled_at")
+        startsAt = row.storedDate("starts_at")
     }
 
     /// Whether the person may see and record this session's attendance.
@@ -123,16 +123,8 @@ struct SessionRow: Sendable, Equatable {
         ).execute(arguments: [sessionID, sessionID, sessionID])
     }
 
-    /// A JSON array of pseudonymous ids, as ``json(_:)`` writes it. Every progress report reads its session, so
-    /// the plain form (no escapes: ids are letters, digits and `-_.:`) is split directly; anything else goes
-    /// through the JSON decoder.
-    static func ids(_ text: String) throws -> [String] {
-        if text == "[]" { return [] }
-        guard text.hasPrefix("[\""), text.hasSuffix("\"]"), !text.contains("\\") else {
-            return try JSONDecoder().decode([String].self, from: Data(text.utf8))
-        }
-        return text.dropFirst(2).dropLast(2).components(separatedBy: "\",\"")
-    }
+    /// A JSON array of pseudonymous ids, as ``json(_:)`` writes it (``StringArrayColumn``).
+    static func ids(_ text: String) throws -> [String] { try StringArrayColumn.read(text) }
 
     private static func json(_ ids: [String]) throws -> String {
         String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
