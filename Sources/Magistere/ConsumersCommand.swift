@@ -16,15 +16,28 @@ struct ConsumersCommand: AsyncParsableCommand {
             name: .customLong("url"),
             help: "A service instance's base URL (repeat for several; default: the three services of `magistere up`).")
         var urls: [String] = ["http://127.0.0.1:8081", "http://127.0.0.1:8082", "http://127.0.0.1:8083"]
+        @Option(
+            name: .customLong("operator"),
+            help: "Who you are, as the signed token's subject: each instance logs it with the pause (default: $USER).")
+        var operatorName: String?
         @OptionGroup var tokens: SignedTokens
 
+        /// Asks every instance, whatever happens to the others (a pause must not stop half-way because one instance is
+        /// down), then fails if any did.
         func each(_ body: (OperatorClient, String) async throws -> View) async throws {
-            let client = try await tokens.client(subject: "magistere-consumers", roles: [.operator])
+            let subject = operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? "magistere-consumers"
+            let client = try await tokens.client(subject: subject, roles: [.operator])
+            var failed = 0
             for url in urls {
                 let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-                let view = try await body(client, base)
-                print(view.report(at: base))
+                do {
+                    print(try await body(client, base).report(at: base))
+                } catch {
+                    failed += 1
+                    print("\(base): FAILED: \(error)")
+                }
             }
+            if failed > 0 { throw ExitCode.failure }
         }
     }
 

@@ -93,6 +93,8 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     private let handled = Mutex<[String: (at: Date, eventTime: Date?)]>([:])
     /// The last consistency watermark of each queue (see ``appliedThrough(queue:)``).
     private let watermarks = Mutex<[String: Date]>([:])
+    /// How far behind each queue was at its last sample (see ``behindSeconds(queue:)``).
+    private let behind = Mutex<[String: Double]>([:])
     private let depthInterval: Duration
 
     /// The first (often the only) subscription.
@@ -124,11 +126,11 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
             routes: routes, consumption: consumption, depthInterval: depthInterval, metrics: metrics, logger: logger)
     }
 
-    /// Consumes several queues together on one connection (see ``MessageTransport/consumeWindows(_:_:)``);
-    /// each keeps its own order, retry policy and dead-letter queue.
     /// How often each queue's depth, the watermark and how far behind it is are sampled.
     public static let defaultDepthInterval: Duration = .seconds(5)
 
+    /// Consumes several queues together on one connection (see ``MessageTransport/consumeWindows(_:_:)``);
+    /// each keeps its own order, retry policy and dead-letter queue.
     public init(
         transport: any MessageTransport, subscriptions: [Subscription], routes: EventRoutes,
         consumption: ConsumptionSwitch = ConsumptionSwitch(), depthInterval: Duration = defaultDepthInterval,
@@ -169,6 +171,11 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     /// it before this instant has been applied — give or take the window in hand, at most the prefetch, which may
     /// still be committing. Nil until a first sample (the consumer not started, or the broker away since).
     public func appliedThrough(queue: String) -> Date? { watermarks.withLock { $0[queue] } }
+
+    /// How far the watermark of `queue` was behind at its last sample (`magistere_consumer_behind_seconds`): 0 when
+    /// the queue was empty; with events waiting and no watermark yet (nothing handled since this consumer started),
+    /// the time since it started — a lower bound. Nil before a first sample.
+    public func behindSeconds(queue: String) -> Double? { behind.withLock { $0[queue] } }
 
     /// When an event of `queue` was last handled by this consumer (nil: none since it started).
     public func lastHandled(queue: String) -> Date? { handled.withLock { $0[queue]?.at } }
@@ -228,6 +235,7 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
 
     /// Samples the depth of each queue until cancelled (a failed sample, broker away, is skipped).
     private func sampleDepth() async {
+        let started = Date()
         while !Task.isCancelled {
             let paused = consumption.isPaused
             for (queue, gauge) in depthGauges {
@@ -237,15 +245,18 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
                 gauge.record(depth)
                 // The consistency watermark: an empty queue has applied everything sent before the sample; one
                 // with a backlog, everything sent before the last event it handled (a queue is consumed in order).
-                if let through = depth == 0 ? sampled : lastEventTime(queue: queue) {
-                    let watermark = watermarks.withLock { watermarks in
-                        let advanced = max(through, watermarks[queue] ?? through)
-                        watermarks[queue] = advanced
-                        return advanced
-                    }
-                    watermarkGauges[queue]?.record(watermark.timeIntervalSince1970)
-                    behindGauges[queue]?.record(max(0, sampled.timeIntervalSince(watermark)))
+                let through = depth == 0 ? sampled : lastEventTime(queue: queue)
+                let watermark = watermarks.withLock { watermarks -> Date? in
+                    guard let through else { return watermarks[queue] }
+                    let advanced = max(through, watermarks[queue] ?? through)
+                    watermarks[queue] = advanced
+                    return advanced
                 }
+                if let watermark { watermarkGauges[queue]?.record(watermark.timeIntervalSince1970) }
+                // Events waiting and nothing known of how old they are: at least as long as this consumer has run.
+                let seconds = max(0, sampled.timeIntervalSince(watermark ?? started))
+                behindGauges[queue]?.record(seconds)
+                behind.withLock { $0[queue] = seconds }
             }
             try? await Task.sleep(for: depthInterval)
         }

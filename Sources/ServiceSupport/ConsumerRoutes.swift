@@ -39,7 +39,7 @@ struct ConsumerRoutes: Sendable {
         var lagSeconds: Double?
         /// Every event sent to the queue before this instant is applied (sampled every few seconds).
         var appliedThrough: Date?
-        /// How far `appliedThrough` is behind now.
+        /// How far `appliedThrough` was behind at its last sample (`magistere_consumer_behind_seconds`).
         var behindSeconds: Double?
     }
 
@@ -83,7 +83,6 @@ struct ConsumerRoutes: Sendable {
 
     func view() async -> View {
         var queues: [Queue] = []
-        let now = Date()
         for consumer in hosts.flatMap(\.eventConsumers) {
             let attached = consumer.isAttached
             for subscription in consumer.subscriptions {
@@ -96,7 +95,7 @@ struct ConsumerRoutes: Sendable {
                         queue: queue, depth: try? await transport.depth(of: queue), attached: attached,
                         lastHandledAt: handledAt,
                         lagSeconds: handledAt.flatMap { at in eventTime.map { max(0, at.timeIntervalSince($0)) } },
-                        appliedThrough: through, behindSeconds: through.map { max(0, now.timeIntervalSince($0)) }))
+                        appliedThrough: through, behindSeconds: consumer.behindSeconds(queue: queue)))
             }
         }
         return View(

@@ -21,16 +21,20 @@ struct ProgressCommand: Sendable {
     }
 
     /// Reports of one request about the same enrolments (an xAPI batch): each enrolment and its session are read once,
-    /// its progress once, and its completion recomputed once, after the batch's last report (``finish(_:now:in:)``),
-    /// instead of once per report. What is recorded is the same: each report is stored and applied to the activity's
-    /// progress as it comes; the recomputation only sees the progress they add up to (done activities and a
-    /// completion are dated from the progress, not from the order of recomputations).
+    /// its progress once, and its completion recomputed only when a report changes what an assessment can see — an
+    /// activity newly done or its criterion newly met —, at once and in the reports' order, plus once after the
+    /// batch's last report if any came since (``finish(_:now:in:)``). What is recorded and announced is what the same
+    /// reports sent one by one record and announce: a recomputation announces something only when an activity is
+    /// newly done or met (an activity's completion, with its score then; the course's, with its hours and criteria
+    /// then), and those are exactly the reports recomputed at once; for the others a recomputation announces nothing.
     struct Batch {
         fileprivate struct Entry {
             var enrolment: EnrolmentRow
             var session: SessionRow
             /// Set once a report of the batch was recorded for the enrolment: its plan and progress as they stand.
             var applied: (plan: CourseVersionRow, progress: [String: ActivityProgress])?
+            /// Reports recorded since the last recomputation.
+            var unassessed = false
         }
 
         fileprivate var entries: [String: Entry] = [:]
@@ -67,24 +71,35 @@ struct ProgressCommand: Sendable {
         now: Date, in db: Database
     ) throws -> Outcome {
         var batch = Batch()
-        guard
-            try add(
-                record, enrolmentID: enrolmentID, sessionID: sessionID, participantID: participantID,
-                senderID: senderID, now: now, to: &batch, in: db)
-        else { return .replayed }
-        guard let outcome = try finish(&batch, now: now, in: db).first else {
-            preconditionFailure("a recorded report leaves its enrolment to recompute")
+        switch try add(
+            record, enrolmentID: enrolmentID, sessionID: sessionID, participantID: participantID, senderID: senderID,
+            now: now, to: &batch, in: db)
+        {
+        case .replayed: return .replayed
+        case .recorded(let outcome?): return .recorded(outcome)
+        case .recorded(nil):
+            guard let outcome = try finish(&batch, now: now, in: db).first else {
+                preconditionFailure("a recorded report leaves its enrolment to recompute")
+            }
+            return .recorded(outcome)
         }
-        return .recorded(outcome)
     }
 
-    /// Records one report of a batch without recomputing the completion (``finish(_:now:in:)`` does, once per
-    /// enrolment). Returns false for a replay (the same report already recorded: nothing changes). Nothing is written
-    /// unless every check passes.
+    /// What ``add(_:enrolmentID:sessionID:participantID:senderID:now:to:in:)`` did with a report.
+    enum Added {
+        /// Recorded, and the enrolment's completion recomputed at once (the report changed what is done) or not yet.
+        case recorded(CompletionTracker.Outcome?)
+        /// The same report was recorded before: nothing changed.
+        case replayed
+    }
+
+    /// Records one report of a batch, recomputing the enrolment's completion at once only when the report makes its
+    /// activity newly done or its criterion newly met (``finish(_:now:in:)`` recomputes the others, once per
+    /// enrolment). Nothing is written unless every check passes.
     func add(
         _ record: ProgressRecord, enrolmentID: String, sessionID: String, participantID: String, senderID: String,
         now: Date, to batch: inout Batch, in db: Database
-    ) throws -> Bool {
+    ) throws -> Added {
         guard let (enrolment, session) = try batch.rows(session: sessionID, enrolment: enrolmentID, db) else {
             throw TrackingError.notFound(what: "Enrolment", id: enrolmentID)
         }
@@ -102,7 +117,7 @@ struct ProgressCommand: Sendable {
                 throw TrackingError.conflict(
                     "progress record '\(record.id)' was already received with different content", state: nil)
             }
-            return false
+            return .replayed
         }
         guard enrolment.status == .approved else {
             throw TrackingError.conflict("the enrolment was withdrawn: tracking has stopped", state: "withdrawn")
@@ -139,8 +154,8 @@ struct ProgressCommand: Sendable {
             }
             batch.pending.append(key)
         }
-        var updated = (progress[activity.id] ?? ActivityProgress(activityID: activity.id)).applying(
-            record, of: activity, at: time)
+        let before = progress[activity.id]
+        var updated = (before ?? ActivityProgress(activityID: activity.id)).applying(record, of: activity, at: time)
         updated.rulesRevision = plan.rulesRevision
         progress[activity.id] = updated
         try ActivityProgressRow.save(updated, session: sessionID, enrolment: enrolmentID, recordedBy: nil, db)
@@ -151,20 +166,36 @@ struct ProgressCommand: Sendable {
                 """
         ).execute(arguments: [sessionID, enrolmentID, record.id, activity.id, content, senderID, now.storedValue])
         batch.entries[key]?.applied = (plan, progress)
-        return true
+        batch.entries[key]?.unassessed = true
+        let rules = tracker.rules
+        let changesAssessment =
+            (rules.doneAt(activity, progress: before) == nil) != (rules.doneAt(activity, progress: updated) == nil)
+            || (rules.criterionMetAt(activity, progress: before) == nil)
+                != (rules.criterionMetAt(activity, progress: updated) == nil)
+        return .recorded(changesAssessment ? try recompute(key, in: &batch, now: now, db) : nil)
     }
 
-    /// Recomputes the completion of every enrolment the batch recorded reports for, in the order of their first
-    /// report, and empties the batch (what is read next is read again: call it before anything else in the
-    /// transaction changes these enrolments' progress, an attendance sheet or a voided statement).
+    /// Recomputes one enrolment of the batch with its progress as it stands.
+    private func recompute(
+        _ key: String, in batch: inout Batch, now: Date, _ db: Database
+    ) throws -> CompletionTracker.Outcome? {
+        guard let entry = batch.entries[key], let (plan, progress) = entry.applied else { return nil }
+        batch.entries[key]?.unassessed = false
+        return try tracker.recompute(
+            session: entry.session, enrolment: entry.enrolment, plan: plan, progress: progress, now: now, in: db)
+    }
+
+    /// Recomputes the completion of every enrolment with reports recorded since its last recomputation, in the order
+    /// of their first report, and empties the batch (what is read next is read again: call it before anything else in
+    /// the transaction changes these enrolments' progress, an attendance sheet or a voided statement).
     @discardableResult
     func finish(_ batch: inout Batch, now: Date, in db: Database) throws -> [CompletionTracker.Outcome] {
         defer { batch = Batch() }
-        return try batch.pending.compactMap { key in
-            guard let entry = batch.entries[key], let (plan, progress) = entry.applied else { return nil }
-            return try tracker.recompute(
-                session: entry.session, enrolment: entry.enrolment, plan: plan, progress: progress, now: now, in: db)
+        var outcomes: [CompletionTracker.Outcome] = []
+        for key in batch.pending where batch.entries[key]?.unassessed == true {
+            if let outcome = try recompute(key, in: &batch, now: now, db) { outcomes.append(outcome) }
         }
+        return outcomes
     }
 
     /// The canonical form of a report, compared to decide replay or conflict.

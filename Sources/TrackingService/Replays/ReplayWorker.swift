@@ -199,7 +199,8 @@ struct ReplayWorker: Service {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT c.* FROM course_completion c JOIN session s ON s.session_id = c.session_id
+                SELECT \(CompletionRow.columns(of: "c")), c.recorded_at, c.revocation_event_id
+                FROM course_completion c JOIN session s ON s.session_id = c.session_id
                 WHERE \(time) IS NOT NULL AND \(time) >= ? AND \(time) < ? AND (? IS NULL OR s.academy = ?)
                   AND (\(time), \(id)) > (?, ?)
                 ORDER BY \(time), \(id) LIMIT ?
