@@ -117,7 +117,8 @@ struct TransportContractTests {
                 return settlements
             }
         }
-        try await expectEventually {
+        // (60 s: in full runs, other tests' blocking work can hold the cooperative pool for a while)
+        try await expectEventually(timeout: .seconds(60)) {
             Set(windows.all.flatMap { $0 }.map(\.message.id)).count == sent.count
                 && windows.all.flatMap { $0 }.filter { $0.message.id == leftOut.all.first }.count == 2
         }
