@@ -23,12 +23,3 @@ public func expectEventually(
         Issue.record(comment ?? "condition did not hold within \(timeout)", sourceLocation: sourceLocation)
     }
 }
-
-/// Runs blocking work (opening SQLite files, running migrations) on a thread of its own, not on one of the two
-/// threads of the cooperative pool: a fixture opening tracking's 32 partition files there held the pool for seconds,
-/// and tests running beside it that wait for deliveries timed out.
-public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-    }
-}

@@ -25,10 +25,8 @@ struct RabbitMQFlowTests {
             var environment = environment
             environment.retry = RetryPolicy(delays: [.milliseconds(100)], maxAttempts: maxAttempts)
             environment.outboxPollInterval = .seconds(3600)
-            let prepared = environment
-            return try await offThePool {
-                try TrackingServiceFactory.assemble(prepared, options: .init(queue: "test.tracking.\(tag).events"))
-            }
+            return try TrackingServiceFactory.assemble(
+                environment, options: .init(queue: "test.tracking.\(tag).events"))
         }
         return (tag, transport, fixture.assembly)
     }

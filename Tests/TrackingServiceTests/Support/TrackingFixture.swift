@@ -101,8 +101,8 @@ extension ServiceFixture where Assembly == TrackingServiceFactory.Assembly {
     static func make(
         transport: (any MessageTransport)? = nil, options: TrackingServiceFactory.Options = .init()
     ) async throws -> TrackingFixture {
-        var fixture = try await TrackingFixture("tracking", transport: transport) { environment in
-            try await offThePool { try TrackingServiceFactory.assemble(environment, options: options) }
+        var fixture = try await TrackingFixture("tracking", transport: transport) {
+            try TrackingServiceFactory.assemble($0, options: options)
         }
         // What the tests inspect is the file of the fixture's session's partition.
         fixture.inspectedPath = PartitionNaming.file(
