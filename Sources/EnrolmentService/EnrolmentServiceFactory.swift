@@ -41,6 +41,7 @@ public enum EnrolmentServiceFactory: ServiceFactory {
         let application: EnrolmentApplication
         let relay: OutboxRelay
         let consumer: EventConsumer
+        let replays: EnrolmentReplays
     }
 
     static func assemble(_ environment: ServiceEnvironment, options: Options = .init()) throws -> Assembly {
@@ -61,6 +62,7 @@ public enum EnrolmentServiceFactory: ServiceFactory {
             consistentThrough: { [queue = options.queue] in consumer.appliedThrough(queue: queue) })
         let districts = DistrictController(application: application)
         let academyPlans = AcademyPlanController(application: application)
+        let replays = EnrolmentReplays(store: store, transport: environment.transport, logger: environment.logger)
         let service = PlatformService(
             name: .enrolment, environment: environment, stores: [pool],
             routes: { router in
@@ -69,8 +71,11 @@ public enum EnrolmentServiceFactory: ServiceFactory {
                 records.addRoutes(to: router)
                 districts.addRoutes(to: router)
                 academyPlans.addRoutes(to: router)
+                ReplayRoutes(replays).addRoutes(to: router)
             },
-            access: EnrolmentAccess.policy, openAPI: try openAPIDocument(), background: [relay, consumer])
-        return Assembly(service: service, store: store, application: application, relay: relay, consumer: consumer)
+            access: EnrolmentAccess.policy, openAPI: try openAPIDocument(), background: [relay, consumer, replays])
+        return Assembly(
+            service: service, store: store, application: application, relay: relay, consumer: consumer,
+            replays: replays)
     }
 }

@@ -184,6 +184,14 @@ public final class EventConsumer: Service, EventSubscriber, Sendable {
     /// what was sent to it before that event was handled too (retries waiting in a delay queue excepted).
     public func lastEventTime(queue: String) -> Date? { handled.withLock { $0[queue]?.eventTime } }
 
+    /// How old the last event handled from `queue` was when it was handled (`magistere_consumer_lag_seconds`), nil
+    /// when none was since the consumer started or its time is unknown.
+    public func lagSeconds(queue: String) -> Double? {
+        handled.withLock { handled in
+            handled[queue].flatMap { last in last.eventTime.map { max(0, last.at.timeIntervalSince($0)) } }
+        }
+    }
+
     public func run() async throws {
         let subscriptions = subscriptions
         consuming.store(true, ordering: .relaxed)

@@ -87,15 +87,13 @@ struct ConsumerRoutes: Sendable {
             let attached = consumer.isAttached
             for subscription in consumer.subscriptions {
                 let queue = subscription.queue
-                let handledAt = consumer.lastHandled(queue: queue)
-                let eventTime = consumer.lastEventTime(queue: queue)
-                let through = consumer.appliedThrough(queue: queue)
                 queues.append(
                     Queue(
                         queue: queue, depth: try? await transport.depth(of: queue), attached: attached,
-                        lastHandledAt: handledAt,
-                        lagSeconds: handledAt.flatMap { at in eventTime.map { max(0, at.timeIntervalSince($0)) } },
-                        appliedThrough: through, behindSeconds: consumer.behindSeconds(queue: queue)))
+                        lastHandledAt: consumer.lastHandled(queue: queue),
+                        lagSeconds: consumer.lagSeconds(queue: queue),
+                        appliedThrough: consumer.appliedThrough(queue: queue),
+                        behindSeconds: consumer.behindSeconds(queue: queue)))
             }
         }
         return View(

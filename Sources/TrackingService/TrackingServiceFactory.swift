@@ -120,7 +120,7 @@ public enum TrackingServiceFactory: ServiceFactory {
         let watermark = ConsistencyWatermark(
             transport: environment.transport, naming: naming, owned: { stores.owned })
         let progress = ProgressController(application: application, watermark: watermark)
-        let replayController = ReplayController(replays: replays)
+        let replayRoutes = ReplayRoutes(replays)
         let replayWorker = ReplayWorker(
             stores: stores, transport: environment.transport, naming: naming, logger: logger)
         let xapi = StatementController(resource: statements)
@@ -137,7 +137,7 @@ public enum TrackingServiceFactory: ServiceFactory {
                 documents.addRoutes(to: router)
                 activitiesAndAgents.addRoutes(to: router)
                 partitionsView.addRoutes(to: router)
-                replayController.addRoutes(to: router)
+                replayRoutes.addRoutes(to: router)
             },
             access: TrackingAccess.policy, openAPI: try openAPIDocument(),
             background: [router, host, replayWorker, watermark],

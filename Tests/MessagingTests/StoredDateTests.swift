@@ -8,18 +8,21 @@ import Testing
 /// compared with each other (`received_at < ?` when the inbox is pruned, for one).
 @Suite("Dates stored by hand")
 struct StoredDateTests {
-    @Test("the hand-written text is GRDB's own, for dates with and without milliseconds, old and far")
-    func sameAsGRDB() throws {
+    /// Dates at the edges (the epoch, before it, the year 9999), then random milliseconds from 1906 to 2096.
+    static func samples() -> [Date] {
         var generator = SystemRandomNumberGenerator()
-        let samples =
-            [0, 1, -1, 0.999, 951_782_400, 1_764_633_600.5, 4_102_444_799.999, -2_208_988_800, 253_402_300_799]
+        return [0, 1, -1, 0.999, 951_782_400, 1_764_633_600.5, 4_102_444_799.999, -2_208_988_800, 253_402_300_799]
             .map(Date.init(timeIntervalSince1970:))
             + (0..<2_000).map { _ in
                 Date(
                     timeIntervalSince1970: Double(
                         Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &generator)) / 1000)
             }
-        for date in samples {
+    }
+
+    @Test("the hand-written text is GRDB's own, for dates with and without milliseconds, old and far")
+    func sameAsGRDB() throws {
+        for date in Self.samples() {
             #expect(date.storedValue == date.databaseValue, "\(date.timeIntervalSince1970)")
         }
         #expect(Date?.none.storedValue == .null)
@@ -38,15 +41,7 @@ struct StoredDateTests {
         "read by hand, a stored date is the millisecond GRDB reads; other forms (numbers, no fraction, NULL) are GRDB's, an impossible date nil by hand"
     )
     func readByHand() throws {
-        var generator = SystemRandomNumberGenerator()
-        let samples =
-            [0, 1, -1, 0.999, 951_782_400, 1_764_633_600.5, 4_102_444_799.999, -2_208_988_800, 253_402_300_799]
-            .map(Date.init(timeIntervalSince1970:))
-            + (0..<2_000).map { _ in
-                Date(
-                    timeIntervalSince1970: Double(
-                        Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &generator)) / 1000)
-            }
+        let samples = Self.samples()
         let database = try DatabaseQueue()
         try database.read { db in
             for date in samples {

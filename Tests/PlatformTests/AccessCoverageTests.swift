@@ -70,8 +70,7 @@ struct AccessCoverageTests {
             + [
                 "GET /partitions", "POST /partitions/release", "GET /partitions/{partition}/file",
                 "PUT /partitions/{partition}/file", "POST /partitions/acquire", "PUT /partitions/map",
-                "GET /replays/{id}",
-            ].map { "tracking \($0)" }
+            ].map { "tracking \($0)" } + ["tracking GET /replays/{id}", "enrolment GET /replays/{id}"]
         for service in try await Self.services() {
             #expect(service.accessPolicy.rule(.get, "/metrics") == .role(.operator))
             for (route, rule) in service.accessPolicy.rules {

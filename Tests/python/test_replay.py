@@ -9,7 +9,10 @@ its queue again and asks tracking for `tracking.course.completed.v1` since befor
 - the answer is 202 with the replay to follow; the replay ends `done` with every partition counted;
 - the subscriber's queue receives the three completions of its academy (the one it had, and the two it missed), each
   once, with the ids and bodies the witness saw, marked `x-magistere-replay`; the first is a duplicate its inbox drops;
-- a replay for another academy or another event type than the token names is 403; someone else's queue is 422.
+- a replay for another academy or another event type than the token names is 403; someone else's queue is 422;
+- enrolment replays its `enrolment.enrolment.completed.v1` the same way: a queue declared after the fact receives the
+  three announcements a second witness saw, with their ids (`enrolment-completed-<id>`), times and data, once each;
+  the CLI asks enrolment with `--enrolment`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from conftest import CLI, REPO, Platform, clean_environment, http, poll
 from test_load_generator import broker, delete, purge
 
 COMPLETED = "tracking.course.completed.v1"
+ENROLMENT_COMPLETED = "enrolment.enrolment.completed.v1"
 
 
 def parse_time(text: str) -> float:
@@ -63,6 +67,8 @@ def test_a_subscriber_gets_back_what_it_missed_once_with_the_original_ids(magist
                                                       "--exchange", exchange, "--no-seed"])
     subscriber, queue = "sirh-lyon", f"subscriber.sirh-lyon.completions-{uuid.uuid4().hex[:8]}"
     witness = f"witness-{uuid.uuid4().hex[:8]}"
+    enrolment_witness = f"witness-{uuid.uuid4().hex[:8]}"
+    enrolment_queue = f"subscriber.sirh-lyon.enrolments-{uuid.uuid4().hex[:8]}"
     connection = None
     try:
         up.wait_ready()
@@ -74,6 +80,8 @@ def test_a_subscriber_gets_back_what_it_missed_once_with_the_original_ids(magist
         for name in (witness, queue):
             channel.queue_declare(name, durable=True)
             channel.queue_bind(name, exchange, routing_key=COMPLETED)
+        channel.queue_declare(enrolment_witness, durable=True)
+        channel.queue_bind(enrolment_witness, exchange, routing_key=ENROLMENT_COMPLETED)
 
         since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 5))
         course = platform.publish_course()
@@ -144,11 +152,43 @@ def test_a_subscriber_gets_back_what_it_missed_once_with_the_original_ids(magist
         other_type = {**request, "eventType": "tracking.course.completion-revoked.v1"}
         http("POST", f"{platform.tracking}/replays", other_type, token).expect(403)
         http("POST", f"{platform.tracking}/replays", {**request, "queue": "enrolment.events"}, token).expect(422)
+
+        # Enrolment's completions: the subscriber's queue is declared now, after all three were announced.
+        announced = []
+        while len(announced) < 3:
+            announced += poll("enrolment's three completions", lambda: drain(connection, channel, enrolment_witness, 1)
+                              or None, 30)
+        assert sorted(event["id"] for event, _ in announced) == sorted(
+            f"enrolment-completed-{enrolment_id}" for enrolment_id in (first, *missed))
+        channel.queue_declare(enrolment_queue, durable=True)
+        enrolment_token = up.tokens.bearer(subscriber, "subscriber", academy="lyon", events=(ENROLMENT_COMPLETED,))
+        enrolment_request = {"eventType": ENROLMENT_COMPLETED, "since": since, "queue": enrolment_queue}
+        asked = http("POST", f"{platform.enrolment}/replays", enrolment_request, enrolment_token).expect(202).json()
+
+        def enrolment_finished():
+            view = http("GET", f"{platform.enrolment}/replays/{asked['id']}", headers=enrolment_token).expect(200)
+            return view.json() if view.json()["state"] != "running" else None
+        done = poll("enrolment's replay to finish", enrolment_finished, 60)
+        assert done["state"] == "done" and done["eventsSent"] == 3 and done["partitions"] == 1, done
+        back = drain(connection, channel, enrolment_queue, 3)
+        originals = {event["id"]: event for event, _ in announced}
+        assert sorted(event["id"] for event, _ in back) == sorted(originals), back
+        for event, headers in back:
+            original = originals[event["id"]]
+            assert event["data"] == original["data"] and event["time"] == original["time"], (event, original)
+            assert headers.get("x-magistere-replay") == asked["id"]
+        again = subprocess.run([*cli, "request", "--enrolment", platform.enrolment, "--data-dir",
+                                str(tmp_path / "data"), "--for", subscriber, "--academy", "lyon", "--since", since,
+                                "--queue", enrolment_queue], capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0 and "done: 3 event(s) sent" in again.stdout, again.stdout + again.stderr
+        assert sorted(event["id"] for event, _ in drain(connection, channel, enrolment_queue, 2)) == sorted(originals)
+        http("POST", f"{platform.enrolment}/replays", {**enrolment_request, "academy": "nantes"},
+             enrolment_token).expect(403)
     finally:
         if connection is not None and connection.is_open:
             try:
-                connection.channel().queue_delete(queue)
-                connection.channel().queue_delete(witness)
+                for name in (queue, witness, enrolment_witness, enrolment_queue):
+                    connection.channel().queue_delete(name)
             finally:
                 connection.close()
         magistere.stop_all()

@@ -48,5 +48,5 @@ enum EnrolmentAccess {
         "POST /academies/{academy}/paf/{schoolYear}/versions/{version}/publish": .role(.manager),
         "POST /academies/{academy}/paf/{schoolYear}/versions/{version}/designations": .role(.manager),
         "GET /academies/{academy}/paf/{schoolYear}/modules": .role(.manager),
-    ])
+    ]).merging(.replays)
 }

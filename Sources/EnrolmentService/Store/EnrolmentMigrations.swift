@@ -162,5 +162,27 @@ public enum EnrolmentMigrations {
                     CREATE INDEX revokedTraining_teacher ON revokedTraining (participantID, schoolYear);
                     """)
         }
+        // Issue 17: subscribers' replays of enrolment.enrolment.completed.v1, rebuilt from the transitions (never
+        // pruned). A replay's cursor is the last transition sent.
+        migrator.registerMigration("enrolment.v7.replays") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE replay (
+                        replay_id TEXT NOT NULL PRIMARY KEY,
+                        subscriber TEXT NOT NULL,
+                        request TEXT NOT NULL,
+                        requested_at DATETIME NOT NULL,
+                        state TEXT NOT NULL,
+                        cursor_seq INTEGER NOT NULL DEFAULT 0,
+                        events_sent INTEGER NOT NULL DEFAULT 0,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at DATETIME,
+                        failure TEXT,
+                        finished_at DATETIME
+                    );
+                    CREATE INDEX replay_by_subscriber ON replay (subscriber, state);
+                    CREATE INDEX transition_command ON transition (command, seq);
+                    """)
+        }
     }
 }

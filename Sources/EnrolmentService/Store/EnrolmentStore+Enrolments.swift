@@ -129,7 +129,7 @@ extension EnrolmentStore {
                 EnrolmentCompleted(
                     enrolmentID: id, sessionID: session.id, participantID: participant, actorID: actor, reason: reason,
                     occurredAt: date),
-                id: times <= 1 ? "enrolment-completed-\(id)" : "enrolment-completed-\(id)-\(times)", time: date, in: db)
+                id: EnrolmentCompleted.eventID(enrolmentID: id, completion: times), time: date, in: db)
         }
     }
 

@@ -48,6 +48,13 @@ public struct AccessPolicy: Sendable {
         "POST /consumers/resume": .role(.operator),
     ])
 
+    /// The rules of subscribers' replays (``ReplayRoutes``), on the services that replay their events: a subscriber
+    /// asks and follows its own, an operator follows any.
+    public static let replays = AccessPolicy([
+        "POST /replays": .role(.subscriber),
+        "GET /replays/{id}": .role(.subscriber, .operator),
+    ])
+
     /// The rules of the contract documents' routes (OpenAPI, the service's AsyncAPI slice), which every service
     /// serves the same way.
     public static let openAPI = AccessPolicy(["GET /openapi.json": .anyone, "GET /asyncapi.json": .anyone])

@@ -22,8 +22,6 @@ public enum TrackingError: Error, Sendable, Equatable {
     case notOwned(partition: Int)
     /// This instance owns no partition (a spare): it knows no enrolment yet.
     case ownsNoPartition
-    /// Too many of the caller's requests are still running (a subscriber's replays): try again later.
-    case tooManyRunning(String)
     /// The bus did not take what the request needs it to carry: nothing was started.
     case busUnavailable(String)
 

@@ -168,13 +168,13 @@ struct PartitionsController: Sendable {
             let outbox = try await store.read { db in try Outbox.status(in: db) }
             let sampled = Date()
             let depth = try? await transport.depth(of: queue)
-            let handledAt = consumer?.lastHandled(queue: queue)
-            let eventTime = consumer?.lastEventTime(queue: queue)
             partitions.append(
                 Partition(
-                    partition: partition, queue: queue, depth: depth, lastHandledAt: handledAt,
-                    lagSeconds: zip(handledAt, eventTime).map { max(0, $0.timeIntervalSince($1)) },
-                    appliedThrough: depth == 0 && consumer?.isRunning == true ? sampled : eventTime,
+                    partition: partition, queue: queue, depth: depth,
+                    lastHandledAt: consumer?.lastHandled(queue: queue),
+                    lagSeconds: consumer?.lagSeconds(queue: queue),
+                    appliedThrough: depth == 0 && consumer?.isRunning == true
+                        ? sampled : consumer?.lastEventTime(queue: queue),
                     outboxPending: outbox.pending, outboxOldestPendingSeconds: outbox.oldestPendingAge))
         }
         let map = map.value
@@ -190,10 +190,4 @@ struct PartitionsController: Sendable {
                 ? nil : partitions.compactMap(\.appliedThrough).min(),
             owners: owners)
     }
-}
-
-/// Both values, or nil.
-private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
 }

@@ -15,8 +15,6 @@ enum TrackingAccess {
         "GET /sessions/{id}/audit": .role(.trainer, .tutor, .manager),
         "POST /enrolments/{id}/reevaluation": .role(.manager),
         "POST /sessions/{id}/reevaluation": .role(.manager),
-        "POST /replays": .role(.subscriber),
-        "GET /replays/{id}": .role(.subscriber, .operator),
         "GET /partitions": .role(.operator),
         "POST /partitions/release": .role(.operator),
         "GET /partitions/{partition}/file": .role(.operator),
@@ -41,5 +39,5 @@ enum TrackingAccess {
         "DELETE /xapi/activities/profile": .role(.trainer, .tutor, .manager, .designer),
         "GET /xapi/activities": .role(.participant, .trainer, .tutor, .manager, .designer),
         "GET /xapi/agents": .role(.participant, .trainer, .tutor, .manager, .designer),
-    ])
+    ]).merging(.replays)
 }

@@ -25,10 +25,6 @@ extension TrackingError: ProblemConvertible {
                     "this instance is a spare: it knows no enrolment until partitions are moved to it (its /ready "
                     + "says so); nothing was stored: send the request to another instance",
                 headers: [.retryAfter: "5"])
-        case .tooManyRunning(let detail):
-            Problem(
-                .tooManyRequests, kind: "too-many-running", title: "Too many requests still running", detail: detail,
-                headers: [.retryAfter: "60"])
         case .busUnavailable(let detail):
             Problem(
                 .serviceUnavailable, kind: "bus-unavailable", title: "The message bus is not reachable",

@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import Messaging
 import ServiceLifecycle
+import ServiceSupport
 import Synchronization
 
 /// Sends the parts of subscribers' replays that this instance's partitions hold, chunk by chunk, at a bounded rate
@@ -20,7 +21,7 @@ struct ReplayWorker: Service {
     let transport: any MessageTransport
     let naming: PartitionNaming
     let logger: Logger
-    var eventsPerSecond = 500
+    var eventsPerSecond = ReplayRules.eventsPerSecond
     var chunk = 100
 
     static let maximumAttempts = 8
@@ -34,17 +35,7 @@ struct ReplayWorker: Service {
     }
 
     func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    let sent = await self.runOnce()
-                    try await Task.sleep(
-                        for: sent > 0 ? .seconds(Double(sent) / Double(self.eventsPerSecond)) : .milliseconds(500))
-                }
-            }
-        } catch is CancellationError {
-            // Shutting down: each part resumes from its saved cursor.
-        }
+        try await ReplayRules.pace(eventsPerSecond: eventsPerSecond) { await self.runOnce() }
     }
 
     /// Sends one chunk of the first unfinished part of each owned partition file; returns the events sent.

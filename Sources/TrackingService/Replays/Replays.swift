@@ -16,7 +16,7 @@ import Synchronization
 /// partition's share is a part, sent to every partition's queue and recorded by its owner, whose ``ReplayWorker``
 /// sends the part's events to the subscriber's queue at a bounded rate (live traffic first), then tells the home
 /// partition (through its queue) that the part is done. A part moves with its partition file.
-struct Replays: Sendable {
+struct Replays: ReplayService {
     let stores: TrackingStores
     let transport: any MessageTransport
     let naming: PartitionNaming
@@ -25,32 +25,12 @@ struct Replays: Sendable {
 
     /// The event types tracking replays.
     static let replayable: [EventType] = [CourseCompleted.eventType, CourseCompletionRevoked.eventType]
-    /// Replays of one subscriber running at once, per tracking instance.
-    static let maximumRunning = 2
-    /// The longest period one replay covers.
-    static let maximumDays = 400
-    /// A replay still running after this long no longer counts against its subscriber's limit.
-    static let staleAfter: TimeInterval = 24 * 3600
-
     /// Requests of each subscriber being admitted on this instance now.
     let admitting = Admitting()
 
     final class Admitting: Sendable {
         private let counts = Mutex<[String: Int]>([:])
         func withLock<T>(_ body: (inout [String: Int]) -> T) -> T { counts.withLock { body(&$0) } }
-    }
-
-    /// `POST /replays`'s body.
-    struct Request: Codable, Sendable, Equatable {
-        var eventType: String
-        /// The academy whose events are replayed; absent: the caller's (every academy for a national subscriber).
-        var academy: String?
-        /// Events recorded at or after this instant.
-        var since: Date
-        /// Events recorded before this instant; absent: up to the request.
-        var until: Date?
-        /// The subscriber's own queue, named `<subscriber>.<anything>` (the token's subject, then a dot).
-        var queue: String
     }
 
     /// What a part carries to its partition's owner (a copy of the request, resolved).
@@ -63,47 +43,22 @@ struct Replays: Sendable {
         var until: Date
         var queue: String
         var home: Int
+
+        var scope: ReplayScope {
+            ReplayScope(
+                subscriber: subscriber, eventType: eventType, academy: academy, since: since, until: until,
+                queue: queue)
+        }
     }
 
     // MARK: - Requests
 
     /// Checks and starts a replay: its record in a home partition of this instance, a part to each partition's
     /// queue. Answers what `GET /replays/{id}` answers.
-    func request(_ request: Request, by caller: Caller) async throws -> ReplayView {
+    func request(_ request: ReplayRequest, by caller: Caller) async throws -> ReplayView {
         let now = Timestamp.truncated(self.now())
-        var violations: [(field: String, problem: String)] = []
-        if !Self.replayable.map(\.rawValue).contains(request.eventType) {
-            violations.append(
-                ("eventType", "tracking replays \(Self.replayable.map(\.rawValue).joined(separator: " and "))"))
-        }
-        let until = min(request.until ?? now, now)
-        if request.since > now { violations.append(("since", "must not be in the future")) }
-        if until <= request.since { violations.append(("until", "must come after since")) }
-        if until.timeIntervalSince(request.since) > Double(Self.maximumDays) * 86_400 {
-            violations.append(("until", "a replay covers at most \(Self.maximumDays) days: ask for several"))
-        }
-        let prefix = Self.queuePrefix(of: caller.subject)
-        if !request.queue.hasPrefix(prefix) || request.queue.count > 200 || request.queue.count == prefix.count
-            || !request.queue.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._:-".contains($0)) })
-        {
-            violations.append(("queue", "must be one of your queues: '\(prefix)' then letters, digits, . _ : -"))
-        }
-        guard violations.isEmpty else { throw TrackingError.invalid(violations) }
-        // Queues are named after the subscriber: a dot in its id would make one subscriber's prefix another's.
-        guard !caller.subject.contains(".") else {
-            throw TrackingError.forbidden(
-                "a subscriber's id (the token's subject) has no dot: its queues are named after it")
-        }
-        guard caller.events.contains(request.eventType) else {
-            throw TrackingError.forbidden("your token does not name \(request.eventType) among the events you receive")
-        }
-        let academy = request.academy ?? caller.academy
-        if let academy, !caller.actsFor(academy: academy) {
-            throw TrackingError.forbidden("your token is for academy \(caller.academy ?? "?"), not \(academy)")
-        }
-        guard academy != nil || caller.isNational else {
-            throw TrackingError.forbidden("only a national subscriber replays every academy: name yours")
-        }
+        let scope = try ReplayRules.check(
+            request, by: caller, replayable: Self.replayable, service: "tracking", now: now)
         // Requests being admitted count before their record exists, so that concurrent ones cannot all pass.
         let reserved = admitting.withLock { counts in
             counts[caller.subject, default: 0] += 1
@@ -111,7 +66,7 @@ struct Replays: Sendable {
         }
         defer { admitting.withLock { $0[caller.subject, default: 1] -= 1 } }
         var running = 0
-        let stale = now.addingTimeInterval(-Self.staleAfter).storedValue
+        let stale = now.addingTimeInterval(-ReplayRules.staleAfter).storedValue
         for store in stores.all {
             running += try await store.read { db in
                 try Int.fetchOne(
@@ -120,10 +75,7 @@ struct Replays: Sendable {
                     arguments: [caller.subject, stale]) ?? 0
             }
         }
-        guard running + reserved <= Self.maximumRunning else {
-            throw TrackingError.tooManyRunning(
-                "\(running) of your replays are still running here: wait for one to finish (GET /replays/{id})")
-        }
+        guard running + reserved <= ReplayRules.maximumRunning else { throw ReplayRules.tooManyRunning(running) }
         // The replay's id places it: one of this instance's partitions is its home.
         let owned = Set(stores.owned)
         guard !owned.isEmpty else { throw TrackingError.ownsNoPartition }
@@ -132,8 +84,8 @@ struct Replays: Sendable {
         let replayID = candidate
         let home = Self.home(of: replayID)
         let part = Part(
-            replayID: replayID, subscriber: caller.subject, eventType: request.eventType, academy: academy,
-            since: request.since, until: until, queue: request.queue, home: home)
+            replayID: replayID, subscriber: scope.subscriber, eventType: scope.eventType, academy: scope.academy,
+            since: scope.since, until: scope.until, queue: scope.queue, home: home)
         let text = String(decoding: try EventCoding.encode(part), as: UTF8.self)
         try await stores.store(forPartition: home).write { db in
             try db.execute(
@@ -167,19 +119,9 @@ struct Replays: Sendable {
                 try await Task.sleep(for: .milliseconds(200 * attempt))
             }
         }
-        logger.info(
-            "replay requested",
-            metadata: [
-                "replay.id": "\(replayID)", "subscriber": "\(caller.subject)", "event.type": "\(request.eventType)",
-                "academy": "\(academy ?? "all")", "since": "\(Timestamp.format(request.since))",
-                "queue": "\(request.queue)",
-            ])
+        logger.info("replay requested", metadata: scope.logMetadata(replayID: replayID))
         return try await view(replayID, for: caller)
     }
-
-    /// Where a subscriber's queues are: `subscriber.<its id>.` — never one of the platform's queues, never another
-    /// subscriber's (subscriber ids have no dot).
-    static func queuePrefix(of subscriber: String) -> String { "subscriber.\(subscriber)." }
 
     /// The home partition of a replay.
     static func home(of replayID: String) -> Int { TrackingPartitions.partition(ofSession: "replay:" + replayID) }
@@ -261,40 +203,15 @@ struct Replays: Sendable {
     }
 }
 
-/// A replay, as `POST /replays` and `GET /replays/{id}` answer it.
-struct ReplayView: Codable, Sendable, Equatable {
-    var id: String
-    /// `running`, `done`, or `failed` (some part could not be sent: `failures` says which and why).
-    var state: String
-    var eventType: String
-    var academy: String?
-    var since: Date
-    var until: Date
-    var queue: String
-    var requestedAt: Date
-    /// Partitions whose events were all sent, of `partitions`.
-    var partitionsDone: Int
-    var partitions: Int
-    /// Events sent to the queue so far (counted as each partition finishes).
-    var eventsSent: Int
-    var failures: [String]
-    var finishedAt: Date?
-
+extension ReplayView {
+    /// A replay's home record (`replay` table of its home partition's file).
     init(row: Row) throws {
         let part = try EventCoding.decode(Replays.Part.self, from: Data((row["request"] as String).utf8))
-        id = row["replay_id"]
-        state = row["state"]
-        eventType = part.eventType
-        academy = part.academy
-        since = part.since
-        until = part.until
-        queue = part.queue
-        requestedAt = row["requested_at"]
-        partitionsDone = row["parts_done"]
-        partitions = row["parts_total"]
-        eventsSent = row["events_sent"]
-        failures = try JSONDecoder().decode([String].self, from: Data((row["failures"] as String).utf8))
-        finishedAt = row["finished_at"]
+        self.init(
+            id: row["replay_id"], state: row["state"], scope: part.scope, requestedAt: row["requested_at"],
+            partitionsDone: row["parts_done"], partitions: row["parts_total"], eventsSent: row["events_sent"],
+            failures: try JSONDecoder().decode([String].self, from: Data((row["failures"] as String).utf8)),
+            finishedAt: row["finished_at"])
     }
 }
 
