@@ -128,7 +128,8 @@ extension EnrolmentApplication {
                     enrolmentID: enrolment.id, sessionID: session.id, participantID: enrolment.participantID,
                     cause: event.cause.rawValue, revision: revisions.completed, distanceMinutes: given.distance,
                     inPersonMinutes: given.inPerson, occurredAt: date),
-                id: "enrolment-completion-revoked-\(enrolment.id)-\(revisions.completed)", time: date, in: db)
+                id: EnrolmentCompletionRevoked.eventID(enrolmentID: enrolment.id, revision: revisions.completed),
+                time: date, in: db)
             return .revoked
         }
     }

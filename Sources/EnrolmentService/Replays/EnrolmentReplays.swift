@@ -6,17 +6,20 @@ import Messaging
 import ServiceLifecycle
 import ServiceSupport
 
-/// Subscribers' replays of enrolment's `enrolment.enrolment.completed.v1` (issue 17): "send again to my queue the
-/// enrolments completed in academy X since T" — rebuilt from the transitions (the enrolments' history, never pruned),
-/// with their ORIGINAL ids and times, so that a subscriber's inbox drops what it already had.
+/// Subscribers' replays of enrolment's completions and their revocations (issue 17): "send again to my queue the
+/// enrolments completed in academy X since T" — rebuilt from the transitions (the enrolments' history, never pruned)
+/// and the trainings a correction took out of a record, with their ORIGINAL ids and times, so that a subscriber's
+/// inbox drops what it already had.
 ///
 /// Only events whose id the records determine can be replayed: a completion's id is `enrolment-completed-<id>`, then
-/// `-2`, `-3`… for the completions after a correction revoked one (numbered by the transitions); the other enrolment
-/// events have random ids that only the outbox kept, and the outbox is pruned.
+/// `-2`, `-3`… for the completions after a correction revoked one (numbered by the transitions); a revocation's is
+/// `enrolment-completion-revoked-<id>-<revision>`. The other enrolment events have random ids that only the outbox
+/// kept, and the outbox is pruned.
 ///
 /// One store holds everything: a replay is one part, sent by ``run()`` chunk by chunk at a bounded rate
-/// (``ReplayRules/eventsPerSecond``), its cursor (the last transition sent) saved after each chunk the broker
-/// confirmed — a chunk in flight when the process stops may be sent twice, which the original ids make harmless.
+/// (``ReplayRules/eventsPerSecond``), the running replays taking turns, each one's cursor (the last transition sent)
+/// saved after each chunk the broker confirmed — a chunk in flight when the process stops may be sent twice, which
+/// the original ids make harmless.
 struct EnrolmentReplays: ReplayService, Service {
     let store: EnrolmentStore
     let transport: any MessageTransport
@@ -25,9 +28,9 @@ struct EnrolmentReplays: ReplayService, Service {
     var chunk = 100
 
     /// The event types enrolment replays.
-    static let replayable: [EventType] = [EnrolmentCompleted.eventType]
-    /// A replay whose queue keeps refusing fails after this many attempts (1, 2, 4 … 64 s apart: about four
-    /// minutes, a broker restart is waited out).
+    static let replayable: [EventType] = [EnrolmentCompleted.eventType, EnrolmentCompletionRevoked.eventType]
+    /// A replay that cannot be sent (its queue refuses, its records cannot be read) fails after this many attempts
+    /// (1, 2, 4 … 64 s apart: about two minutes, a broker restart is waited out).
     static let maximumAttempts = 8
 
     // MARK: - Requests
@@ -89,17 +92,6 @@ struct EnrolmentReplays: ReplayService, Service {
         try await ReplayRules.pace(eventsPerSecond: eventsPerSecond) { await self.runOnce() }
     }
 
-    /// Sends one chunk of the oldest running replay that may be tried now; returns the events sent.
-    @discardableResult
-    func runOnce(now: Date = Date()) async -> Int {
-        do {
-            return try await step(now: now)
-        } catch {
-            logger.warning("replay step failed, will retry", metadata: ["error": "\(error)"])
-            return 0
-        }
-    }
-
     private struct Running: Sendable {
         var replayID: String
         var scope: ReplayScope
@@ -107,50 +99,68 @@ struct EnrolmentReplays: ReplayService, Service {
         var attempts: Int
     }
 
-    private func step(now: Date) async throws -> Int {
-        let running = try await store.read { db -> Running? in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT replay_id, request, cursor_seq, attempts FROM replay
-                    WHERE state = 'running' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                    ORDER BY requested_at, replay_id LIMIT 1
-                    """, arguments: [now.storedValue]
-            ).map { row in
-                Running(
-                    replayID: row["replay_id"],
-                    scope: try EventCoding.decode(ReplayScope.self, from: Data((row["request"] as String).utf8)),
-                    cursor: row["cursor_seq"], attempts: row["attempts"])
+    /// Sends one chunk of the running replay whose turn it is (the one that waited longest since its last chunk);
+    /// returns the events sent.
+    @discardableResult
+    func runOnce(now: Date = Date()) async -> Int {
+        let running: Running?
+        do {
+            running = try await store.read { db -> Running? in
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT replay_id, request, cursor_seq, attempts FROM replay
+                        WHERE state = 'running' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                        ORDER BY stepped_at, requested_at, replay_id LIMIT 1
+                        """, arguments: [now.storedValue]
+                ).map { row in
+                    Running(
+                        replayID: row["replay_id"],
+                        scope: try EventCoding.decode(ReplayScope.self, from: Data((row["request"] as String).utf8)),
+                        cursor: row["cursor_seq"], attempts: row["attempts"])
+                }
             }
+        } catch {
+            logger.warning("replays could not be read, will retry", metadata: ["error": "\(error)"])
+            return 0
         }
         guard let running else { return 0 }
+        do {
+            return try await step(running, now: now)
+        } catch {
+            // Whatever failed (the queue refused the chunk, the records could not be read), the replay waits its
+            // turn with a growing pause, and fails after maximumAttempts: it never holds the others back.
+            let attempts = running.attempts + 1
+            let failed = attempts >= Self.maximumAttempts
+            logger.warning(
+                "replay could not be sent",
+                metadata: ["replay.id": "\(running.replayID)", "attempt": "\(attempts)", "error": "\(error)"])
+            let failure = "\(error)"
+            let next = now.addingTimeInterval(Double(1 << min(attempts - 1, 6)))
+            try? await store.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE replay SET attempts = ?, failure = ?, state = ?, next_attempt_at = ?, stepped_at = ?,
+                            finished_at = ?
+                        WHERE replay_id = ?
+                        """,
+                    arguments: [
+                        attempts, failure, failed ? "failed" : "running", next.storedValue, now.storedValue,
+                        (failed ? Timestamp.truncated(now) : nil).storedValue, running.replayID,
+                    ])
+            }
+            return 0
+        }
+    }
+
+    private func step(_ running: Running, now: Date) async throws -> Int {
         let chunk = chunk
         let batch = try await store.read { db in try Self.events(of: running, limit: chunk, db) }
         if !batch.messages.isEmpty {
             do {
                 try await transport.send(batch.messages.map { (queue: running.scope.queue, message: $0) })
             } catch {
-                let attempts = running.attempts + 1
-                let failure = "the queue \(running.scope.queue) did not take the events: \(error)"
-                logger.warning(
-                    "replay could not be sent",
-                    metadata: ["replay.id": "\(running.replayID)", "attempt": "\(attempts)", "error": "\(error)"])
-                let failed = attempts >= Self.maximumAttempts
-                // 1, 2, 4 … 64 s between attempts: a broker restart is waited out; a missing queue fails the replay.
-                let next = now.addingTimeInterval(Double(1 << min(attempts - 1, 6)))
-                try await store.write { db in
-                    try db.execute(
-                        sql: """
-                            UPDATE replay SET attempts = ?, failure = ?, state = ?, next_attempt_at = ?,
-                                finished_at = ?
-                            WHERE replay_id = ?
-                            """,
-                        arguments: [
-                            attempts, failure, failed ? "failed" : "running", next.storedValue,
-                            (failed ? Timestamp.truncated(now) : nil).storedValue, running.replayID,
-                        ])
-                }
-                return 0
+                throw TransportError("the queue \(running.scope.queue) did not take the events: \(error)")
             }
         }
         let finished = batch.rows < chunk
@@ -158,12 +168,13 @@ struct EnrolmentReplays: ReplayService, Service {
             try db.execute(
                 sql: """
                     UPDATE replay SET cursor_seq = ?, events_sent = events_sent + ?, attempts = 0, failure = NULL,
-                        next_attempt_at = NULL, state = ?, finished_at = ?
+                        next_attempt_at = NULL, stepped_at = ?, state = ?, finished_at = ?
                     WHERE replay_id = ?
                     """,
                 arguments: [
-                    batch.last ?? running.cursor, batch.messages.count, finished ? "done" : "running",
-                    (finished ? Timestamp.truncated(now) : nil).storedValue, running.replayID,
+                    batch.last ?? running.cursor, batch.messages.count, now.storedValue,
+                    finished ? "done" : "running", (finished ? Timestamp.truncated(now) : nil).storedValue,
+                    running.replayID,
                 ])
         }
         if finished {
@@ -179,10 +190,14 @@ struct EnrolmentReplays: ReplayService, Service {
         var last: Int64?
     }
 
-    /// The replay's next completions after its cursor, in the order they were recorded, rebuilt from the transitions
-    /// with their original ids (numbered like ``EnrolmentStore/announce``'s) and times.
+    /// The replay's next events after its cursor, in the order they were recorded, rebuilt with their original ids
+    /// and times: a completion from its `complete` transition, numbered like ``EnrolmentStore/announce``'s; a
+    /// revocation from its `revokeCompletion` transition and the training it took out of the record (the k-th
+    /// revocation of an enrolment took out its k-th revoked revision).
     private static func events(of running: Running, limit: Int, _ db: Database) throws -> Chunk {
         let scope = running.scope
+        let revocations = scope.eventType == EnrolmentCompletionRevoked.eventType.rawValue
+        let command = revocations ? EnrolmentCommand.revokeCompletion : .complete
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -193,24 +208,46 @@ struct EnrolmentReplays: ReplayService, Service {
                 FROM transition t
                 JOIN session s ON s.id = t.sessionID
                 JOIN enrolment e ON e.id = t.aggregateID
-                WHERE t.command = ? AND t.seq > ? AND t.aggregate = 'enrolment' AND t.toState = ?
+                WHERE t.command = ? AND t.seq > ? AND t.aggregate = 'enrolment'
                   AND t.occurredAt >= ? AND t.occurredAt < ? AND (? IS NULL OR s.academy = ?)
                 ORDER BY t.seq LIMIT ?
                 """,
             arguments: [
-                EnrolmentCommand.complete.rawValue, running.cursor, EnrolmentState.completed.rawValue,
-                scope.since.storedValue, scope.until.storedValue, scope.academy, scope.academy, limit,
+                command.rawValue, running.cursor, scope.since.storedValue, scope.until.storedValue, scope.academy,
+                scope.academy, limit,
             ])
         var chunk = Chunk(rows: rows.count, last: rows.last.map { $0["seq"] as Int64 })
         for row in rows {
             let enrolmentID: String = row["aggregateID"]
             let nth: Int = row["nth"]
             let occurredAt = Timestamp.truncated(row["occurredAt"] as Date)
-            var message = try Message.event(
-                EnrolmentCompleted(
-                    enrolmentID: enrolmentID, sessionID: row["sessionID"], participantID: row["participantID"],
-                    actorID: row["actorID"], reason: row["reason"], occurredAt: occurredAt),
-                id: EnrolmentCompleted.eventID(enrolmentID: enrolmentID, completion: nth), time: occurredAt)
+            var message: Message
+            if revocations {
+                guard
+                    let revoked = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT revision, cause, record FROM revokedTraining WHERE enrolmentID = ?
+                            ORDER BY revision LIMIT 1 OFFSET ?
+                            """, arguments: [enrolmentID, nth - 1])
+                else { continue }  // a revocation that took nothing out of a record: nothing to rebuild it from
+                let revision: Int = revoked["revision"]
+                let training = try EventCoding.decode(
+                    CompletedTraining.self, from: Data((revoked["record"] as String).utf8))
+                message = try Message.event(
+                    EnrolmentCompletionRevoked(
+                        enrolmentID: enrolmentID, sessionID: row["sessionID"], participantID: row["participantID"],
+                        cause: revoked["cause"], revision: revision, distanceMinutes: training.distanceMinutes,
+                        inPersonMinutes: training.inPersonMinutes, occurredAt: occurredAt),
+                    id: EnrolmentCompletionRevoked.eventID(enrolmentID: enrolmentID, revision: revision),
+                    time: occurredAt)
+            } else {
+                message = try Message.event(
+                    EnrolmentCompleted(
+                        enrolmentID: enrolmentID, sessionID: row["sessionID"], participantID: row["participantID"],
+                        actorID: row["actorID"], reason: row["reason"], occurredAt: occurredAt),
+                    id: EnrolmentCompleted.eventID(enrolmentID: enrolmentID, completion: nth), time: occurredAt)
+            }
             message.headers[MessageHeader.replay] = running.replayID
             chunk.messages.append(message)
         }
@@ -223,5 +260,12 @@ extension EnrolmentCompleted {
     /// `-2`, `-3`… — deterministic, so that a completion is announced once and replayed under the same id.
     static func eventID(enrolmentID: String, completion: Int) -> String {
         completion <= 1 ? "enrolment-completed-\(enrolmentID)" : "enrolment-completed-\(enrolmentID)-\(completion)"
+    }
+}
+
+extension EnrolmentCompletionRevoked {
+    /// The id of the revocation of an enrolment's completion `revision`: one announcement per revision revoked.
+    static func eventID(enrolmentID: String, revision: Int) -> String {
+        "enrolment-completion-revoked-\(enrolmentID)-\(revision)"
     }
 }

@@ -162,8 +162,9 @@ public enum EnrolmentMigrations {
                     CREATE INDEX revokedTraining_teacher ON revokedTraining (participantID, schoolYear);
                     """)
         }
-        // Issue 17: subscribers' replays of enrolment.enrolment.completed.v1, rebuilt from the transitions (never
-        // pruned). A replay's cursor is the last transition sent.
+        // Issue 17: subscribers' replays of enrolment's completions and their revocations, rebuilt from the
+        // transitions (never pruned). A replay's cursor is the last transition sent; running replays take turns
+        // (stepped_at).
         migrator.registerMigration("enrolment.v7.replays") { db in
             try db.execute(
                 sql: """
@@ -177,6 +178,7 @@ public enum EnrolmentMigrations {
                         events_sent INTEGER NOT NULL DEFAULT 0,
                         attempts INTEGER NOT NULL DEFAULT 0,
                         next_attempt_at DATETIME,
+                        stepped_at DATETIME,
                         failure TEXT,
                         finished_at DATETIME
                     );

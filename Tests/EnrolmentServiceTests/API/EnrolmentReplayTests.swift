@@ -9,9 +9,10 @@ import Testing
 
 @testable import EnrolmentService
 
-/// Subscribers' replays of enrolment's completions (issue 17): rebuilt from the enrolments' history, each completion
-/// comes back with the id, time and data it was first announced with (a second completion after a correction under
-/// its own `-2` id), once, chunk after chunk; the same rules as tracking's decide who may ask for what.
+/// Subscribers' replays of enrolment's completions and their revocations (issue 17): rebuilt from the enrolments'
+/// history, each comes back with the id, time and data it was first announced with (a second completion after a
+/// correction under its own `-2` id), once, chunk after chunk, running replays taking turns; the same rules as
+/// tracking's decide who may ask for what.
 @Suite("Subscribers' replays of enrolment's completions")
 struct EnrolmentReplayTests {
     static let completed = EnrolmentCompleted.eventType.rawValue
@@ -118,6 +119,57 @@ struct EnrolmentReplayTests {
             let other = try await TestAuth.subscriber("sirh-nantes", academy: "nantes", events: [Self.completed])
             #expect(try await client.send(.get, "/replays/\(replay.id)", headers: other).status == .notFound)
         }
+    }
+
+    @Test("a revocation comes back as it was announced: its id names the revision, its hours are those given back")
+    func revocationsReplayed() async throws {
+        let (fixture, _) = try await Self.completions()
+        let announced = try await fixture.outboxMessages(type: EnrolmentCompletionRevoked.eventType.rawValue)
+        #expect(announced.count == 1)
+        let revoked = EnrolmentCompletionRevoked.eventType.rawValue
+        let subscriber = try await TestAuth.subscriber("sirh-lyon", academy: "lyon", events: [revoked])
+        try await fixture.application.test(.router) { client in
+            let answer = try await client.send(
+                .post, "/replays", json: Self.body(eventType: revoked, since: Date(timeIntervalSinceNow: -3600)),
+                headers: subscriber)
+            #expect(answer.status == .accepted)
+        }
+        #expect(await fixture.assembly.replays.runOnce() == 1)
+        let deliveries = try await Self.received(1, from: Self.queue, fixture)
+        #expect(deliveries.map(\.message.id) == announced.map(\.id))
+        for (delivery, original) in zip(deliveries, announced) {
+            #expect(delivery.message.time == original.time)
+            #expect(try Self.envelope(delivery.message.body) == Self.envelope(original.body))
+        }
+    }
+
+    @Test("running replays take turns, chunk by chunk: a long one does not hold back the others")
+    func turns() async throws {
+        let (fixture, _) = try await Self.completions()
+        let other = "subscriber.sirh-national.enrolments"
+        try await fixture.environment.transport.declare(Subscription(queue: other, bindings: []))
+        let since = Date(timeIntervalSinceNow: -3600)
+        let lyon = try await TestAuth.subscriber("sirh-lyon", academy: "lyon", events: [Self.completed])
+        let national = try await TestAuth.subscriber("sirh-national", academy: "national", events: [Self.completed])
+        let ids = try await fixture.application.test(.router) { client in
+            var ids: [String] = []
+            for (token, queue) in [(lyon, Self.queue), (national, other)] {
+                let answer = try await client.send(
+                    .post, "/replays", json: Self.body(academy: "lyon", since: since, queue: queue), headers: token)
+                ids.append(try answer.decode(ReplayView.self).id)
+            }
+            return ids
+        }
+        var worker = fixture.assembly.replays
+        worker.chunk = 1
+        let start = Date()
+        for step in 0..<4 { #expect(await worker.runOnce(now: start.addingTimeInterval(Double(step))) == 1) }
+        let sent = try await fixture.read { db in
+            try ids.map { id in
+                try Int.fetchOne(db, sql: "SELECT events_sent FROM replay WHERE replay_id = ?", arguments: [id])
+            }
+        }
+        #expect(sent == [2, 2], "each replay had two turns")
     }
 
     @Test("another academy's completions are not this academy's: a national subscriber's replay of it sends nothing")
