@@ -97,8 +97,10 @@ struct ConsumerLagTests {
             consumption.pause(reason: "investigating", by: "ops")
             try await expectEventually("the consumer detaches") { !consumer.isAttached }
             #expect(consumer.isRunning, "a paused consumer keeps its instance ready")
-            let publishedAt = Date()
             try await publish(3..<8)
+            // Taken once they are in the queue: a sample taken while they were being published may have found the
+            // queue empty, and rightly put the watermark at its own time.
+            let publishedAt = Date()
 
             // Then they wait in the queue: the depth says so, the watermark stays before them and falls behind
             try await expectEventually("the backlog is reported") { gauge("magistere_consumer_queue_depth") == 5 }

@@ -71,6 +71,18 @@ struct PartitionedConsumptionTests {
         }
     }
 
+    @Test("the embedded bus, reopened, still knows a queue declared without bindings (a subscriber's replay queue)")
+    func embeddedQueueWithoutBindingsSurvivesARestart() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let path = directory.appendingPathComponent("bus.sqlite").path
+        try await EmbeddedTransport(path: path).declare(Subscription(queue: "subscriber.s-1.events", bindings: []))
+        let reopened = try EmbeddedTransport(path: path)
+        let message = try TransportFixture.message(ThingHappened(thingID: "kept", number: 1))
+        try await reopened.send([("subscriber.s-1.events", message)])
+        #expect(try await reopened.depth(of: "subscriber.s-1.events") == 1)
+        await #expect(throws: (any Error).self) { try await reopened.send([("subscriber.s-1.nowhere", message)]) }
+    }
+
     @Test(
         "a lease: while one consumer holds its queues, another that must not wait is refused with LeaseHeld; one that may wait stands by and takes over when the first stops"
     )

@@ -40,9 +40,24 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
                     CREATE INDEX bus_message_ready ON bus_message (queue, parked_at, available_at, seq);
                     """)
         }
+        // Queues are kept even with no binding (a subscriber's queue a replay is sent to): a restarted bus knows them.
+        migrator.registerMigration("bus.v2.queues") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE bus_queue (queue TEXT NOT NULL PRIMARY KEY);
+                    INSERT OR IGNORE INTO bus_queue (queue) SELECT DISTINCT queue FROM bus_binding;
+                    INSERT OR IGNORE INTO bus_queue (queue) SELECT DISTINCT queue FROM bus_message;
+                    """)
+        }
         try migrator.migrate(database)
-        let rows = try database.read { db in try Row.fetchAll(db, sql: "SELECT queue, pattern FROM bus_binding") }
+        let (queues, rows) = try database.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT queue FROM bus_queue"),
+                try Row.fetchAll(db, sql: "SELECT queue, pattern FROM bus_binding")
+            )
+        }
         bindings.withLock { bindings in
+            for queue in queues { bindings[queue] = [] }
             for row in rows { bindings[row["queue"], default: []].append(TopicPattern(row["pattern"])) }
         }
     }
@@ -69,6 +84,8 @@ public final class EmbeddedTransport: MessageTransport, DeadLetterAdministration
 
     public func declare(_ subscription: Subscription) async throws {
         try await database.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO bus_queue (queue) VALUES (?)", arguments: [subscription.queue])
             for pattern in subscription.bindings {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO bus_binding (queue, pattern) VALUES (?, ?)",
