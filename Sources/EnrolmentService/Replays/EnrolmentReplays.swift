@@ -29,9 +29,6 @@ struct EnrolmentReplays: ReplayService, Service {
 
     /// The event types enrolment replays.
     static let replayable: [EventType] = [EnrolmentCompleted.eventType, EnrolmentCompletionRevoked.eventType]
-    /// A replay that cannot be sent (its queue refuses, its records cannot be read) fails after this many attempts
-    /// (1, 2, 4 … 64 s apart: about two minutes, a broker restart is waited out).
-    static let maximumAttempts = 8
 
     // MARK: - Requests
 
@@ -129,14 +126,14 @@ struct EnrolmentReplays: ReplayService, Service {
             return try await step(running, now: now)
         } catch {
             // Whatever failed (the queue refused the chunk, the records could not be read), the replay waits its
-            // turn with a growing pause, and fails after maximumAttempts: it never holds the others back.
+            // turn with a growing pause, and fails after ReplayRules.maximumAttempts: it never holds the others back.
             let attempts = running.attempts + 1
-            let failed = attempts >= Self.maximumAttempts
+            let failed = attempts >= ReplayRules.maximumAttempts
             logger.warning(
                 "replay could not be sent",
                 metadata: ["replay.id": "\(running.replayID)", "attempt": "\(attempts)", "error": "\(error)"])
             let failure = "\(error)"
-            let next = now.addingTimeInterval(Double(1 << min(attempts - 1, 6)))
+            let next = now.addingTimeInterval(ReplayRules.retryDelay(afterAttempt: attempts))
             try? await store.write { db in
                 try db.execute(
                     sql: """

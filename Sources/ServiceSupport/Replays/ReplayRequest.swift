@@ -67,6 +67,15 @@ public enum ReplayRules {
     public static let staleAfter: TimeInterval = 24 * 3600
     /// Events sent per second by an instance's replays together: live traffic keeps the broker and the stores.
     public static let eventsPerSecond = 500
+    /// A replay's chunk that cannot be sent (its queue refuses: deleted, full, the broker restarting) is tried again
+    /// after ``retryDelay(afterAttempt:)``, and the replay (or tracking's part) fails after this many attempts.
+    public static let maximumAttempts = 8
+
+    /// How long to wait after failed attempt number `attempt`: 1, 2, 4 … 64 s (the first seven add up to about two
+    /// minutes: a broker restart is waited out).
+    public static func retryDelay(afterAttempt attempt: Int) -> TimeInterval {
+        Double(1 << min(max(attempt, 1) - 1, 6))
+    }
 
     /// Where a subscriber's queues are: `subscriber.<its id>.` — never one of the platform's queues, never another
     /// subscriber's (subscriber ids have no dot).

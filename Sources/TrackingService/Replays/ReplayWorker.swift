@@ -14,8 +14,8 @@ import Synchronization
 /// they were recorded, each with its original id and time; the cursor (last time and id sent) is saved after each
 /// chunk the broker confirmed, so a part taken over after a crash or a partition move resumes where it was — a chunk
 /// in flight may be sent twice, which the original ids make harmless. A part whose queue keeps refusing is retried
-/// with a growing pause (the broker may be restarting) and fails after ``maximumAttempts`` (about four minutes); a
-/// failed part is announced to its home like a finished one, until the announcement goes through.
+/// with a growing pause (the broker may be restarting) and fails after ``ReplayRules/maximumAttempts`` (about two
+/// minutes); a failed part is announced to its home like a finished one, until the announcement goes through.
 struct ReplayWorker: Service {
     let stores: TrackingStores
     let transport: any MessageTransport
@@ -24,7 +24,6 @@ struct ReplayWorker: Service {
     var eventsPerSecond = ReplayRules.eventsPerSecond
     var chunk = 100
 
-    static let maximumAttempts = 8
     /// When each retried part may be tried again (in memory: a restarted instance retries at once).
     let notBefore = NotBefore()
 
@@ -110,7 +109,7 @@ struct ReplayWorker: Service {
                         "attempt": "\(attempts)", "error": "\(error)",
                     ])
                 // 1, 2, 4 … 64 s between attempts: a broker restart is waited out; a missing queue fails the part.
-                notBefore.set(key, Date().addingTimeInterval(Double(1 << min(attempts - 1, 6))))
+                notBefore.set(key, Date().addingTimeInterval(ReplayRules.retryDelay(afterAttempt: attempts)))
                 try await store.write { db in
                     try db.execute(
                         sql: """
@@ -118,7 +117,7 @@ struct ReplayWorker: Service {
                             WHERE replay_id = ? AND partition = ?
                             """,
                         arguments: [
-                            attempts, failure, attempts >= Self.maximumAttempts ? "failing" : "pending",
+                            attempts, failure, attempts >= ReplayRules.maximumAttempts ? "failing" : "pending",
                             pending.part.replayID, pending.partition,
                         ])
                 }
